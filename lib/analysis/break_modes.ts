@@ -1,0 +1,189 @@
+/**
+ * Break modes of a wire pull (SPEC §4) and the explicit, per-site mapping from the DAGE grade
+ * code (whatever the operator's machine set-up says) to a break mode.
+ *
+ * Default mapping (a convention of this toolkit, not of DAGE: check it against your machine's
+ * grade set-up and give your own file when it differs):
+ *
+ * | grade code | break mode |
+ * |-----------:|------------|
+ * | `1` | 0 midspan break |
+ * | `2` | 1 heel break on hybrid |
+ * | `3` | 2 heel break on chip |
+ * | `4` | 3 bond peel on hybrid |
+ * | `5` | 4 bond peel on chip |
+ * | `6` | 5 pull failure / operator error (excluded from the statistics) |
+ *
+ * A mapping file is JSON: `{ "gradeCodes": { "1": 0, "2": 1, … }, "site": "MYLAB" }`.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { InputError, ParseError, type Problem } from "../errors.ts";
+import type { DageTest } from "../parsers/dage_types.ts";
+
+/** A break mode: 0 midspan, 1 heel on hybrid, 2 heel on chip, 3 peel on hybrid, 4 peel on chip, 5 failure. */
+export type BreakMode = 0 | 1 | 2 | 3 | 4 | 5;
+
+/** Break modes by name. */
+export const BREAK_MODE = {
+  MIDSPAN: 0,
+  HEEL_BREAK_ON_HYBRID: 1,
+  HEEL_BREAK_ON_CHIP: 2,
+  BOND_PEEL_ON_HYBRID: 3,
+  BOND_PEEL_ON_CHIP: 4,
+  PULL_FAILURE: 5,
+} as const satisfies Record<string, BreakMode>;
+
+/** What each break mode means, for display. */
+export const BREAK_MODE_NAMES: Readonly<Record<BreakMode, string>> = {
+  0: "midspan break",
+  1: "heel break on hybrid",
+  2: "heel break on chip",
+  3: "bond peel on hybrid",
+  4: "bond peel on chip",
+  5: "pull failure / operator error (excluded)",
+};
+
+/** A grade code → break mode mapping, with where it came from. */
+export interface BreakModeMapping {
+  /** Grade code (as text, e.g. `"1"`) → break mode. */
+  gradeCodes: Readonly<Record<string, BreakMode>>;
+  /** The site the mapping belongs to, if the file says. */
+  site?: string;
+  /** `"default"` or the file it was read from. */
+  source: string;
+}
+
+/** The default mapping: grade code n → break mode n−1 (see the module documentation). */
+export const DEFAULT_BREAK_MODE_MAPPING: BreakModeMapping = Object.freeze({
+  gradeCodes: Object.freeze({ "1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5 }),
+  source: "default",
+});
+
+/** Shape of a mapping file. */
+export const BreakModeMappingFileSchema = z.strictObject({
+  gradeCodes: z.record(
+    z.string().trim().min(1, "a grade code must not be empty"),
+    z.union([0, 1, 2, 3, 4, 5].map((m) => z.literal(m)), {
+      error: "a break mode must be one of 0, 1, 2, 3, 4, 5",
+    }),
+  ).refine((m) => Object.keys(m).length > 0, "the mapping must list at least one grade code"),
+  site: z.string().optional(),
+  description: z.string().optional(),
+});
+
+/**
+ * Reads a mapping from the text of a JSON mapping file; every problem names `file` and the JSON
+ * path. Throws {@link ParseError} for bad JSON, {@link InputError} for a bad shape.
+ *
+ * @example
+ * ```ts
+ * import { parseBreakModeMapping } from "./break_modes.ts";
+ * const m = parseBreakModeMapping('{"gradeCodes": {"1": 1, "2": 0}, "site": "LAB"}', "lab.json");
+ * m.gradeCodes["1"]; // 1
+ * ```
+ */
+export function parseBreakModeMapping(text: string, file: string): BreakModeMapping {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    const m = /line (\d+)/.exec((e as Error).message);
+    throw new ParseError(
+      file,
+      m ? Number(m[1]) : undefined,
+      `not valid JSON: ${(e as Error).message}`,
+      {
+        hint: 'a mapping file looks like {"gradeCodes": {"1": 0, "2": 1}, "site": "MYLAB"}',
+      },
+    );
+  }
+  const result = BreakModeMappingFileSchema.safeParse(json);
+  if (!result.success) {
+    const problems: Problem[] = result.error.issues.map((issue) => ({
+      path: `${file} $${
+        issue.path.map((p) => typeof p === "number" ? `[${p}]` : `.${String(p)}`).join("")
+      }`,
+      message: issue.message,
+    }));
+    throw new InputError(`${file}: not a valid break-mode mapping`, problems, {
+      hint: 'a mapping file looks like {"gradeCodes": {"1": 0, "2": 1}, "site": "MYLAB"}; ' +
+        "break modes are 0 midspan, 1 heel/hybrid, 2 heel/chip, 3 peel/hybrid, 4 peel/chip, 5 failure",
+    });
+  }
+  const gradeCodes: Record<string, BreakMode> = {};
+  for (const [code, mode] of Object.entries(result.data.gradeCodes)) {
+    gradeCodes[code.trim()] = mode as BreakMode;
+  }
+  const mapping: BreakModeMapping = { gradeCodes, source: file };
+  if (result.data.site !== undefined) mapping.site = result.data.site;
+  return mapping;
+}
+
+/** Reads a mapping file (see {@link parseBreakModeMapping}); InputError if it cannot be read. */
+export async function loadBreakModeMapping(path: string): Promise<BreakModeMapping> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    throw new InputError(
+      `${path}: cannot read the break-mode mapping (${(e as Error).message})`,
+      [],
+      {
+        cause: e,
+      },
+    );
+  }
+  return parseBreakModeMapping(text, path);
+}
+
+/**
+ * The mapping as one line of text, shown in outputs and stored as a property:
+ * `grade→mode (default): 1→0 midspan break; 2→1 heel break on hybrid; …`.
+ */
+export function describeMapping(mapping: BreakModeMapping): string {
+  const entries = Object.entries(mapping.gradeCodes)
+    .sort(([a], [b]) => a.localeCompare(b, "en", { numeric: true }))
+    .map(([code, mode]) => `${code}→${mode} ${BREAK_MODE_NAMES[mode]}`);
+  const from = mapping.site ? `${mapping.source}, site ${mapping.site}` : mapping.source;
+  return `grade→mode (${from}): ${entries.join("; ")}`;
+}
+
+/**
+ * The break mode of every test, in order. Throws {@link InputError} listing each grade code that
+ * the mapping lacks, with the `file:line` of its first use and how many lines use it.
+ */
+export function breakModesOf(
+  tests: readonly DageTest[],
+  mapping: BreakModeMapping,
+  file: string,
+): BreakMode[] {
+  const modes: BreakMode[] = [];
+  const unmapped = new Map<string, number[]>();
+  for (const t of tests) {
+    const mode = Object.hasOwn(mapping.gradeCodes, t.gradeCode)
+      ? mapping.gradeCodes[t.gradeCode]
+      : undefined;
+    if (mode === undefined) {
+      const lines = unmapped.get(t.gradeCode);
+      if (lines) lines.push(t.line);
+      else unmapped.set(t.gradeCode, [t.line]);
+      continue;
+    }
+    modes.push(mode);
+  }
+  if (unmapped.size > 0) {
+    const problems: Problem[] = [...unmapped].map(([code, lines]) => ({
+      path: `${file}:${lines[0]}`,
+      message: `grade code ${JSON.stringify(code)} is not in the break-mode mapping ` +
+        `(${mapping.source}); used on ${lines.length} line(s): ${lines.slice(0, 10).join(", ")}` +
+        (lines.length > 10 ? ", …" : ""),
+    }));
+    throw new InputError(`${file}: grade codes without a break mode`, problems, {
+      hint: "add them to a break-mode mapping file and pass it (known: " +
+        `${Object.keys(mapping.gradeCodes).join(", ")})`,
+    });
+  }
+  return modes;
+}

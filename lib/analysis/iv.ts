@@ -1,0 +1,144 @@
+/**
+ * IV curve → test-run results: `VOLTAGE` in volts and `CURRENT` in microamperes, converted
+ * from the units of the table's header.
+ *
+ * @module
+ */
+import { InputError } from "../errors.ts";
+import type { IvParseResult } from "../parsers/iv.ts";
+
+const VOLTS: Record<string, number> = { V: 1, mV: 1e-3, kV: 1e3 };
+const MICROAMPS: Record<string, number> = {
+  A: 1e6,
+  mA: 1e3,
+  uA: 1,
+  "µA": 1,
+  "μA": 1,
+  nA: 1e-3,
+  pA: 1e-6,
+};
+
+/** The results of an IV test run: voltages in V and currents in µA, same order as the table. */
+export interface IvResults {
+  VOLTAGE: number[];
+  CURRENT: number[];
+}
+
+/** The units of {@link IvResults}: always V and µA (written `uA`). */
+export const IV_RESULT_UNITS = { VOLTAGE: "V", CURRENT: "uA" } as const;
+
+/**
+ * The `VOLTAGE` (V) and `CURRENT` (µA) arrays of an IV table, converted from the header's units
+ * (V, mV, kV; A, mA, uA/µA, nA, pA). Throws {@link InputError} for any other unit.
+ *
+ * @example
+ * ```ts
+ * import { parseIv } from "../parsers/iv.ts";
+ * import { ivResults } from "./iv.ts";
+ * ivResults(parseIv("U[V] I[nA]\n-2 -150\n", "iv.txt")); // { VOLTAGE: [-2], CURRENT: [-0.15] }
+ * ```
+ */
+export function ivResults(parsed: IvParseResult): IvResults {
+  const v = VOLTS[parsed.units.voltage];
+  const i = MICROAMPS[parsed.units.current];
+  const problems = [];
+  if (v === undefined) {
+    problems.push({
+      path: `${parsed.file}:${parsed.headerLine}`,
+      message: `voltage unit ${JSON.stringify(parsed.units.voltage)} unknown (V, mV, kV)`,
+    });
+  }
+  if (i === undefined) {
+    problems.push({
+      path: `${parsed.file}:${parsed.headerLine}`,
+      message: `current unit ${JSON.stringify(parsed.units.current)} unknown (A, mA, uA, nA, pA)`,
+    });
+  }
+  if (v === undefined || i === undefined) {
+    throw new InputError(`${parsed.file}: IV units cannot be converted`, problems);
+  }
+  return {
+    VOLTAGE: v === 1 ? [...parsed.voltage] : parsed.voltage.map((x) => x * v),
+    CURRENT: i === 1 ? [...parsed.current] : parsed.current.map((x) => x * i),
+  };
+}
+
+/** The IV test type of the sandbox catalogue (VOLTAGE and CURRENT arrays). */
+export const IV_TEST_TYPE = "IV_MEASURE";
+
+/** Options of {@link ivTestRun}; each overrides the default. */
+export interface IvTestRunOptions {
+  component?: string | null;
+  institution?: string | null;
+  testType?: string;
+  runNumber?: string;
+  date?: string;
+  operator?: string;
+  problems?: boolean;
+}
+
+/** An IV test run, ready for `uploadTestRunResults` once component and institution are set. */
+export interface IvTestRun {
+  component: string | null;
+  testType: string;
+  institution: string | null;
+  runNumber: string;
+  date?: string;
+  passed: boolean;
+  problems: boolean;
+  properties: Record<string, unknown>;
+  results: { VOLTAGE: number[]; CURRENT: number[]; SIGMA_CURRENT?: number[] };
+}
+
+/**
+ * The run number of an IV table: `iv-<hash>` of its values (FNV-1a), so re-running on the same
+ * file gives the same run number.
+ */
+export function ivRunNumber(parsed: IvParseResult): string {
+  let h = 0x811c9dc5;
+  const s = `${parsed.units.voltage},${parsed.units.current};` +
+    parsed.voltage.map((v, k) => `${v},${parsed.current[k]},${parsed.sem[k] ?? ""}`).join(";");
+  for (let k = 0; k < s.length; k++) {
+    h ^= s.charCodeAt(k);
+    h = Math.imul(h, 0x01000193);
+  }
+  return `iv-${(h >>> 0).toString(16).padStart(8, "0")}`;
+}
+
+/**
+ * The IV test run of a parsed table: `VOLTAGE` (V), `CURRENT` (µA) and, when the table has a
+ * third column, `SIGMA_CURRENT` (µA). `passed` is true: the IV table carries no pass criterion.
+ *
+ * @example
+ * ```ts
+ * import { parseIv } from "../parsers/iv.ts";
+ * import { ivTestRun } from "./iv.ts";
+ * ivTestRun(parseIv("U[V] Imean[uA]\n-2 -0.1\n", "iv.txt")).results.VOLTAGE; // [-2]
+ * ```
+ */
+export function ivTestRun(parsed: IvParseResult, opts: IvTestRunOptions = {}): IvTestRun {
+  const { VOLTAGE, CURRENT } = ivResults(parsed);
+  const results: IvTestRun["results"] = { VOLTAGE, CURRENT };
+  if (parsed.sem.length === parsed.voltage.length && parsed.sem.length > 0) {
+    const scale = MICROAMPS[parsed.units.sem ?? parsed.units.current];
+    if (scale === undefined) {
+      throw new InputError(`${parsed.file}: IV units cannot be converted`, [{
+        path: `${parsed.file}:${parsed.headerLine}`,
+        message: `Isem unit ${JSON.stringify(parsed.units.sem)} unknown (A, mA, uA, nA, pA)`,
+      }]);
+    }
+    results.SIGMA_CURRENT = parsed.sem.map((x) => x * scale);
+  }
+  const run: IvTestRun = {
+    component: opts.component ?? null,
+    testType: opts.testType ?? IV_TEST_TYPE,
+    institution: opts.institution ?? null,
+    runNumber: opts.runNumber ?? ivRunNumber(parsed),
+    passed: true,
+    problems: opts.problems ?? false,
+    properties: opts.operator ? { OPERATOR: opts.operator } : {},
+    results,
+  };
+  if (opts.date) run.date = opts.date;
+  return run;
+}

@@ -1,0 +1,129 @@
+/**
+ * Command-line flags for the scripts: `node:util` parseArgs with a usage text, `--help`, and
+ * user mistakes reported as {@link UsageError} (exit code 2) with a "did you mean" suggestion.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { UsageError } from "../errors.ts";
+
+/** One flag: `string` takes a value, `boolean` does not; `multiple` may repeat. */
+export interface FlagSpec {
+  type: "string" | "boolean";
+  short?: string;
+  multiple?: boolean;
+  default?: string | boolean | string[];
+}
+
+/** Parsed flags: `--out-dir` is available as `values["out-dir"]`. */
+export interface ParsedArgs {
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+  help: boolean;
+}
+
+/**
+ * Parses `args` against `flags` (a `--help`/`-h` flag is always added).
+ *
+ * @example
+ * ```ts
+ * import { parseFlags } from "./args.ts";
+ * const { values } = parseFlags(["--out", "x"], { out: { type: "string" } });
+ * console.log(values.out); // "x"
+ * ```
+ */
+export function parseFlags(
+  args: string[],
+  flags: Record<string, FlagSpec>,
+  opts: { positionals?: boolean } = {},
+): ParsedArgs {
+  const options = { ...flags, help: { type: "boolean", short: "h" } } as Record<
+    string,
+    FlagSpec
+  >;
+  try {
+    const { values, positionals } = parseArgs({
+      args,
+      options: options as NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>["options"]>,
+      allowPositionals: opts.positionals ?? false,
+      strict: true,
+    });
+    return {
+      values: values as ParsedArgs["values"],
+      positionals,
+      help: Boolean((values as Record<string, unknown>).help),
+    };
+  } catch (e) {
+    throw new UsageError(describeParseError(e, Object.keys(options)), {
+      hint: "see --help",
+    });
+  }
+}
+
+function describeParseError(e: unknown, known: string[]): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const unknown = /Unknown option '(-{1,2}[^']+)'/.exec(message);
+  if (unknown) {
+    const name = unknown[1].replace(/^-+/, "");
+    const close = suggest(name, known);
+    return `unknown flag ${unknown[1]}${close ? ` (did you mean --${close}?)` : ""}`;
+  }
+  const positional = /Unexpected argument '([^']+)'/.exec(message);
+  if (positional) return `unexpected argument '${positional[1]}'`;
+  return message.split("\n")[0].replace(/\. To specify.*$/, "");
+}
+
+/** The known name closest to `name`, if it is close enough to be a typo. */
+export function suggest(name: string, known: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const d = editDistance(name, k);
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}
+
+/** A string flag's value, or a UsageError naming the flag when it is required and absent. */
+export function requireString(values: ParsedArgs["values"], name: string): string {
+  const v = values[name];
+  if (typeof v !== "string" || v === "") throw new UsageError(`--${name} is required`);
+  return v;
+}
+
+/** An optional number flag, checked: `--concurrency abc` is a UsageError. */
+export function numberFlag(
+  values: ParsedArgs["values"],
+  name: string,
+  opts: { min?: number; max?: number; integer?: boolean } = {},
+): number | undefined {
+  const v = values[name];
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  const bad = typeof v !== "string" || v.trim() === "" || !Number.isFinite(n) ||
+    (opts.integer && !Number.isInteger(n)) || (opts.min !== undefined && n < opts.min) ||
+    (opts.max !== undefined && n > opts.max);
+  if (bad) {
+    const range = [
+      opts.integer ? "an integer" : "a number",
+      opts.min !== undefined ? `≥ ${opts.min}` : "",
+      opts.max !== undefined ? `≤ ${opts.max}` : "",
+    ].filter(Boolean).join(" ");
+    throw new UsageError(`--${name} must be ${range}, got '${String(v)}'`);
+  }
+  return n;
+}

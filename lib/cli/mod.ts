@@ -1,0 +1,8 @@
+/**
+ * Helpers shared by the scripts: flags, the error-to-exit-code shell, prompts.
+ *
+ * @module
+ */
+export * from "./args.ts";
+export * from "./run.ts";
+export * from "./prompt.ts";

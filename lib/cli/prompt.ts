@@ -1,0 +1,106 @@
+/**
+ * Reading answers from the user. `prompt()` returns null when stdin is not a terminal, so the
+ * interactive scripts read lines from `Deno.stdin` themselves: they work the same in a terminal
+ * and through a pipe (tests, scripted use). Prompts go to stderr, so that stdout stays clean
+ * for what a script prints for other programs (e.g. `eval "$(deno task -q get-token)"`).
+ *
+ * @module
+ */
+
+const encoder = new TextEncoder();
+
+/** Something that reads lines, one at a time; `null` at end of input. */
+export interface LineSource {
+  readLine(): Promise<string | null>;
+}
+
+/** Lines from a byte stream (stdin by default), split on LF or CRLF. */
+export class StreamLineSource implements LineSource {
+  #reader: ReadableStreamDefaultReader<string>;
+  #buffer = "";
+  #done = false;
+
+  constructor(stream: ReadableStream<Uint8Array> = Deno.stdin.readable) {
+    this.#reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  }
+
+  async readLine(): Promise<string | null> {
+    while (true) {
+      const nl = this.#buffer.indexOf("\n");
+      if (nl >= 0) {
+        const line = this.#buffer.slice(0, nl).replace(/\r$/, "");
+        this.#buffer = this.#buffer.slice(nl + 1);
+        return line;
+      }
+      if (this.#done) {
+        if (this.#buffer === "") return null;
+        const rest = this.#buffer;
+        this.#buffer = "";
+        return rest;
+      }
+      const { value, done } = await this.#reader.read();
+      if (done) this.#done = true;
+      else this.#buffer += value;
+    }
+  }
+
+  /** Lets go of the stream (so the process can exit). */
+  release(): void {
+    this.#reader.releaseLock();
+  }
+}
+
+/** Lines from a fixed list (for notebooks and tests). */
+export class ArrayLineSource implements LineSource {
+  #lines: string[];
+  constructor(lines: string[]) {
+    this.#lines = [...lines];
+  }
+  readLine(): Promise<string | null> {
+    return Promise.resolve(this.#lines.length ? this.#lines.shift()! : null);
+  }
+}
+
+/** Writes text to stderr without a newline (for prompts). */
+export function writeErr(text: string): void {
+  Deno.stderr.writeSync(encoder.encode(text));
+}
+
+/** Asks a question on stderr and reads one line; `null` at end of input. */
+export async function ask(source: LineSource, question: string): Promise<string | null> {
+  writeErr(question);
+  const line = await source.readLine();
+  if (line !== null && !Deno.stdin.isTerminal()) writeErr("\n");
+  return line === null ? null : line.trim();
+}
+
+/**
+ * Asks for a secret. In a terminal the typed characters are not echoed; from a pipe the next
+ * line is taken. The secret is never written anywhere.
+ */
+export async function askSecret(source: LineSource, question: string): Promise<string | null> {
+  writeErr(question);
+  if (!Deno.stdin.isTerminal()) {
+    const line = await source.readLine();
+    writeErr("\n");
+    return line;
+  }
+  Deno.stdin.setRaw(true);
+  try {
+    let secret = "";
+    const buf = new Uint8Array(1);
+    while (true) {
+      const n = await Deno.stdin.read(buf);
+      if (n === null) return secret || null;
+      const c = buf[0];
+      if (c === 3) throw new Deno.errors.Interrupted("cancelled");
+      if (c === 13 || c === 10) break;
+      if (c === 127 || c === 8) secret = secret.slice(0, -1);
+      else secret += String.fromCharCode(c);
+    }
+    return secret;
+  } finally {
+    Deno.stdin.setRaw(false);
+    writeErr("\n");
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * The outer shell of every script: runs `main`, maps errors to one clear line on stderr and an
+ * exit code, never a stack trace for a user's mistake or a missing permission.
+ *
+ * Exit codes: 0 ok, 1 input/server/network error, 2 bad usage, 3 missing permission,
+ * 70 internal error (a bug: the stack is printed).
+ *
+ * @module
+ */
+import { ItkpdError } from "../errors.ts";
+
+/** Exit code for a missing Deno permission. */
+export const EXIT_PERMISSION = 3;
+/** Exit code for an unexpected internal error. */
+export const EXIT_INTERNAL = 70;
+
+/** Turns any thrown value into the text a user sees and the exit code to use. */
+export function describeFailure(e: unknown, script: string): { text: string; code: number } {
+  if (e instanceof ItkpdError) return { text: `error: ${e.message}`, code: e.exitCode };
+  if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
+    const first = e.message.split("\n")[0].replace(/, run again with the .*$/, "");
+    return {
+      text: `error: permission missing: ${first}. Run it as \`deno task ${script}\`, ` +
+        `whose flags grant exactly what it needs.`,
+      code: EXIT_PERMISSION,
+    };
+  }
+  if (e instanceof Deno.errors.NotFound) {
+    return { text: `error: ${e.message.split("\n")[0]}`, code: 1 };
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  return { text: `internal error: ${err.stack ?? err.message}`, code: EXIT_INTERNAL };
+}
+
+/**
+ * Runs a script's `main` and exits with its code. `main` returns an exit code (default 0).
+ *
+ * @example
+ * ```ts ignore
+ * import { runMain } from "./run.ts";
+ * if (import.meta.main) runMain("get-token", async (args) => { console.log(args); return 0; });
+ * ```
+ */
+export async function runMain(
+  script: string,
+  main: (args: string[]) => Promise<number | void>,
+): Promise<never> {
+  let code: number;
+  try {
+    code = (await main(Deno.args)) ?? 0;
+  } catch (e) {
+    const failure = describeFailure(e, script);
+    console.error(failure.text);
+    code = failure.code;
+  }
+  Deno.exit(code);
+}

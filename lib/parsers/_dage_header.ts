@@ -1,0 +1,154 @@
+/**
+ * Reading one DAGE header block (the key/value lines before a TEST line).
+ *
+ * @module
+ */
+import type { Problem } from "../errors.ts";
+import { parseCsvLine } from "./_csv.ts";
+import { isBlank, parseDecimal } from "./_lines.ts";
+import type { DageHeader, Quantity } from "./dage_types.ts";
+
+/** One line of the previous block: where it was in the text, and what it held. */
+interface BlockLine {
+  start: number;
+  end: number;
+  number: number;
+  entry: Entry | undefined; // undefined: blank line
+}
+
+/** A header line read: its key and values, or why it cannot be read. */
+type Entry = { key: string; values: string[]; error?: undefined } | { error: string };
+
+function readEntry(line: string): Entry | undefined {
+  if (isBlank(line)) return undefined;
+  const parsed = parseCsvLine(line);
+  if (parsed.error !== undefined) {
+    return { error: `header line cannot be read: ${parsed.error}; line ignored` };
+  }
+  const key = parsed.fields[0].trim();
+  if (key === "") return { error: "header line without a key; ignored" };
+  return { key, values: parsed.fields.slice(1) };
+}
+
+/**
+ * The lines of the last block read, so that the next block, which usually differs in a line or
+ * two (e.g. TIME), re-reads only the lines that changed.
+ */
+export interface HeaderBlockMemory {
+  text: string;
+  lines: BlockLine[];
+}
+
+/** The line number of the first (or `last`) line of `lines` with this key. */
+function lineOf(lines: BlockLine[], key: string, last = false): number | undefined {
+  const found = last
+    ? lines.findLast((l) => l.entry?.error === undefined && l.entry?.key === key)
+    : lines.find((l) => l.entry?.error === undefined && l.entry?.key === key);
+  return found?.number;
+}
+
+/** True when text[aStart, aEnd) and text[bStart, bEnd) hold the same characters. */
+function sameSpan(text: string, aStart: number, aEnd: number, bStart: number, bEnd: number) {
+  if (aEnd - aStart !== bEnd - bStart) return false;
+  for (let i = 0; i < aEnd - aStart; i++) {
+    if (text.charCodeAt(aStart + i) !== text.charCodeAt(bStart + i)) return false;
+  }
+  return true;
+}
+
+/** Header fields whose absence is reported (the analysis uses them). */
+const EXPECTED_FIELDS = ["DATE", "TIME", "OPERATOR", "LOADUNIT", "TESTSPEED", "TESTLOAD"];
+
+/**
+ * Parses the header block `text` whose first line is `firstLine`; problems go to `warnings`
+ * (a header problem does not invalidate a test by itself; a missing LOADUNIT makes the tests
+ * under it unreadable, which the TEST line check reports).
+ */
+export function parseHeaderBlock(
+  text: string,
+  start: number,
+  stop: number,
+  firstLine: number,
+  file: string,
+  warnings: Problem[],
+  memory?: HeaderBlockMemory,
+): DageHeader {
+  let fields: Record<string, string[]> = {};
+  const previous = memory?.text === text ? memory.lines : [];
+  const lines: BlockLine[] = [];
+  let number = firstLine - 1;
+  let pos = start;
+  while (pos < stop) {
+    let end = text.indexOf("\n", pos);
+    const next = end === -1 || end >= stop ? stop : end + 1;
+    if (end === -1 || end > stop) end = stop;
+    const lineEnd = end > pos && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    number++;
+    const old = previous[lines.length];
+    const entry = old !== undefined && sameSpan(text, pos, lineEnd, old.start, old.end)
+      ? old.entry
+      : readEntry(text.slice(pos, lineEnd));
+    lines.push({ start: pos, end: lineEnd, number, entry });
+    pos = next;
+    if (entry === undefined) continue;
+    if (entry.error !== undefined) {
+      warnings.push({ path: `${file}:${number}`, message: entry.error });
+      continue;
+    }
+    const key = entry.key;
+    if (Object.hasOwn(fields, key)) {
+      warnings.push({
+        path: `${file}:${number}`,
+        message: `${key} appears again (first on line ${lineOf(lines, key)}) without a TEST ` +
+          "line between: a TEST line missing? The header lines before this one are ignored",
+      });
+      fields = {};
+    }
+    fields[key] = entry.values;
+  }
+  const quantity = (key: string): Quantity | undefined => {
+    const values = fields[key];
+    if (values === undefined) return undefined;
+    const value = parseDecimal(values[0] ?? "");
+    if (value === undefined) {
+      warnings.push({
+        path: `${file}:${lineOf(lines, key, true)}`,
+        message: `${key} value ${JSON.stringify(values[0] ?? "")} is not a number`,
+      });
+      return undefined;
+    }
+    return { value, unit: (values[1] ?? "").trim() };
+  };
+  const loadUnit = fields.LOADUNIT?.[0]?.trim();
+  const header: DageHeader = {
+    line: firstLine,
+    fields,
+    tester: fields.TESTER,
+    date: fields.DATE?.[0],
+    time: fields.TIME?.[0],
+    testGroup: fields.TESTGROUP?.[0],
+    serialNumber: fields["Serial Number"]?.[0],
+    operator: fields.OPERATOR?.[0],
+    loadUnit: loadUnit === "" ? undefined : loadUnit,
+    testType: fields.TESTTYPE?.[0],
+    testSpeed: quantity("TESTSPEED"),
+    testLoad: quantity("TESTLOAD"),
+    maxTestLoad: quantity("MAXTESTLOAD"),
+    fallback: quantity("FALLBACK"),
+  };
+  if (memory !== undefined) {
+    memory.text = text;
+    memory.lines = lines;
+  }
+  let missing: string[] | undefined;
+  for (const key of EXPECTED_FIELDS) {
+    if (fields[key] === undefined) (missing ??= []).push(key);
+  }
+  if (missing !== undefined) {
+    warnings.push({
+      path: `${file}:${firstLine}`,
+      message: `header block lacks ${missing.join(", ")}`,
+    });
+  }
+  return header;
+}

@@ -1,0 +1,101 @@
+/**
+ * The flags of `deno task sandbox`, parsed with `node:util` parseArgs into
+ * {@link SandboxOptions}. Mistakes are a {@link UsageError} (exit code 2) with one clear line.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { UsageError } from "../errors.ts";
+import type { SandboxOptions } from "./sandbox.ts";
+
+/** Usage text of the sandbox CLI. */
+export const USAGE = `Usage: deno task sandbox [options]
+
+Runs a local ITkPD stand-in on 127.0.0.1 and prints its ITKDB_* environment.
+
+Options:
+  --port N             TCP port (default 0 = any free port)
+  --db FILE            sqlite database file (default: in memory, nothing kept)
+  --access-code1 A     access code 1 (default: random, printed)
+  --access-code2 B     access code 2 (default: random, printed)
+  --token-ttl SECONDS  token lifetime (default 10800 = 3 hours)
+  --demo-modules N     register demo modules 20UPGM2000000[1..N] at SANDBOX_A
+  --latency-ms N       latency added to every API request
+  --fail-rate P        probability 0..1 of an HTTP 500/503 answer
+  --drop-rate P        probability 0..1 of a dropped connection
+  --seed N             seed of the fault generator (reproducible faults)
+  --help               show this help
+`;
+
+/** Parsed command line: options, or a request for help. */
+export interface CliArgs {
+  help: boolean;
+  options: SandboxOptions;
+}
+
+/** Parses the CLI flags; throws UsageError on a bad flag or value. */
+export function parseCli(args: string[]): CliArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: "string" },
+        db: { type: "string" },
+        "access-code1": { type: "string" },
+        "access-code2": { type: "string" },
+        "token-ttl": { type: "string" },
+        "demo-modules": { type: "string" },
+        "latency-ms": { type: "string" },
+        "fail-rate": { type: "string" },
+        "drop-rate": { type: "string" },
+        seed: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.split("\n")[0]} (see --help)`);
+  }
+  const v = parsed.values;
+  if (v.help) return { help: true, options: {} };
+  const codes = [v["access-code1"], v["access-code2"]];
+  if (codes.filter((c) => c !== undefined).length === 1) {
+    throw new UsageError("give both --access-code1 and --access-code2, or neither (see --help)");
+  }
+  if (codes.some((c) => c === "")) throw new UsageError("access codes must not be empty");
+  return {
+    help: false,
+    options: {
+      port: int("--port", v.port, 0, 65535),
+      db: v.db,
+      accessCode1: v["access-code1"],
+      accessCode2: v["access-code2"],
+      tokenTtlSeconds: int("--token-ttl", v["token-ttl"], 1, 10 * 365 * 24 * 3600),
+      demoModules: int("--demo-modules", v["demo-modules"], 0, 9_999_999),
+      latencyMs: int("--latency-ms", v["latency-ms"], 0, 600_000),
+      failRate: probability("--fail-rate", v["fail-rate"]),
+      dropRate: probability("--drop-rate", v["drop-rate"]),
+      seed: int("--seed", v.seed, 0, 2 ** 32 - 1),
+    },
+  };
+}
+
+function int(flag: string, text: string | undefined, min: number, max: number) {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n < min || n > max) {
+    throw new UsageError(`${flag} must be an integer ${min}..${max}, got '${text}'`);
+  }
+  return n;
+}
+
+function probability(flag: string, text: string | undefined) {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (text.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1) {
+    throw new UsageError(`${flag} must be a probability 0..1, got '${text}'`);
+  }
+  return n;
+}

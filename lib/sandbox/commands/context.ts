@@ -1,0 +1,46 @@
+/**
+ * What every sandbox command gets: the store, the catalogue, the calling user, and a place to
+ * put warnings for the answer's uuAppErrorMap.
+ *
+ * @module
+ */
+import type { UuAppErrorMap } from "../../errors.ts";
+import type { TokenUser } from "../auth.ts";
+import type { Catalogue } from "../catalogue.ts";
+import type { Store } from "../store.ts";
+import { DtoIn, type DtoInSpec } from "../validate.ts";
+
+/** The context of one command call. */
+export interface CommandContext {
+  /** The command name as called (e.g. `getComponent`, `uu-app-binarystore/getBinaryData`). */
+  command: string;
+  store: Store;
+  catalogue: Catalogue;
+  user: TokenUser;
+  /** Adds warning entries to the answer's uuAppErrorMap. */
+  warn(entries: UuAppErrorMap): void;
+}
+
+/** A command: its dtoIn → its dtoOut (without uuAppErrorMap), or a thrown CommandError. */
+export type CommandHandler = (
+  ctx: CommandContext,
+  input: unknown,
+) => Record<string, unknown> | Promise<Record<string, unknown>>;
+
+/** A command and whether it writes (a write may be dropped after it was committed). */
+export interface CommandDef {
+  write: boolean;
+  handler: CommandHandler;
+}
+
+/** Checks a dtoIn against `spec`: throws the 400 answer, or records warnings and returns it. */
+export function acceptDtoIn(
+  ctx: CommandContext,
+  input: unknown,
+  spec: DtoInSpec,
+): Record<string, unknown> {
+  const dto = new DtoIn(ctx.command, input, spec);
+  dto.throwIfInvalid();
+  ctx.warn(dto.warnings());
+  return dto.input;
+}

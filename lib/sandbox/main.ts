@@ -1,0 +1,60 @@
+/**
+ * `deno task sandbox`: runs the local ITkPD stand-in until SIGINT/SIGTERM. Prints the four
+ * `ITKDB_*` lines on stdout (so `eval "$(…)"`-style set-ups can read them) and everything else
+ * on stderr; closes the server and flushes the database on exit.
+ *
+ * Permissions: `--allow-net=127.0.0.1 --allow-read --allow-write` (read/write for `--db`).
+ *
+ * @module
+ */
+import { ItkpdError } from "../errors.ts";
+import { parseCli, USAGE } from "./cli.ts";
+import { startSandbox } from "./sandbox.ts";
+
+/** Runs the CLI with `args`; resolves to the exit code once the sandbox has stopped. */
+export async function main(args: string[]): Promise<number> {
+  let cli;
+  try {
+    cli = parseCli(args);
+  } catch (e) {
+    if (e instanceof ItkpdError) {
+      console.error(`sandbox: ${e.message}`);
+      return e.exitCode;
+    }
+    throw e;
+  }
+  if (cli.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  let sandbox;
+  try {
+    sandbox = await startSandbox({ ...cli.options, log: (line) => console.error(line) });
+  } catch (e) {
+    console.error(`sandbox: could not start: ${(e as Error).message}`);
+    return 1;
+  }
+  for (const [key, value] of Object.entries(sandbox.env())) console.log(`${key}=${value}`);
+  const o = cli.options;
+  console.error(
+    `sandbox: serving on 127.0.0.1:${sandbox.port}, db ${o.db ?? ":memory:"}` +
+      (o.demoModules ? `, ${o.demoModules} demo modules` : "") +
+      (o.latencyMs || o.failRate || o.dropRate
+        ? `, faults latency=${o.latencyMs ?? 0}ms fail=${o.failRate ?? 0} drop=${o.dropRate ?? 0}`
+        : "") +
+      "; stop with Ctrl-C",
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      for (const sig of signals) Deno.removeSignalListener(sig, stop);
+      resolve();
+    };
+    const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+    for (const sig of signals) Deno.addSignalListener(sig, stop);
+  });
+  await sandbox.close();
+  console.error("sandbox: stopped");
+  return 0;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

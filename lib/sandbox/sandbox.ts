@@ -1,0 +1,128 @@
+/**
+ * `startSandbox`: the local ITkPD stand-in in one call — database, catalogue, identity service
+ * and HTTP server on 127.0.0.1 — for tests, notebooks, the demo and `deno task sandbox`.
+ *
+ * @module
+ */
+import { Auth } from "./auth.ts";
+import { Catalogue } from "./catalogue.ts";
+import { registerDemoModules } from "./demo.ts";
+import { Faults, type FaultSettings } from "./faults.ts";
+import { randomHex } from "./ids.ts";
+import { SandboxServer, type SandboxStats } from "./server.ts";
+import { Store } from "./store.ts";
+
+/** Options of {@link startSandbox}. */
+export interface SandboxOptions {
+  /** TCP port; 0 (default) picks any free port. The server binds 127.0.0.1 only. */
+  port?: number;
+  /** sqlite database file; default `:memory:` (nothing kept after close). */
+  db?: string;
+  /** Access code 1 that grantToken accepts; default random per start. */
+  accessCode1?: string;
+  /** Access code 2 that grantToken accepts; default random per start. */
+  accessCode2?: string;
+  /** Lifetime of issued tokens in seconds; default 3 hours. */
+  tokenTtlSeconds?: number;
+  /** Pre-register N pixel modules `demoSerial(1..N)` at SANDBOX_A (idempotent). */
+  demoModules?: number;
+  /** Latency added to every API request (ms). */
+  latencyMs?: number;
+  /** Probability 0..1 of an injected HTTP 500/503 answer (the command is not performed). */
+  failRate?: number;
+  /** Probability 0..1 of a destroyed connection without answer (writes: half after commit). */
+  dropRate?: number;
+  /** Seed of the fault PRNG; default random. */
+  seed?: number;
+  /** Request log, one line per request (never holds tokens, access codes or bodies). */
+  log?: (line: string) => void;
+}
+
+/** A running sandbox. */
+export interface Sandbox {
+  /** `http://127.0.0.1:<port>/api/`; a command is called at `apiUrl + command`. */
+  apiUrl: string;
+  /** `http://127.0.0.1:<port>/auth/`; token at `authUrl + "grantToken"`, keys at `+ "listKeys"`. */
+  authUrl: string;
+  /** The access codes grantToken accepts. */
+  accessCode1: string;
+  accessCode2: string;
+  /** The port listened on. */
+  port: number;
+  /** `ITKDB_API_URL`, `ITKDB_AUTH_URL`, `ITKDB_ACCESS_CODE1`, `ITKDB_ACCESS_CODE2`. */
+  env(): Record<string, string>;
+  /** Changes the fault settings at run time. */
+  setFaults(f: { latencyMs?: number; failRate?: number; dropRate?: number }): void;
+  /** Request counters. */
+  stats(): SandboxStats;
+  /** Closes the server (with keep-alive connections) and the database. */
+  close(): Promise<void>;
+}
+
+/** Default token lifetime: 3 hours. */
+export const DEFAULT_TOKEN_TTL_SECONDS = 3 * 60 * 60;
+
+/**
+ * Starts a sandbox.
+ *
+ * @example
+ * ```ts
+ * import { startSandbox } from "./mod.ts";
+ * const sb = await startSandbox({ demoModules: 3 });
+ * const res = await fetch(sb.authUrl + "grantToken", {
+ *   method: "POST",
+ *   body: JSON.stringify({ grant_type: "password", accessCode1: sb.accessCode1, accessCode2: sb.accessCode2 }),
+ * });
+ * const { id_token } = await res.json();
+ * await sb.close();
+ * ```
+ */
+export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+  const settings: Partial<FaultSettings> = {
+    latencyMs: opts.latencyMs,
+    failRate: opts.failRate,
+    dropRate: opts.dropRate,
+  };
+  const faults = new Faults(settings, opts.seed ?? Math.floor(Math.random() * 2 ** 32));
+  const ttl = opts.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
+  if (!Number.isFinite(ttl) || ttl <= 0) {
+    throw new RangeError(`tokenTtlSeconds must be > 0, got ${ttl}`);
+  }
+  const accessCode1 = opts.accessCode1 ?? randomHex(8);
+  const accessCode2 = opts.accessCode2 ?? randomHex(8);
+  const catalogue = new Catalogue();
+  const store = new Store(opts.db ?? ":memory:");
+  let server: SandboxServer | undefined;
+  try {
+    if (opts.demoModules) registerDemoModules(store, catalogue, opts.demoModules);
+    // The auth URL (the tokens' issuer) is known once the port is; Auth reads it at signing.
+    const authOpts = { store, accessCode1, accessCode2, tokenTtlSeconds: ttl, authUrl: "" };
+    const auth = await Auth.create(authOpts);
+    server = new SandboxServer({ auth, store, catalogue, faults, log: opts.log });
+    const port = await server.listen(opts.port ?? 0);
+    const base = `http://127.0.0.1:${port}/`;
+    authOpts.authUrl = base + "auth/";
+    const s = server;
+    let closed: Promise<void> | undefined;
+    return {
+      apiUrl: base + "api/",
+      authUrl: base + "auth/",
+      accessCode1,
+      accessCode2,
+      port,
+      env: () => ({
+        ITKDB_API_URL: base + "api/",
+        ITKDB_AUTH_URL: base + "auth/",
+        ITKDB_ACCESS_CODE1: accessCode1,
+        ITKDB_ACCESS_CODE2: accessCode2,
+      }),
+      setFaults: (f) => faults.set(f),
+      stats: () => s.stats(),
+      close: () => closed ??= s.close().then(() => store.close()),
+    };
+  } catch (e) {
+    await server?.close();
+    store.close();
+    throw e;
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * The sandbox's HTTP layer on `node:http` (which, unlike `Deno.serve`, keeps a GET request's
+ * body): routes `/auth/grantToken`, `/auth/listKeys` and `/api/<command>`, reads the command's
+ * input (POST JSON body, GET JSON body, or GET query parameters), checks the bearer token,
+ * applies the configured faults, and answers JSON with a `uuAppErrorMap`. Any other path gets
+ * an HTML page with status 200, as the real service does.
+ *
+ * @module
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import type { UuAppErrorMap } from "../errors.ts";
+import type { Auth } from "./auth.ts";
+import type { Catalogue } from "./catalogue.ts";
+import { CommandError, errorEntry } from "./command_error.ts";
+import type { CommandContext } from "./commands/context.ts";
+import type { FaultPlan, Faults } from "./faults.ts";
+import { readInput } from "./input.ts";
+import { route } from "./router.ts";
+import type { Store } from "./store.ts";
+
+/** Request counters of a sandbox. */
+export interface SandboxStats {
+  /** Every HTTP request received (auth, API and unknown paths). */
+  requests: number;
+  /** 5xx answers injected by the fault settings. */
+  faults: number;
+  /** Connections destroyed on purpose by the fault settings. */
+  dropped: number;
+  /** API requests per command. */
+  byCommand: Record<string, number>;
+}
+
+/** What the HTTP layer serves from. */
+export interface ServerDeps {
+  auth: Auth;
+  store: Store;
+  catalogue: Catalogue;
+  faults: Faults;
+  log?: (line: string) => void;
+}
+
+const HTML_PAGE = `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>itkpd sandbox</title></head>
+<body><h1>itkpd sandbox</h1><p>A local stand-in for the ITk Production Database.
+Commands are served under <code>/api/&lt;command&gt;</code>, the identity service under
+<code>/auth/grantToken</code> and <code>/auth/listKeys</code>.</p></body></html>
+`;
+
+/** One sandbox HTTP server on 127.0.0.1. */
+export class SandboxServer {
+  readonly #deps: ServerDeps;
+  readonly #server: Server;
+  readonly #sockets = new Set<Socket>();
+  readonly #timers = new Set<ReturnType<typeof setTimeout>>();
+  readonly #stats: SandboxStats = { requests: 0, faults: 0, dropped: 0, byCommand: {} };
+  #closing: Promise<void> | undefined;
+
+  constructor(deps: ServerDeps) {
+    this.#deps = deps;
+    this.#server = createServer((req, res) => {
+      this.#handle(req, res).catch((e) => this.#crash(req, res, e));
+    });
+    this.#server.on("connection", (socket: Socket) => {
+      this.#sockets.add(socket);
+      socket.on("close", () => this.#sockets.delete(socket));
+    });
+  }
+
+  /** Starts listening on 127.0.0.1:`port` (0 = any free port); resolves to the port. */
+  listen(port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.#server.once("error", reject);
+      this.#server.listen(port, "127.0.0.1", () => {
+        this.#server.off("error", reject);
+        const address = this.#server.address();
+        resolve(typeof address === "object" && address ? address.port : port);
+      });
+    });
+  }
+
+  /** A copy of the counters. */
+  stats(): SandboxStats {
+    return { ...this.#stats, byCommand: { ...this.#stats.byCommand } };
+  }
+
+  /** Stops listening and destroys every open connection (idempotent). */
+  close(): Promise<void> {
+    this.#closing ??= new Promise<void>((resolve) => {
+      for (const t of this.#timers) clearTimeout(t);
+      this.#timers.clear();
+      this.#server.close(() => resolve());
+      for (const s of this.#sockets) s.destroy();
+    });
+    return this.#closing;
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    this.#stats.requests++;
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const path = url.pathname;
+    const done = (status: number, note = "") =>
+      this.#deps.log?.(
+        `${req.method} ${path} ${status}${note} ${Math.round(performance.now() - started)}ms`,
+      );
+
+    if (path === "/auth/grantToken" || path === "/auth/listKeys") {
+      const input = await readInput(req, url).catch(() => undefined);
+      const answer = path === "/auth/listKeys"
+        ? this.#deps.auth.listKeys()
+        : await this.#deps.auth.grantToken(input?.ok ? input.value : {});
+      sendJson(res, answer.status, answer.body);
+      return done(answer.status);
+    }
+    const command = path.startsWith("/api/") ? path.slice(5).replace(/\/+$/, "") : undefined;
+    const def = command === undefined ? undefined : route(command);
+    if (!def || command === undefined) {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      res.end(HTML_PAGE);
+      return done(200, " (html)");
+    }
+    this.#stats.byCommand[command] = (this.#stats.byCommand[command] ?? 0) + 1;
+    const plan = this.#deps.faults.next(def.write);
+    const input = await readInput(req, url);
+    if (plan.latencyMs > 0) await this.#sleep(plan.latencyMs);
+    if (plan.failStatus) {
+      this.#stats.faults++;
+      sendJson(res, plan.failStatus, { uuAppErrorMap: injectedFailure(plan) });
+      return done(plan.failStatus, " (injected)");
+    }
+    if (plan.drop === "before") return this.#drop(req, done);
+
+    const check = await this.#deps.auth.check(req.headers.authorization);
+    let status: number;
+    let body: Record<string, unknown>;
+    if (!check.ok) {
+      [status, body] = [check.status, check.body];
+    } else if (!input.ok) {
+      [status, body] = [400, {
+        uuAppErrorMap: {
+          [`cern-itkpd-main/${command}/invalidDtoIn`]: errorEntry("DtoIn is not valid.", {
+            invalidValueKeyMap: { "$": { "json.e001": input.message } },
+          }),
+        },
+      }];
+    } else {
+      [status, body] = await this.#run(command, def.handler, input.value, check.user);
+    }
+    if (plan.drop === "after") return this.#drop(req, done);
+    sendJson(res, status, body);
+    done(status);
+  }
+
+  async #run(
+    command: string,
+    handler: (ctx: CommandContext, input: unknown) => unknown,
+    input: unknown,
+    user: { sub: string; name: string },
+  ): Promise<[number, Record<string, unknown>]> {
+    const warnings: UuAppErrorMap = {};
+    const ctx: CommandContext = {
+      command,
+      store: this.#deps.store,
+      catalogue: this.#deps.catalogue,
+      user,
+      warn: (entries) => Object.assign(warnings, entries),
+    };
+    try {
+      const out = await handler(ctx, input) as Record<string, unknown>;
+      return [200, { ...out, uuAppErrorMap: warnings }];
+    } catch (e) {
+      if (e instanceof CommandError) {
+        return [e.status, { uuAppErrorMap: { ...warnings, ...e.uuAppErrorMap } }];
+      }
+      const message = e instanceof Error ? e.message : String(e);
+      return [500, {
+        uuAppErrorMap: {
+          [`cern-itkpd-main/${command}/unexpectedError`]: errorEntry(
+            `The sandbox failed unexpectedly: ${message}`,
+          ),
+        },
+      }];
+    }
+  }
+
+  #drop(req: IncomingMessage, done: (status: number, note?: string) => void): void {
+    this.#stats.dropped++;
+    req.socket.destroy();
+    done(0, " (dropped)");
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.#timers.delete(t);
+        resolve();
+      }, ms);
+      this.#timers.add(t);
+    });
+  }
+
+  #crash(req: IncomingMessage, res: ServerResponse, e: unknown): void {
+    // Body read failures (client went away) land here; answer if the socket is still there.
+    this.#deps.log?.(`${req.method} ${req.url?.split("?")[0]} failed: ${String(e)}`);
+    if (!res.headersSent && !req.socket.destroyed) {
+      sendJson(res, 500, {
+        uuAppErrorMap: {
+          "cern-itkpd-main/unexpectedError": errorEntry("The sandbox failed unexpectedly."),
+        },
+      });
+    }
+  }
+}
+
+function injectedFailure(plan: FaultPlan): UuAppErrorMap {
+  return plan.failStatus === 503
+    ? {
+      "cern-itkpd-main/serviceUnavailable": errorEntry(
+        "Service temporarily unavailable (fault injected by the sandbox).",
+      ),
+    }
+    : {
+      "cern-itkpd-main/internalServerError": errorEntry(
+        "Internal server error (fault injected by the sandbox).",
+      ),
+    };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+  });
+  res.end(text);
+}

@@ -1,0 +1,83 @@
+/**
+ * Prototype test-run documents built from a test type definition, as the original
+ * `test_prototype` step wrote them (SPEC §2.3): placeholders the user replaces before upload.
+ *
+ * @module
+ */
+import type { FieldDefinition, TestType } from "./test_type.ts";
+
+/** The placeholder the original used for strings; an upload refuses a file still holding it. */
+export const STRING_PLACEHOLDER = "some_string";
+
+/** The placeholder value of one field. */
+export function placeholderFor(def: FieldDefinition): unknown {
+  const single = singlePlaceholder(def);
+  return def.valueType === "array" ? [single] : single;
+}
+
+function singlePlaceholder(def: FieldDefinition): unknown {
+  switch (def.dataType) {
+    case "float":
+      return 0.0;
+    case "integer":
+      return 0;
+    case "boolean":
+      return false;
+    case "compound":
+      return placeholders(def.children ?? []);
+    case "codeTable":
+      return def.codeTable?.[0]?.code ?? STRING_PLACEHOLDER;
+    default:
+      return STRING_PLACEHOLDER;
+  }
+}
+
+/** `{code: placeholder}` for a list of fields. */
+export function placeholders(
+  fields: FieldDefinition[] | null | undefined,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields ?? []) out[f.code] = placeholderFor(f);
+  return out;
+}
+
+/** A prototype test run (`prototype_<CODE>.json`) for a test type. */
+export interface TestRunPrototype {
+  component: string | null;
+  testType: string;
+  institution: string | null;
+  runNumber: string;
+  passed: boolean;
+  problems: boolean;
+  properties: Record<string, unknown>;
+  results: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** Builds the prototype of SPEC §2.3; with `verbose`, the raw definitions are kept too. */
+export function prototypeFor(testType: TestType, verbose = false): TestRunPrototype {
+  const proto: TestRunPrototype = {
+    component: null,
+    testType: testType.code,
+    institution: null,
+    runNumber: "0-0",
+    passed: false,
+    problems: false,
+    properties: placeholders(testType.properties),
+    results: placeholders(testType.parameters),
+  };
+  if (verbose) proto.definition = testType;
+  return proto;
+}
+
+/** JSON paths of every leftover string placeholder in a document. */
+export function findPlaceholders(doc: unknown, base = "$"): string[] {
+  if (doc === STRING_PLACEHOLDER) return [base];
+  if (Array.isArray(doc)) return doc.flatMap((v, i) => findPlaceholders(v, `${base}[${i}]`));
+  if (doc && typeof doc === "object") {
+    return Object.entries(doc as Record<string, unknown>).flatMap(([k, v]) =>
+      findPlaceholders(v, `${base}.${k}`)
+    );
+  }
+  return [];
+}

@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Executes Jupyter notebooks in the real Deno kernel and writes the executed copies.
+
+Used by `deno task notebooks` (scripts/run_notebooks.ts); not meant to be run by hand.
+nbconvert loses outputs of the Deno kernel intermittently, so this runner talks to the kernel
+through jupyter_client directly: for each cell it waits for the execute reply and for the kernel
+to go idle, then keeps draining the iopub channel briefly so that late outputs are not lost.
+
+Usage: _notebook_runner.py --out DIR [--timeout SECONDS] NOTEBOOK...
+Exit status: 0 when every cell ran without an error output, 1 otherwise, 2 on bad usage.
+"""
+import argparse
+import json
+import os
+import queue
+import sys
+import time
+
+import nbformat
+from jupyter_client.manager import KernelManager
+
+DRAIN_SECONDS = 0.5
+
+
+def output_from(msg):
+    """Turns an iopub message into a notebook output, or None."""
+    kind = msg["msg_type"]
+    content = msg["content"]
+    if kind == "stream":
+        return nbformat.v4.new_output("stream", name=content["name"], text=content["text"])
+    if kind in ("display_data", "update_display_data"):
+        return nbformat.v4.new_output(
+            "display_data", data=content.get("data", {}), metadata=content.get("metadata", {})
+        )
+    if kind == "execute_result":
+        return nbformat.v4.new_output(
+            "execute_result",
+            data=content.get("data", {}),
+            metadata=content.get("metadata", {}),
+            execution_count=content.get("execution_count"),
+        )
+    if kind == "error":
+        return nbformat.v4.new_output(
+            "error",
+            ename=content.get("ename", ""),
+            evalue=content.get("evalue", ""),
+            traceback=content.get("traceback", []),
+        )
+    return None
+
+
+def run_cell(kc, source, timeout):
+    """Runs one cell; returns (outputs, error_text or None)."""
+    msg_id = kc.execute(source, store_history=True, allow_stdin=False)
+    outputs = []
+    error = None
+    idle = False
+    replied = False
+    deadline = time.monotonic() + timeout
+    while not (idle and replied):
+        if time.monotonic() > deadline:
+            return outputs, f"cell did not finish within {timeout} s"
+        if not replied:
+            try:
+                reply = kc.get_shell_msg(timeout=0.05)
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    replied = True
+                    if reply["content"].get("status") == "error":
+                        c = reply["content"]
+                        error = error or f"{c.get('ename', 'Error')}: {c.get('evalue', '')}"
+            except queue.Empty:
+                pass
+        try:
+            msg = kc.get_iopub_msg(timeout=0.05)
+        except queue.Empty:
+            continue
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            idle = True
+            continue
+        out = output_from(msg)
+        if out is not None:
+            outputs.append(out)
+            if out.output_type == "error":
+                error = error or f"{out.ename}: {out.evalue}"
+    # Late outputs can arrive after the idle status: drain briefly.
+    end = time.monotonic() + DRAIN_SECONDS
+    while time.monotonic() < end:
+        try:
+            msg = kc.get_iopub_msg(timeout=0.05)
+        except queue.Empty:
+            continue
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        out = output_from(msg)
+        if out is not None:
+            outputs.append(out)
+            if out.output_type == "error":
+                error = error or f"{out.ename}: {out.evalue}"
+    return outputs, error
+
+
+def run_notebook(path, out_dir, timeout):
+    nb = nbformat.read(path, as_version=4)
+    km = KernelManager(kernel_name="deno")
+    env = dict(os.environ)
+    env["NO_COLOR"] = "1"
+    env.pop("RUST_BACKTRACE", None)
+    km.start_kernel(cwd=os.path.dirname(os.path.abspath(path)), env=env)
+    kc = km.client()
+    kc.start_channels()
+    failures = []
+    try:
+        kc.wait_for_ready(timeout=120)
+        count = 0
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            count += 1
+            outputs, error = run_cell(kc, cell.source, timeout)
+            cell.outputs = outputs
+            cell.execution_count = count
+            if error:
+                failures.append(f"{path}: cell {index + 1}: {error}")
+                break
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    target = os.path.join(out_dir, os.path.basename(path))
+    nbformat.write(nb, target)
+    return failures, target
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Execute notebooks in the Deno kernel.")
+    parser.add_argument("--out", required=True, help="folder for the executed copies")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds per cell")
+    parser.add_argument("notebooks", nargs="+")
+    args = parser.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    all_failures = []
+    for path in args.notebooks:
+        started = time.monotonic()
+        failures, target = run_notebook(path, args.out, args.timeout)
+        all_failures += failures
+        state = "FAILED" if failures else "ok"
+        print(json.dumps({"notebook": path, "executed": target, "status": state,
+                          "seconds": round(time.monotonic() - started, 1)}), flush=True)
+    for f in all_failures:
+        print(f, file=sys.stderr)
+    return 1 if all_failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

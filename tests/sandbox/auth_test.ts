@@ -1,0 +1,157 @@
+import assert from "node:assert/strict";
+import { createLocalJWKSet, decodeJwt, generateKeyPair, jwtVerify, SignJWT } from "jose";
+import { startSandbox } from "../../lib/sandbox/mod.ts";
+import { type Answer, http, tokenOf } from "./_helpers.ts";
+
+Deno.test("sandbox auth", async (t) => {
+  const lines: string[] = [];
+  const sb = await startSandbox({
+    accessCode1: "code-one-secret",
+    accessCode2: "code-two-secret",
+    demoModules: 1,
+    log: (l) => lines.push(l),
+  });
+  try {
+    await t.step("grantToken with good codes answers a Bearer RS256 token", async () => {
+      const res = await http(sb.authUrl + "grantToken", {
+        body: {
+          grant_type: "password",
+          accessCode1: "code-one-secret",
+          accessCode2: "code-two-secret",
+          scope: "openid https://itkpd-test.unicorncollege.cz",
+        },
+      });
+      assert.equal(res.status, 200);
+      assert.equal(res.json.token_type, "Bearer");
+      assert.equal(res.json.access_token, res.json.id_token);
+      assert.equal(res.json.expires_in, 3 * 3600);
+      assert.deepEqual(res.json.uuAppErrorMap, {});
+      const claims = decodeJwt(res.json.id_token);
+      assert.equal(claims.iss, sb.authUrl);
+      assert.equal(claims.aud, "https://itkpd-test.unicorncollege.cz");
+      assert.equal(claims.exp, claims.iat! + 3 * 3600);
+      assert.equal(claims.nbf, claims.iat);
+      assert.equal(typeof claims.sub, "string");
+      assert.equal(typeof claims.name, "string");
+    });
+
+    await t.step("without scope the audience is the current ITkPD host", async () => {
+      const claims = decodeJwt(await tokenOf(sb));
+      assert.equal(claims.aud, "https://itkpd.unicornuniversity.net");
+    });
+
+    await t.step("the token verifies against listKeys", async () => {
+      const token = await tokenOf(sb, "openid https://itkpd.unicornuniversity.net");
+      const keys = await http(sb.authUrl + "listKeys", { method: "GET" });
+      assert.equal(keys.status, 200);
+      const [key] = keys.json.keys;
+      assert.deepEqual(Object.keys(key).sort(), ["alg", "e", "kid", "kty", "n", "use"]);
+      assert.equal(key.alg, "RS256");
+      assert.equal(key.use, "sig");
+      const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(keys.json), {
+        audience: "https://itkpd.unicornuniversity.net",
+        issuer: sb.authUrl,
+      });
+      assert.equal(protectedHeader.kid, key.kid);
+      assert.ok(payload.exp! > Date.now() / 1000);
+    });
+
+    await t.step("wrong codes → 401 invalidCredentials", async () => {
+      const res = await http(sb.authUrl + "grantToken", {
+        body: { grant_type: "password", accessCode1: "code-one-secret", accessCode2: "nope" },
+      });
+      assert.equal(res.status, 401);
+      const entry = res.json.uuAppErrorMap["uu-oidc/grantToken/invalidCredentials"];
+      assert.equal(entry.type, "error");
+      assert.match(entry.message, /Invalid credentials/);
+      assert.equal(res.json.id_token, undefined);
+    });
+
+    const getComponent = (headers: Record<string, string>) =>
+      http(sb.apiUrl + "getComponent", {
+        method: "GET",
+        body: { component: "20UPGM20000001" },
+        headers,
+      });
+    const invalidToken = (res: Answer) => {
+      assert.equal(res.status, 401);
+      const entry = res.json.uuAppErrorMap["uu-oidc/invalidToken"];
+      assert.equal(entry.type, "error");
+      return entry.message as string;
+    };
+    const messages = new Set<string>();
+
+    await t.step("a valid token is accepted", async () => {
+      const res = await getComponent({ authorization: `Bearer ${await tokenOf(sb)}` });
+      assert.equal(res.status, 200);
+      assert.equal(res.json.serialNumber, "20UPGM20000001");
+    });
+
+    await t.step("missing token → 401 invalidToken", async () => {
+      const msg = invalidToken(await getComponent({}));
+      assert.match(msg, /missing/);
+      messages.add(msg);
+    });
+
+    await t.step("forged token (other key) → 401 invalidToken, signature message", async () => {
+      const other = await generateKeyPair("RS256");
+      const good = decodeJwt(await tokenOf(sb));
+      const forged = await new SignJWT(good).setProtectedHeader({ alg: "RS256" }).sign(
+        other.privateKey,
+      );
+      const msg = invalidToken(await getComponent({ authorization: `Bearer ${forged}` }));
+      assert.match(msg, /signature/);
+      messages.add(msg);
+    });
+
+    await t.step("tampered payload → 401 invalidToken", async () => {
+      const [h, , s] = (await tokenOf(sb)).split(".");
+      const payload = btoa(JSON.stringify({ sub: "admin", exp: 9999999999 })).replace(/=+$/, "");
+      const msg = invalidToken(
+        await getComponent({ authorization: `Bearer ${h}.${payload}.${s}` }),
+      );
+      assert.match(msg, /signature/);
+    });
+
+    await t.step("garbage token → 401 invalidToken, not-a-JWT message", async () => {
+      const msg = invalidToken(await getComponent({ authorization: "Bearer not.a.jwt" }));
+      assert.match(msg, /not a valid JWT/);
+      messages.add(msg);
+    });
+
+    await t.step("the request log holds no token or access code", () => {
+      const all = lines.join("\n");
+      assert.ok(lines.length > 5);
+      assert.ok(!all.includes("code-one-secret") && !all.includes("code-two-secret"));
+      assert.ok(!all.includes("eyJ"), "no JWT in the log");
+    });
+
+    await t.step("expired token (ttl 1 s) → 401 invalidToken, expired message", async () => {
+      const short = await startSandbox({ tokenTtlSeconds: 1, demoModules: 1 });
+      try {
+        const token = await tokenOf(short);
+        const ok = await http(short.apiUrl + "getComponent", {
+          token,
+          body: { component: "20UPGM20000001" },
+        });
+        assert.equal(ok.status, 200);
+        await new Promise((r) => setTimeout(r, 2100));
+        const res = await http(short.apiUrl + "getComponent", {
+          token,
+          body: { component: "20UPGM20000001" },
+        });
+        const msg = invalidToken(res);
+        assert.match(msg, /expired/);
+        messages.add(msg);
+      } finally {
+        await short.close();
+      }
+    });
+
+    await t.step("each failure has its own message", () => {
+      assert.equal(messages.size, 4);
+    });
+  } finally {
+    await sb.close();
+  }
+});

@@ -1,0 +1,140 @@
+import assert from "node:assert/strict";
+import { Faults, mulberry32 } from "../../lib/sandbox/faults.ts";
+import { startSandbox } from "../../lib/sandbox/mod.ts";
+import { http, tokenOf, wirebondRun } from "./_helpers.ts";
+
+Deno.test("Faults: the same seed gives the same plans", async (t) => {
+  await t.step("mulberry32 is deterministic and in [0, 1)", () => {
+    const a = mulberry32(7);
+    const b = mulberry32(7);
+    for (let i = 0; i < 100; i++) {
+      const x = a();
+      assert.equal(x, b());
+      assert.ok(x >= 0 && x < 1);
+    }
+  });
+  await t.step("rates are respected roughly, drops of writes split before/after", () => {
+    const f = new Faults({ failRate: 0.2, dropRate: 0.5 }, 123);
+    const plans = Array.from({ length: 2000 }, () => f.next(true));
+    const fails = plans.filter((p) => p.failStatus).length;
+    const after = plans.filter((p) => p.drop === "after").length;
+    const before = plans.filter((p) => p.drop === "before").length;
+    assert.ok(fails > 300 && fails < 500, `fails ${fails}`);
+    assert.ok(after > 300 && before > 300, `after ${after} before ${before}`);
+    const reads = new Faults({ dropRate: 1 }, 1);
+    for (let i = 0; i < 50; i++) assert.equal(reads.next(false).drop, "before");
+  });
+  await t.step("bad settings are refused", () => {
+    assert.throws(() => new Faults({ failRate: 2 }, 1), /failRate must be 0\.\.1/);
+    assert.throws(() => new Faults({ latencyMs: -1 }, 1), /latencyMs must be >= 0/);
+  });
+});
+
+/** Runs `n` sequential uploads; returns each outcome: a status or "drop". */
+async function outcomes(seed: number, n: number) {
+  const sb = await startSandbox({ demoModules: 1, failRate: 0.3, dropRate: 0.3, seed });
+  try {
+    const token = await tokenOf(sb);
+    const out: (number | "drop")[] = [];
+    for (let i = 0; i < n; i++) {
+      try {
+        const res = await http(sb.apiUrl + "uploadTestRunResults", {
+          token,
+          body: wirebondRun("20UPGM20000001", String(i)),
+        });
+        out.push(res.status);
+      } catch {
+        out.push("drop");
+      }
+    }
+    sb.setFaults({ failRate: 0, dropRate: 0 });
+    const list = await http(sb.apiUrl + "listTestRunsByComponent", {
+      token,
+      body: { filterMap: { code: "20UPGM20000001" } },
+    });
+    return { out, stored: list.json.itemList.length as number, stats: sb.stats() };
+  } finally {
+    await sb.close();
+  }
+}
+
+Deno.test("sandbox fault injection is reproducible with a seed", async (t) => {
+  const n = 40;
+  const a = await outcomes(42, n);
+  const b = await outcomes(42, n);
+
+  await t.step("the same seed and request order give the same outcomes", () => {
+    assert.deepEqual(a.out, b.out);
+    assert.equal(a.stored, b.stored);
+  });
+
+  await t.step("5xx answers, drops and successes all happen", () => {
+    const fails = a.out.filter((o) => o === 500 || o === 503).length;
+    const drops = a.out.filter((o) => o === "drop").length;
+    const ok = a.out.filter((o) => o === 200).length;
+    assert.ok(fails > 0 && drops > 0 && ok > 0, JSON.stringify(a.out));
+    assert.equal(a.stats.faults, fails);
+    assert.equal(a.stats.dropped, drops);
+    assert.equal(a.stats.byCommand.uploadTestRunResults, n);
+    // failed requests store nothing; drops before the write store nothing; drops after do
+    assert.ok(a.stored >= ok && a.stored < ok + drops, `stored ${a.stored}, ok ${ok}`);
+    assert.ok(a.stored > ok, "some writes were committed and then dropped");
+  });
+
+  await t.step("another seed gives other outcomes", async () => {
+    const c = await outcomes(7, n);
+    assert.notDeepEqual(c.out, a.out);
+  });
+});
+
+Deno.test("sandbox faults: 5xx shape, latency, run-time changes, auth untouched", async (t) => {
+  const sb = await startSandbox({ demoModules: 1, failRate: 1, seed: 1 });
+  try {
+    await t.step("grantToken is not subject to faults", async () => {
+      await tokenOf(sb);
+    });
+    const token = await tokenOf(sb);
+    const get = () =>
+      http(sb.apiUrl + "getComponent", { token, body: { component: "20UPGM20000001" } });
+
+    await t.step("failRate 1 → every API call answers 5xx with an error entry", async () => {
+      for (let i = 0; i < 5; i++) {
+        const res = await get();
+        assert.ok(res.status === 500 || res.status === 503);
+        const [code] = Object.keys(res.json.uuAppErrorMap);
+        assert.match(code, /^cern-itkpd-main\/(internalServerError|serviceUnavailable)$/);
+        assert.equal(res.json.uuAppErrorMap[code].type, "error");
+      }
+    });
+
+    await t.step("setFaults changes at run time; latency is added", async () => {
+      sb.setFaults({ failRate: 0, latencyMs: 150 });
+      const started = performance.now();
+      const res = await get();
+      assert.equal(res.status, 200);
+      assert.ok(performance.now() - started >= 140);
+      sb.setFaults({ latencyMs: 0, dropRate: 1 });
+      await assert.rejects(get());
+      sb.setFaults({ dropRate: 0 });
+      assert.equal((await get()).status, 200);
+    });
+
+    await t.step("stats count requests and commands", () => {
+      const s = sb.stats();
+      assert.equal(s.byCommand.getComponent, 8);
+      assert.equal(s.faults, 5);
+      assert.equal(s.dropped, 1);
+      assert.equal(s.requests, 10);
+    });
+
+    await t.step("close is prompt even with a request waiting in latency", async () => {
+      sb.setFaults({ latencyMs: 60_000 });
+      const pending = get().catch((e) => e);
+      await new Promise((r) => setTimeout(r, 100));
+      await sb.close();
+      assert.ok(await pending instanceof Error);
+    });
+  } finally {
+    await sb.close();
+  }
+});

@@ -1,0 +1,84 @@
+import assert from "node:assert/strict";
+import { checkValues, type FieldDefinition, fieldValueSchema } from "../../lib/schemas/mod.ts";
+
+const fields: FieldDefinition[] = [
+  { code: "MEAN", dataType: "float", valueType: "single", required: true },
+  { code: "COUNT", dataType: "integer", valueType: "single", required: false },
+  { code: "OK", dataType: "boolean", required: false },
+  { code: "NOTE", dataType: "string", required: false },
+  {
+    code: "CHIP",
+    dataType: "codeTable",
+    required: true,
+    codeTable: [{ code: "0", value: "RD53A" }, { code: "1", value: "ITkPix_v1" }],
+  },
+  { code: "CURVE", dataType: "float", valueType: "array", required: false },
+  {
+    code: "POS",
+    dataType: "compound",
+    required: false,
+    children: [
+      { code: "X", dataType: "float", required: true },
+      { code: "Y", dataType: "float", required: true },
+    ],
+  },
+];
+
+Deno.test("checkValues", async (t) => {
+  await t.step("accepts a complete, well-typed map", () => {
+    const r = checkValues(
+      fields,
+      { MEAN: 8.7, COUNT: 3, OK: true, NOTE: "x", CHIP: "1", CURVE: [1, 2.5], POS: { X: 1, Y: 2 } },
+      "$.results",
+    );
+    assert.deepEqual(r, { missing: [], invalid: [], unknown: [] });
+  });
+
+  await t.step("reports every problem at once with its JSON path", () => {
+    const r = checkValues(
+      fields,
+      { COUNT: 1.5, OK: "yes", CHIP: "7", CURVE: [1, "a"], POS: { X: 1 }, EXTRA: 1 },
+      "$.results",
+    );
+    assert.deepEqual(r.missing, ["$.results.MEAN"]);
+    assert.deepEqual(r.unknown, ["$.results.EXTRA"]);
+    const paths = r.invalid.map((p) => p.path).sort();
+    assert.deepEqual(paths, [
+      "$.results.CHIP",
+      "$.results.COUNT",
+      "$.results.CURVE[1]",
+      "$.results.OK",
+      "$.results.POS.Y",
+    ]);
+    assert.match(r.invalid.find((p) => p.path === "$.results.CHIP")!.message, /one of/);
+  });
+
+  await t.step("null or absent optional values are fine, required ones are missing", () => {
+    const r = checkValues(fields, { MEAN: null, CHIP: "0", NOTE: null }, "$.results");
+    assert.deepEqual(r.missing, ["$.results.MEAN"]);
+    assert.deepEqual(r.invalid, []);
+  });
+
+  await t.step("a non-object map is invalid at its base path", () => {
+    const r = checkValues(fields, [1, 2], "$.properties");
+    assert.equal(r.invalid[0].path, "$.properties");
+  });
+
+  await t.step("arrayDimensions 2 takes a list of lists", () => {
+    const def: FieldDefinition = {
+      code: "DATA",
+      dataType: "float",
+      valueType: "array",
+      arrayDimensions: 2,
+      required: true,
+    };
+    assert.equal(fieldValueSchema(def).safeParse([[1, 0, 2], [3.5, 1, 0]]).success, true);
+    const r = checkValues([def], { DATA: [[1, "x"]] }, "$.results");
+    assert.deepEqual(r.invalid.map((p) => p.path), ["$.results.DATA[0][1]"]);
+  });
+
+  await t.step("non-finite floats are refused", () => {
+    assert.equal(fieldValueSchema(fields[0]).safeParse(Infinity).success, false);
+    assert.equal(fieldValueSchema(fields[0]).safeParse(2).success, true);
+  });
+});

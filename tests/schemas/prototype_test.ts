@@ -1,0 +1,47 @@
+import assert from "node:assert/strict";
+import { findPlaceholders, prototypeFor, type TestType } from "../../lib/schemas/mod.ts";
+
+const testType: TestType = {
+  id: "0123456789abcdef01234567",
+  code: "DEMO",
+  name: "Demo",
+  properties: [
+    { code: "MACHINE", dataType: "string", required: false },
+    { code: "LOAD", dataType: "float", required: false },
+  ],
+  parameters: [
+    { code: "N", dataType: "integer", required: true },
+    { code: "OK", dataType: "boolean", required: true },
+    { code: "CURVE", dataType: "float", valueType: "array", required: true },
+    {
+      code: "POS",
+      dataType: "compound",
+      required: false,
+      children: [{ code: "X", dataType: "float" }, { code: "LABEL", dataType: "string" }],
+    },
+  ],
+};
+
+Deno.test("prototypeFor", async (t) => {
+  await t.step("fills placeholders as the original test_prototype did", () => {
+    assert.deepEqual(prototypeFor(testType), {
+      component: null,
+      testType: "DEMO",
+      institution: null,
+      runNumber: "0-0",
+      passed: false,
+      problems: false,
+      properties: { MACHINE: "some_string", LOAD: 0 },
+      results: { N: 0, OK: false, CURVE: [0], POS: { X: 0, LABEL: "some_string" } },
+    });
+  });
+  await t.step("verbose keeps the definition", () => {
+    assert.equal(prototypeFor(testType, true).definition, testType);
+  });
+  await t.step("findPlaceholders lists every unedited string", () => {
+    assert.deepEqual(findPlaceholders(prototypeFor(testType)), [
+      "$.properties.MACHINE",
+      "$.results.POS.LABEL",
+    ]);
+  });
+});
