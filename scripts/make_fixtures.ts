@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { userPath } from "../lib/cli/paths.ts";
 import { parseArgs } from "node:util";
 import { ItkpdError, UsageError } from "../lib/errors.ts";
 import { DAGE_VARIATIONS, writeDageFixtures } from "../lib/fixtures/mod.ts";
@@ -62,7 +63,7 @@ export async function main(args: string[]): Promise<number> {
     const modules = wholeNumber("modules", values.modules, 1, 9_999_999);
     const seed = values.seed === undefined ? 1 : wholeNumber("seed", values.seed, 0, 2 ** 32 - 1);
     const t0 = performance.now();
-    const { files, bytes } = await writeDageFixtures(values.out, {
+    const { files, bytes } = await writeDageFixtures(userPath(values.out), {
       modules,
       seed,
       variations: values.variations ?? false,

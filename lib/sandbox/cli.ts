@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { userPath } from "../cli/paths.ts";
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors.ts";
 import type { SandboxOptions } from "./sandbox.ts";
@@ -69,7 +70,7 @@ export function parseCli(args: string[]): CliArgs {
     help: false,
     options: {
       port: int("--port", v.port, 0, 65535),
-      db: v.db,
+      db: v.db === undefined || v.db === ":memory:" ? v.db : userPath(v.db),
       accessCode1: v["access-code1"],
       accessCode2: v["access-code2"],
       tokenTtlSeconds: int("--token-ttl", v["token-ttl"], 1, 10 * 365 * 24 * 3600),

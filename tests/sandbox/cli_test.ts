@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import assert from "node:assert/strict";
 import { parseCli } from "../../lib/sandbox/cli.ts";
 import { startSandbox } from "../../lib/sandbox/mod.ts";
@@ -66,7 +67,7 @@ Deno.test("parseCli", async (t) => {
     ]);
     assert.deepEqual(options, {
       port: 8080,
-      db: "x.db",
+      db: resolve(Deno.cwd(), "x.db"),
       accessCode1: "a",
       accessCode2: "b",
       tokenTtlSeconds: 60,

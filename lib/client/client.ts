@@ -1,0 +1,463 @@
+/**
+ * The ITkPD client: one object that holds the configuration, the token, the connections, and
+ * offers a typed method per command plus the generic {@link ItkpdClient.call}.
+ *
+ * @module
+ */
+import type { z } from "zod";
+import { InputError } from "../errors.ts";
+import { jsonPath } from "../schemas/field_values.ts";
+import type { Component } from "../schemas/component.ts";
+import type { ComponentType, Institution } from "../schemas/catalogue.ts";
+import type { TestType } from "../schemas/test_type.ts";
+import type { TestRun, TestRunSummary } from "../schemas/test_run.ts";
+import { TokenManager } from "./auth.ts";
+import { chunk, mapLimit, orderByInput } from "./bulk.ts";
+import {
+  type AnswerOf,
+  BULK_LIMIT,
+  CommandAnswers,
+  CommandInputs,
+  type CommandName,
+  type InputOf,
+  type JsonCommandName,
+  wireMethodOf,
+} from "./commands.ts";
+import {
+  configFromEnv,
+  type ConnectionSettings,
+  DEFAULT_RETRIES,
+  DEFAULT_RETRY_BASE_MS,
+  DEFAULT_TIMEOUT_MS,
+  resolveConnection,
+  type ResolvedConnection,
+} from "./config.ts";
+import type { EnvRecord } from "./env.ts";
+import { type ApiWarning, checkAnswer } from "./errors_map.ts";
+import { HttpEngine, type RetryPolicy } from "./http.ts";
+import { DEFAULT_PAGE_SIZE, paginateWith } from "./paging.ts";
+import { redact } from "./redact.ts";
+import { NodeTransport, type TransportOptions } from "./transport.ts";
+
+/** Options of {@link ItkpdClient}. Connection settings override the environment's. */
+export interface ClientOptions extends ConnectionSettings {
+  /** Environment to read instead of the process's (tests); `false`: read no environment. */
+  env?: EnvRecord | false;
+  /** Keep the token in this file between runs (mode 0600, written atomically). */
+  sessionFile?: string;
+  /** Per-request time limit in ms (default 60 000). */
+  timeoutMs?: number;
+  /** Retries after a failed attempt (default 4); see http.ts for what is retried. */
+  retries?: number;
+  /** Base delay of the exponential backoff in ms (default 250). */
+  retryBaseMs?: number;
+  /** Longest single backoff delay in ms (default 10 000). */
+  retryMaxMs?: number;
+  /** Also retry reads after a timeout (default false). */
+  retryOnTimeout?: boolean;
+  /** Renew the token when this many seconds or fewer are left (default 15). */
+  renewBeforeSeconds?: number;
+  /** Log requests (wire method, URL, status, timing) to stderr. */
+  verbose?: boolean;
+  /** Receives the log lines instead of stderr (implies verbose). Lines are redacted. */
+  logger?: (line: string) => void;
+  /** Receives each warning of an answer (e.g. unsupported keys). Default: the log, else
+   * `console.warn`. */
+  onWarning?: (warning: ApiWarning) => void;
+  /** Default page size of list commands (default 1000). */
+  pageSize?: number;
+  /** Bulk chunks sent at the same time (default 3). */
+  bulkConcurrency?: number;
+  /** Connection pool settings. */
+  transport?: TransportOptions;
+}
+
+/** Options of one call. */
+export interface CallOptions {
+  /** Wire method; default GET for `get…`/`list…`, POST for the rest. */
+  method?: "GET" | "POST";
+  /** Cancels the call. */
+  signal?: AbortSignal;
+}
+
+/** Options of list calls. */
+export interface PageOptions {
+  /** Items per page. */
+  pageSize?: number;
+  /** Cancels the listing. */
+  signal?: AbortSignal;
+}
+
+/** A JSON answer of a command. */
+export type ApiAnswer = Record<string, unknown>;
+
+/**
+ * The ITkPD client.
+ *
+ * @example
+ * ```ts
+ * import { ItkpdClient } from "./client.ts";
+ * // Reads ITKDB_API_URL, ITKDB_ACCESS_CODE1/2, ITK_DB_AUTH, … (those granted by --allow-env).
+ * const client = new ItkpdClient({ verbose: false });
+ * try {
+ *   // const types = await client.listTestTypes({ project: "P", componentType: "MODULE" });
+ * } finally {
+ *   client.close();
+ * }
+ * ```
+ */
+export class ItkpdClient implements Disposable {
+  /** The resolved settings (no secrets). */
+  readonly config: Readonly<
+    Omit<ResolvedConnection, "accessCode1" | "accessCode2" | "token"> & {
+      timeoutMs: number;
+      retries: number;
+      retryBaseMs: number;
+      pageSize: number;
+    }
+  >;
+  /** The token manager (renewal, details of the current token). */
+  readonly auth: TokenManager;
+  readonly #http: HttpEngine;
+  readonly #transport: NodeTransport;
+  readonly #options: ClientOptions;
+
+  constructor(options: ClientOptions = {}) {
+    this.#options = options;
+    const fromEnv = options.env === false ? {} : configFromEnv(options.env);
+    const connection = resolveConnection(options, fromEnv);
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const retries = options.retries ?? DEFAULT_RETRIES;
+    const retryBaseMs = options.retryBaseMs ?? DEFAULT_RETRY_BASE_MS;
+    const { accessCode1: _a, accessCode2: _b, token: _t, ...publicConnection } = connection;
+    this.config = Object.freeze({
+      ...publicConnection,
+      timeoutMs,
+      retries,
+      retryBaseMs,
+      pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
+    });
+    const sink = options.logger ??
+      (options.verbose ? (line: string) => console.error(line) : undefined);
+    const log = sink ? (line: string) => sink(`itkpd: ${redact(line)}`) : undefined;
+    const onWarning = options.onWarning ?? (log ? undefined : (w: ApiWarning) =>
+      console.warn(
+        `itkpd warning from ${w.command}: ${w.code}: ${w.message}${
+          w.unsupportedKeys.length ? ` (${w.unsupportedKeys.join(", ")})` : ""
+        }`,
+      ));
+    this.#transport = new NodeTransport(options.transport);
+    this.#http = new HttpEngine({
+      transport: this.#transport,
+      timeoutMs,
+      retries,
+      retryBaseMs,
+      retryMaxMs: options.retryMaxMs,
+      retryOnTimeout: options.retryOnTimeout,
+      log,
+      onWarning,
+    });
+    this.auth = new TokenManager(this.#http, {
+      connection,
+      sessionFile: options.sessionFile,
+      renewBeforeSeconds: options.renewBeforeSeconds,
+      log,
+    });
+    this.#http.tokens = this.auth;
+  }
+
+  /** Requests sent, retries made, tokens granted so far. */
+  stats(): { requests: number; retries: number; grants: number } {
+    return { ...this.#http.stats, grants: this.auth.grants };
+  }
+
+  /** Closes every connection. Later calls fail with a `NetworkError` (`maybeSent: false`). */
+  close(): void {
+    this.#transport.close();
+  }
+
+  /** Same as {@link close}, for `using client = new ItkpdClient()`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  // ---------------------------------------------------------------- generic
+
+  /**
+   * Calls any command with a JSON dtoIn; answers the JSON as the service sent it (with its
+   * `uuAppErrorMap`, where warnings are). Reads go as GET with a JSON body, writes as POST.
+   *
+   * @example
+   * ```ts
+   * import { ItkpdClient } from "./client.ts";
+   * const client = new ItkpdClient({ env: {} });
+   * // const answer = await client.call("listTestTypes", { project: "P", componentType: "MODULE" });
+   * // const forced = await client.call("someCommand", {}, { method: "GET" });
+   * client.close();
+   * ```
+   */
+  async call<T = ApiAnswer>(
+    command: string,
+    dtoIn: unknown = {},
+    options: CallOptions = {},
+  ): Promise<T> {
+    const method = options.method ?? wireMethodOf(command);
+    const result = await this.#http.send({
+      command,
+      url: this.#url(command),
+      wireMethod: method,
+      json: dtoIn,
+      auth: true,
+      policy: policyOf(method),
+      signal: options.signal,
+    });
+    return result.value as T;
+  }
+
+  /**
+   * Every item of a list command, page by page (an async iterator). The token is renewed in
+   * the middle when needed.
+   *
+   * @example
+   * ```ts
+   * import { ItkpdClient } from "./client.ts";
+   * const client = new ItkpdClient({ env: {} });
+   * // for await (const c of client.paginate("listComponents", { project: "P" }, { pageSize: 500 })) {}
+   * client.close();
+   * ```
+   */
+  paginate(
+    command: string,
+    dtoIn: Record<string, unknown> = {},
+    options: PageOptions = {},
+  ): AsyncGenerator<unknown, void, undefined> {
+    const known = command in CommandAnswers ? command as JsonCommandName : undefined;
+    return paginateWith(
+      command,
+      async (dto) => {
+        const answer = await this.call(command, dto, { signal: options.signal });
+        return known ? checkAnswer(command, 200, CommandAnswers[known], answer) : answer;
+      },
+      dtoIn,
+      { pageSize: options.pageSize ?? this.config.pageSize },
+    );
+  }
+
+  /**
+   * Every item of a list command, all pages collected.
+   *
+   * @example
+   * ```ts
+   * import { ItkpdClient } from "./client.ts";
+   * const client = new ItkpdClient({ env: {} });
+   * // const all = await client.collect("listInstitutions");
+   * client.close();
+   * ```
+   */
+  async collect<T = unknown>(
+    command: string,
+    dtoIn: Record<string, unknown> = {},
+    options: PageOptions = {},
+  ): Promise<T[]> {
+    const out: T[] = [];
+    for await (const item of this.paginate(command, dtoIn, options)) out.push(item as T);
+    return out;
+  }
+
+  // ---------------------------------------------------------------- catalogue
+
+  /** Every institution (all pages). */
+  listInstitutions(
+    input: InputOf<"listInstitutions"> = {},
+    options?: PageOptions,
+  ): Promise<Institution[]> {
+    return this.#list("listInstitutions", input, options);
+  }
+
+  /** The component types of a project (all pages). */
+  listComponentTypes(
+    input: InputOf<"listComponentTypes">,
+    options?: PageOptions,
+  ): Promise<AnswerOf<"listComponentTypes">["pageItemList"]> {
+    return this.#list("listComponentTypes", input, options);
+  }
+
+  /** A component type definition: `{id}`, or `{code, project}`. */
+  async getComponentType(
+    input: InputOf<"getComponentType">,
+    options?: CallOptions,
+  ): Promise<ComponentType> {
+    return await this.#typed("getComponentType", input, options);
+  }
+
+  /** The test types of a component type (all pages). */
+  listTestTypes(input: InputOf<"listTestTypes">, options?: PageOptions): Promise<TestType[]> {
+    return this.#list("listTestTypes", input, options);
+  }
+
+  /** A test type definition: `{id}`, or `{code, project, componentType}`. */
+  async getTestType(input: InputOf<"getTestType">, options?: CallOptions): Promise<TestType> {
+    return await this.#typed("getTestType", input, options);
+  }
+
+  // ---------------------------------------------------------------- components
+
+  /** Registers a component; answers the new component (with its `code`). */
+  async registerComponent(
+    input: InputOf<"registerComponent">,
+    options?: CallOptions,
+  ): Promise<Component> {
+    return (await this.#typed("registerComponent", input, options)).component;
+  }
+
+  /** Sets the stage of a component. */
+  async setComponentStage(
+    input: InputOf<"setComponentStage">,
+    options?: CallOptions,
+  ): Promise<AnswerOf<"setComponentStage">> {
+    return await this.#typed("setComponentStage", input, options);
+  }
+
+  /** A component by code or serial number. */
+  async getComponent(input: InputOf<"getComponent">, options?: CallOptions): Promise<Component> {
+    return await this.#typed("getComponent", input, options);
+  }
+
+  /**
+   * Components by code or serial number, any number of them: sent in chunks of 100, results in
+   * the order asked (unknown ones left out).
+   */
+  async getComponentBulk(ids: readonly string[], options?: CallOptions): Promise<Component[]> {
+    const items = await this.#bulk(
+      ids,
+      (part) => this.#typed("getComponentBulk", { component: part }, options),
+    );
+    return orderByInput(ids, items, (c) => [
+      c.code,
+      c.serialNumber,
+      c.id,
+      (c as { alternativeIdentifier?: string | null }).alternativeIdentifier,
+    ]);
+  }
+
+  /** Components of a project, filtered (all pages). */
+  listComponents(input: InputOf<"listComponents">, options?: PageOptions): Promise<Component[]> {
+    return this.#list("listComponents", input, options);
+  }
+
+  // ---------------------------------------------------------------- test runs
+
+  /**
+   * Uploads a test run; answers the new run (with its `id`). Not resent blindly: see http.ts.
+   * A `NetworkError` with `maybeSent: true` means the run may exist: look before resending.
+   */
+  async uploadTestRunResults(
+    input: InputOf<"uploadTestRunResults">,
+    options?: CallOptions,
+  ): Promise<AnswerOf<"uploadTestRunResults">["testRun"]> {
+    return (await this.#typed("uploadTestRunResults", input, options)).testRun;
+  }
+
+  /** A full test run by id. */
+  async getTestRun(input: InputOf<"getTestRun">, options?: CallOptions): Promise<TestRun> {
+    return await this.#typed("getTestRun", input, options);
+  }
+
+  /** Full test runs by id, any number: chunks of 100, results in the order asked. */
+  async getTestRunBulk(ids: readonly string[], options?: CallOptions): Promise<TestRun[]> {
+    const items = await this.#bulk(
+      ids,
+      (part) => this.#typed("getTestRunBulk", { testRun: part }, options),
+    );
+    return orderByInput(ids, items, (r) => [r.id]);
+  }
+
+  /** Run summaries of a component (`{filterMap:{code, stage?, testType?, state?}}`). */
+  listTestRunsByComponent(
+    input: InputOf<"listTestRunsByComponent">,
+    options?: PageOptions,
+  ): Promise<TestRunSummary[]> {
+    return this.#list("listTestRunsByComponent", input, options);
+  }
+
+  /** Runs of a test type (all pages). */
+  listTestRunsByTestType(
+    input: InputOf<"listTestRunsByTestType">,
+    options?: PageOptions,
+  ): Promise<AnswerOf<"listTestRunsByTestType">["pageItemList"]> {
+    return this.#list("listTestRunsByTestType", input, options);
+  }
+
+  /** Deletes (marks deleted) a test run. */
+  async deleteTestRun(
+    input: InputOf<"deleteTestRun">,
+    options?: CallOptions,
+  ): Promise<AnswerOf<"deleteTestRun">> {
+    return await this.#typed("deleteTestRun", input, options);
+  }
+
+  /** Binary data (an attachment) by code, from `<site>uu-app-binarystore/getBinaryData`. */
+  async getBinaryData(input: InputOf<"getBinaryData">, options?: CallOptions): Promise<Uint8Array> {
+    const dtoIn = checkInput("getBinaryData", CommandInputs.getBinaryData, input);
+    const command = "uu-app-binarystore/getBinaryData";
+    const method = options?.method ?? "GET";
+    const result = await this.#http.send({
+      command,
+      url: this.#url(command),
+      wireMethod: method,
+      json: dtoIn,
+      auth: true,
+      policy: policyOf(method),
+      expect: "bytes",
+      signal: options?.signal,
+    });
+    if (result.value instanceof Uint8Array) return result.value;
+    return new TextEncoder().encode(JSON.stringify(result.value));
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  #url(command: string): string {
+    return this.config.apiUrl + command.replace(/^\/+/, "");
+  }
+
+  async #typed<C extends JsonCommandName>(
+    command: C,
+    input: unknown,
+    options?: CallOptions,
+  ): Promise<AnswerOf<C>> {
+    const dtoIn = checkInput(command, CommandInputs[command], input);
+    const answer = await this.call(command, dtoIn, options);
+    return checkAnswer(command, 200, CommandAnswers[command], answer) as AnswerOf<C>;
+  }
+
+  async #list<T>(command: JsonCommandName, input: unknown, options?: PageOptions): Promise<T[]> {
+    const dtoIn = checkInput(command, CommandInputs[command], input) as Record<string, unknown>;
+    return await this.collect<T>(command, dtoIn, options);
+  }
+
+  async #bulk<T>(
+    ids: readonly string[],
+    send: (part: string[]) => Promise<{ itemList: T[] }>,
+  ): Promise<T[]> {
+    if (ids.length === 0) return [];
+    const parts = chunk(ids, BULK_LIMIT);
+    const answers = await mapLimit(parts, this.#options.bulkConcurrency ?? 3, send);
+    return answers.flatMap((a) => a.itemList);
+  }
+}
+
+function policyOf(method: "GET" | "POST"): RetryPolicy {
+  return method === "GET" ? "read" : "write";
+}
+
+/** Checks a dtoIn before sending; every problem by JSON path in one `InputError`. */
+function checkInput<S extends z.ZodType>(command: CommandName, schema: S, input: unknown) {
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return result.data as z.infer<S>;
+  throw new InputError(
+    `${command}: the input is not valid`,
+    result.error.issues.map((issue) => ({ path: jsonPath(issue.path), message: issue.message })),
+    { hint: "fix the listed keys; nothing was sent" },
+  );
+}

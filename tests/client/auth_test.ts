@@ -1,0 +1,249 @@
+import assert from "node:assert/strict";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { generateKeyPair, SignJWT } from "jose";
+import { AuthError } from "../../lib/errors.ts";
+import { HttpEngine, ItkpdClient, NodeTransport } from "../../lib/client/mod.ts";
+import { clientFor, sleep, withSandbox } from "./_helpers.ts";
+
+Deno.test("auth: access codes give a verified token", async (t) => {
+  await withSandbox({}, async (sb) => {
+    await t.step("grantToken then a call, signature checked against listKeys", async () => {
+      const { client, lines } = clientFor(sb);
+      try {
+        const institutions = await client.listInstitutions();
+        assert.ok(institutions.length > 0);
+        const info = await client.auth.getTokenInfo();
+        assert.equal(info.origin, "grant");
+        assert.equal(info.verified, true);
+        assert.ok(info.expiresAt > Date.now() / 1000 + 60);
+        assert.equal(client.stats().grants, 1);
+        assert.ok(lines.some((l) => l.includes("POST") && l.includes("/auth/grantToken 200")));
+        assert.ok(lines.some((l) => l.includes("GET") && l.includes("/auth/listKeys 200")));
+      } finally {
+        client.close();
+      }
+    });
+
+    await t.step("wrong access codes → AuthError naming the codes to check", async () => {
+      const { client } = clientFor(sb, { accessCode1: "wrong-one", accessCode2: "wrong-two" });
+      try {
+        await assert.rejects(
+          client.listInstitutions(),
+          (e: Error) => e instanceof AuthError && /refused the access codes/.test(e.message),
+        );
+      } finally {
+        client.close();
+      }
+    });
+
+    await t.step("a token for another audience is refused", async () => {
+      const { client } = clientFor(sb, { audience: "https://itkpd-test.unicorncollege.cz" });
+      try {
+        await assert.rejects(
+          client.listInstitutions(),
+          (e: Error) => e instanceof AuthError && /not for this site \(audience/.test(e.message),
+        );
+      } finally {
+        client.close();
+      }
+    });
+  });
+});
+
+Deno.test("auth: a short-lived token is renewed once when it lapses", async (t) => {
+  await withSandbox({ tokenTtlSeconds: 2 }, async (sb) => {
+    const { client } = clientFor(sb);
+    try {
+      await t.step("first call grants a token", async () => {
+        await client.getComponentType({ code: "MODULE", project: "P" });
+        assert.equal(client.stats().grants, 1);
+      });
+      await t.step("a call after it lapsed renews it once, with no error", async () => {
+        await sleep(2100);
+        await client.getComponentType({ code: "MODULE", project: "P" });
+        assert.equal(client.stats().grants, 2);
+      });
+      await t.step("concurrent calls after a lapse share one renewal", async () => {
+        await sleep(2100);
+        const all = await Promise.all(
+          Array.from({ length: 8 }, () => client.listInstitutions()),
+        );
+        assert.equal(all.length, 8);
+        assert.equal(client.stats().grants, 3);
+      });
+    } finally {
+      client.close();
+    }
+  });
+});
+
+Deno.test("auth: tokens from the environment", async (t) => {
+  await withSandbox({ tokenTtlSeconds: 1 }, async (sb) => {
+    const env = sb.env();
+    await t.step("a forged token (signed by another key) is rejected", async () => {
+      const { privateKey } = await generateKeyPair("RS256");
+      const now = Math.floor(Date.now() / 1000);
+      const forged = await new SignJWT({ name: "Mallory" })
+        .setProtectedHeader({ alg: "RS256", kid: "forged" })
+        .setAudience("https://itkpd.unicornuniversity.net")
+        .setIssuedAt(now).setExpirationTime(now + 3600).sign(privateKey);
+      const client = new ItkpdClient({
+        env: {
+          ITKDB_API_URL: env.ITKDB_API_URL,
+          ITKDB_AUTH_URL: env.ITKDB_AUTH_URL,
+          ITK_DB_AUTH: forged,
+        },
+        onWarning: () => {},
+      });
+      try {
+        await assert.rejects(
+          client.listInstitutions(),
+          (e: Error) =>
+            e instanceof AuthError && /failed its signature check/.test(e.message) &&
+            !e.message.includes(forged),
+        );
+        assert.deepEqual(sb.stats().byCommand, {}, "no API command was sent with it");
+      } finally {
+        client.close();
+      }
+    });
+
+    await t.step("an expired env token and no access codes → AuthError with the fix", async () => {
+      const granter = new ItkpdClient({ env, onWarning: () => {} });
+      const token = await granter.auth.getToken();
+      granter.close();
+      await sleep(1200);
+      const client = new ItkpdClient({
+        env: {
+          ITKDB_API_URL: env.ITKDB_API_URL,
+          ITKDB_AUTH_URL: env.ITKDB_AUTH_URL,
+          ITK_DB_AUTH: token,
+        },
+        onWarning: () => {},
+      });
+      try {
+        await assert.rejects(
+          client.listInstitutions(),
+          (e: Error) =>
+            e instanceof AuthError && /has expired/.test(e.message) &&
+            /get-token/.test(e.message) && /ITKDB_ACCESS_CODE1/.test(e.message),
+        );
+      } finally {
+        client.close();
+      }
+    });
+
+    await t.step("an expired env token with access codes is renewed silently", async () => {
+      const granter = new ItkpdClient({ env, onWarning: () => {} });
+      const token = await granter.auth.getToken();
+      granter.close();
+      await sleep(1200);
+      const client = new ItkpdClient({ env: { ...env, ITK_DB_AUTH: token }, onWarning: () => {} });
+      try {
+        await client.listInstitutions();
+        assert.equal(client.stats().grants, 1);
+      } finally {
+        client.close();
+      }
+    });
+  });
+});
+
+Deno.test("auth: a 401 invalidToken renews the token once and resends", async (t) => {
+  await withSandbox({}, async (sb) => {
+    const transport = new NodeTransport();
+    const engine = new HttpEngine({ transport, timeoutMs: 5000, retries: 0, retryBaseMs: 1 });
+    const granter = new ItkpdClient({ env: sb.env(), onWarning: () => {} });
+    const good = await granter.auth.getToken();
+    granter.close();
+    try {
+      await t.step("a refused token is invalidated, the next one is used", async () => {
+        const invalidated: string[] = [];
+        let current = "not-a-valid-token";
+        engine.tokens = {
+          getToken: () => Promise.resolve(current),
+          invalidate: (token) => {
+            invalidated.push(token);
+            current = good;
+          },
+        };
+        const result = await engine.send({
+          command: "listInstitutions",
+          url: `${sb.apiUrl}listInstitutions`,
+          wireMethod: "GET",
+          json: {},
+          auth: true,
+          policy: "read",
+        });
+        assert.equal(result.status, 200);
+        assert.deepEqual(invalidated, ["not-a-valid-token"]);
+      });
+      await t.step("a token refused twice → AuthError with the service's code", async () => {
+        let renewals = 0;
+        engine.tokens = {
+          getToken: () => Promise.resolve("still-bad"),
+          invalidate: () => void renewals++,
+        };
+        await assert.rejects(
+          engine.send({
+            command: "listInstitutions",
+            url: `${sb.apiUrl}listInstitutions`,
+            wireMethod: "GET",
+            json: {},
+            auth: true,
+            policy: "read",
+          }),
+          (e: Error) =>
+            e instanceof AuthError && e.codes.includes("uu-oidc/invalidToken") &&
+            /HTTP 401/.test(e.message),
+        );
+        assert.equal(renewals, 1);
+      });
+    } finally {
+      transport.close();
+    }
+  });
+});
+
+Deno.test("auth: without a key set the token is decoded unverified, and the log says so", async () => {
+  const { privateKey } = await generateKeyPair("RS256");
+  const server = http.createServer(async (req, res) => {
+    for await (const _ of req) { /* drain the body */ }
+    if (req.url === "/auth/grantToken") {
+      const now = Math.floor(Date.now() / 1000);
+      const token = await new SignJWT({})
+        .setProtectedHeader({ alg: "RS256" })
+        .setAudience("https://itkpd.unicornuniversity.net")
+        .setIssuedAt(now).setExpirationTime(now + 600).sign(privateKey);
+      res.setHeader("content-type", "application/json");
+      return void res.end(JSON.stringify({ id_token: token, expires_in: 600 }));
+    }
+    if (req.url === "/api/listInstitutions") {
+      res.setHeader("content-type", "application/json");
+      return void res.end(JSON.stringify({ pageItemList: [{ code: "X" }], uuAppErrorMap: {} }));
+    }
+    res.writeHead(404, { "content-type": "text/html" });
+    res.end("<html>no such page</html>");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const lines: string[] = [];
+  const client = new ItkpdClient({
+    env: false,
+    apiUrl: `http://127.0.0.1:${port}/api/`,
+    authUrl: `http://127.0.0.1:${port}/auth/`,
+    accessCode1: "code-one",
+    accessCode2: "code-two",
+    logger: (l) => lines.push(l),
+  });
+  try {
+    assert.deepEqual((await client.listInstitutions()).map((i) => i.code), ["X"]);
+    assert.equal((await client.auth.getTokenInfo()).verified, false);
+    assert.ok(lines.some((l) => /no key set at .*listKeys.*without verifying/.test(l)));
+  } finally {
+    client.close();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});

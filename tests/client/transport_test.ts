@@ -1,0 +1,112 @@
+import assert from "node:assert/strict";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { NetworkError } from "../../lib/errors.ts";
+import { HttpEngine, NodeTransport, WIRE_METHOD_HEADER } from "../../lib/client/mod.ts";
+
+interface Seen {
+  method: string;
+  body: string;
+  headers: http.IncomingHttpHeaders;
+}
+
+/** A node:http server (it keeps GET bodies) that records requests; `/drop` resets the socket. */
+async function recorder(): Promise<{ url: string; seen: Seen[]; close: () => Promise<void> }> {
+  const seen: Seen[] = [];
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      seen.push({ method: req.method ?? "", body, headers: req.headers });
+      if (req.url === "/drop") return void req.socket.destroy();
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ uuAppErrorMap: {}, method: req.method }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    seen,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+Deno.test("transport: reads go on the wire as GET with a JSON body", async (t) => {
+  const server = await recorder();
+  const transport = new NodeTransport();
+  const engine = new HttpEngine({ transport, timeoutMs: 2000, retries: 0, retryBaseMs: 1 });
+  try {
+    await t.step("the marker header is stripped and the body arrives with GET", async () => {
+      const result = await engine.send({
+        command: "listTestTypes",
+        url: `${server.url}listTestTypes`,
+        wireMethod: "GET",
+        json: { project: "P", componentType: "MODULE" },
+        auth: false,
+        policy: "read",
+      });
+      assert.equal((result.value as { method: string }).method, "GET");
+      const last = server.seen.at(-1)!;
+      assert.equal(last.method, "GET");
+      assert.deepEqual(JSON.parse(last.body), { project: "P", componentType: "MODULE" });
+      assert.equal(last.headers[WIRE_METHOD_HEADER], undefined);
+      assert.match(String(last.headers["content-type"]), /application\/json/);
+    });
+    await t.step("writes go as POST", async () => {
+      await engine.send({
+        command: "registerComponent",
+        url: `${server.url}registerComponent`,
+        wireMethod: "POST",
+        json: { a: 1 },
+        auth: false,
+        policy: "write",
+      });
+      assert.equal(server.seen.at(-1)!.method, "POST");
+    });
+    await t.step("a write reset after sending: sent once, NetworkError(maybeSent)", async () => {
+      // warm the keep-alive pool first: a reused socket must not carry the write
+      await engine.send({
+        command: "getX",
+        url: `${server.url}getX`,
+        wireMethod: "GET",
+        json: {},
+        auth: false,
+        policy: "read",
+      });
+      const before = server.seen.length;
+      await assert.rejects(
+        engine.send({
+          command: "uploadTestRunResults",
+          url: `${server.url}drop`,
+          wireMethod: "POST",
+          json: { run: 1 },
+          auth: false,
+          policy: "write",
+        }),
+        (e: Error) => e instanceof NetworkError && e.maybeSent === true,
+      );
+      assert.equal(server.seen.length - before, 1, "the write reached the server exactly once");
+    });
+    await t.step("after close(), requests fail as not sent", async () => {
+      transport.close();
+      await assert.rejects(
+        engine.send({
+          command: "getX",
+          url: `${server.url}getX`,
+          wireMethod: "GET",
+          auth: false,
+          policy: "read",
+        }),
+        (e: Error) => e instanceof NetworkError && e.maybeSent === false,
+      );
+    });
+  } finally {
+    transport.close();
+    await server.close();
+  }
+});
