@@ -28,7 +28,7 @@ def output_from(msg):
     content = msg["content"]
     if kind == "stream":
         return nbformat.v4.new_output("stream", name=content["name"], text=content["text"])
-    if kind in ("display_data", "update_display_data"):
+    if kind == "display_data":
         return nbformat.v4.new_output(
             "display_data", data=content.get("data", {}), metadata=content.get("metadata", {})
         )
@@ -49,10 +49,34 @@ def output_from(msg):
     return None
 
 
+class Outputs(list):
+    """A cell's outputs; an update_display_data replaces the output with its display id."""
+
+    def __init__(self):
+        super().__init__()
+        self.by_display_id = {}
+
+    def take(self, msg):
+        kind = msg["msg_type"]
+        display_id = (msg["content"].get("transient") or {}).get("display_id")
+        if kind == "update_display_data":
+            for index in self.by_display_id.get(display_id, []):
+                self[index]["data"] = msg["content"].get("data", {})
+                self[index]["metadata"] = msg["content"].get("metadata", {})
+            return None
+        out = output_from(msg)
+        if out is None:
+            return None
+        if display_id is not None:
+            self.by_display_id.setdefault(display_id, []).append(len(self))
+        self.append(out)
+        return out
+
+
 def run_cell(kc, source, timeout):
     """Runs one cell; returns (outputs, error_text or None)."""
     msg_id = kc.execute(source, store_history=True, allow_stdin=False)
-    outputs = []
+    outputs = Outputs()
     error = None
     idle = False
     replied = False
@@ -79,11 +103,9 @@ def run_cell(kc, source, timeout):
         if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
             idle = True
             continue
-        out = output_from(msg)
-        if out is not None:
-            outputs.append(out)
-            if out.output_type == "error":
-                error = error or f"{out.ename}: {out.evalue}"
+        out = outputs.take(msg)
+        if out is not None and out.output_type == "error":
+            error = error or f"{out.ename}: {out.evalue}"
     # Late outputs can arrive after the idle status: drain briefly.
     end = time.monotonic() + DRAIN_SECONDS
     while time.monotonic() < end:
@@ -93,11 +115,9 @@ def run_cell(kc, source, timeout):
             continue
         if msg["parent_header"].get("msg_id") != msg_id:
             continue
-        out = output_from(msg)
-        if out is not None:
-            outputs.append(out)
-            if out.output_type == "error":
-                error = error or f"{out.ename}: {out.evalue}"
+        out = outputs.take(msg)
+        if out is not None and out.output_type == "error":
+            error = error or f"{out.ename}: {out.evalue}"
     return outputs, error
 
 
@@ -119,7 +139,7 @@ def run_notebook(path, out_dir, timeout):
                 continue
             count += 1
             outputs, error = run_cell(kc, cell.source, timeout)
-            cell.outputs = outputs
+            cell.outputs = list(outputs)
             cell.execution_count = count
             if error:
                 failures.append(f"{path}: cell {index + 1}: {error}")

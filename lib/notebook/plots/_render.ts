@@ -1,0 +1,50 @@
+/**
+ * Renders a vega-lite spec to an SVG string, headless and offline (private): no DOM, no
+ * canvas, and a loader that refuses every load, so that a plot needs no permission at all
+ * and the same spec always gives the same SVG.
+ *
+ * @module
+ */
+
+import * as vega from "vega";
+import * as vl from "vega-lite";
+
+/** A vega-lite spec (kept loose: the specs are built in this folder). */
+export type VegaLiteSpec = Record<string, unknown>;
+
+const refuse = (what: string) => () =>
+  Promise.reject(new Error(`plots load nothing (asked to load ${what})`));
+
+/** A vega loader that loads nothing: every data set is inline. */
+const NO_LOADER: vega.Loader = {
+  load: refuse("data"),
+  sanitize: refuse("a link or image"),
+  http: refuse("a URL"),
+  file: refuse("a file"),
+};
+
+/** The common look: plain fonts, white background, no interaction. */
+const CONFIG = {
+  background: "white",
+  font: "sans-serif",
+  view: { stroke: "#ddd" },
+  axis: { labelFontSize: 11, titleFontSize: 12, grid: true, gridColor: "#eee" },
+  title: { fontSize: 14, subtitleFontSize: 11, subtitleColor: "#555", anchor: "start" },
+  legend: { labelFontSize: 11, titleFontSize: 11 },
+};
+
+/** Compiles and renders a vega-lite spec; resolves to the SVG text. */
+export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
+  const full = { ...spec, config: { ...CONFIG, ...(spec.config as object | undefined) } };
+  const compiled = vl.compile(full as unknown as vl.TopLevelSpec).spec;
+  const view = new vega.View(vega.parse(compiled), {
+    renderer: "none",
+    loader: NO_LOADER,
+    logLevel: vega.Error,
+  });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * A sensor IV curve: leakage current against bias voltage, with error bars.
+ *
+ * @module
+ */
+
+import { renderSvg } from "./_render.ts";
+import { short } from "./_stats.ts";
+import { Plot } from "./plot.ts";
+
+/** One IV point. */
+export interface IvPoint {
+  /** Bias voltage (sign as measured; the plot uses |V|). */
+  voltage: number;
+  /** Current at that voltage. */
+  current: number;
+  /** Standard error of the current, drawn as an error bar. */
+  sem?: number;
+}
+
+/** Options of {@linkcode ivCurve}. */
+export interface IvCurveOptions {
+  /** The plot's title. Default "IV curve". */
+  title?: string;
+  /** The current unit. Default "µA". */
+  currentUnit?: string;
+  /** The voltage unit. Default "V". */
+  voltageUnit?: string;
+  /** Above this many points the symbols are left out and error bars become a band. Default 300. */
+  maxSymbols?: number;
+  /** Plot width in pixels. Default 480. */
+  width?: number;
+  /** Plot height in pixels. Default 300. */
+  height?: number;
+}
+
+const LINE = "#4c78a8";
+
+/**
+ * Plots current against |V|, points joined in order of |V|, with error bars of ± sem where
+ * given. Points with a non-numeric voltage or current are left out and counted.
+ *
+ * @example
+ * ```ts
+ * import { ivCurve } from "./iv_curve.ts";
+ * const plot = await ivCurve([
+ *   { voltage: 0, current: 0.01 },
+ *   { voltage: -50, current: 0.12, sem: 0.01 },
+ *   { voltage: -100, current: 0.2, sem: 0.02 },
+ * ]);
+ * plot.svg.includes("|Bias voltage| (V)"); // true
+ * ```
+ */
+export async function ivCurve(
+  points: readonly IvPoint[],
+  options: IvCurveOptions = {},
+): Promise<Plot> {
+  const title = options.title ?? "IV curve";
+  const iUnit = options.currentUnit ?? "µA";
+  const vUnit = options.voltageUnit ?? "V";
+  const data = points
+    .filter((p) => Number.isFinite(p.voltage) && Number.isFinite(p.current))
+    .map((p, i) => {
+      const sem = typeof p.sem === "number" && Number.isFinite(p.sem) ? Math.abs(p.sem) : undefined;
+      return {
+        order: i,
+        v: Math.abs(p.voltage),
+        i: p.current,
+        ...(sem === undefined ? {} : { lo: p.current - sem, hi: p.current + sem }),
+      };
+    })
+    .sort((a, b) => a.v - b.v || a.order - b.order);
+  const ignored = points.length - data.length;
+  const withSem = data.filter((d) => d.lo !== undefined);
+  const symbols = data.length <= (options.maxSymbols ?? 300);
+
+  const x = { field: "v", type: "quantitative", title: `|Bias voltage| (${vUnit})` };
+  const y = { type: "quantitative", title: `Current (${iUnit})`, scale: { zero: false } };
+  const layers: Record<string, unknown>[] = [];
+  if (withSem.length) {
+    layers.push(
+      symbols
+        ? {
+          name: "error_bars",
+          data: { values: withSem },
+          mark: { type: "rule", color: "#666", aria: false },
+          encoding: { x, y: { ...y, field: "lo" }, y2: { field: "hi" } },
+        }
+        : {
+          name: "error_band",
+          data: { values: withSem },
+          mark: { type: "area", color: LINE, opacity: 0.25, aria: false },
+          encoding: { x, y: { ...y, field: "lo" }, y2: { field: "hi" } },
+        },
+    );
+  }
+  layers.push({
+    name: "curve",
+    mark: { type: "line", color: LINE, strokeWidth: 1.5, aria: false },
+    encoding: { x, y: { ...y, field: "i" }, order: { field: "v", type: "quantitative" } },
+  });
+  if (symbols) {
+    layers.push({
+      name: "points",
+      mark: { type: "point", filled: true, size: 24, color: LINE, aria: false },
+      encoding: { x, y: { ...y, field: "i" } },
+    });
+  }
+
+  const subtitle = [`${data.length} points`];
+  if (data.length) {
+    const last = data[data.length - 1];
+    subtitle.push(`${short(last.i)} ${iUnit} at ${short(last.v)} ${vUnit}`);
+  }
+  if (withSem.length) subtitle.push(`error bars: ± sem`);
+  if (ignored) subtitle.push(`${ignored} non-numeric left out`);
+  const svg = await renderSvg({
+    data: { values: data },
+    width: options.width ?? 480,
+    height: options.height ?? 300,
+    title: { text: title, subtitle: subtitle.join(" · ") },
+    layer: layers,
+  });
+  return new Plot(svg, `${title} (${subtitle.join(", ")})`);
+}

@@ -1,0 +1,34 @@
+/**
+ * itkpd: a toolkit for the ATLAS ITk Production Database (ITkPD). The typed client, the
+ * parsers of DAGE wire-pull and IV files, the wire-pull analysis, the batch upload engine, the
+ * local ITkPD stand-in (sandbox) and the notebook helpers.
+ *
+ * ```ts
+ * import { DEFAULT_BREAK_MODE_MAPPING, ItkpdClient, parseDage, startSandbox, wirebondPullTest } from "./mod.ts";
+ *
+ * const sandbox = await startSandbox({ demoModules: 1 });
+ * const client = new ItkpdClient({ env: sandbox.env() });
+ * try {
+ *   const parsed = parseDage('"LOADUNIT","g"\n"TEST",1,"1",10.5,0.02,"0","r1 20g"\n', "w.csv");
+ *   const { testRun } = wirebondPullTest(parsed, DEFAULT_BREAK_MODE_MAPPING, {
+ *     component: "20UPGM20000001",
+ *     institution: "SANDBOX_A",
+ *   });
+ *   const created = await client.uploadTestRunResults(testRun as never);
+ *   console.log(created.id);
+ * } finally {
+ *   client.close();
+ *   await sandbox.close();
+ * }
+ * ```
+ *
+ * @module
+ */
+export * from "./lib/errors.ts";
+export * from "./lib/schemas/mod.ts";
+export * from "./lib/client/mod.ts";
+export * from "./lib/parsers/mod.ts";
+export * from "./lib/analysis/mod.ts";
+export * from "./lib/sandbox/mod.ts";
+export * from "./lib/fixtures/mod.ts";
+export * from "./lib/notebook/mod.ts";

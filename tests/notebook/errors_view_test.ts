@@ -1,0 +1,108 @@
+import assert from "node:assert/strict";
+import { ApiValidationError, InputError, NetworkError, ParseError } from "../../lib/errors.ts";
+import { errorView, failuresView } from "../../lib/notebook/errors_view.ts";
+import { $display } from "../../lib/notebook/display.ts";
+
+const PARSE = new ParseError("pulls.csv", 12, 'load is not a number: "<abc>"', {
+  hint: "correct line 12 or delete it",
+});
+
+/** A stack line as V8 writes it. */
+const STACK_LINE = /^\s+at .+:\d+:\d+\)?$/m;
+
+Deno.test("errors view", async (t) => {
+  await t.step("a ParseError shows file:line, the message and the hint, no stack", () => {
+    const text = errorView(PARSE).toString();
+    assert.equal(
+      text,
+      '✗ ParseError at pulls.csv:12: load is not a number: "<abc>"\n' +
+        "  what to do: correct line 12 or delete it",
+    );
+    const html = errorView(PARSE).toHtml();
+    assert.ok(html.includes("<code>pulls.csv:12</code>"));
+    assert.ok(html.includes("correct line 12 or delete it"));
+    assert.ok(html.includes("&lt;abc&gt;"));
+    assert.ok(!html.includes("<abc>"));
+    assert.ok(!/stack/i.test(html));
+  });
+
+  await t.step("an InputError lists its problems once, each with its place", () => {
+    const e = new InputError("the results are invalid", [
+      { path: "w.csv:3", message: "load missing" },
+      { path: "$.results.MEAN_LOAD", message: "not a number" },
+    ], { hint: "fix the file" });
+    const text = errorView(e, { title: "upload of 20UPGM22110001" }).toString();
+    assert.equal(
+      text,
+      [
+        "upload of 20UPGM22110001",
+        "✗ InputError: the results are invalid",
+        "  problems:",
+        "    w.csv:3: load missing",
+        "    $.results.MEAN_LOAD: not a number",
+        "  what to do: fix the file",
+      ].join("\n"),
+    );
+  });
+
+  await t.step("an ApiValidationError lists missing and invalid keys", () => {
+    const e = new ApiValidationError("uploadTestRunResults", 400, {
+      "uu-app-validation/invalidDtoIn": {
+        type: "error",
+        paramMap: {
+          missingKeyMap: { "$.component": {} },
+          invalidValueKeyMap: { "$.results.MEAN_LOAD": { e: "not a number" } },
+        },
+      },
+    });
+    const text = errorView(e).toString();
+    assert.ok(text.includes("    $.component: missing"));
+    assert.ok(text.includes("    $.results.MEAN_LOAD: not a number"));
+    assert.ok(text.includes("what to do: fix the listed keys and send again"));
+    assert.ok(!STACK_LINE.test(text));
+  });
+
+  await t.step("no stack for toolkit errors, not even for their causes", () => {
+    const e = new NetworkError("connection reset", {
+      url: "https://itkpd.example/api",
+      cause: new Error("ECONNRESET"),
+    });
+    const text = errorView(e).toString();
+    assert.ok(text.startsWith("✗ NetworkError at https://itkpd.example/api: connection reset"));
+    assert.ok(text.includes("caused by:\n    Error: ECONNRESET"));
+    assert.ok(!STACK_LINE.test(text), text);
+    assert.ok(!STACK_LINE.test(errorView(e).toHtml()));
+  });
+
+  await t.step("program faults keep their stack (folded away in HTML)", () => {
+    const e = new TypeError("x is undefined");
+    const text = errorView(e).toString();
+    assert.ok(text.startsWith("✗ TypeError: x is undefined"));
+    assert.ok(STACK_LINE.test(text));
+    assert.ok(text.includes("fault of the program"));
+    assert.ok(errorView(e).toHtml().includes("<details><summary>stack trace</summary>"));
+  });
+
+  await t.step("a list of failures: item, error, where, problem, what to do", () => {
+    const view = failuresView([
+      { item: "a.csv", error: PARSE },
+      { item: "20UPGM22110002", error: new NetworkError("reset", { maybeSent: false }) },
+      { item: "b.csv", error: new RangeError("bad index") },
+    ]);
+    assert.equal(view.title, "3 items failed");
+    assert.deepEqual(view.rows[0], {
+      item: "a.csv",
+      error: "ParseError",
+      where: "pulls.csv:12",
+      problem: 'load is not a number: "<abc>"',
+      "what to do": "correct line 12 or delete it",
+    });
+    assert.equal(view.rows[1]["what to do"], "check the connection and try again");
+    const text = view.toString();
+    assert.ok(text.startsWith("3 items failed\nitem "));
+    assert.ok(!STACK_LINE.test(text));
+    const html = view[$display]()["text/html"] as string;
+    assert.ok(html.includes('<td style="text-align:left">pulls.csv:12</td>'));
+    assert.ok(html.includes("&lt;abc&gt;"));
+  });
+});
