@@ -14,7 +14,7 @@ export type InputKind = "dage" | "iv" | "testrun";
 export interface InputFile {
   /** Absolute path. */
   path: string;
-  /** Path as shown to the user (relative to the batch folder when inside it). */
+  /** Path as shown to the user: relative to the batch folder, or as given. */
   display: string;
   kind: InputKind;
 }
@@ -56,7 +56,7 @@ export async function discoverInputs(
     for await (const path of walk(root)) {
       if (skip.has(path)) continue;
       const kind = kindOfName(path);
-      if (kind) out.push({ path, display: relative(resolve("."), path) || path, kind });
+      if (kind) out.push({ path, display: relative(root, path), kind });
     }
   }
   for (const f of files) {

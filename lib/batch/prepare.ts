@@ -53,6 +53,8 @@ export interface PreparedItem {
   /** The identity of the run: component, test type and run number. */
   key: string;
   dtoIn: UploadDtoIn;
+  /** The component's ITkPD code, once the plan has resolved it. */
+  componentCode?: string;
   summary: ItemSummary;
   /** Problems that did not stop the item (e.g. a bad line left out). */
   warnings: Problem[];

@@ -1,0 +1,112 @@
+/**
+ * The whole batch in one call: find the files, read the manifest, plan, show the plan, upload
+ * with progress and journal, write the report. `deno task batch-upload`, the demo and the
+ * notebooks use this.
+ *
+ * @module
+ */
+import { join, resolve } from "node:path";
+import type { ItkpdClient } from "../client/client.ts";
+import {
+  type BreakModeMapping,
+  DEFAULT_BREAK_MODE_MAPPING,
+  loadBreakModeMapping,
+} from "../analysis/break_modes.ts";
+import type { ProgressReporter } from "../notebook/progress_reporter.ts";
+import { discoverInputs } from "./discover.ts";
+import { Journal } from "./journal.ts";
+import { loadManifest } from "./manifest.ts";
+import { type BatchPlan, planBatch } from "./plan.ts";
+import { formatPlan, formatSummary, writeReport } from "./report.ts";
+import { type BatchReport, runBatch } from "./runner.ts";
+
+/** Default journal file name, inside the batch folder (hidden, so never taken as input). */
+export const DEFAULT_JOURNAL_NAME = ".itkpd-journal.sqlite";
+/** Default report file name, inside the batch folder. */
+export const DEFAULT_REPORT_NAME = ".itkpd-report.json";
+
+/** Options of {@link batchUpload}. */
+export interface BatchOptions {
+  /** Folder of input files (walked recursively). */
+  dir?: string;
+  /** More input files. */
+  files?: string[];
+  /** Manifest (CSV or JSON) mapping files to components. */
+  manifest?: string;
+  /** Default institution. */
+  institution?: string;
+  /** Default operator. */
+  operator?: string;
+  /** Uploads at the same time (default 8). */
+  concurrency?: number;
+  /** Stop after the plan. */
+  dryRun?: boolean;
+  /** Send nothing when any item is invalid. */
+  allOrNothing?: boolean;
+  /** Journal file (default `<dir>/.itkpd-journal.sqlite`, or `:memory:` without a dir). */
+  journal?: string;
+  /** Report file (default `<dir>/.itkpd-report.json`; none without a dir). */
+  report?: string;
+  /** Grade code → break mode, or a mapping file. */
+  breakModes?: BreakModeMapping | string;
+  /** Test type for DAGE files. */
+  dageTestType?: "WIREBOND_PULL_TEST" | "WIREBOND";
+  /** Progress display of the upload. */
+  progress?: ProgressReporter;
+  /** Receives the plan and summary lines (default: nothing). */
+  log?: (text: string) => void;
+  /** Cancels the batch. */
+  signal?: AbortSignal;
+}
+
+/** What {@link batchUpload} did. */
+export interface BatchResult {
+  plan: BatchPlan;
+  /** Absent for a dry run. */
+  report?: BatchReport;
+  /** Where the report was written, if anywhere. */
+  reportPath?: string;
+  journalPath: string;
+}
+
+/** Runs a batch from files to report. Throws only for problems of the batch as a whole. */
+export async function batchUpload(client: ItkpdClient, opts: BatchOptions): Promise<BatchResult> {
+  const log = opts.log ?? (() => {});
+  const dir = opts.dir === undefined ? undefined : resolve(opts.dir);
+  const journalPath = opts.journal ?? (dir ? join(dir, DEFAULT_JOURNAL_NAME) : ":memory:");
+  const reportPath = opts.report ?? (dir ? join(dir, DEFAULT_REPORT_NAME) : undefined);
+  const ignore = [journalPath, `${journalPath}-wal`, `${journalPath}-shm`];
+  if (reportPath) ignore.push(reportPath);
+  if (opts.manifest) ignore.push(opts.manifest);
+  const files = await discoverInputs(dir, opts.files ?? [], ignore);
+  const manifest = opts.manifest ? await loadManifest(opts.manifest) : undefined;
+  const mapping = typeof opts.breakModes === "string"
+    ? await loadBreakModeMapping(opts.breakModes)
+    : opts.breakModes ?? DEFAULT_BREAK_MODE_MAPPING;
+  log(`found ${files.length} input file(s)${dir ? ` under ${opts.dir}` : ""}`);
+  const plan = await planBatch(client, files, {
+    mapping,
+    manifest,
+    institution: opts.institution,
+    operator: opts.operator,
+    dageTestType: opts.dageTestType,
+  });
+  log(formatPlan(plan));
+  if (opts.dryRun) return { plan, journalPath };
+  const journal = Journal.open(journalPath);
+  try {
+    const report = await runBatch(client, plan, {
+      journal,
+      concurrency: opts.concurrency,
+      progress: opts.progress,
+      allOrNothing: opts.allOrNothing,
+      signal: opts.signal,
+    });
+    if (reportPath) await writeReport(reportPath, report);
+    log(formatSummary(report));
+    if (reportPath) log(`report: ${reportPath}`);
+    return { plan, report, reportPath, journalPath };
+  } finally {
+    journal.close();
+  }
+}

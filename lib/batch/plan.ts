@@ -1,0 +1,237 @@
+/**
+ * Planning a batch: every file prepared and validated against the test type definitions
+ * (fetched once), every component resolved (bulk lookups, 100 per call), and every run looked
+ * up on the server, so that the plan says exactly what will be created, what is already there
+ * (a run of the same component, test type and run number: a re-run creates nothing even when
+ * its journal is lost) and what is invalid, with file:line and reason.
+ *
+ * @module
+ */
+import type { ItkpdClient } from "../client/client.ts";
+import { mapLimit } from "../client/bulk.ts";
+import type { Problem } from "../errors.ts";
+import type { TestType } from "../schemas/mod.ts";
+import type { InputFile } from "./discover.ts";
+import {
+  type InvalidItem,
+  type PrepareContext,
+  type PreparedItem,
+  prepareFile,
+  runKey,
+} from "./prepare.ts";
+
+/** An item already on the server. */
+export interface PresentItem {
+  item: PreparedItem;
+  /** The id of the run the server has. */
+  existingId: string;
+}
+
+/** What a batch would do. */
+export interface BatchPlan {
+  /** Items to upload (component resolved to its code, checked). */
+  toCreate: PreparedItem[];
+  /** Items the server already has. */
+  present: PresentItem[];
+  /** Items that cannot be uploaded, with every reason. */
+  invalid: InvalidItem[];
+  /** Test types by code, as fetched. */
+  testTypes: ReadonlyMap<string, TestType>;
+}
+
+/** Options of {@link planBatch}. */
+export interface PlanOptions extends Omit<PrepareContext, "testTypes"> {
+  /** Project of the components (default P). */
+  project?: string;
+  /** Component type of the components (default MODULE). */
+  componentType?: string;
+  /** Files prepared at the same time (default 8). */
+  prepareConcurrency?: number;
+  /** Above this many components, runs are looked up per test type rather than per component. */
+  perComponentLimit?: number;
+  /** Called as files are prepared (count so far, total). */
+  onPrepared?: (done: number, total: number) => void;
+}
+
+/** Fetches the test types of a component type once, by code. */
+export async function fetchTestTypes(
+  client: ItkpdClient,
+  project = "P",
+  componentType = "MODULE",
+): Promise<Map<string, TestType>> {
+  const list = await client.listTestTypes({
+    project: project as "P",
+    componentType,
+  });
+  return new Map(list.map((t) => [t.code, t]));
+}
+
+/** Builds the plan of a batch. Sends nothing that writes. */
+export async function planBatch(
+  client: ItkpdClient,
+  files: InputFile[],
+  opts: PlanOptions,
+): Promise<BatchPlan> {
+  const project = opts.project ?? "P";
+  const componentType = opts.componentType ?? "MODULE";
+  const testTypes = await fetchTestTypes(client, project, componentType);
+  const ctx: PrepareContext = { ...opts, testTypes };
+
+  // 1. Prepare every file (parse, analyse, validate). Only the dtoIn is kept, not the text.
+  let done = 0;
+  const prepared = await mapLimit(files, opts.prepareConcurrency ?? 8, async (file) => {
+    const item = await prepareFile(file, ctx);
+    opts.onPrepared?.(++done, files.length);
+    return item;
+  });
+  const invalid: InvalidItem[] = [];
+  const valid: PreparedItem[] = [];
+  const seen = new Map<string, PreparedItem>();
+  for (const item of prepared) {
+    if (!item.ok) {
+      invalid.push(item);
+      continue;
+    }
+    valid.push(item);
+  }
+
+  // 2. Resolve components: serial numbers or codes → the component's code (bulk, 100 a call).
+  const ids = [...new Set(valid.map((i) => i.dtoIn.component))];
+  const components = await client.getComponentBulk(ids);
+  const codeOf = new Map<string, { code: string; serialNumber?: string | null }>();
+  for (const c of components) {
+    for (const k of [c.code, c.serialNumber, c.id]) if (k) codeOf.set(k, c);
+  }
+  const resolved: PreparedItem[] = [];
+  for (const item of valid) {
+    const c = codeOf.get(item.dtoIn.component);
+    if (!c) {
+      invalid.push({
+        ok: false,
+        file: item.file,
+        problems: [{
+          path: item.file.display,
+          message: `component ${item.dtoIn.component} does not exist in ITkPD`,
+        }],
+      });
+      continue;
+    }
+    const serial = c.serialNumber ?? item.dtoIn.component;
+    const key = runKey(serial, item.dtoIn.testType, item.dtoIn.runNumber);
+    const twin = seen.get(key);
+    if (twin) {
+      invalid.push({
+        ok: false,
+        file: item.file,
+        problems: [{
+          path: item.file.display,
+          message: `the same run (${key}) as ${twin.file.display}: only one is uploaded`,
+        }],
+      });
+      continue;
+    }
+    const ready: PreparedItem = {
+      ...item,
+      key,
+      componentCode: c.code,
+      dtoIn: { ...item.dtoIn, component: serial },
+    };
+    seen.set(key, ready);
+    resolved.push(ready);
+  }
+
+  // 3. Look up runs the server already has (same component, test type and run number).
+  const existing = await existingRuns(client, resolved, {
+    project,
+    componentType,
+    codeOf,
+    perComponentLimit: opts.perComponentLimit ?? 50,
+  });
+  const toCreate: PreparedItem[] = [];
+  const present: PresentItem[] = [];
+  for (const item of resolved) {
+    const id = existing.get(item.key);
+    if (id) present.push({ item, existingId: id });
+    else toCreate.push(item);
+  }
+  invalid.sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0));
+  return { toCreate, present, invalid, testTypes };
+}
+
+/**
+ * Runs already on the server for the items' identities: key → run id. Few components: one
+ * `listTestRunsByComponent` per component; many: `listTestRunsByTestType` (pages of 3000).
+ */
+export async function existingRuns(
+  client: ItkpdClient,
+  items: PreparedItem[],
+  opts: {
+    project: string;
+    componentType: string;
+    codeOf: ReadonlyMap<string, { code: string; serialNumber?: string | null }>;
+    perComponentLimit: number;
+  },
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (items.length === 0) return out;
+  const wanted = new Set(items.map((i) => i.key));
+  const testTypes = [...new Set(items.map((i) => i.dtoIn.testType))];
+  const components = [...new Set(items.map((i) => i.dtoIn.component))];
+  const serialOfCode = new Map<string, string>();
+  for (const c of opts.codeOf.values()) serialOfCode.set(c.code, c.serialNumber ?? c.code);
+  const add = (
+    serial: string,
+    testType: string,
+    runNumber: string | null | undefined,
+    id: string,
+  ) => {
+    const key = runKey(serial, testType, String(runNumber ?? ""));
+    if (wanted.has(key) && !out.has(key)) out.set(key, id);
+  };
+  if (components.length <= opts.perComponentLimit) {
+    await mapLimit(components, 8, async (serial) => {
+      const code = opts.codeOf.get(serial)?.code ?? serial;
+      const runs = await client.listTestRunsByComponent({
+        filterMap: { code, testType: testTypes, state: ["ready"] },
+      });
+      for (const r of runs) add(serial, r.testType.code, r.runNumber, r.id);
+    });
+  } else {
+    for (const testType of testTypes) {
+      const runs = await client.listTestRunsByTestType({
+        project: opts.project as "P",
+        componentType: opts.componentType,
+        testType,
+        state: ["ready"],
+      }, { pageSize: 3000 });
+      for (const r of runs) {
+        for (const c of r.components ?? []) {
+          const serial = (c as { serialNumber?: string | null }).serialNumber ??
+            serialOfCode.get(c.code) ?? c.code;
+          add(serial, r.testType.code, r.runNumber, r.id);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** The runs the server has for one item's identity (fresh lookup, used before a resend). */
+export async function findRun(
+  client: ItkpdClient,
+  item: PreparedItem,
+): Promise<string | undefined> {
+  const runs = await client.listTestRunsByComponent({
+    filterMap: {
+      code: item.componentCode ?? item.dtoIn.component,
+      testType: [item.dtoIn.testType],
+      state: ["ready"],
+    },
+  });
+  return runs.find((r) => String(r.runNumber ?? "") === item.dtoIn.runNumber)?.id;
+}
+
+/** Problems of the plan's invalid items, flat, for display. */
+export function planProblems(plan: BatchPlan): Problem[] {
+  return plan.invalid.flatMap((i) => i.problems);
+}
