@@ -54,9 +54,7 @@ export function parseFlags(
       help: Boolean((values as Record<string, unknown>).help),
     };
   } catch (e) {
-    throw new UsageError(describeParseError(e, Object.keys(options)), {
-      hint: "see --help",
-    });
+    throw new UsageError(`${describeParseError(e, Object.keys(options))}; see --help`);
   }
 }
 

@@ -69,6 +69,16 @@ export class SandboxServer {
 
   /** Starts listening on 127.0.0.1:`port` (0 = any free port); resolves to the port. */
   listen(port: number): Promise<number> {
+    // node:http under Deno throws a missing permission out of band (an uncaught error); ask
+    // first so that the caller gets an ordinary NotCapable error it can report in one line.
+    const net = Deno.permissions.querySync({ name: "net", host: "127.0.0.1" });
+    if (net.state !== "granted") {
+      return Promise.reject(
+        new Deno.errors.NotCapable(
+          `Requires net access to "127.0.0.1" to serve the sandbox, run again with --allow-net=127.0.0.1`,
+        ),
+      );
+    }
     return new Promise((resolve, reject) => {
       this.#server.once("error", reject);
       this.#server.listen(port, "127.0.0.1", () => {
