@@ -89,7 +89,9 @@ if (import.meta.main) {
         concurrency,
         dryRun: Boolean(values["dry-run"]),
         allOrNothing: Boolean(values["all-or-nothing"]),
-        journal: values.journal ? userPath(values.journal as string) : undefined,
+        journal: values.journal === ":memory:" || !values.journal
+          ? values.journal as string | undefined
+          : userPath(values.journal as string),
         report: values.report ? userPath(values.report as string) : undefined,
         progress: autoProgress({ label: "upload", silent: Boolean(values.quiet) }),
         log: (text) => console.log(text),

@@ -57,6 +57,8 @@ export interface BatchOptions {
   log?: (text: string) => void;
   /** Cancels the batch. */
   signal?: AbortSignal;
+  /** Keep only the runs' identities in the plan (default: above 200 files); see PlanOptions. */
+  light?: boolean;
 }
 
 /** What {@link batchUpload} did. */
@@ -90,6 +92,7 @@ export async function batchUpload(client: ItkpdClient, opts: BatchOptions): Prom
     institution: opts.institution,
     operator: opts.operator,
     dageTestType: opts.dageTestType,
+    light: opts.light,
   });
   log(formatPlan(plan));
   if (opts.dryRun) return { plan, journalPath };

@@ -9,7 +9,7 @@
  */
 import type { ItkpdClient } from "../client/client.ts";
 import { mapLimit } from "../client/bulk.ts";
-import type { Problem } from "../errors.ts";
+import { InputError, type Problem } from "../errors.ts";
 import type { TestType } from "../schemas/mod.ts";
 import type { InputFile } from "./discover.ts";
 import {
@@ -18,6 +18,7 @@ import {
   type PreparedItem,
   prepareFile,
   runKey,
+  type UploadDtoIn,
 } from "./prepare.ts";
 
 /** An item already on the server. */
@@ -37,6 +38,8 @@ export interface BatchPlan {
   invalid: InvalidItem[];
   /** Test types by code, as fetched. */
   testTypes: ReadonlyMap<string, TestType>;
+  /** How the files were prepared (to prepare a light item again before its upload). */
+  context: PrepareContext;
 }
 
 /** Options of {@link planBatch}. */
@@ -51,6 +54,11 @@ export interface PlanOptions extends Omit<PrepareContext, "testTypes"> {
   perComponentLimit?: number;
   /** Called as files are prepared (count so far, total). */
   onPrepared?: (done: number, total: number) => void;
+  /**
+   * Keep only each run's identity, not its values, and prepare each file again right before
+   * its upload: memory stays flat however many files (default: above 200 files).
+   */
+  light?: boolean;
 }
 
 /** Fetches the test types of a component type once, by code. */
@@ -79,9 +87,14 @@ export async function planBatch(
 
   // 1. Prepare every file (parse, analyse, validate). Only the dtoIn is kept, not the text.
   let done = 0;
+  const light = opts.light ?? files.length > 200;
   const prepared = await mapLimit(files, opts.prepareConcurrency ?? 8, async (file) => {
     const item = await prepareFile(file, ctx);
     opts.onPrepared?.(++done, files.length);
+    if (light && item.ok) {
+      item.dtoIn = { ...item.dtoIn, properties: {}, results: {} };
+      item.light = true;
+    }
     return item;
   });
   const invalid: InvalidItem[] = [];
@@ -155,7 +168,7 @@ export async function planBatch(
     else toCreate.push(item);
   }
   invalid.sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0));
-  return { toCreate, present, invalid, testTypes };
+  return { toCreate, present, invalid, testTypes, context: ctx };
 }
 
 /**
@@ -229,6 +242,28 @@ export async function findRun(
     },
   });
   return runs.find((r) => String(r.runNumber ?? "") === item.dtoIn.runNumber)?.id;
+}
+
+/**
+ * The dtoIn to send for an item: its own, or for a light item the file prepared again (and
+ * checked to be still the same run: a file changed since the plan is refused).
+ */
+export async function dtoInFor(plan: BatchPlan, item: PreparedItem): Promise<UploadDtoIn> {
+  if (!item.light) return item.dtoIn;
+  const again = await prepareFile(item.file, plan.context);
+  if (!again.ok) {
+    throw new InputError(`${item.file.display}: the file changed since the plan`, again.problems);
+  }
+  const same = again.dtoIn.testType === item.dtoIn.testType &&
+    again.dtoIn.runNumber === item.dtoIn.runNumber;
+  if (!same) {
+    throw new InputError(
+      `${item.file.display}: the file changed since the plan (now run ${again.dtoIn.runNumber})`,
+      [],
+      { hint: "run the command again to plan it anew" },
+    );
+  }
+  return { ...again.dtoIn, component: item.dtoIn.component };
 }
 
 /** Problems of the plan's invalid items, flat, for display. */

@@ -55,6 +55,11 @@ export interface PreparedItem {
   dtoIn: UploadDtoIn;
   /** The component's ITkPD code, once the plan has resolved it. */
   componentCode?: string;
+  /**
+   * True when the plan kept only the identity of the run (properties and results emptied to
+   * save memory in large batches): the file is prepared again right before it is uploaded.
+   */
+  light?: boolean;
   summary: ItemSummary;
   /** Problems that did not stop the item (e.g. a bad line left out). */
   warnings: Problem[];
@@ -303,13 +308,16 @@ function finish(
     results: run.results as Record<string, unknown>,
   };
   if (typeof run.date === "string") dtoIn.date = run.date;
+  // A fresh copy: values taken from the file (operator, labels) are slices of its whole text,
+  // and would keep every file of a large batch in memory.
+  const copy = JSON.parse(JSON.stringify(dtoIn)) as UploadDtoIn;
   return {
     ok: true,
     file,
-    key: runKey(dtoIn.component, dtoIn.testType, dtoIn.runNumber),
-    dtoIn,
+    key: runKey(copy.component, copy.testType, copy.runNumber),
+    dtoIn: copy,
     summary,
-    warnings,
+    warnings: JSON.parse(JSON.stringify(warnings)),
   };
 }
 

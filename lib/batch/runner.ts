@@ -31,7 +31,7 @@ import {
 } from "../errors.ts";
 import type { ProgressCounts, ProgressReporter } from "../notebook/progress_reporter.ts";
 import type { Journal } from "./journal.ts";
-import { type BatchPlan, findRun } from "./plan.ts";
+import { type BatchPlan, dtoInFor, findRun } from "./plan.ts";
 import type { PreparedItem } from "./prepare.ts";
 
 /** The outcome of one item of a batch. */
@@ -159,7 +159,7 @@ export async function runBatch(
       }
       const item = plan.toCreate[next++];
       try {
-        const outcome = await uploadOne(client, item, opts);
+        const outcome = await uploadOne(client, plan, item, opts);
         connectFailuresInARow = 0;
         record(outcome);
       } catch (e) {
@@ -199,10 +199,17 @@ export async function runBatch(
 /** Uploads one item exactly once; resolves to its outcome, throws SiteDown when unreachable. */
 async function uploadOne(
   client: ItkpdClient,
+  plan: BatchPlan,
   item: PreparedItem,
   opts: RunOptions,
 ): Promise<ItemOutcome> {
   const journal = opts.journal;
+  let dtoIn;
+  try {
+    dtoIn = await dtoInFor(plan, item);
+  } catch (e) {
+    return { ...describe(item), status: "failed", error: messageOf(e) };
+  }
   const entry = journal.ensure(item.key, item.file.display);
   if (entry.state === "sending" || entry.state === "created" || entry.state === "skipped") {
     // A previous run sent it (or may have): look before sending again.
@@ -217,7 +224,7 @@ async function uploadOne(
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     journal.markSending(item.key);
     try {
-      const run = await client.uploadTestRunResults(item.dtoIn as never);
+      const run = await client.uploadTestRunResults(dtoIn as never);
       journal.markCreated(item.key, run.id);
       return { ...describe(item), status: "created", testRunId: run.id };
     } catch (e) {

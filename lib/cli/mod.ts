@@ -7,3 +7,4 @@ export * from "./args.ts";
 export * from "./run.ts";
 export * from "./prompt.ts";
 export * from "./paths.ts";
+export * from "./shell.ts";

@@ -16,6 +16,8 @@ export const EXIT_INTERNAL = 70;
 
 /** Turns any thrown value into the text a user sees and the exit code to use. */
 export function describeFailure(e: unknown, script: string): { text: string; code: number } {
+  const permission = permissionCause(e);
+  if (permission) e = permission;
   if (e instanceof ItkpdError) return { text: `error: ${e.message}`, code: e.exitCode };
   if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
     const first = e.message.split("\n")[0].replace(/, run again with the .*$/, "");
@@ -30,6 +32,14 @@ export function describeFailure(e: unknown, script: string): { text: string; cod
   }
   const err = e instanceof Error ? e : new Error(String(e));
   return { text: `internal error: ${err.stack ?? err.message}`, code: EXIT_INTERNAL };
+}
+
+/** A missing-permission error, given or somewhere in the `cause` chain. */
+function permissionCause(e: unknown): Error | undefined {
+  for (let c = e, depth = 0; c instanceof Error && depth < 8; c = c.cause, depth++) {
+    if (c instanceof Deno.errors.NotCapable || c instanceof Deno.errors.PermissionDenied) return c;
+  }
+  return undefined;
 }
 
 /**

@@ -240,7 +240,12 @@ function classify(
   where: string,
   url: string,
   connected: boolean,
-): NetworkError {
+): Error {
+  // A missing --allow-net is not a network fault: nothing was sent, and the user must see the
+  // permission problem itself.
+  if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
+    return error;
+  }
   const code = error.code ?? "";
   const tls = TLS_FAILURE.test(code);
   const notSent = (!connected && NOT_CONNECTED_CODES.has(code)) || tls;

@@ -1,0 +1,10 @@
+/**
+ * The benchmark of `deno task bench`: batch upload against one process per file, parsing
+ * throughput against Python, and peak memory of a large batch.
+ *
+ * @module
+ */
+export * from "./measure.ts";
+export * from "./tasks.ts";
+export * from "./batch_bench.ts";
+export * from "./parse_bench.ts";

@@ -1,0 +1,16 @@
+/**
+ * The `deno run` words of a `deno.json` task, so that the benchmark runs the scripts exactly as
+ * a user would (`deno task <name>`), with the task's permission flags.
+ *
+ * @module
+ */
+
+/** The words of task `name` after `deno` (e.g. `run --allow-net=… scripts/x.ts`). */
+export function taskWords(name: string, configPath: string): string[] {
+  const config = JSON.parse(Deno.readTextFileSync(configPath));
+  const line: string | undefined = config.tasks?.[name];
+  if (!line) throw new Error(`${configPath} has no task ${name}`);
+  const words = line.split(/\s+/).filter(Boolean);
+  if (words[0] !== "deno") throw new Error(`task ${name} does not start with deno`);
+  return words.slice(1);
+}

@@ -1,0 +1,120 @@
+/**
+ * The `upload_iv_curve` step as a library: read an IV table (`U[V] Imean[uA] Isem[uA]`), build
+ * its test run (`IV_MEASURE`: VOLTAGE, CURRENT, SIGMA_CURRENT), describe and plot it.
+ *
+ * @module
+ */
+import type { Problem } from "../errors.ts";
+import { IV_TEST_TYPE, type IvTestRun, ivTestRun } from "../analysis/iv.ts";
+import { type IvParseResult, parseIv } from "../parsers/iv.ts";
+import { ivCurve } from "../notebook/plots/iv_curve.ts";
+import type { Plot } from "../notebook/plots/plot.ts";
+import { readInputText } from "./files.ts";
+import { prototypeFileName } from "./prototypes.ts";
+import type { InputFile } from "./wirebond.ts";
+
+/**
+ * Reads and parses an IV table. A missing read permission is rethrown as is; an unreadable
+ * file is an InputError, a file that is not an IV table a ParseError.
+ *
+ * @example
+ * ```ts ignore
+ * const parsed = await readIvInput({ path: "/data/iv.txt", name: "iv.txt" });
+ * ```
+ */
+export async function readIvInput(file: InputFile): Promise<IvParseResult> {
+  const text = await readInputText(file.path, "IV table", file.name);
+  return parseIv(text, file.name ?? file.path);
+}
+
+/** Options of {@link buildIvRun}. */
+export interface IvBuildOptions {
+  component?: string | null;
+  institution?: string | null;
+  /** Test type code (default `IV_MEASURE`). */
+  testType?: string;
+  /** Overrides the run number derived from the data. */
+  runNumber?: string;
+}
+
+/** What the IV step found and built. */
+export interface IvBuild {
+  testRun: IvTestRun;
+  /** Default output file name: `prototype_<TESTTYPE>.json`. */
+  fileName: string;
+  parsed: IvParseResult;
+  /** Rows left out, with file:line. */
+  rejected: Problem[];
+}
+
+/**
+ * The test run of an IV table.
+ *
+ * @example
+ * ```ts
+ * import { parseIv } from "../parsers/iv.ts";
+ * import { buildIvRun } from "./iv.ts";
+ * const b = buildIvRun(parseIv("U[V] Imean[uA]\n-2 -0.1\n", "iv.txt"), { component: "C" });
+ * b.testRun.results.VOLTAGE; // [-2]
+ * b.fileName; // "prototype_IV_MEASURE.json"
+ * ```
+ */
+export function buildIvRun(parsed: IvParseResult, opts: IvBuildOptions = {}): IvBuild {
+  const testType = opts.testType ?? IV_TEST_TYPE;
+  const testRun = ivTestRun(parsed, {
+    component: opts.component ?? null,
+    institution: opts.institution ?? null,
+    testType,
+    runNumber: opts.runNumber,
+  });
+  return { testRun, fileName: prototypeFileName(testType), parsed, rejected: parsed.errors };
+}
+
+function range(values: readonly number[]): string {
+  if (values.length === 0) return "-";
+  return `${Math.min(...values)} … ${Math.max(...values)}`;
+}
+
+/**
+ * The summary printed by the step: points, voltage and current ranges, rows left out.
+ *
+ * @example
+ * ```ts ignore
+ * console.log(renderIvSummary(buildIvRun(parsed)));
+ * ```
+ */
+export function renderIvSummary(build: IvBuild): string {
+  const { testRun, parsed } = build;
+  const out = [
+    `read ${parsed.file}: ${testRun.results.VOLTAGE.length} points (columns ` +
+    `${parsed.columns.map((c, k) => `${c}[${Object.values(parsed.units)[k]}]`).join(" ")})`,
+  ];
+  if (build.rejected.length) {
+    out.push(`left out (${build.rejected.length}):`);
+    for (const p of build.rejected) out.push(`  ${p.path}: ${p.message}`);
+  }
+  out.push(`VOLTAGE [V]: ${range(testRun.results.VOLTAGE)}`);
+  out.push(`CURRENT [uA]: ${range(testRun.results.CURRENT)}`);
+  if (testRun.results.SIGMA_CURRENT) {
+    out.push(`SIGMA_CURRENT [uA]: ${range(testRun.results.SIGMA_CURRENT)}`);
+  }
+  out.push(`test type ${testRun.testType}, run number ${testRun.runNumber}`);
+  return out.join("\n");
+}
+
+/**
+ * The IV curve plot of a build (current in µA against |V|, with error bars).
+ *
+ * @example
+ * ```ts ignore
+ * await (await ivPlot(build)).save("iv.svg");
+ * ```
+ */
+export async function ivPlot(build: IvBuild): Promise<Plot> {
+  const r = build.testRun.results;
+  const who = build.testRun.component ? `${build.testRun.component}: ` : "";
+  return await ivCurve(
+    r.VOLTAGE.map((voltage, k) => ({ voltage, current: r.CURRENT[k], sem: r.SIGMA_CURRENT?.[k] })),
+    { title: `${who}IV curve (${build.testRun.testType})`, currentUnit: "µA" },
+  );
+}

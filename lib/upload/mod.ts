@@ -1,0 +1,32 @@
+/**
+ * The upload steps as a library, for scripts and notebooks alike: prototypes of test runs,
+ * loading and checking a test-run file (overrides, the original's checks, validation of every
+ * value against the test type definition with a zod schema built at run time, all problems at
+ * once by JSON path), dry-run rendering, duplicate look-up, the upload; and building the
+ * wire-bond and IV test runs from their files.
+ *
+ * @example
+ * ```ts
+ * import { applyOverrides, checkTestRun, parseTestRunJson, validateTestRun } from "./mod.ts";
+ * const doc = applyOverrides(
+ *   parseTestRunJson('{"component": null, "testType": "T", "institution": null, ' +
+ *     '"runNumber": "1", "passed": true, "problems": false, "results": {"X": "a"}}', "run.json"),
+ *   { component: "20UPGM20000001", institution: "SANDBOX_A" },
+ * );
+ * checkTestRun(doc); // [] (nothing missing, no placeholder)
+ * const v = validateTestRun(doc, { id: "1", code: "T", parameters: [
+ *   { code: "X", dataType: "float", valueType: "single", required: true }] });
+ * console.log(v.problems); // [{ path: "$.results.X", message: "The value must be a number. Got \"a\"." }]
+ * ```
+ *
+ * @module
+ */
+export * from "./files.ts";
+export * from "./checks.ts";
+export * from "./schema.ts";
+export * from "./prepare.ts";
+export * from "./prototypes.ts";
+export * from "./wirebond.ts";
+export * from "./iv.ts";
+export * from "./permissions.ts";
+export * from "./flags.ts";

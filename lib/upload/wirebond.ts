@@ -1,0 +1,359 @@
+/**
+ * The `upload_wirebond_results` step as a library: read one or more DAGE wire-pull files of a
+ * module, merge them into one run, build the `WIREBOND_PULL_TEST` (current) or `WIREBOND`
+ * (the original's, obsolete) test run, and describe what was found.
+ *
+ * @module
+ */
+import { InputError, type Problem } from "../errors.ts";
+import {
+  BREAK_MODE_NAMES,
+  type BreakModeMapping,
+  breakModesOf,
+  DEFAULT_BREAK_MODE_MAPPING,
+  describeMapping,
+} from "../analysis/break_modes.ts";
+import { legacyWirebond, type LegacyWirebondRun } from "../analysis/legacy_wirebond.ts";
+import { runNumber as dataRunNumber, testDate } from "../analysis/run_number.ts";
+import { breakdown, type GroupSummary, summarize, type Summary } from "../analysis/stats.ts";
+import {
+  type FailedCut,
+  WIREBOND_PULL_CUTS,
+  WIREBOND_PULL_TEST,
+  wirebondPullTest,
+  type WirebondPullTestRun,
+} from "../analysis/wirepull.ts";
+import { parseDage, requireTests } from "../parsers/dage.ts";
+import type { DageParseResult } from "../parsers/dage_types.ts";
+import { loadHistogram } from "../notebook/plots/histogram.ts";
+import type { Plot } from "../notebook/plots/plot.ts";
+import { readInputText } from "./files.ts";
+
+/** The legacy test type of the original script. */
+export const LEGACY_WIREBOND = "WIREBOND";
+
+/** The test types the wire-bond step writes. */
+export const WIREBOND_TEST_TYPES = [WIREBOND_PULL_TEST, LEGACY_WIREBOND] as const;
+/** One of {@link WIREBOND_TEST_TYPES}. */
+export type WirebondTestType = (typeof WIREBOND_TEST_TYPES)[number];
+
+/** Default output file of each test type (`WIREBOND`: the original script's name). */
+export const WIREBOND_OUTPUT_FILES: Readonly<Record<WirebondTestType, string>> = {
+  WIREBOND_PULL_TEST: "prototype_WIREBOND_PULL_TEST.json",
+  WIREBOND: "prototype_WIREBOND_DAGE.json",
+};
+
+/** The original's pass cut of the `WIREBOND` test: MIN_LOAD > 15.0 g. */
+export const LEGACY_MIN_LOAD = 15.0;
+
+/** A DAGE file to read: where it is, and the name to use in messages. */
+export interface InputFile {
+  /** Path to read. */
+  path: string;
+  /** Name in messages (default `path`), e.g. as the user typed it. */
+  name?: string;
+}
+
+/**
+ * Reads and parses DAGE files (never throws for bad content: see each result's `errors`). A
+ * missing read permission is rethrown as is; an unreadable file is an {@link InputError}.
+ *
+ * @example
+ * ```ts ignore
+ * const parts = await readDageInputs([{ path: "/data/a.csv", name: "a.csv" }]);
+ * ```
+ */
+export async function readDageInputs(files: readonly InputFile[]): Promise<DageParseResult[]> {
+  const out: DageParseResult[] = [];
+  for (const f of files) {
+    const text = await readInputText(f.path, "DAGE file", f.name);
+    out.push(parseDage(text, f.name ?? f.path));
+  }
+  return out;
+}
+
+/**
+ * Merges the parse results of several files of one module into one: the tests of every file
+ * (files ordered by their first test's date and time, then name, so the order they are given in
+ * does not matter), their header blocks, and their problems (each keeping its own file:line).
+ *
+ * @example
+ * ```ts
+ * import { parseDage } from "../parsers/dage.ts";
+ * import { mergeDage } from "./wirebond.ts";
+ * const line = '"LOADUNIT","g"\n"TEST",1,"1",10.5,0.02,"0","r1 20g"\n';
+ * mergeDage([parseDage(line, "a.csv"), parseDage(line, "b.csv")]).tests.length; // 2
+ * ```
+ */
+export function mergeDage(parts: readonly DageParseResult[]): DageParseResult {
+  if (parts.length === 1) return parts[0];
+  const key = (p: DageParseResult) => `${testDate(p) ?? "~"}\u0000${p.file}`;
+  const sorted = [...parts].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  return {
+    file: sorted.map((p) => p.file).join(" + "),
+    tests: sorted.flatMap((p) => p.tests),
+    headers: sorted.flatMap((p) => p.headers),
+    warnings: sorted.flatMap((p) => p.warnings),
+    errors: sorted.flatMap((p) => p.errors),
+  };
+}
+
+/** Options of {@link buildWirebondRun}. */
+export interface WirebondBuildOptions {
+  /** `WIREBOND_PULL_TEST` (default) or the original's `WIREBOND`. */
+  testType?: WirebondTestType;
+  /** Grade code → break mode (default {@link DEFAULT_BREAK_MODE_MAPPING}). */
+  mapping?: BreakModeMapping;
+  /** Component serial number or code. */
+  component?: string | null;
+  /** Institution code. */
+  institution?: string | null;
+  /** Overrides the file's OPERATOR. */
+  operator?: string;
+  /** Overrides the run number derived from the data. */
+  runNumber?: string;
+  /** `WIREBOND` only: passed when MIN_LOAD > minLoad (default 15.0, as the original). */
+  minLoad?: number;
+}
+
+/** A grade code's pulls with the break mode it maps to. */
+export interface GradeSummary extends GroupSummary {
+  /** The break mode of the grade code. */
+  mode: number;
+  /** What the break mode means. */
+  modeName: string;
+}
+
+/** Everything the wire-bond step found and built. */
+export interface WirebondBuild {
+  testType: WirebondTestType;
+  /** The test run to write and upload. */
+  testRun: WirebondPullTestRun | LegacyWirebondRun;
+  /** The default output file name of the test type. */
+  fileName: string;
+  /** The merged parse result (all valid tests). */
+  parsed: DageParseResult;
+  /** The files read, with their number of valid tests and rejected lines. */
+  files: { file: string; tests: number; rejected: number }[];
+  /** Count, mean, sample std, min, max of every valid pull's load (g). */
+  summary: Summary;
+  /** The same per bond group (label), in order of appearance. */
+  byLabel: GroupSummary[];
+  /** The same per grade code, with the break mode each maps to. */
+  byGrade: GradeSummary[];
+  /** The mapping used, as one line. */
+  mapping: string;
+  /** The pass cuts that failed (empty: passed). */
+  failedCuts: FailedCut[];
+  /** The per-pull cut drawn on the plot (g). */
+  threshold: number;
+  /** TEST lines left out, with file:line. */
+  rejected: Problem[];
+  /** Things to check that did not exclude a pull (index gaps, missing header fields, …). */
+  warnings: Problem[];
+}
+
+/**
+ * Builds the test run of one module from the parse results of its DAGE file(s). Throws
+ * ParseError when no file holds a valid TEST line, {@link InputError} when a grade code has no
+ * break mode in the mapping (every such code, with the file:line of its first use).
+ *
+ * @example
+ * ```ts
+ * import { parseDage } from "../parsers/dage.ts";
+ * import { buildWirebondRun } from "./wirebond.ts";
+ * const b = buildWirebondRun([parseDage('"LOADUNIT","g"\n"TEST",1,"1",10.5,0.02,"0","r1"\n', "a.csv")],
+ *   { component: "20UPGM20000001", institution: "SANDBOX_A" });
+ * b.testRun.testType; // "WIREBOND_PULL_TEST"
+ * b.fileName; // "prototype_WIREBOND_PULL_TEST.json"
+ * ```
+ */
+export function buildWirebondRun(
+  parts: readonly DageParseResult[],
+  opts: WirebondBuildOptions = {},
+): WirebondBuild {
+  if (parts.length === 0) throw new InputError("no DAGE file given");
+  const testType = opts.testType ?? WIREBOND_PULL_TEST;
+  const mapping = opts.mapping ?? DEFAULT_BREAK_MODE_MAPPING;
+  const unmapped: Problem[] = [];
+  const warnings: Problem[] = [];
+  for (const p of parts) {
+    try {
+      breakModesOf(p.tests, mapping, p.file);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      unmapped.push(...e.problems);
+    }
+    if (p.tests.length === 0 && parts.length > 1) {
+      warnings.push({ path: p.file, message: "no valid TEST line in this file" });
+    }
+  }
+  if (unmapped.length) {
+    throw new InputError("grade codes without a break mode", unmapped, {
+      hint: "give a mapping file with --break-modes (known grade codes: " +
+        `${Object.keys(mapping.gradeCodes).join(", ")}), e.g. {"gradeCodes": {"1": 0, "2": 1}}`,
+    });
+  }
+  const parsed = requireTests(mergeDage(parts));
+  warnings.push(...parsed.warnings);
+  const runNumber = opts.runNumber ?? dataRunNumber(parsed);
+  const mappingText = describeMapping(mapping);
+  let testRun: WirebondPullTestRun | LegacyWirebondRun;
+  let failedCuts: FailedCut[];
+  let threshold: number;
+  if (testType === LEGACY_WIREBOND) {
+    const minLoad = opts.minLoad ?? LEGACY_MIN_LOAD;
+    testRun = legacyWirebond(parsed, mapping, {
+      minLoad,
+      component: opts.component ?? null,
+      institution: opts.institution ?? null,
+      runNumber,
+      operator: opts.operator,
+    });
+    const min = testRun.results.MIN_LOAD;
+    failedCuts = testRun.passed ? [] : [{
+      code: "MIN_LOAD",
+      value: min,
+      requirement: `> ${minLoad}`,
+      message: `minimum load ${min} g is not above ${minLoad} g (--min-load)`,
+    }];
+    threshold = minLoad;
+  } else {
+    const outcome = wirebondPullTest(parsed, mapping, {
+      component: opts.component ?? null,
+      institution: opts.institution ?? null,
+      runNumber,
+      operator: opts.operator,
+    });
+    testRun = outcome.testRun;
+    failedCuts = outcome.failedCuts;
+    threshold = WIREBOND_PULL_CUTS.PULL_STRENGTH_MIN_MIN;
+  }
+  const modes = mapping.gradeCodes;
+  return {
+    testType,
+    testRun,
+    fileName: WIREBOND_OUTPUT_FILES[testType],
+    parsed,
+    files: parts.map((p) => ({ file: p.file, tests: p.tests.length, rejected: p.errors.length })),
+    summary: summarize(parsed.tests.map((t) => t.load)),
+    byLabel: breakdown(parsed.tests, "label"),
+    byGrade: breakdown(parsed.tests, "gradeCode")
+      .sort((a, b) => a.key.localeCompare(b.key, "en", { numeric: true }))
+      .map((g) => ({ ...g, mode: modes[g.key], modeName: BREAK_MODE_NAMES[modes[g.key]] })),
+    mapping: mappingText,
+    failedCuts,
+    threshold,
+    rejected: parsed.errors,
+    warnings,
+  };
+}
+
+/** A number for the summary: 4 decimals, `-` when not a number. */
+function num(x: number): string {
+  return Number.isFinite(x) ? x.toFixed(4) : "-";
+}
+
+function statsTable(
+  rows: readonly (Summary & { key: string; extra?: string })[],
+  keyTitle: string,
+): string[] {
+  const head = [keyTitle, "count", "mean", "std", "min", "max", ""];
+  const body = rows.map((r) => [
+    r.key,
+    String(r.count),
+    num(r.mean),
+    num(r.std),
+    num(r.min),
+    num(r.max),
+    r.extra ?? "",
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) =>
+    "  " + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .slice(0, 6).join("  ") +
+    (cells[6] ? `  ${cells[6]}` : "");
+  return [line(head), ...body.map(line)];
+}
+
+/**
+ * The summary printed by the step: files read, lines left out (file:line), warnings, load
+ * statistics overall, per label and per grade code (with its break mode), the mapping used, the
+ * results, and the pass cuts that failed.
+ *
+ * @example
+ * ```ts ignore
+ * console.log(renderWirebondSummary(buildWirebondRun(parts)));
+ * ```
+ */
+export function renderWirebondSummary(build: WirebondBuild): string {
+  const out: string[] = [];
+  for (const f of build.files) {
+    out.push(
+      `read ${f.file}: ${f.tests} pull${f.tests === 1 ? "" : "s"}` +
+        (f.rejected ? `, ${f.rejected} line${f.rejected === 1 ? "" : "s"} left out` : ""),
+    );
+  }
+  if (build.rejected.length) {
+    out.push(`left out (${build.rejected.length}):`);
+    for (const p of build.rejected) out.push(`  ${p.path}: ${p.message}`);
+  }
+  if (build.warnings.length) {
+    out.push(`warnings (${build.warnings.length}):`);
+    for (const p of build.warnings) out.push(`  ${p.path}: ${p.message}`);
+  }
+  const s = build.summary;
+  out.push(
+    `pulls: ${s.count}  mean ${num(s.mean)} g  std ${num(s.std)} g  ` +
+      `min ${num(s.min)} g  max ${num(s.max)} g`,
+  );
+  out.push("by label:", ...statsTable(build.byLabel, "label"));
+  out.push(
+    "by grade code:",
+    ...statsTable(
+      build.byGrade.map((g) => ({ ...g, extra: `→ break mode ${g.mode} ${g.modeName}` })),
+      "grade",
+    ),
+  );
+  out.push(`break modes: ${build.mapping}`);
+  const run = build.testRun;
+  out.push(`test type ${run.testType}, run number ${run.runNumber}`);
+  out.push("results:");
+  for (const [code, value] of Object.entries(run.results)) {
+    out.push(
+      `  ${code} = ${
+        Array.isArray(value)
+          ? `[${value.length} entries]`
+          : typeof value === "number"
+          ? String(Number(value.toFixed(6)))
+          : String(value)
+      }`,
+    );
+  }
+  if (build.failedCuts.length) {
+    out.push(`failed cuts (${build.failedCuts.length}): passed = false`);
+    for (const c of build.failedCuts) {
+      out.push(`  $.results.${c.code} ${c.requirement}: ${c.message}`);
+    }
+  } else {
+    out.push("every pass cut met: passed = true");
+  }
+  return out.join("\n");
+}
+
+/**
+ * The load histogram of the pulls with the per-pull cut (`WIREBOND_PULL_TEST`: 4 g, the
+ * minimum-strength cut; `WIREBOND`: the `--min-load` cut).
+ *
+ * @example
+ * ```ts ignore
+ * await (await wirebondPlot(build)).save("loads.svg");
+ * ```
+ */
+export async function wirebondPlot(build: WirebondBuild): Promise<Plot> {
+  const who = build.testRun.component ? `${build.testRun.component}: ` : "";
+  return await loadHistogram(build.parsed.tests.map((t) => t.load), {
+    threshold: build.threshold,
+    title: `${who}wire pull loads (${build.testType}, cut ${build.threshold} g)`,
+  });
+}

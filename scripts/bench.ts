@@ -1,0 +1,110 @@
+/**
+ * `deno task bench`: performance figures measured side by side in one run. Ends with one
+ * `name=value` line per figure: batch_vs_per_file_ratio, uploads_per_s, parse_mb_per_s,
+ * peak_rss_mb_10k.
+ *
+ * @module
+ */
+import { fileURLToPath } from "node:url";
+import { parseFlags, runMain } from "../lib/cli/mod.ts";
+import { benchBatch, benchParse, fixed } from "../lib/bench/mod.ts";
+
+const USAGE = `Usage: deno task bench [--quick] [--skip-memory]
+
+Measures, in one run, on this machine:
+  1. batch upload of 1,000 modules against the sandbox with 20 ms injected latency, versus the
+     per-file way (upload-wirebond-results --upload, one process per file, sequentially;
+     measured on 20 files and scaled to 1,000): targets ≥ 30× faster and ≥ 100 uploads/s;
+  2. parsing + analysing DAGE data: MB/s on the reference file repeated 1,000 times (a
+     generated file when ../shared/reference is absent) and files/s on 1,000 files, with
+     Python's csv module (+ pandas if installed) on the same data: target ≥ 100 MB/s;
+  3. peak resident memory of a batch of 10,000 files: target < 300 MB.
+--quick uses small sizes (a smoke run, figures not meaningful); --skip-memory skips 3.
+Ends with name=value lines.`;
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+
+if (import.meta.main) {
+  runMain("bench", async (args) => {
+    const { values, help } = parseFlags(args, {
+      quick: { type: "boolean" },
+      "skip-memory": { type: "boolean" },
+    });
+    if (help) {
+      console.log(USAGE);
+      return 0;
+    }
+    const quick = Boolean(values.quick);
+    const log = (line: string) => console.log(`  ${line}`);
+    console.log(
+      `itkpd benchmark (${quick ? "quick" : "full"}), ${Deno.build.os}/${Deno.build.arch}, ` +
+        `${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}`,
+    );
+
+    console.log("1. batch upload vs one process per file");
+    const batch = await benchBatch({
+      root: ROOT,
+      modules: quick ? 60 : 1000,
+      perFileSample: quick ? 3 : 20,
+      latencyMs: 20,
+      concurrency: 16,
+      log,
+    });
+    log(
+      `batch: ${batch.modules} uploads in ${fixed(batch.batchSeconds, 2)} s ` +
+        `(${fixed(batch.uploadsPerSecond)} uploads/s, whole command incl. start and plan)`,
+    );
+    log(
+      `per file: ${fixed(batch.perFileSeconds, 3)} s per file (mean of ${batch.perFileSample}) → ` +
+        `${fixed(batch.perFileSeconds * batch.modules, 1)} s for ${batch.modules}`,
+    );
+    log(`ratio: ${fixed(batch.ratio)}×`);
+
+    console.log("2. parsing and analysing DAGE files");
+    const parse = await benchParse({
+      reference:
+        new URL("../../shared/reference/sample_wirebond_data.csv", import.meta.url).pathname,
+      repeat: quick ? 50 : 1000,
+      files: quick ? 100 : 1000,
+      pythonBaseline: new URL("./_bench_python_baseline.py", import.meta.url).pathname,
+      log,
+    });
+    log(
+      `${fixed(parse.mbPerSecond)} MB/s on ${parse.source} (${fixed(parse.megabytes)} MB); ` +
+        `${fixed(parse.filesPerSecond, 0)} files/s (parse + WIREBOND_PULL_TEST analysis)`,
+    );
+    if (parse.python) {
+      log(
+        `python ${parse.python.engine}: ${fixed(parse.python.mbPerSecond)} MB/s on the same data ` +
+          `→ ${fixed(parse.mbPerSecond / parse.python.mbPerSecond)}× ahead`,
+      );
+    }
+
+    let peak: number | undefined;
+    if (!values["skip-memory"]) {
+      const files = quick ? 500 : 10_000;
+      console.log(`3. peak memory of a batch of ${files} files`);
+      const mem = await benchBatch({
+        root: ROOT,
+        modules: files,
+        perFileSample: 0,
+        latencyMs: 0,
+        concurrency: 16,
+        sampleRss: true,
+        log,
+      });
+      peak = mem.peakRssMb;
+      log(
+        `peak RSS ${fixed(peak ?? NaN)} MB for ${files} files (${fixed(mem.batchSeconds, 1)} s, ` +
+          `${fixed(mem.uploadsPerSecond)} uploads/s without latency)`,
+      );
+    }
+
+    console.log(`batch_vs_per_file_ratio=${fixed(batch.ratio)}`);
+    console.log(`uploads_per_s=${fixed(batch.uploadsPerSecond)}`);
+    console.log(`parse_mb_per_s=${fixed(parse.mbPerSecond)}`);
+    if (parse.python) console.log(`python_csv_mb_per_s=${fixed(parse.python.mbPerSecond)}`);
+    console.log(`peak_rss_mb_10k=${peak === undefined ? "skipped" : fixed(peak)}`);
+    return 0;
+  });
+}

@@ -1,0 +1,144 @@
+/**
+ * get-token: obtains an ITkPD token and prints the shell lines that put it in the environment.
+ *
+ * ```sh
+ * eval "$(deno task -q get-token)"                         # sh, bash, zsh
+ * deno task -q get-token --shell powershell | Invoke-Expression   # PowerShell
+ * ```
+ *
+ * Only the export lines go to stdout; prompts and the expiry note go to stderr.
+ *
+ * @module
+ */
+import {
+  askSecret,
+  type ParsedArgs,
+  parseFlags,
+  parseShell,
+  runMain,
+  StreamLineSource,
+} from "../lib/cli/mod.ts";
+import { expiryNote, exportLines } from "../lib/cli/shell.ts";
+import { ENV_NAMES, type EnvRecord, ItkpdClient, readEnv } from "../lib/client/mod.ts";
+import { AuthError, ItkpdError } from "../lib/errors.ts";
+
+const USAGE = `Usage: deno task -q get-token [--shell sh|powershell] [--verbose]
+
+Obtains an ITkPD token with your two access codes and prints the lines that set
+ITK_DB_AUTH (the token) and ITK_DB_AUTH_EXPIRES_AT (its expiry, unix seconds):
+
+  eval "$(deno task -q get-token)"                                # sh, bash, zsh
+  deno task -q get-token --shell powershell | Invoke-Expression   # PowerShell
+
+The access codes are read from ITKDB_ACCESS_CODE1 / ITKDB_ACCESS_CODE2 when set, else asked
+for (hidden input). Site and identity service: ITKDB_API_URL, ITKDB_AUTH_URL,
+ITKDB_ACCESS_SCOPE, ITKDB_ACCESS_AUDIENCE, ITKDB_LEEWAY.
+
+Options:
+  --shell KIND   sh (default; also bash, zsh) or powershell (default on Windows)
+  --verbose      log the requests (tokens and codes hidden) to stderr
+  -h, --help     show this text
+`;
+
+const FLAGS = {
+  shell: { type: "string" },
+  verbose: { type: "boolean" },
+} as const;
+
+async function main(args: string[]): Promise<number> {
+  const parsed = parseFlags(args, FLAGS);
+  if (parsed.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const shell = parseShell(flag(parsed, "shell"));
+  const fromEnv: EnvRecord = {};
+  // A token already in the environment is not reused: this script's job is a fresh one.
+  for (const name of ENV_NAMES) {
+    if (name !== "ITK_DB_AUTH" && name !== "ITK_DB_AUTH_EXPIRES_AT") {
+      fromEnv[name] = readEnv(name);
+    }
+  }
+  let prompted = false;
+  let source: StreamLineSource | undefined;
+  const askCode = async (n: 1 | 2): Promise<string> => {
+    source ??= new StreamLineSource();
+    prompted = true;
+    const code = await askSecret(source, `access code ${n}: `);
+    if (!code) throw new AuthError(`no access code ${n} given (end of input)`);
+    return code;
+  };
+  const accessCode1 = fromEnv.ITKDB_ACCESS_CODE1 ?? await askCode(1);
+  const accessCode2 = fromEnv.ITKDB_ACCESS_CODE2 ?? await askCode(2);
+  source?.release();
+
+  const client = new ItkpdClient({
+    env: fromEnv,
+    accessCode1,
+    accessCode2,
+    verbose: !!parsed.values.verbose,
+  });
+  try {
+    const info = await client.auth.getTokenInfo();
+    const expiresAt = Math.floor(info.expiresAt);
+    await writeOut(
+      exportLines({ ITK_DB_AUTH: info.token, ITK_DB_AUTH_EXPIRES_AT: expiresAt }, shell),
+    );
+    console.error(expiryNote(expiresAt));
+    if (!info.verified) {
+      console.error("note: the identity service offers no key set: signature not checked");
+    }
+    return 0;
+  } catch (e) {
+    if (prompted && e instanceof AuthError && /refused the access codes/.test(e.message)) {
+      throw new AuthError(e.message.split("\n")[0], {
+        codes: e.codes,
+        hint: "check the access codes you typed",
+      });
+    }
+    throw e;
+  } finally {
+    client.close();
+  }
+}
+
+function flag(parsed: ParsedArgs, name: string): string | undefined {
+  const v = parsed.values[name];
+  return typeof v === "string" ? v : undefined;
+}
+
+/** A toolkit error as one line: its message lines and its hint joined with "; ". */
+function oneLine(e: ItkpdError): string {
+  const body = e.hint ? e.message.slice(0, e.message.lastIndexOf("\n  hint: ")) : e.message;
+  const parts = body.split("\n").map((l) => l.trim()).filter(Boolean);
+  if (e.hint) parts.push(e.hint);
+  return parts.join("; ");
+}
+
+async function writeOut(text: string): Promise<void> {
+  const bytes = new TextEncoder().encode(text);
+  let written = 0;
+  while (written < bytes.length) written += await Deno.stdout.write(bytes.subarray(written));
+}
+
+if (import.meta.main) {
+  runMain("get-token", async (args) => {
+    try {
+      return await main(args);
+    } catch (e) {
+      const permission = permissionCause(e);
+      if (permission) throw permission;
+      if (!(e instanceof ItkpdError)) throw e;
+      console.error(`error: ${oneLine(e)}`);
+      return e.exitCode;
+    }
+  });
+}
+
+/** The missing Deno permission behind an error, if that is what it is (the client wraps it). */
+function permissionCause(e: unknown): Error | undefined {
+  for (let x = e, depth = 0; x instanceof Error && depth < 8; x = x.cause, depth++) {
+    if (x instanceof Deno.errors.NotCapable || x instanceof Deno.errors.PermissionDenied) return x;
+  }
+  return undefined;
+}

@@ -1,0 +1,113 @@
+/**
+ * upload_iv_curve: reads an IV table (`U[V] Imean[uA] Isem[uA]`), prints a summary, writes the
+ * test-run JSON (IV_MEASURE: VOLTAGE, CURRENT, SIGMA_CURRENT), and with `--upload` uploads it
+ * unless the database already has that run.
+ *
+ *   deno task upload-iv-curve --input FILE --component SERIAL --institution I [--out FILE]
+ *     [--upload] [--test-type IV_MEASURE] [--plot out.svg] [--verbose]
+ *
+ * @module
+ */
+import { requireString, runMain, userPath } from "../lib/cli/mod.ts";
+import { type ApiWarning, ItkpdClient } from "../lib/client/mod.ts";
+import { IV_TEST_TYPE } from "../lib/analysis/mod.ts";
+import {
+  buildIvRun,
+  findExistingRun,
+  ivPlot,
+  type JsonObject,
+  parseStepFlags,
+  prepareUpload,
+  prototypeFileName,
+  readIvInput,
+  renderIvSummary,
+  requireNetFor,
+  requirePermission,
+  stringFlag,
+  uploadPrepared,
+  writeJsonFile,
+} from "../lib/upload/mod.ts";
+
+const USAGE = `Usage: deno task upload-iv-curve --input FILE --component SERIAL --institution I \\
+         [options]
+
+Reads an IV table (whitespace-separated, header like \`U[V] Imean[uA] Isem[uA]\`), prints a
+summary and writes the test-run JSON with VOLTAGE (V), CURRENT (uA) and SIGMA_CURRENT (uA).
+Bad rows are reported with file:line and left out.
+
+Options:
+  --input FILE         the IV table
+  --component SERIAL   the module's serial number (or component code)
+  --institution I      institution code
+  --out FILE           output JSON (default prototype_<TEST TYPE>.json)
+  --upload             also upload it, unless the database already has this run
+  --test-type CODE     test type (default ${IV_TEST_TYPE})
+  --plot FILE.svg      also write the IV curve plot
+  --verbose            log the requests
+  --help               show this help
+
+Connection (for --upload): ITKDB_API_URL, ITKDB_AUTH_URL, ITKDB_ACCESS_CODE1/2 or ITK_DB_AUTH.`;
+
+if (import.meta.main) {
+  runMain("upload-iv-curve", async (args) => {
+    const { values, help } = parseStepFlags(args, {
+      input: { type: "string" },
+      component: { type: "string" },
+      institution: { type: "string" },
+      out: { type: "string" },
+      upload: { type: "boolean" },
+      "test-type": { type: "string" },
+      plot: { type: "string" },
+      verbose: { type: "boolean" },
+    });
+    if (help) {
+      console.log(USAGE);
+      return 0;
+    }
+    const input = requireString(values, "input");
+    const component = requireString(values, "component");
+    const institution = requireString(values, "institution");
+    const testType = stringFlag(values, "test-type") ?? IV_TEST_TYPE;
+    const out = userPath(stringFlag(values, "out") ?? prototypeFileName(testType));
+    const plotName = stringFlag(values, "plot");
+    const plot = plotName === undefined ? undefined : userPath(plotName);
+    const upload = values.upload === true;
+    const verbose = values.verbose === true;
+
+    for (const path of [out, plot]) {
+      if (path) requirePermission({ name: "write", path }, `write access to "${path}"`);
+    }
+    const warn = (w: ApiWarning) => console.error(`warning: ${w.command}: ${w.code}: ${w.message}`);
+    const client = upload ? new ItkpdClient({ verbose, onWarning: warn }) : undefined;
+    try {
+      if (client) requireNetFor(client);
+      const parsed = await readIvInput({ path: userPath(input), name: input });
+      const build = buildIvRun(parsed, { component, institution, testType });
+      console.log(renderIvSummary(build));
+      await writeJsonFile(out, build.testRun);
+      console.log(`wrote ${out}`);
+      if (plot) {
+        await (await ivPlot(build)).save(plot);
+        console.log(`wrote ${plot}`);
+      }
+      if (!client) return 0;
+      const prepared = await prepareUpload(client, build.testRun as unknown as JsonObject, {
+        source: out,
+      });
+      for (const n of prepared.notices) console.error(`note: ${n.path}: ${n.message}`);
+      const earlier = await findExistingRun(client, prepared);
+      if (earlier) {
+        console.log(
+          `already uploaded as ${earlier.id} (run number ${build.testRun.runNumber}); not uploaded again`,
+        );
+        return 0;
+      }
+      const { id } = await uploadPrepared(client, prepared);
+      console.log("method POST");
+      console.log(`testRun ${id}`);
+      return 0;
+    } finally {
+      client?.close();
+    }
+  });
+}

@@ -1,0 +1,87 @@
+/**
+ * upload_test_results: checks a test-run JSON file completely (the original's checks, then
+ * every value against the test type definition) and uploads it; `--test` shows what would be
+ * sent and sends nothing.
+ *
+ *   deno task upload-test-results --test-file F [--component-id C] [--institution I] [--test]
+ *     [--verbose]
+ *
+ * @module
+ */
+import { requireString, runMain, userPath } from "../lib/cli/mod.ts";
+import { type ApiWarning, ItkpdClient } from "../lib/client/mod.ts";
+import {
+  applyOverrides,
+  parseStepFlags,
+  prepareUpload,
+  readTestRunFile,
+  renderDryRun,
+  requireNetFor,
+  stringFlag,
+  uploadPrepared,
+} from "../lib/upload/mod.ts";
+
+const USAGE = `Usage: deno task upload-test-results --test-file F [options]
+
+Uploads the test run in the JSON file F (e.g. an edited prototype_<CODE>.json). Before
+anything is sent, the file is checked: component, testType, institution, runNumber, passed and
+results present; no "some_string" placeholder left; every value valid for the test type
+(fetched from the database). Every problem is listed with its JSON path.
+
+Options:
+  --test-file F        the test-run JSON file
+  --component-id C     component serial number or code (replaces the file's "component")
+  --institution I      institution code (replaces the file's "institution")
+  --test               check and print the JSON that would be sent; send nothing
+  --verbose            print the JSON sent and log the requests
+  --help               show this help
+
+Prints "method POST" and "testRun <id>" after an upload.
+Connection: ITKDB_API_URL, ITKDB_AUTH_URL, ITKDB_ACCESS_CODE1/2 or ITK_DB_AUTH (as itkdb).`;
+
+if (import.meta.main) {
+  runMain("upload-test-results", async (args) => {
+    const { values, help } = parseStepFlags(args, {
+      "test-file": { type: "string" },
+      "component-id": { type: "string" },
+      institution: { type: "string" },
+      test: { type: "boolean" },
+      verbose: { type: "boolean" },
+    });
+    if (help) {
+      console.log(USAGE);
+      return 0;
+    }
+    const file = requireString(values, "test-file");
+    const verbose = values.verbose === true;
+    const warn = (w: ApiWarning) =>
+      console.error(
+        `warning: ${w.command}: ${w.code}: ${w.message}` +
+          (w.unsupportedKeys.length ? ` (${w.unsupportedKeys.join(", ")})` : ""),
+      );
+    const client = new ItkpdClient({ verbose, onWarning: warn });
+    try {
+      requireNetFor(client);
+      const doc = applyOverrides(await readTestRunFile(userPath(file), file), {
+        component: stringFlag(values, "component-id"),
+        institution: stringFlag(values, "institution"),
+      });
+      const prepared = await prepareUpload(client, doc, { source: file });
+      for (const n of prepared.notices) console.error(`note: ${n.path}: ${n.message}`);
+      if (values.test) {
+        console.log(renderDryRun(prepared.dtoIn).trimEnd());
+        console.error(
+          `--test: checked against test type ${prepared.resolved.testType.code}; nothing sent`,
+        );
+        return 0;
+      }
+      if (verbose) console.error(`sending:\n${renderDryRun(prepared.dtoIn).trimEnd()}`);
+      const { id } = await uploadPrepared(client, prepared);
+      console.log("method POST");
+      console.log(`testRun ${id}`);
+      return 0;
+    } finally {
+      client.close();
+    }
+  });
+}

@@ -1,0 +1,158 @@
+/**
+ * upload_wirebond_results: reads the DAGE wire-pull CSV file(s) of one module, prints a
+ * summary, writes the test-run JSON (WIREBOND_PULL_TEST, or the original's WIREBOND), and with
+ * `--upload` uploads it unless the database already has that run.
+ *
+ *   deno task upload-wirebond-results --input FILE.csv [--input …] --component SERIAL
+ *     --institution I [--operator NAME] [--run-number N] [--out FILE] [--upload]
+ *     [--test-type WIREBOND_PULL_TEST|WIREBOND] [--break-modes MAPPING.json] [--min-load 15.0]
+ *     [--plot out.svg] [--verbose]
+ *
+ * @module
+ */
+import { numberFlag, requireString, runMain, userPath } from "../lib/cli/mod.ts";
+import { type ApiWarning, ItkpdClient } from "../lib/client/mod.ts";
+import { UsageError } from "../lib/errors.ts";
+import { DEFAULT_BREAK_MODE_MAPPING, parseBreakModeMapping } from "../lib/analysis/mod.ts";
+import {
+  buildWirebondRun,
+  findExistingRun,
+  type JsonObject,
+  LEGACY_MIN_LOAD,
+  parseStepFlags,
+  prepareUpload,
+  readDageInputs,
+  readInputText,
+  renderWirebondSummary,
+  requireNetFor,
+  requirePermission,
+  stringFlag,
+  uploadPrepared,
+  WIREBOND_OUTPUT_FILES,
+  WIREBOND_TEST_TYPES,
+  wirebondPlot,
+  type WirebondTestType,
+  writeJsonFile,
+} from "../lib/upload/mod.ts";
+
+const USAGE = `Usage: deno task upload-wirebond-results --input FILE.csv --component SERIAL \\
+         --institution I [options]
+
+Reads DAGE wire-pull CSV file(s) of one module (several --input files are one run: the pulls of
+all of them), prints a summary (statistics overall, per label and per grade code, the grade
+code → break mode mapping, the failed cuts), and writes the test-run JSON. Bad lines are
+reported with file:line and left out.
+
+Options:
+  --input FILE.csv     a DAGE export (repeat for several files of the same module)
+  --component SERIAL   the module's serial number (or component code)
+  --institution I      institution code
+  --operator NAME      operator (default: the file's OPERATOR)
+  --run-number N       run number (default: derived from the data, the same on every re-run)
+  --out FILE           output JSON (default prototype_WIREBOND_PULL_TEST.json, or
+                       prototype_WIREBOND_DAGE.json for --test-type WIREBOND)
+  --upload             also upload it, unless the database already has this run
+  --test-type T        WIREBOND_PULL_TEST (default; cuts: mean >= 7 g, min >= 4 g, bond peels
+                       below 7 g <= 9 %) or WIREBOND (the original's; passed = MIN_LOAD > --min-load)
+  --break-modes FILE   grade code → break mode mapping, e.g. {"gradeCodes": {"1": 0, "2": 1}}
+                       (default: grade n → break mode n-1)
+  --min-load G         WIREBOND pass cut in g (default 15.0, as the original)
+  --plot FILE.svg      also write the load histogram with the pass cut
+  --verbose            log the requests
+  --help               show this help
+
+Connection (for --upload): ITKDB_API_URL, ITKDB_AUTH_URL, ITKDB_ACCESS_CODE1/2 or ITK_DB_AUTH.`;
+
+if (import.meta.main) {
+  runMain("upload-wirebond-results", async (args) => {
+    const { values, help } = parseStepFlags(args, {
+      input: { type: "string", multiple: true },
+      component: { type: "string" },
+      institution: { type: "string" },
+      operator: { type: "string" },
+      "run-number": { type: "string" },
+      out: { type: "string" },
+      upload: { type: "boolean" },
+      "test-type": { type: "string" },
+      "break-modes": { type: "string" },
+      "min-load": { type: "string" },
+      plot: { type: "string" },
+      verbose: { type: "boolean" },
+    });
+    if (help) {
+      console.log(USAGE);
+      return 0;
+    }
+    const inputs = (values.input as string[] | undefined) ?? [];
+    if (inputs.length === 0) throw new UsageError("--input is required (see --help)");
+    const component = requireString(values, "component");
+    const institution = requireString(values, "institution");
+    const testType = (stringFlag(values, "test-type") ?? "WIREBOND_PULL_TEST") as WirebondTestType;
+    if (!WIREBOND_TEST_TYPES.includes(testType)) {
+      throw new UsageError(
+        `--test-type must be ${WIREBOND_TEST_TYPES.join(" or ")}, got '${testType}'`,
+      );
+    }
+    const minLoad = numberFlag(values, "min-load") ?? LEGACY_MIN_LOAD;
+    if (values["min-load"] !== undefined && testType !== "WIREBOND") {
+      console.error("note: --min-load applies to --test-type WIREBOND only");
+    }
+    const out = userPath(stringFlag(values, "out") ?? WIREBOND_OUTPUT_FILES[testType]);
+    const plotName = stringFlag(values, "plot");
+    const plot = plotName === undefined ? undefined : userPath(plotName);
+    const upload = values.upload === true;
+    const verbose = values.verbose === true;
+
+    // Permissions first: stop before any work when one is missing.
+    for (const path of [out, plot]) {
+      if (path) requirePermission({ name: "write", path }, `write access to "${path}"`);
+    }
+    const warn = (w: ApiWarning) => console.error(`warning: ${w.command}: ${w.code}: ${w.message}`);
+    const client = upload ? new ItkpdClient({ verbose, onWarning: warn }) : undefined;
+    try {
+      if (client) requireNetFor(client);
+      const mappingFile = stringFlag(values, "break-modes");
+      const mapping = mappingFile === undefined
+        ? DEFAULT_BREAK_MODE_MAPPING
+        : parseBreakModeMapping(
+          await readInputText(userPath(mappingFile), "break-mode mapping", mappingFile),
+          mappingFile,
+        );
+      const parts = await readDageInputs(inputs.map((name) => ({ path: userPath(name), name })));
+      const build = buildWirebondRun(parts, {
+        testType,
+        mapping,
+        component,
+        institution,
+        operator: stringFlag(values, "operator"),
+        runNumber: stringFlag(values, "run-number"),
+        minLoad,
+      });
+      console.log(renderWirebondSummary(build));
+      await writeJsonFile(out, build.testRun);
+      console.log(`wrote ${out}`);
+      if (plot) {
+        await (await wirebondPlot(build)).save(plot);
+        console.log(`wrote ${plot}`);
+      }
+      if (!client) return 0;
+      const prepared = await prepareUpload(client, build.testRun as unknown as JsonObject, {
+        source: out,
+      });
+      for (const n of prepared.notices) console.error(`note: ${n.path}: ${n.message}`);
+      const earlier = await findExistingRun(client, prepared);
+      if (earlier) {
+        console.log(
+          `already uploaded as ${earlier.id} (run number ${build.testRun.runNumber}); not uploaded again`,
+        );
+        return 0;
+      }
+      const { id } = await uploadPrepared(client, prepared);
+      console.log("method POST");
+      console.log(`testRun ${id}`);
+      return 0;
+    } finally {
+      client?.close();
+    }
+  });
+}

@@ -1,0 +1,103 @@
+/**
+ * test-prototype as a real subprocess with its task's flags, against a sandbox.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { runTask, type TaskResult, withoutFlag } from "../_helpers/task.ts";
+import { startSandbox } from "../../lib/sandbox/mod.ts";
+
+const TASK = "test-prototype";
+
+function assertOneLine(r: TaskResult, code: number) {
+  assert.equal(r.code, code, r.stderr);
+  assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+}
+
+Deno.test("test-prototype", async (t) => {
+  const sandbox = await startSandbox({ port: 0, demoModules: 3 });
+  const dir = await Deno.makeTempDir({ prefix: "itkpd_proto_" });
+  const env = sandbox.env();
+  const run = (args: string[], editArgs?: (a: string[]) => string[]) =>
+    runTask(TASK, args, { env, cwd: dir, editArgs });
+  const base = ["--project", "P", "--component-type", "MODULE"];
+  try {
+    await t.step("writes prototype_<CODE>.json for every test type", async () => {
+      const r = await run(base);
+      assert.equal(r.code, 0, r.stderr);
+      const codes = ["WIREBOND", "WIREBOND_PULL_TEST", "IV_MEASURE", "QUAD_MODULE_METROLOGY"];
+      for (const code of codes) {
+        const path = join(dir, `prototype_${code}.json`);
+        assert.ok(r.stdout.includes(`wrote ${path}`), r.stdout);
+        const doc = JSON.parse(await Deno.readTextFile(path));
+        assert.equal(doc.testType, code);
+        assert.equal(doc.definition, undefined);
+      }
+      const iv = JSON.parse(await Deno.readTextFile(join(dir, "prototype_IV_MEASURE.json")));
+      assert.deepEqual(iv, {
+        component: null,
+        testType: "IV_MEASURE",
+        institution: null,
+        runNumber: "0-0",
+        passed: false,
+        problems: false,
+        properties: { TEMP: 0, HUMIDITY: 0, OPERATOR: "some_string" },
+        results: { VOLTAGE: [0], CURRENT: [0], SIGMA_CURRENT: [0] },
+      });
+      const metrology = JSON.parse(
+        await Deno.readTextFile(join(dir, "prototype_QUAD_MODULE_METROLOGY.json")),
+      );
+      assert.deepEqual(metrology.results.PLANARITY, { VALUE: 0, POINTS: 0, METHOD: "some_string" });
+      assert.deepEqual(metrology.results.CORNER_HEIGHTS, [{ CORNER: "some_string", HEIGHT: 0 }]);
+    });
+
+    await t.step("--test-type and --verbose: one file with the raw definition", async () => {
+      const r = await run([...base, "--test-type", "WIREBOND", "--out-dir", "sub", "--verbose"]);
+      assert.equal(r.code, 0, r.stderr);
+      const entries = [...Deno.readDirSync(join(dir, "sub"))].map((e) => e.name);
+      assert.deepEqual(entries, ["prototype_WIREBOND.json"]);
+      const doc = JSON.parse(await Deno.readTextFile(join(dir, "sub", "prototype_WIREBOND.json")));
+      assert.equal(doc.definition.code, "WIREBOND");
+      assert.ok(Array.isArray(doc.definition.parameters));
+      assert.deepEqual(doc.results, {
+        PERCENT_HEEL_BREAKS: 0,
+        MEAN_LOAD: 0,
+        STD_DEV_LOAD: 0,
+        MAX_LOAD: 0,
+        MIN_LOAD: 0,
+      });
+    });
+
+    await t.step("an unknown test type: said, with the available codes (exit 1)", async () => {
+      const r = await run([...base, "--test-type", "WIREBOND_PULL", "--out-dir", "none"]);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /test type "WIREBOND_PULL" not found for P\/MODULE/);
+      assert.match(
+        r.stderr,
+        /available test types: WIREBOND, WIREBOND_PULL_TEST, IV_MEASURE, QUAD_MODULE_METROLOGY/,
+      );
+      await assert.rejects(Deno.stat(join(dir, "none")));
+    });
+
+    await t.step("without --allow-net / --allow-write: exit 3, one line", async () => {
+      const net = await run(base, withoutFlag("--allow-net"));
+      assertOneLine(net, 3);
+      assert.match(net.stderr, /Requires net access/);
+      const write = await run(base, withoutFlag("--allow-write"));
+      assertOneLine(write, 3);
+      assert.match(write.stderr, /Requires write access/);
+    });
+
+    await t.step("bad flags: exit 2, one line; --help: exit 0", async () => {
+      assertOneLine(await run(["--project", "P", "--component-typ", "MODULE"]), 2);
+      assertOneLine(await run(["--project", "X", "--component-type", "MODULE"]), 2);
+      assertOneLine(await run(["--project", "P"]), 2);
+      const help = await run(["--help"]);
+      assert.equal(help.code, 0);
+      assert.match(help.stdout, /^Usage: deno task test-prototype/);
+    });
+  } finally {
+    await sandbox.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,131 @@
+/**
+ * upload-iv-curve as a real subprocess with its task's flags, against a sandbox: the reference
+ * table and a generated one → JSON → upload → read back, bad rows, no second upload, the plot,
+ * and the command-line contract.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runTask, type TaskResult, withoutFlag } from "../_helpers/task.ts";
+import { ItkpdClient } from "../../lib/client/mod.ts";
+import { generateIv } from "../../lib/fixtures/mod.ts";
+import { startSandbox } from "../../lib/sandbox/mod.ts";
+import { valuesOf } from "../../lib/schemas/mod.ts";
+
+const TASK = "upload-iv-curve";
+const REFERENCE = fileURLToPath(
+  new URL("../../../shared/reference/sample_IV_curve.txt", import.meta.url),
+);
+const HAVE_REFERENCE = (() => {
+  try {
+    return Deno.statSync(REFERENCE).isFile;
+  } catch {
+    return false;
+  }
+})();
+
+function assertOneLine(r: TaskResult, code: number) {
+  assert.equal(r.code, code, r.stderr);
+  assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+}
+
+function idOf(r: TaskResult): string {
+  const id = /^testRun (\S+)$/m.exec(r.stdout)?.[1];
+  assert.ok(id, `no testRun line in:\n${r.stdout}\n${r.stderr}`);
+  return id;
+}
+
+Deno.test("upload-iv-curve", async (t) => {
+  const sandbox = await startSandbox({ port: 0, demoModules: 3 });
+  const dir = await Deno.makeTempDir({ prefix: "itkpd_iv_" });
+  const env = sandbox.env();
+  const client = new ItkpdClient({ env, onWarning: () => {} });
+  const run = (args: string[], editArgs?: (a: string[]) => string[]) =>
+    runTask(TASK, args, { env, cwd: dir, editArgs });
+  const module = (serial: string) => ["--component", serial, "--institution", "SANDBOX_A"];
+  const readJson = async (name: string) => JSON.parse(await Deno.readTextFile(join(dir, name)));
+  const assertStored = async (id: string, doc: Record<string, unknown>) => {
+    const stored = await client.getTestRun({ testRun: id });
+    assert.equal(stored.testType.code, "IV_MEASURE");
+    assert.equal(stored.runNumber, doc.runNumber);
+    const results = valuesOf(stored.results);
+    for (const [code, value] of Object.entries(doc.results as Record<string, unknown>)) {
+      assert.deepEqual(results[code], value, code);
+    }
+  };
+  try {
+    await t.step({
+      name: "reference table → JSON → upload → read back",
+      ignore: !HAVE_REFERENCE,
+      fn: async () => {
+        const r = await run(["--input", REFERENCE, ...module("20UPGM20000001"), "--upload"]);
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stdout, /51 points \(columns U\[V\] Imean\[uA\] Isem\[uA\]\)/);
+        const doc = await readJson("prototype_IV_MEASURE.json");
+        assert.equal(doc.results.VOLTAGE.length, 51);
+        assert.equal(doc.results.VOLTAGE[1], -2);
+        assert.equal(doc.results.CURRENT[0], -0.00017509677000000003);
+        assert.equal(doc.results.SIGMA_CURRENT[0], 0.00034093273559646244);
+        await assertStored(idOf(r), doc);
+      },
+    });
+
+    const text = generateIv({ index: 2 }).replace(/\n-4\.0\t.*\n/, "\n-4.0\tbad\t0.1\n");
+    await Deno.writeTextFile(join(dir, "iv2.txt"), text);
+
+    await t.step("generated table with a bad row → upload → read back; --plot", async () => {
+      const r = await run([
+        "--input",
+        "iv2.txt",
+        ...module("20UPGM20000002"),
+        "--out",
+        "iv2.json",
+        "--plot",
+        "iv2.svg",
+        "--upload",
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /iv2\.txt:4: Imean\[uA\] value "bad" is not a number/);
+      const doc = await readJson("iv2.json");
+      assert.equal(doc.results.VOLTAGE.length, 50);
+      assert.equal(doc.component, "20UPGM20000002");
+      await assertStored(idOf(r), doc);
+      assert.match(await Deno.readTextFile(join(dir, "iv2.svg")), /^<svg/);
+    });
+
+    await t.step("re-running with --upload creates no second run", async () => {
+      const r = await run(["--input", "iv2.txt", ...module("20UPGM20000002"), "--upload"]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /already uploaded as \S+/);
+      const runs = await client.listTestRunsByComponent({ filterMap: { code: "20UPGM20000002" } });
+      assert.equal(runs.length, 1);
+    });
+
+    await t.step("not an IV table: exit 1 with file:line", async () => {
+      await Deno.writeTextFile(join(dir, "no.txt"), "voltage current\n1 2\n");
+      const r = await run(["--input", "no.txt", ...module("20UPGM20000003")]);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /^error: no\.txt:1: not an IV table header/);
+    });
+
+    await t.step("missing permissions: exit 3, one line", async () => {
+      const base = ["--input", "iv2.txt", ...module("20UPGM20000002")];
+      assertOneLine(await run([...base, "--upload"], withoutFlag("--allow-net")), 3);
+      assertOneLine(await run(base, withoutFlag("--allow-read")), 3);
+      assertOneLine(await run(base, withoutFlag("--allow-write")), 3);
+    });
+
+    await t.step("bad flags: exit 2, one line; --help: exit 0", async () => {
+      assertOneLine(await run(["--input", "iv2.txt", "--componnet", "X"]), 2);
+      assertOneLine(await run(["--input", "iv2.txt"]), 2);
+      const help = await run(["--help"]);
+      assert.equal(help.code, 0);
+      assert.match(help.stdout, /^Usage: deno task upload-iv-curve/);
+    });
+  } finally {
+    client.close();
+    await sandbox.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

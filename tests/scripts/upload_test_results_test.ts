@@ -1,0 +1,208 @@
+/**
+ * upload-test-results as a real subprocess with its task's flags, against a sandbox: the chain
+ * prototype → edit → upload → read back, the refusals (all problems at once, nothing sent),
+ * `--test`, and the command-line contract (permissions, flags, help).
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { runTask, type TaskResult, withoutFlag } from "../_helpers/task.ts";
+import { ItkpdClient } from "../../lib/client/mod.ts";
+import { startSandbox } from "../../lib/sandbox/mod.ts";
+import { valuesOf } from "../../lib/schemas/mod.ts";
+
+const TASK = "upload-test-results";
+const CHAIN_MODULE = "20UPGM20000001";
+const REFUSED_MODULE = "20UPGM20000002";
+
+/** Replaces every "some_string" placeholder by a real-looking text, everywhere in `doc`. */
+function fillPlaceholders(doc: unknown): unknown {
+  if (doc === "some_string") return "filled";
+  if (Array.isArray(doc)) return doc.map(fillPlaceholders);
+  if (doc && typeof doc === "object") {
+    return Object.fromEntries(Object.entries(doc).map(([k, v]) => [k, fillPlaceholders(v)]));
+  }
+  return doc;
+}
+
+function assertOneLine(r: TaskResult, code: number) {
+  assert.equal(r.code, code, r.stderr);
+  const lines = r.stderr.trim().split("\n");
+  assert.equal(lines.length, 1, r.stderr);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+}
+
+Deno.test("upload-test-results", async (t) => {
+  const sandbox = await startSandbox({ port: 0, demoModules: 3 });
+  const dir = await Deno.makeTempDir({ prefix: "itkpd_upload_" });
+  const env = sandbox.env();
+  const client = new ItkpdClient({ env, onWarning: () => {} });
+  const run = (args: string[], editArgs?: (a: string[]) => string[]) =>
+    runTask(TASK, args, { env, cwd: dir, editArgs });
+  const runsOf = (component: string) =>
+    client.listTestRunsByComponent({ filterMap: { code: component } });
+  try {
+    const proto = await runTask(
+      "test-prototype",
+      ["--project", "P", "--component-type", "MODULE", "--test-type", "QUAD_MODULE_METROLOGY"],
+      { env, cwd: dir },
+    );
+    assert.equal(proto.code, 0, proto.stderr);
+    const protoFile = "prototype_QUAD_MODULE_METROLOGY.json";
+    const prototype = JSON.parse(await Deno.readTextFile(join(dir, protoFile)));
+
+    await t.step("the unedited prototype is refused with every placeholder path", async () => {
+      const r = await run([
+        "--test-file",
+        protoFile,
+        "--component-id",
+        REFUSED_MODULE,
+        "--institution",
+        "SANDBOX_A",
+      ]);
+      assert.equal(r.code, 1, r.stderr);
+      for (
+        const path of [
+          "$.properties.ANALYSIS_VERSION",
+          "$.results.PLANARITY.METHOD",
+          "$.results.CORNER_HEIGHTS[0].CORNER",
+        ]
+      ) {
+        assert.ok(r.stderr.includes(`${path}: still the prototype placeholder`), r.stderr);
+      }
+      assert.doesNotMatch(r.stdout, /testRun/);
+    });
+
+    await t.step(
+      "without overrides, the missing component and institution are listed too",
+      async () => {
+        const r = await run(["--test-file", protoFile]);
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, /\$\.component: missing: set it in the file or pass --component-id/);
+        assert.match(r.stderr, /\$\.institution: missing/);
+        assert.match(r.stderr, /\$\.results\.PLANARITY\.METHOD/);
+      },
+    );
+
+    await t.step("wrong types are refused with all problems at once", async () => {
+      const bad = fillPlaceholders(prototype) as Record<string, Record<string, unknown>>;
+      bad.runNumber = 7 as unknown as Record<string, unknown>;
+      bad.results.ANGLE_PCB_BM = "steep";
+      bad.results.AVERAGE_THICKNESS = [1.5, "2"];
+      bad.results.PLANARITY = { VALUE: 3.5, POINTS: 2.5 };
+      bad.results.CORNER_HEIGHTS = [{ CORNER: "TL", HEIGHT: 1 }, { HEIGHT: 2 }];
+      delete bad.results.THICKNESS_VARIATION_PICKUP_AREA;
+      await Deno.writeTextFile(join(dir, "bad.json"), JSON.stringify(bad, null, 2));
+      const r = await run([
+        "--test-file",
+        "bad.json",
+        "--component-id",
+        REFUSED_MODULE,
+        "--institution",
+        "SANDBOX_A",
+      ]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /not uploaded: 6 problems \(checked against test type/);
+      for (
+        const line of [
+          "$.runNumber: The value must be text",
+          "$.results.ANGLE_PCB_BM: The value must be a number",
+          "$.results.AVERAGE_THICKNESS[1]: The value must be a number",
+          "$.results.PLANARITY.POINTS: The value must be an integer",
+          "$.results.CORNER_HEIGHTS[1].CORNER: required by test type QUAD_MODULE_METROLOGY",
+          "$.results.THICKNESS_VARIATION_PICKUP_AREA: required by test type",
+        ]
+      ) {
+        assert.ok(r.stderr.includes(line), `${line}\n${r.stderr}`);
+      }
+    });
+
+    await t.step("a JSON mistake names the file, line and column", async () => {
+      await Deno.writeTextFile(join(dir, "broken.json"), '{\n  "component": "x",\n  "a": }\n');
+      const r = await run(["--test-file", "broken.json"]);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /^error: broken\.json:3: not valid JSON at line 3, column 8/);
+    });
+
+    const good = fillPlaceholders(prototype) as Record<string, unknown>;
+    good.runNumber = "chain-1";
+    good.passed = true;
+    (good.results as Record<string, unknown>).ANGLE_PCB_BM = 0.125;
+    (good.results as Record<string, unknown>).AVERAGE_THICKNESS = [501.5, 502.25, 499.75, 500];
+    await Deno.writeTextFile(join(dir, "good.json"), JSON.stringify(good, null, 2));
+
+    await t.step("--test prints the dtoIn and sends nothing", async () => {
+      const r = await run([
+        "--test-file",
+        "good.json",
+        "--component-id",
+        REFUSED_MODULE,
+        "--institution",
+        "SANDBOX_A",
+        "--test",
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      const dtoIn = JSON.parse(r.stdout);
+      assert.equal(dtoIn.component, REFUSED_MODULE);
+      assert.equal(dtoIn.institution, "SANDBOX_A");
+      assert.deepEqual(dtoIn.results, good.results);
+      assert.match(r.stderr, /checked against test type QUAD_MODULE_METROLOGY; nothing sent/);
+    });
+
+    await t.step("no run of the refused module was created", async () => {
+      assert.deepEqual(await runsOf(REFUSED_MODULE), []);
+    });
+
+    await t.step("prototype → edit → upload → getTestRun gives the same values", async () => {
+      const r = await run([
+        "--test-file",
+        "good.json",
+        "--component-id",
+        CHAIN_MODULE,
+        "--institution",
+        "SANDBOX_A",
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^method POST$/m);
+      const id = /^testRun (\S+)$/m.exec(r.stdout)?.[1];
+      assert.ok(id, r.stdout);
+      const stored = await client.getTestRun({ testRun: id });
+      assert.equal(stored.testType.code, "QUAD_MODULE_METROLOGY");
+      assert.equal(stored.runNumber, "chain-1");
+      assert.equal(stored.passed, true);
+      assert.equal(stored.components?.[0].serialNumber, CHAIN_MODULE);
+      const results = valuesOf(stored.results);
+      for (const [code, value] of Object.entries(good.results as Record<string, unknown>)) {
+        assert.deepEqual(results[code], value, code);
+      }
+      assert.deepEqual(valuesOf(stored.properties).ANALYSIS_VERSION, "filled");
+      assert.equal((await runsOf(CHAIN_MODULE)).length, 1);
+    });
+
+    await t.step("without --allow-net: exit 3, one line", async () => {
+      const r = await run(["--test-file", "good.json"], withoutFlag("--allow-net"));
+      assertOneLine(r, 3);
+      assert.match(r.stderr, /permission missing: Requires net access/);
+    });
+
+    await t.step("without --allow-read: exit 3, one line", async () => {
+      const r = await run(["--test-file", "good.json"], withoutFlag("--allow-read"));
+      assertOneLine(r, 3);
+      assert.match(r.stderr, /Requires read access/);
+    });
+
+    await t.step("a bad flag: exit 2, one line; --help: exit 0", async () => {
+      const bad = await run(["--test-fil", "good.json"]);
+      assertOneLine(bad, 2);
+      assert.match(bad.stderr, /unknown flag --test-fil \(did you mean --test-file\?\)/);
+      const missing = await run([]);
+      assertOneLine(missing, 2);
+      const help = await run(["--help"]);
+      assert.equal(help.code, 0);
+      assert.match(help.stdout, /^Usage: deno task upload-test-results/);
+    });
+  } finally {
+    client.close();
+    await sandbox.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

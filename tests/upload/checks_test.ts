@@ -1,0 +1,100 @@
+import assert from "node:assert/strict";
+import { applyOverrides, checkTestRun, toDtoIn } from "../../lib/upload/mod.ts";
+import { prototypeFor } from "../../lib/schemas/mod.ts";
+import { moduleTestType } from "./_catalogue.ts";
+
+Deno.test("applyOverrides", async (t) => {
+  await t.step("replaces component and institution, keeps the rest, copies", () => {
+    const doc = { component: null, institution: "OLD", runNumber: "1" };
+    const out = applyOverrides(doc, { component: "20UPGM20000001", institution: "SANDBOX_A" });
+    assert.deepEqual(out, {
+      component: "20UPGM20000001",
+      institution: "SANDBOX_A",
+      runNumber: "1",
+    });
+    assert.equal(doc.component, null);
+  });
+  await t.step("unset or empty overrides leave the file's values", () => {
+    assert.deepEqual(applyOverrides({ institution: "A" }, { institution: "" }), {
+      institution: "A",
+    });
+    assert.deepEqual(applyOverrides({ runNumber: "1" }, {}), { runNumber: "1" });
+  });
+});
+
+Deno.test("checkTestRun", async (t) => {
+  await t.step("an unedited prototype: missing keys and every placeholder by JSON path", () => {
+    const proto = prototypeFor(moduleTestType("QUAD_MODULE_METROLOGY"));
+    const problems = checkTestRun(proto as unknown as Record<string, unknown>);
+    assert.deepEqual(problems.map((p) => p.path), [
+      "$.component",
+      "$.institution",
+      "$.properties.ANALYSIS_VERSION",
+      "$.results.PLANARITY.METHOD",
+      "$.results.CORNER_HEIGHTS[0].CORNER",
+    ]);
+    assert.equal(problems[0].message, "missing: set it in the file or pass --component-id");
+    assert.match(problems[2].message, /^still the prototype placeholder "some_string"/);
+  });
+  await t.step("every required key of the original is checked", () => {
+    assert.deepEqual(checkTestRun({}).map((p) => p.path), [
+      "$.component",
+      "$.testType",
+      "$.institution",
+      "$.runNumber",
+      "$.passed",
+      "$.results",
+    ]);
+  });
+  await t.step("a complete run passes", () => {
+    assert.deepEqual(
+      checkTestRun({
+        component: "C",
+        testType: "T",
+        institution: "I",
+        runNumber: "1",
+        passed: false,
+        results: { X: 1 },
+      }),
+      [],
+    );
+  });
+});
+
+Deno.test("toDtoIn", async (t) => {
+  await t.step("keeps the upload keys, leaves out the others with a notice", () => {
+    const { dtoIn, notices } = toDtoIn({
+      component: "C",
+      testType: "T",
+      institution: "I",
+      runNumber: "1",
+      passed: true,
+      problem: false,
+      definition: { code: "T" },
+      results: {},
+    });
+    assert.deepEqual(dtoIn, {
+      component: "C",
+      testType: "T",
+      institution: "I",
+      runNumber: "1",
+      passed: true,
+      problems: false,
+      properties: {},
+      results: {},
+    });
+    assert.deepEqual(notices, [
+      {
+        path: "$.problem",
+        message: 'not sent: uploadTestRunResults does not take it (did you mean "problems"?)',
+      },
+      { path: "$.definition", message: "not sent: uploadTestRunResults does not take it" },
+      { path: "$.problems", message: "absent: sent as false" },
+    ]);
+  });
+  await t.step("keeps problems, properties, date when given", () => {
+    const { dtoIn, notices } = toDtoIn({ problems: true, properties: { A: 1 }, date: "2024" });
+    assert.deepEqual(dtoIn, { problems: true, properties: { A: 1 }, date: "2024" });
+    assert.deepEqual(notices, []);
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * prepareUpload, findExistingRun and uploadPrepared against an in-process sandbox.
+ */
+import assert from "node:assert/strict";
+import { InputError } from "../../lib/errors.ts";
+import { ItkpdClient } from "../../lib/client/mod.ts";
+import { startSandbox } from "../../lib/sandbox/mod.ts";
+import {
+  findExistingRun,
+  prepareUpload,
+  renderDryRun,
+  resolveTestType,
+  uploadPrepared,
+} from "../../lib/upload/mod.ts";
+
+function ivRun(component: string | null, runNumber = "r1"): Record<string, unknown> {
+  return {
+    component,
+    testType: "IV_MEASURE",
+    institution: "SANDBOX_A",
+    runNumber,
+    passed: true,
+    results: { VOLTAGE: [0, -2], CURRENT: [0.1, 0.2] },
+  };
+}
+
+Deno.test("prepare and upload", async (t) => {
+  const sandbox = await startSandbox({ port: 0, demoModules: 2 });
+  const warnings: string[] = [];
+  const client = new ItkpdClient({
+    env: sandbox.env(),
+    onWarning: (w) => warnings.push(w.code),
+  });
+  try {
+    await t.step("resolveTestType: the component's project, type and the definition", async () => {
+      const r = await resolveTestType(client, "20UPGM20000001", "IV_MEASURE");
+      assert.equal(r.project, "P");
+      assert.equal(r.componentType, "MODULE");
+      assert.equal(r.testType.code, "IV_MEASURE");
+      assert.equal(r.component.serialNumber, "20UPGM20000001");
+    });
+
+    await t.step("an unknown component or test type: InputError at its JSON path", async () => {
+      await assert.rejects(resolveTestType(client, "20UPGM29999999", "IV_MEASURE"), (e) => {
+        assert.ok(e instanceof InputError);
+        assert.equal(e.problems[0].path, "$.component");
+        return true;
+      });
+      await assert.rejects(resolveTestType(client, "20UPGM20000001", "IV_MEASUR"), (e) => {
+        assert.ok(e instanceof InputError);
+        assert.equal(e.problems[0].path, "$.testType");
+        assert.match(e.problems[0].message, /did you mean IV_MEASURE\?.*available: WIREBOND/);
+        return true;
+      });
+    });
+
+    await t.step("local and definition problems together, with notes", async () => {
+      const doc = ivRun("20UPGM20000001");
+      doc.institution = null;
+      doc.results = { VOLTAGE: [0, "x"], CURRENT: [0.1], NOTE: "some_string" };
+      await assert.rejects(prepareUpload(client, doc, { source: "iv.json" }), (e) => {
+        assert.ok(e instanceof InputError);
+        assert.match(e.message, /^iv\.json: not uploaded: 3 problems \(checked against/);
+        assert.deepEqual(e.problems.map((p) => p.path), [
+          "$.institution",
+          "$.results.NOTE",
+          "$.results.VOLTAGE[1]",
+          "$.results.NOTE",
+        ]);
+        assert.match(e.problems[3].message, /^\(note\) not defined by test type IV_MEASURE/);
+        return true;
+      });
+    });
+
+    await t.step("without a component: the local problems only", async () => {
+      await assert.rejects(prepareUpload(client, ivRun(null)), (e) => {
+        assert.ok(e instanceof InputError);
+        assert.deepEqual(e.problems.map((p) => p.path), ["$.component"]);
+        return true;
+      });
+    });
+
+    let firstId = "";
+    await t.step("a valid run: prepared, rendered, uploaded once", async () => {
+      const prepared = await prepareUpload(client, ivRun("20UPGM20000002"));
+      assert.equal(prepared.dtoIn.problems, false);
+      assert.deepEqual(prepared.notices, [{
+        path: "$.problems",
+        message: "absent: sent as false",
+      }]);
+      assert.equal(JSON.parse(renderDryRun(prepared.dtoIn)).runNumber, "r1");
+      assert.equal(await findExistingRun(client, prepared), undefined);
+      const { id } = await uploadPrepared(client, prepared);
+      firstId = id;
+      const stored = await client.getTestRun({ testRun: id });
+      assert.equal(stored.runNumber, "r1");
+      assert.equal((await findExistingRun(client, prepared))?.id, id);
+      const other = await prepareUpload(client, ivRun("20UPGM20000002", "r2"));
+      assert.equal(await findExistingRun(client, other), undefined);
+    });
+
+    await t.step("unknown result codes are notes; the service warns about them", async () => {
+      const doc = ivRun("20UPGM20000002", "r3");
+      (doc.results as Record<string, unknown>).EXTRA = 1;
+      const prepared = await prepareUpload(client, doc);
+      assert.deepEqual(prepared.notices.map((n) => n.path), ["$.problems", "$.results.EXTRA"]);
+      const { id } = await uploadPrepared(client, prepared);
+      assert.notEqual(id, firstId);
+      assert.ok(warnings.some((w) => w.endsWith("/unknownFields")), warnings.join());
+    });
+  } finally {
+    client.close();
+    await sandbox.close();
+  }
+});

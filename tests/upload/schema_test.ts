@@ -1,0 +1,122 @@
+import assert from "node:assert/strict";
+import { testRunSchema, validateTestRun } from "../../lib/upload/mod.ts";
+import { moduleTestType } from "./_catalogue.ts";
+
+const metrology = moduleTestType("QUAD_MODULE_METROLOGY");
+
+function goodMetrology(): Record<string, unknown> {
+  return {
+    component: "20UPGM20000001",
+    testType: "QUAD_MODULE_METROLOGY",
+    institution: "SANDBOX_A",
+    runNumber: "1",
+    passed: true,
+    problems: false,
+    properties: { ANALYSIS_VERSION: "2.7" },
+    results: {
+      AVERAGE_THICKNESS: [500, 501.5],
+      STD_DEVIATION_THICKNESS: [1, 2],
+      THICKNESS_VARIATION_PICKUP_AREA: 3.5,
+      PLANARITY: { VALUE: 12.5, POINTS: 9 },
+      CORNER_HEIGHTS: [{ CORNER: "TL", HEIGHT: 1.25 }],
+    },
+  };
+}
+
+Deno.test("validateTestRun", async (t) => {
+  await t.step("a valid run: no problem", () => {
+    assert.deepEqual(validateTestRun(goodMetrology(), metrology), { problems: [], unknown: [] });
+  });
+
+  await t.step("every problem at once, each with its JSON path", () => {
+    const doc = goodMetrology();
+    const results = doc.results as Record<string, unknown>;
+    doc.passed = "yes";
+    doc.date = "yesterday";
+    doc.testType = "IV_MEASURE";
+    results.AVERAGE_THICKNESS = [500, "x", null];
+    results.PLANARITY = { VALUE: "flat", POINTS: 9.5 };
+    results.CORNER_HEIGHTS = [{ HEIGHT: 1 }, "TL"];
+    delete results.THICKNESS_VARIATION_PICKUP_AREA;
+    results.PLANARITYY = 1;
+    const v = validateTestRun(doc, metrology);
+    assert.deepEqual(v.problems, [
+      {
+        path: "$.testType",
+        message: 'The value must be "QUAD_MODULE_METROLOGY". Got "IV_MEASURE".',
+      },
+      {
+        path: "$.date",
+        message: 'The value must be a date, e.g. 2024-05-17T10:00:00.000Z. Got "yesterday".',
+      },
+      { path: "$.passed", message: 'The value must be true or false. Got "yes".' },
+      { path: "$.results.AVERAGE_THICKNESS[1]", message: 'The value must be a number. Got "x".' },
+      { path: "$.results.AVERAGE_THICKNESS[2]", message: "The value must be a number. Got null." },
+      {
+        path: "$.results.THICKNESS_VARIATION_PICKUP_AREA",
+        message: "required by test type QUAD_MODULE_METROLOGY but missing",
+      },
+      { path: "$.results.PLANARITY.VALUE", message: 'The value must be a number. Got "flat".' },
+      { path: "$.results.PLANARITY.POINTS", message: "The value must be an integer. Got 9.5." },
+      {
+        path: "$.results.CORNER_HEIGHTS[0].CORNER",
+        message: "required by test type QUAD_MODULE_METROLOGY but missing",
+      },
+      { path: "$.results.CORNER_HEIGHTS[1]", message: v.problems[9]?.message },
+    ]);
+    assert.match(v.problems[9].message, /Got "TL"\.$/);
+    assert.deepEqual(v.unknown.map((u) => u.path), ["$.results.PLANARITYY"]);
+    assert.match(v.unknown[0].message, /did you mean PLANARITY\?/);
+  });
+
+  await t.step("absent results: every required result is listed", () => {
+    const doc = goodMetrology();
+    delete doc.results;
+    const paths = validateTestRun(doc, metrology).problems.map((p) => p.path);
+    assert.deepEqual(paths, [
+      "$.results.AVERAGE_THICKNESS",
+      "$.results.STD_DEVIATION_THICKNESS",
+      "$.results.THICKNESS_VARIATION_PICKUP_AREA",
+      "$.results.PLANARITY",
+    ]);
+  });
+
+  await t.step("results that are not an object", () => {
+    const doc = { ...goodMetrology(), results: [1] };
+    assert.deepEqual(validateTestRun(doc, metrology).problems.map((p) => p.path), ["$.results"]);
+  });
+
+  await t.step("the wire-pull test type: a 2-dimensional array and booleans", () => {
+    const tt = moduleTestType("WIREBOND_PULL_TEST");
+    const schema = testRunSchema(tt);
+    const base = {
+      component: "C",
+      testType: "WIREBOND_PULL_TEST",
+      institution: "I",
+      runNumber: "1",
+      passed: true,
+      results: {
+        WIRE_PULLS: 2,
+        PULL_STRENGTH: 8,
+        PULL_STRENGTH_ERROR: 1,
+        PULL_STRENGTH_MIN: 7,
+        PULL_STRENGTH_MAX: 9,
+        WIRE_BREAKS_5G: 0,
+        HEEL_BREAKS_ON_FE_CHIP: 0,
+        HEEL_BREAKS_ON_PCB: 0,
+        BOND_PEEL: 0,
+        LIFT_OFFS_LESS_THAN_7G: 0,
+        DATA_UNAVAILABLE: false,
+        PULL_STRENGTH_DATA: [[7, 0, 1], [9, 1, 1]],
+      },
+    };
+    assert.equal(schema.safeParse(base).success, true);
+    const bad = structuredClone(base);
+    (bad.results as Record<string, unknown>).PULL_STRENGTH_DATA = [[7, 0, 1], [9, "x", 1]];
+    (bad.results as Record<string, unknown>).DATA_UNAVAILABLE = 0;
+    assert.deepEqual(validateTestRun(bad, tt).problems.map((p) => p.path), [
+      "$.results.DATA_UNAVAILABLE",
+      "$.results.PULL_STRENGTH_DATA[1][1]",
+    ]);
+  });
+});
