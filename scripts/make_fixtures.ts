@@ -12,8 +12,7 @@ import { parseArgs } from "node:util";
 import { ItkpdError, UsageError } from "../lib/errors.ts";
 import { DAGE_VARIATIONS, writeDageFixtures } from "../lib/fixtures/mod.ts";
 
-const USAGE =
-  `Usage: deno run --allow-write=DIR scripts/make_fixtures.ts --out DIR --modules N [options]
+const USAGE = `Usage: deno task make-fixtures --out DIR --modules N [options]
 
 Writes one DAGE wire-pull CSV per demo module (20UPGM20000001.csv, 20UPGM20000002.csv, ...).
 

@@ -146,7 +146,9 @@ export function describeMapping(mapping: BreakModeMapping): string {
   const entries = Object.entries(mapping.gradeCodes)
     .sort(([a], [b]) => a.localeCompare(b, "en", { numeric: true }))
     .map(([code, mode]) => `${code}→${mode} ${BREAK_MODE_NAMES[mode]}`);
-  const from = mapping.site ? `${mapping.source}, site ${mapping.site}` : mapping.source;
+  // Only the file's name: a property stored in ITkPD must not carry a local path.
+  const source = mapping.source.split(/[\\/]/).pop() ?? mapping.source;
+  const from = mapping.site ? `${source}, site ${mapping.site}` : source;
   return `grade→mode (${from}): ${entries.join("; ")}`;
 }
 
