@@ -13,18 +13,16 @@ import { type ApiWarning, ItkpdClient } from "../lib/client/mod.ts";
 import { IV_TEST_TYPE } from "../lib/analysis/mod.ts";
 import {
   buildIvRun,
-  findExistingRun,
+  describeUploadOnce,
   ivPlot,
-  type JsonObject,
   parseStepFlags,
-  prepareUpload,
   prototypeFileName,
   readIvInput,
   renderIvSummary,
   requireNetFor,
   requirePermission,
   stringFlag,
-  uploadPrepared,
+  uploadOnce,
   writeJsonFile,
 } from "../lib/upload/mod.ts";
 
@@ -91,20 +89,11 @@ if (import.meta.main) {
         console.log(`wrote ${plot}`);
       }
       if (!client) return 0;
-      const prepared = await prepareUpload(client, build.testRun as unknown as JsonObject, {
+      const outcome = await uploadOnce(client, build.testRun, {
         source: out,
+        note: (line) => console.error(line),
       });
-      for (const n of prepared.notices) console.error(`note: ${n.path}: ${n.message}`);
-      const earlier = await findExistingRun(client, prepared);
-      if (earlier) {
-        console.log(
-          `already uploaded as ${earlier.id} (run number ${build.testRun.runNumber}); not uploaded again`,
-        );
-        return 0;
-      }
-      const { id } = await uploadPrepared(client, prepared);
-      console.log("method POST");
-      console.log(`testRun ${id}`);
+      console.log(describeUploadOnce(outcome, build.testRun.runNumber));
       return 0;
     } finally {
       client?.close();

@@ -16,18 +16,16 @@ import { UsageError } from "../lib/errors.ts";
 import { DEFAULT_BREAK_MODE_MAPPING, parseBreakModeMapping } from "../lib/analysis/mod.ts";
 import {
   buildWirebondRun,
-  findExistingRun,
-  type JsonObject,
+  describeUploadOnce,
   LEGACY_MIN_LOAD,
   parseStepFlags,
-  prepareUpload,
   readDageInputs,
   readInputText,
   renderWirebondSummary,
   requireNetFor,
   requirePermission,
   stringFlag,
-  uploadPrepared,
+  uploadOnce,
   WIREBOND_OUTPUT_FILES,
   WIREBOND_TEST_TYPES,
   wirebondPlot,
@@ -136,20 +134,11 @@ if (import.meta.main) {
         console.log(`wrote ${plot}`);
       }
       if (!client) return 0;
-      const prepared = await prepareUpload(client, build.testRun as unknown as JsonObject, {
+      const outcome = await uploadOnce(client, build.testRun, {
         source: out,
+        note: (line) => console.error(line),
       });
-      for (const n of prepared.notices) console.error(`note: ${n.path}: ${n.message}`);
-      const earlier = await findExistingRun(client, prepared);
-      if (earlier) {
-        console.log(
-          `already uploaded as ${earlier.id} (run number ${build.testRun.runNumber}); not uploaded again`,
-        );
-        return 0;
-      }
-      const { id } = await uploadPrepared(client, prepared);
-      console.log("method POST");
-      console.log(`testRun ${id}`);
+      console.log(describeUploadOnce(outcome, build.testRun.runNumber));
       return 0;
     } finally {
       client?.close();

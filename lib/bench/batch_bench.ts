@@ -77,7 +77,9 @@ export async function benchBatch(opts: BatchBenchOptions): Promise<BatchBenchRes
       throw new Error(`the batch did not create every run:\n${batch.stdout}`);
     }
 
-    log(`per file: ${opts.perFileSample} processes of upload-wirebond-results --upload`);
+    if (opts.perFileSample) {
+      log(`per file: ${opts.perFileSample} processes of upload-wirebond-results --upload`);
+    }
     let perFileTotal = 0;
     for (let i = opts.modules + 1; i <= total; i++) {
       const serial = demoSerial(i);

@@ -30,3 +30,4 @@ export * from "./wirebond.ts";
 export * from "./iv.ts";
 export * from "./permissions.ts";
 export * from "./flags.ts";
+export * from "./upload_once.ts";
