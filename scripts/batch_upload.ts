@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { defaultSessionFile } from "../lib/cli/session.ts";
 import { numberFlag, parseFlags, runMain, userPath } from "../lib/cli/mod.ts";
 import { UsageError } from "../lib/errors.ts";
 import { ItkpdClient } from "../lib/client/mod.ts";
@@ -70,7 +71,10 @@ if (import.meta.main) {
       throw new UsageError(`--test-type must be WIREBOND_PULL_TEST or WIREBOND, got ${testType}`);
     }
     const concurrency = numberFlag(values, "concurrency", { integer: true, min: 1, max: 64 });
-    const client = new ItkpdClient({ verbose: Boolean(values.verbose) });
+    const client = new ItkpdClient({
+      verbose: Boolean(values.verbose),
+      sessionFile: defaultSessionFile(),
+    });
     const controller = new AbortController();
     const onSignal = () => {
       console.error("\ninterrupted: finishing the uploads in flight; run again to resume");

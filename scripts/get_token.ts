@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { defaultSessionFile } from "../lib/cli/session.ts";
 import {
   askSecret,
   type ParsedArgs,
@@ -77,6 +78,7 @@ async function main(args: string[]): Promise<number> {
     accessCode1,
     accessCode2,
     verbose: !!parsed.values.verbose,
+    sessionFile: defaultSessionFile(),
   });
   try {
     const info = await client.auth.getTokenInfo();

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { defaultSessionFile } from "../lib/cli/session.ts";
 import {
   type ParsedArgs,
   parseFlags,
@@ -125,7 +126,10 @@ async function main(args: string[]): Promise<number> {
     if (items.length === 0) throw new InputError(`${from}: the array is empty`);
   }
 
-  const client = new ItkpdClient({ verbose: !!parsed.values.verbose });
+  const client = new ItkpdClient({
+    verbose: !!parsed.values.verbose,
+    sessionFile: defaultSessionFile(),
+  });
   const input = new StreamLineSource();
   try {
     if (items === undefined && itemFlags.length === 0 && properties.length === 0) {

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { defaultSessionFile } from "../lib/cli/session.ts";
 import { requireString, runMain, userPath } from "../lib/cli/mod.ts";
 import { ItkpdClient } from "../lib/client/mod.ts";
 import { UsageError } from "../lib/errors.ts";
@@ -56,7 +57,7 @@ if (import.meta.main) {
     const outDir = userPath(stringFlag(values, "out-dir") ?? ".");
     const verbose = values.verbose === true;
     requirePermission({ name: "write", path: outDir }, `write access to "${outDir}"`);
-    const client = new ItkpdClient({ verbose });
+    const client = new ItkpdClient({ verbose, sessionFile: defaultSessionFile() });
     try {
       requireNetFor(client);
       const paths = await writePrototypes(client, {

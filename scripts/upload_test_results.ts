@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { defaultSessionFile } from "../lib/cli/session.ts";
 import { requireString, runMain, userPath } from "../lib/cli/mod.ts";
 import { type ApiWarning, ItkpdClient } from "../lib/client/mod.ts";
 import {
@@ -59,7 +60,7 @@ if (import.meta.main) {
         `warning: ${w.command}: ${w.code}: ${w.message}` +
           (w.unsupportedKeys.length ? ` (${w.unsupportedKeys.join(", ")})` : ""),
       );
-    const client = new ItkpdClient({ verbose, onWarning: warn });
+    const client = new ItkpdClient({ verbose, onWarning: warn, sessionFile: defaultSessionFile() });
     try {
       requireNetFor(client);
       const doc = applyOverrides(await readTestRunFile(userPath(file), file), {

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { defaultSessionFile } from "../lib/cli/session.ts";
 import { numberFlag, requireString, runMain, userPath } from "../lib/cli/mod.ts";
 import { type ApiWarning, ItkpdClient } from "../lib/client/mod.ts";
 import { UsageError } from "../lib/errors.ts";
@@ -106,7 +107,9 @@ if (import.meta.main) {
       if (path) requirePermission({ name: "write", path }, `write access to "${path}"`);
     }
     const warn = (w: ApiWarning) => console.error(`warning: ${w.command}: ${w.code}: ${w.message}`);
-    const client = upload ? new ItkpdClient({ verbose, onWarning: warn }) : undefined;
+    const client = upload
+      ? new ItkpdClient({ verbose, onWarning: warn, sessionFile: defaultSessionFile() })
+      : undefined;
     try {
       if (client) requireNetFor(client);
       const mappingFile = stringFlag(values, "break-modes");

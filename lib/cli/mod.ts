@@ -8,3 +8,4 @@ export * from "./run.ts";
 export * from "./prompt.ts";
 export * from "./paths.ts";
 export * from "./shell.ts";
+export * from "./session.ts";

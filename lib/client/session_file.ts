@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { dirname } from "node:path";
 
 /** What the session file holds. */
 export interface SavedSession {
@@ -74,6 +75,8 @@ export async function readSession(
  */
 export async function writeSession(path: string, session: SavedSession): Promise<void> {
   const tmp = `${path}.${crypto.randomUUID()}.tmp`;
+  // The folder too is the user's alone (created if needed).
+  await Deno.mkdir(dirname(path), { recursive: true, mode: 0o700 });
   try {
     await Deno.writeTextFile(tmp, JSON.stringify(session) + "\n", {
       mode: 0o600,

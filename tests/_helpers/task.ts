@@ -6,14 +6,41 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-/** The `deno run …` words of a task (without the leading `deno`). */
-export function taskArgs(name: string): string[] {
+/**
+ * The `deno run …` words of a task (without the leading `deno`), with `$NAME` expanded from
+ * `env` as `deno task` does.
+ */
+export function taskArgs(name: string, env: Record<string, string> = {}): string[] {
   const config = JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`));
   const line: string | undefined = config.tasks?.[name];
   if (!line) throw new Error(`deno.json has no task ${name}`);
   const words = line.split(/\s+/).filter(Boolean);
   if (words[0] !== "deno") throw new Error(`task ${name} does not start with deno`);
-  return words.slice(1);
+  return words.slice(1).map((w) => w.replace(/\$([A-Z_][A-Z0-9_]*)/g, (_, v) => env[v] ?? ""));
+}
+
+/** Deno's cache folder of this process's user. */
+export function denoDir(): string {
+  const set = Deno.env.get("DENO_DIR");
+  if (set) return set;
+  const cache = Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME") ?? "/root"}/.cache`;
+  return `${cache}/deno`;
+}
+
+let home: string | undefined;
+
+/** A temporary home folder for the scripts run by this test process (removed at exit). */
+export function testHome(): string {
+  if (!home) {
+    const dir = Deno.makeTempDirSync({ prefix: "itkpd-home-" });
+    home = dir;
+    globalThis.addEventListener("unload", () => {
+      try {
+        Deno.removeSync(dir, { recursive: true });
+      } catch { /* already gone */ }
+    });
+  }
+  return home;
 }
 
 /** What a finished subprocess said. */
@@ -43,15 +70,20 @@ export async function runTask(
   args: string[],
   opts: RunTaskOptions = {},
 ): Promise<TaskResult> {
-  let words = taskArgs(name);
-  if (opts.editArgs) words = opts.editArgs(words);
   const env: Record<string, string> = {
     PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-    HOME: Deno.env.get("HOME") ?? "/tmp",
+    // Never the real home: a script may keep a session in $HOME/.itkpd. Sessions are off unless
+    // a test turns them on (ITKPD_NO_SESSION: "").
+    HOME: testHome(),
+    ITKPD_NO_SESSION: "1",
     NO_COLOR: "1",
     INIT_CWD: opts.cwd ?? ROOT,
+    // The real Deno cache, whatever HOME says (else Deno would fetch every package again).
+    DENO_DIR: denoDir(),
     ...opts.env,
   };
+  let words = taskArgs(name, env);
+  if (opts.editArgs) words = opts.editArgs(words);
   const child = new Deno.Command(Deno.execPath(), {
     args: [...words, ...args],
     cwd: ROOT,

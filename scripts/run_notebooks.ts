@@ -1,0 +1,109 @@
+/**
+ * `deno task notebooks`: runs the notebooks top to bottom in the real `deno jupyter` kernel
+ * and writes the executed copies (with every output) to a folder.
+ *
+ * @module
+ */
+import { relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { numberFlag, parseFlags, runMain, userPath } from "../lib/cli/mod.ts";
+import { UsageError } from "../lib/errors.ts";
+import {
+  checkJupyter,
+  type NotebookResult,
+  notebooksIn,
+  runNotebooks,
+} from "../lib/notebook/runner.ts";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+
+const USAGE = `Usage: deno task notebooks [--out DIR] [--timeout S] [NOTEBOOK...]
+
+Runs Jupyter notebooks top to bottom in the Deno kernel, as a person would with "Run all", and
+writes the executed copies (with every output) to DIR. Default: every notebooks/*.ipynb. The
+committed notebooks stay as they are (without outputs).
+
+Options:
+  --out DIR      folder of the executed copies (default out/notebooks)
+  --timeout S    seconds allowed per cell (default 600)
+  -h, --help     this text
+
+Needs /usr/bin/python3 with jupyter_client and nbformat (Debian/Ubuntu: python3-jupyter-client
+python3-nbformat) and the Deno kernel (\`deno jupyter --install\`).
+Exit status: 0 when every notebook ran without an error; 1 when any failed (the failing cell
+and its error are listed); 2 on bad usage.`;
+
+/** Where a path is shown: relative to the project when inside it. */
+function shown(path: string): string {
+  const rel = relative(ROOT, path);
+  return rel.startsWith("..") ? path : rel;
+}
+
+function describe(r: NotebookResult): string[] {
+  const head = `${r.status === "ok" ? "ok    " : "FAILED"}  ${shown(r.notebook)}  (${
+    r.seconds.toFixed(1)
+  } s)`;
+  if (r.status === "ok" || !r.failure) return [head];
+  const f = r.failure;
+  const lines = [head, `        cell ${f.cell}: ${f.error}`];
+  if (f.source) lines.push(`        > ${f.source.trim().slice(0, 100)}`);
+  return lines;
+}
+
+if (import.meta.main) {
+  runMain("notebooks", async (args) => {
+    const { values, positionals, help } = parseFlags(args, {
+      out: { type: "string" },
+      timeout: { type: "string" },
+    }, { positionals: true });
+    if (help) {
+      console.log(USAGE);
+      return 0;
+    }
+    const timeout = numberFlag(values, "timeout", { min: 1 });
+    const out = typeof values.out === "string"
+      ? userPath(values.out)
+      : resolve(ROOT, "out/notebooks");
+    let notebooks: string[];
+    if (positionals.length) {
+      notebooks = positionals.map((p) => userPath(p));
+      for (const [i, nb] of notebooks.entries()) {
+        if (!nb.endsWith(".ipynb")) {
+          throw new UsageError(`${positionals[i]} is not a notebook (.ipynb); see --help`);
+        }
+        try {
+          if (!(await Deno.stat(nb)).isFile) throw new Deno.errors.NotFound();
+        } catch (e) {
+          if (!(e instanceof Deno.errors.NotFound)) throw e;
+          throw new UsageError(`no such notebook: ${positionals[i]}`);
+        }
+      }
+    } else {
+      notebooks = await notebooksIn(resolve(ROOT, "notebooks"));
+      if (notebooks.length === 0) throw new UsageError("no notebooks in notebooks/");
+    }
+
+    await checkJupyter();
+    console.log(`running ${notebooks.length} notebook(s) in the Deno kernel → ${shown(out)}`);
+    const started = performance.now();
+    const result = await runNotebooks({
+      notebooks,
+      out,
+      runner: resolve(ROOT, "scripts/_notebook_runner.py"),
+      timeoutSeconds: timeout,
+      onResult: (r) => console.log(describe(r).join("\n")),
+    });
+    const ok = result.results.length - result.failed.length;
+    const secs = ((performance.now() - started) / 1000).toFixed(1);
+    console.log(
+      `summary: ${ok} ok, ${result.failed.length} failed in ${secs} s; executed copies in ${
+        shown(out)
+      }`,
+    );
+    if (result.failed.length) {
+      for (const r of result.failed) console.error(describe(r).join("\n"));
+      return 1;
+    }
+    return 0;
+  });
+}
