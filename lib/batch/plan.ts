@@ -100,9 +100,23 @@ export async function planBatch(
   const invalid: InvalidItem[] = [];
   const valid: PreparedItem[] = [];
   const seen = new Map<string, PreparedItem>();
+  const institutions = new Set((await client.listInstitutions()).map((i) => i.code));
   for (const item of prepared) {
     if (!item.ok) {
       invalid.push(item);
+      continue;
+    }
+    if (!institutions.has(item.dtoIn.institution)) {
+      const close = [...institutions].filter((c) => similar(c, item.dtoIn.institution));
+      invalid.push({
+        ok: false,
+        file: item.file,
+        problems: [{
+          path: `${item.file.display} $.institution`,
+          message: `unknown institution ${JSON.stringify(item.dtoIn.institution)}` +
+            (close.length ? ` (did you mean ${close.join(" or ")}?)` : ""),
+        }],
+      });
       continue;
     }
     valid.push(item);
@@ -269,4 +283,21 @@ export async function dtoInFor(plan: BatchPlan, item: PreparedItem): Promise<Upl
 /** Problems of the plan's invalid items, flat, for display. */
 export function planProblems(plan: BatchPlan): Problem[] {
   return plan.invalid.flatMap((i) => i.problems);
+}
+
+/** True when two codes differ by at most two characters (a typo). */
+function similar(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 2) return false;
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      const same = a[i - 1].toUpperCase() === b[j - 1].toUpperCase();
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (same ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length] <= 2;
 }

@@ -103,6 +103,23 @@ Deno.test("batch: broken files are reported with file:line, good ones uploaded",
   }
 });
 
+Deno.test("batch: an unknown institution is invalid in the plan, with a suggestion", async () => {
+  const w = await batchWorld(2);
+  try {
+    const { plan } = await batchUpload(w.client, {
+      dir: w.dir,
+      institution: "SANDBOX_8",
+      dryRun: true,
+    });
+    assert.equal(plan.toCreate.length, 0);
+    assert.equal(plan.invalid.length, 2);
+    assert.match(plan.invalid[0].problems[0].path, /\$\.institution$/);
+    assert.match(plan.invalid[0].problems[0].message, /unknown institution "SANDBOX_8".*SANDBOX_A/);
+  } finally {
+    await w.close();
+  }
+});
+
 Deno.test("batch: --all-or-nothing and --dry-run send nothing", async () => {
   const w = await batchWorld(6);
   try {
