@@ -20,7 +20,13 @@ import {
   StreamLineSource,
 } from "../lib/cli/mod.ts";
 import { expiryNote, exportLines } from "../lib/cli/shell.ts";
-import { ENV_NAMES, type EnvRecord, ItkpdClient, readEnv } from "../lib/client/mod.ts";
+import {
+  ENV_NAMES,
+  type EnvRecord,
+  ItkpdClient,
+  readEnv,
+  requireEnvAccess,
+} from "../lib/client/mod.ts";
 import { AuthError, ItkpdError } from "../lib/errors.ts";
 
 const USAGE = `Usage: deno task -q get-token [--shell sh|powershell] [--verbose]
@@ -52,6 +58,7 @@ async function main(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  requireEnvAccess();
   const shell = parseShell(flag(parsed, "shell"));
   const fromEnv: EnvRecord = {};
   // A token already in the environment is not reused: this script's job is a fresh one.

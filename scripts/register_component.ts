@@ -14,7 +14,7 @@ import {
   StreamLineSource,
   userPath,
 } from "../lib/cli/mod.ts";
-import { ItkpdClient } from "../lib/client/mod.ts";
+import { ItkpdClient, requireEnvAccess } from "../lib/client/mod.ts";
 import { InputError, ItkpdError, UsageError } from "../lib/errors.ts";
 import {
   checkRequests,
@@ -102,6 +102,7 @@ async function main(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  requireEnvAccess();
   const from = str(parsed, "from");
   const properties = (parsed.values.property as string[] | undefined) ?? [];
   const itemFlags = ITEM_FLAGS.filter(([f]) => str(parsed, f) !== undefined);

@@ -13,6 +13,7 @@ import { requireString, runMain, userPath } from "../lib/cli/mod.ts";
 import { type ApiWarning, ItkpdClient } from "../lib/client/mod.ts";
 import {
   applyOverrides,
+  findExistingRun,
   parseStepFlags,
   prepareUpload,
   readTestRunFile,
@@ -34,6 +35,8 @@ Options:
   --component-id C     component serial number or code (replaces the file's "component")
   --institution I      institution code (replaces the file's "institution")
   --test               check and print the JSON that would be sent; send nothing
+  --allow-duplicate    upload even when the database already has a run of this component,
+                       test type and run number (by default it is not uploaded again)
   --verbose            print the JSON sent and log the requests
   --help               show this help
 
@@ -47,6 +50,7 @@ if (import.meta.main) {
       "component-id": { type: "string" },
       institution: { type: "string" },
       test: { type: "boolean" },
+      "allow-duplicate": { type: "boolean" },
       verbose: { type: "boolean" },
     });
     if (help) {
@@ -75,6 +79,17 @@ if (import.meta.main) {
           `--test: checked against test type ${prepared.resolved.testType.code}; nothing sent`,
         );
         return 0;
+      }
+      if (values["allow-duplicate"] !== true) {
+        const earlier = await findExistingRun(client, prepared);
+        if (earlier) {
+          console.log(
+            `already uploaded as ${earlier.id} (${prepared.dtoIn.component}, ` +
+              `${prepared.dtoIn.testType}, run number ${prepared.dtoIn.runNumber}); ` +
+              `not uploaded again (--allow-duplicate to upload anyway)`,
+          );
+          return 0;
+        }
       }
       if (verbose) console.error(`sending:\n${renderDryRun(prepared.dtoIn).trimEnd()}`);
       const { id } = await uploadPrepared(client, prepared);

@@ -17,7 +17,7 @@ import { discoverInputs } from "./discover.ts";
 import { Journal } from "./journal.ts";
 import { loadManifest } from "./manifest.ts";
 import { type BatchPlan, planBatch } from "./plan.ts";
-import { formatPlan, formatSummary, writeReport } from "./report.ts";
+import { checkReportPath, formatPlan, formatSummary, writeReport } from "./report.ts";
 import { type BatchReport, runBatch } from "./runner.ts";
 
 /** Default journal file name, inside the batch folder (hidden, so never taken as input). */
@@ -77,15 +77,46 @@ export async function batchUpload(client: ItkpdClient, opts: BatchOptions): Prom
   const dir = opts.dir === undefined ? undefined : resolve(opts.dir);
   const journalPath = opts.journal ?? (dir ? join(dir, DEFAULT_JOURNAL_NAME) : ":memory:");
   const reportPath = opts.report ?? (dir ? join(dir, DEFAULT_REPORT_NAME) : undefined);
-  const ignore = [journalPath, `${journalPath}-wal`, `${journalPath}-shm`];
+  const ignore = [journalPath, `${journalPath}-wal`, `${journalPath}-shm`, `${journalPath}.lock`];
   if (reportPath) ignore.push(reportPath);
   if (opts.manifest) ignore.push(opts.manifest);
+  if (reportPath) await checkReportPath(reportPath);
   const files = await discoverInputs(dir, opts.files ?? [], ignore);
   const manifest = opts.manifest ? await loadManifest(opts.manifest) : undefined;
   const mapping = typeof opts.breakModes === "string"
     ? await loadBreakModeMapping(opts.breakModes)
     : opts.breakModes ?? DEFAULT_BREAK_MODE_MAPPING;
   log(`found ${files.length} input file(s)${dir ? ` under ${opts.dir}` : ""}`);
+  // The journal is opened (and locked) before the plan, so that a wrong path or a batch already
+  // running on it is known before any work.
+  const journal = opts.dryRun ? undefined : Journal.open(journalPath);
+  try {
+    return await planAndRun(
+      client,
+      opts,
+      files,
+      mapping,
+      manifest,
+      journal,
+      journalPath,
+      reportPath,
+    );
+  } finally {
+    journal?.close();
+  }
+}
+
+async function planAndRun(
+  client: ItkpdClient,
+  opts: BatchOptions,
+  files: Awaited<ReturnType<typeof discoverInputs>>,
+  mapping: BreakModeMapping,
+  manifest: Awaited<ReturnType<typeof loadManifest>> | undefined,
+  journal: Journal | undefined,
+  journalPath: string,
+  reportPath: string | undefined,
+): Promise<BatchResult> {
+  const log = opts.log ?? (() => {});
   const plan = await planBatch(client, files, {
     mapping,
     manifest,
@@ -95,21 +126,18 @@ export async function batchUpload(client: ItkpdClient, opts: BatchOptions): Prom
     light: opts.light,
   });
   log(formatPlan(plan));
-  if (opts.dryRun) return { plan, journalPath };
-  const journal = Journal.open(journalPath);
-  try {
-    const report = await runBatch(client, plan, {
-      journal,
-      concurrency: opts.concurrency,
-      progress: opts.progress,
-      allOrNothing: opts.allOrNothing,
-      signal: opts.signal,
-    });
-    if (reportPath) await writeReport(reportPath, report);
-    log(formatSummary(report));
-    if (reportPath) log(`report: ${reportPath}`);
-    return { plan, report, reportPath, journalPath };
-  } finally {
-    journal.close();
+  if (!journal) return { plan, journalPath };
+  const report = await runBatch(client, plan, {
+    journal,
+    concurrency: opts.concurrency,
+    progress: opts.progress,
+    allOrNothing: opts.allOrNothing,
+    signal: opts.signal,
+  });
+  log(formatSummary(report));
+  if (reportPath) {
+    await writeReport(reportPath, report);
+    log(`report: ${reportPath}`);
   }
+  return { plan, report, reportPath, journalPath };
 }

@@ -38,55 +38,27 @@ const SCHEMA_VERSION = 1;
 export class Journal {
   readonly path: string;
   #db: DatabaseSync;
+  #lock?: Deno.FsFile;
 
-  private constructor(path: string, db: DatabaseSync) {
+  private constructor(path: string, db: DatabaseSync, lock?: Deno.FsFile) {
     this.path = path;
     this.#db = db;
+    this.#lock = lock;
   }
 
-  /** Opens (creating if needed) the journal at `path` (`:memory:` for none on disk). */
+  /**
+   * Opens (creating if needed) the journal at `path` (`:memory:` for none on disk). A journal
+   * on disk is held by one batch at a time (an exclusive lock on `<path>.lock`, released by the
+   * system even if the process is killed): a second batch on the same journal is refused.
+   */
   static open(path: string): Journal {
-    let db: DatabaseSync;
+    const lock = path === ":memory:" ? undefined : lockJournal(path);
     try {
-      db = new DatabaseSync(path);
-      db.exec("PRAGMA busy_timeout = 5000");
-      if (path !== ":memory:") {
-        db.exec("PRAGMA journal_mode = WAL");
-        db.exec("PRAGMA synchronous = FULL");
-      }
-      db.exec(`CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)`);
-      db.exec(`CREATE TABLE IF NOT EXISTS items (
-        key TEXT PRIMARY KEY,
-        file TEXT NOT NULL,
-        state TEXT NOT NULL,
-        test_run_id TEXT,
-        error TEXT,
-        attempts INTEGER NOT NULL DEFAULT 0,
-        updated_at TEXT NOT NULL
-      )`);
-      const row = db.prepare("SELECT value FROM meta WHERE name = 'schema'").get() as
-        | { value: string }
-        | undefined;
-      if (!row) {
-        db.prepare("INSERT INTO meta (name, value) VALUES ('schema', ?)").run(
-          String(SCHEMA_VERSION),
-        );
-      } else if (row.value !== String(SCHEMA_VERSION)) {
-        db.close();
-        throw new InputError(
-          `${path}: journal format ${row.value} is not the supported ${SCHEMA_VERSION}`,
-          [],
-          { hint: "use another --journal file" },
-        );
-      }
+      return new Journal(path, openDatabase(path), lock);
     } catch (e) {
-      if (e instanceof InputError) throw e;
-      throw new InputError(`${path}: cannot open the journal: ${(e as Error).message}`, [], {
-        hint: "check the path and that no other program holds it",
-        cause: e,
-      });
+      lock?.close();
+      throw e;
     }
-    return new Journal(path, db);
   }
 
   /** The entry of `key`, if any. */
@@ -167,9 +139,16 @@ export class Journal {
     ).run(state, testRunId, error, now(), attempt ? 1 : 0, key);
   }
 
-  /** Closes the database. */
+  /** Closes the database and lets go of the lock. */
   close(): void {
     if (this.#db.isOpen) this.#db.close();
+    if (this.#lock) {
+      try {
+        this.#lock.unlockSync();
+      } catch { /* closing releases it too */ }
+      this.#lock.close();
+      this.#lock = undefined;
+    }
   }
 }
 
@@ -187,4 +166,70 @@ function toEntry(row: Record<string, unknown>): JournalEntry {
 
 function now(): string {
   return new Date().toISOString();
+}
+
+function openDatabase(path: string): DatabaseSync {
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(path);
+    db.exec("PRAGMA busy_timeout = 5000");
+    if (path !== ":memory:") {
+      db.exec("PRAGMA journal_mode = WAL");
+      db.exec("PRAGMA synchronous = FULL");
+    }
+    db.exec(`CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)`);
+    db.exec(`CREATE TABLE IF NOT EXISTS items (
+      key TEXT PRIMARY KEY,
+      file TEXT NOT NULL,
+      state TEXT NOT NULL,
+      test_run_id TEXT,
+      error TEXT,
+      attempts INTEGER NOT NULL DEFAULT 0,
+      updated_at TEXT NOT NULL
+    )`);
+    const row = db.prepare("SELECT value FROM meta WHERE name = 'schema'").get() as
+      | { value: string }
+      | undefined;
+    if (!row) {
+      db.prepare("INSERT INTO meta (name, value) VALUES ('schema', ?)").run(
+        String(SCHEMA_VERSION),
+      );
+    } else if (row.value !== String(SCHEMA_VERSION)) {
+      db.close();
+      throw new InputError(
+        `${path}: journal format ${row.value} is not the supported ${SCHEMA_VERSION}`,
+        [],
+        { hint: "use another --journal file" },
+      );
+    }
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`${path}: cannot open the journal: ${(e as Error).message}`, [], {
+      hint: "check the path and that no other program holds it",
+      cause: e,
+    });
+  }
+  return db;
+}
+
+function lockJournal(path: string): Deno.FsFile {
+  let file: Deno.FsFile;
+  try {
+    file = Deno.openSync(`${path}.lock`, { read: true, write: true, create: true });
+  } catch (e) {
+    if (e instanceof Deno.errors.NotCapable) throw e;
+    throw new InputError(`${path}: cannot open the journal: ${(e as Error).message}`, [], {
+      hint: "check the path (its folder must exist) and that it may be written",
+      cause: e,
+    });
+  }
+  if (!file.tryLockSync(true)) {
+    file.close();
+    throw new InputError(
+      `${path}: another batch is running with this journal right now`,
+      [],
+      { hint: "wait for it to finish (or stop it), then run the command again" },
+    );
+  }
+  return file;
 }

@@ -18,6 +18,10 @@ export interface ManifestEntry {
   component: string;
   institution?: string;
   operator?: string;
+  /** Where the entry is written (`manifest.csv:3`, `manifest.json $[2]`). */
+  where?: string;
+  /** The file name as written in the manifest. */
+  file?: string;
 }
 
 const EntrySchema = z.strictObject({
@@ -39,7 +43,7 @@ export function parseManifest(text: string, path: string): Map<string, ManifestE
   const add = (file: string, entry: ManifestEntry, where: string) => {
     const abs = resolve(base, file);
     if (out.has(abs)) problems.push({ path: where, message: `${file} is listed twice` });
-    out.set(abs, entry);
+    out.set(abs, { ...entry, where, file });
   };
   if (path.toLowerCase().endsWith(".json")) {
     let doc: unknown;

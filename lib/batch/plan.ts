@@ -40,6 +40,8 @@ export interface BatchPlan {
   testTypes: ReadonlyMap<string, TestType>;
   /** How the files were prepared (to prepare a light item again before its upload). */
   context: PrepareContext;
+  /** Things to know that stop nothing (e.g. manifest rows naming no input file). */
+  warnings: Problem[];
 }
 
 /** Options of {@link planBatch}. */
@@ -182,7 +184,19 @@ export async function planBatch(
     else toCreate.push(item);
   }
   invalid.sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0));
-  return { toCreate, present, invalid, testTypes, context: ctx };
+  const warnings: Problem[] = [];
+  if (opts.manifest) {
+    const inputs = new Set(files.map((f) => f.path));
+    for (const [path, entry] of opts.manifest) {
+      if (inputs.has(path)) continue;
+      warnings.push({
+        path: entry.where ?? path,
+        message: `${entry.file ?? path} is not among the input files (the manifest's file ` +
+          `names are relative to the manifest's own folder)`,
+      });
+    }
+  }
+  return { toCreate, present, invalid, testTypes, context: ctx, warnings };
 }
 
 /**

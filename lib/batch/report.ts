@@ -6,6 +6,7 @@
  * @module
  */
 import { dirname } from "node:path";
+import { InputError } from "../errors.ts";
 import type { BatchPlan } from "./plan.ts";
 import type { BatchReport } from "./runner.ts";
 
@@ -25,6 +26,7 @@ export function formatPlan(plan: BatchPlan, opts: { maxProblems?: number } = {})
   }
   const all = plan.invalid.reduce((n, i) => n + i.problems.length, 0);
   if (all > max) lines.push(`  … and ${all - max} more problems (see the report)`);
+  for (const w of plan.warnings.slice(0, max)) lines.push(`  warning: ${w.path}: ${w.message}`);
   return lines.join("\n");
 }
 
@@ -37,16 +39,52 @@ export function formatSummary(report: BatchReport): string {
   ];
   if (report.refused) lines.push(`refused: ${report.refused}`);
   if (report.stopped) lines.push(`stopped: ${report.stopped}`);
-  const failed = report.items.filter((i) => i.status === "failed");
-  for (const f of failed.slice(0, 20)) lines.push(`  failed: ${f.file}: ${f.error}`);
-  if (failed.length > 20) lines.push(`  … and ${failed.length - 20} more (see the report)`);
+  // Failures with the same reason (e.g. a site that went down) are one line.
+  const byError = new Map<string, string[]>();
+  for (const f of report.items) {
+    if (f.status !== "failed") continue;
+    const error = f.error ?? "unknown error";
+    byError.set(error, [...(byError.get(error) ?? []), f.file]);
+  }
+  const groups = [...byError].sort((a, b) => b[1].length - a[1].length);
+  for (const [error, files] of groups.slice(0, 10)) {
+    const which = files.length === 1
+      ? files[0]
+      : `${files.length} files (${files.slice(0, 3).join(", ")}${files.length > 3 ? ", …" : ""})`;
+    lines.push(`  failed: ${which}: ${error}`);
+  }
+  if (groups.length > 10) {
+    lines.push(`  … and ${groups.length - 10} other reasons (see the report)`);
+  }
   return lines.join("\n");
 }
 
 /** Writes the JSON report atomically (a temporary file renamed into place). */
 export async function writeReport(path: string, report: BatchReport): Promise<void> {
-  await Deno.mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${Deno.pid}`;
-  await Deno.writeTextFile(tmp, JSON.stringify(report, null, 2) + "\n");
-  await Deno.rename(tmp, path);
+  try {
+    await Deno.mkdir(dirname(path), { recursive: true });
+    await Deno.writeTextFile(tmp, JSON.stringify(report, null, 2) + "\n");
+    await Deno.rename(tmp, path);
+  } catch (e) {
+    await Deno.remove(tmp).catch(() => {});
+    if (e instanceof Deno.errors.NotCapable) throw e;
+    throw new InputError(`${path}: the report cannot be written: ${(e as Error).message}`, [], {
+      hint: "the uploads are done and recorded in the journal; give --report a file path",
+      cause: e,
+    });
+  }
+}
+
+/** Checks before any work that the report can be written at `path` (not a folder). */
+export async function checkReportPath(path: string): Promise<void> {
+  try {
+    const info = await Deno.stat(path);
+    if (info.isDirectory) {
+      throw new InputError(`${path}: is a folder; --report needs a file path`);
+    }
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return;
+    throw e;
+  }
 }

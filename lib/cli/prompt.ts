@@ -14,14 +14,20 @@ export interface LineSource {
   readLine(): Promise<string | null>;
 }
 
-/** Lines from a byte stream (stdin by default), split on LF or CRLF. */
+/**
+ * Lines from stdin (or a given byte stream), split on LF or CRLF. Stdin is read only when a
+ * line is asked for, never in the background, so a hidden prompt reading the terminal directly
+ * (see {@link askSecret}) gets every keystroke.
+ */
 export class StreamLineSource implements LineSource {
-  #reader: ReadableStreamDefaultReader<string>;
+  #stream?: ReadableStream<Uint8Array>;
+  #reader?: ReadableStreamDefaultReader<Uint8Array>;
+  #decoder = new TextDecoder();
   #buffer = "";
   #done = false;
 
-  constructor(stream: ReadableStream<Uint8Array> = Deno.stdin.readable) {
-    this.#reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  constructor(stream?: ReadableStream<Uint8Array>) {
+    this.#stream = stream;
   }
 
   async readLine(): Promise<string | null> {
@@ -38,15 +44,30 @@ export class StreamLineSource implements LineSource {
         this.#buffer = "";
         return rest;
       }
-      const { value, done } = await this.#reader.read();
-      if (done) this.#done = true;
-      else this.#buffer += value;
+      const chunk = await this.#read();
+      if (chunk === null) {
+        this.#done = true;
+        this.#buffer += this.#decoder.decode();
+      } else {
+        this.#buffer += this.#decoder.decode(chunk, { stream: true });
+      }
     }
+  }
+
+  async #read(): Promise<Uint8Array | null> {
+    if (this.#stream) {
+      this.#reader ??= this.#stream.getReader();
+      const { value, done } = await this.#reader.read();
+      return done ? null : value;
+    }
+    const buf = new Uint8Array(4096);
+    const n = await Deno.stdin.read(buf);
+    return n === null ? null : buf.subarray(0, n);
   }
 
   /** Lets go of the stream (so the process can exit). */
   release(): void {
-    this.#reader.releaseLock();
+    this.#reader?.releaseLock();
   }
 }
 

@@ -14,30 +14,45 @@ export const EXIT_PERMISSION = 3;
 /** Exit code for an unexpected internal error. */
 export const EXIT_INTERNAL = 70;
 
+/** Errors of the file system and the operating system: the user's to fix, not a bug. */
+const SYSTEM_ERRORS = [
+  Deno.errors.NotFound,
+  Deno.errors.AlreadyExists,
+  Deno.errors.IsADirectory,
+  Deno.errors.NotADirectory,
+  Deno.errors.PermissionDenied,
+  Deno.errors.FilesystemLoop,
+  Deno.errors.InvalidData,
+  Deno.errors.WriteZero,
+  Deno.errors.UnexpectedEof,
+  Deno.errors.Busy,
+] as const;
+
 /** Turns any thrown value into the text a user sees and the exit code to use. */
 export function describeFailure(e: unknown, script: string): { text: string; code: number } {
   const permission = permissionCause(e);
-  if (permission) e = permission;
-  if (e instanceof ItkpdError) return { text: `error: ${e.message}`, code: e.exitCode };
-  if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
-    const first = e.message.split("\n")[0].replace(/, run again with the .*$/, "");
-    return {
-      text: `error: permission missing: ${first}. Run it as \`deno task ${script}\`, ` +
-        `whose flags grant exactly what it needs.`,
-      code: EXIT_PERMISSION,
-    };
+  if (permission) {
+    const first = permission.message.split("\n")[0].replace(/, run again with the .*$/, "");
+    const host = /net access to "([^"]+)"/.exec(first)?.[1];
+    const advice = host && !/^127\.0\.0\.1(:|$)/.test(host)
+      ? ` The task \`deno task ${script}\` allows the ITkPD hosts only; for another host, run ` +
+        `\`deno run\` with the task's flags and --allow-net=${host.replace(/:\d+$/, "")}.`
+      : ` Run it as \`deno task ${script}\`, whose flags grant exactly what it needs.`;
+    return { text: `error: permission missing: ${first}.${advice}`, code: EXIT_PERMISSION };
   }
-  if (e instanceof Deno.errors.NotFound) {
-    return { text: `error: ${e.message.split("\n")[0]}`, code: 1 };
+  if (e instanceof ItkpdError) return { text: `error: ${e.message}`, code: e.exitCode };
+  if (SYSTEM_ERRORS.some((kind) => e instanceof kind)) {
+    const what = e instanceof Deno.errors.PermissionDenied ? "the system refused: " : "";
+    return { text: `error: ${what}${(e as Error).message.split("\n")[0]}`, code: 1 };
   }
   const err = e instanceof Error ? e : new Error(String(e));
   return { text: `internal error: ${err.stack ?? err.message}`, code: EXIT_INTERNAL };
 }
 
-/** A missing-permission error, given or somewhere in the `cause` chain. */
+/** A missing Deno permission (NotCapable), given or somewhere in the `cause` chain. */
 function permissionCause(e: unknown): Error | undefined {
   for (let c = e, depth = 0; c instanceof Error && depth < 8; c = c.cause, depth++) {
-    if (c instanceof Deno.errors.NotCapable || c instanceof Deno.errors.PermissionDenied) return c;
+    if (c instanceof Deno.errors.NotCapable) return c;
   }
   return undefined;
 }

@@ -45,10 +45,12 @@ export interface TokenManagerOptions {
   renewBeforeSeconds?: number;
   /** Verbose log. */
   log?: (line: string) => void;
+  /** Warnings the user should see (default: standard error). */
+  warn?: (line: string) => void;
 }
 
-const GET_TOKEN_HINT =
-  'run the get-token script (eval "$(deno run … scripts/get_token.ts)") or set ITKDB_ACCESS_CODE1 and ITKDB_ACCESS_CODE2';
+const GET_TOKEN_HINT = 'run eval "$(deno task -q get-token)" (PowerShell: deno task -q get-token ' +
+  "--shell powershell | Invoke-Expression), or set ITKDB_ACCESS_CODE1 and ITKDB_ACCESS_CODE2";
 
 /**
  * Keeps one valid token for a client.
@@ -146,10 +148,18 @@ export class TokenManager implements TokenSource {
       try {
         initial = await this.#initial();
       } catch (error) {
-        // A token given explicitly that fails its checks stays an error (no silent fallback).
-        if (error instanceof AuthError) this.#fatal = error;
-        else this.#started = false;
-        throw error;
+        if (error instanceof AuthError && this.canRenew) {
+          // A bad token in ITK_DB_AUTH, with access codes at hand: say so, and get a new one.
+          (this.#options.warn ?? ((line: string) => console.error(line)))(
+            `itkpd: warning: ${redact(error.message.split("\n")[0])}; ` +
+              "getting a new token with the access codes",
+          );
+        } else {
+          // Without access codes, a token that fails its checks stays an error.
+          if (error instanceof AuthError) this.#fatal = error;
+          else this.#started = false;
+          throw error;
+        }
       }
       if (initial) {
         this.#current = initial;

@@ -124,6 +124,7 @@ export class ItkpdClient implements Disposable {
 
   constructor(options: ClientOptions = {}) {
     this.#options = options;
+    if (options.env === undefined && options.apiUrl === undefined) requireEnvAccess();
     const fromEnv = options.env === false ? {} : configFromEnv(options.env);
     const connection = resolveConnection(options, fromEnv);
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -460,4 +461,23 @@ function checkInput<S extends z.ZodType>(command: CommandName, schema: S, input:
     result.error.issues.map((issue) => ({ path: jsonPath(issue.path), message: issue.message })),
     { hint: "fix the listed keys; nothing was sent" },
   );
+}
+
+/**
+ * A client configured from the process environment needs to read it: without that permission
+ * it would silently talk to the default site. Stops with the missing permission instead.
+ */
+export function requireEnvAccess(): void {
+  let state: Deno.PermissionState;
+  try {
+    state = Deno.permissions.querySync({ name: "env", variable: "ITKDB_API_URL" }).state;
+  } catch {
+    return;
+  }
+  if (state !== "granted") {
+    throw new Deno.errors.NotCapable(
+      'Requires env access to "ITKDB_API_URL" (and the other ITKDB_* / ITK_DB_AUTH* variables) ' +
+        "to know the site and credentials, run again with the --allow-env flag",
+    );
+  }
 }

@@ -134,6 +134,20 @@ export async function prepareUpload(
       problems.push(...e.problems);
     }
   }
+  const institution = doc.institution;
+  if (typeof institution === "string" && institution) {
+    const known = (await client.listInstitutions()).map((i) => i.code);
+    if (!known.includes(institution)) {
+      const close = known.filter((c) =>
+        c.toUpperCase().startsWith(institution.toUpperCase().slice(0, 3))
+      );
+      problems.push({
+        path: "$.institution",
+        message: `unknown institution ${JSON.stringify(institution)}` +
+          (close.length ? ` (did you mean ${close.slice(0, 5).join(", ")}?)` : ""),
+      });
+    }
+  }
   if (resolved) {
     const validation = validateTestRun(dtoIn, resolved.testType);
     for (const p of validation.problems) {

@@ -6,6 +6,7 @@
  * @module
  */
 import type { ItkpdClient } from "../client/client.ts";
+import { NetworkError, ServerError } from "../errors.ts";
 import type { JsonObject } from "./files.ts";
 import { findExistingRun, prepareUpload, uploadPrepared } from "./prepare.ts";
 
@@ -34,8 +35,24 @@ export async function uploadOnce(
   for (const n of prepared.notices) opts.note?.(`note: ${n.path}: ${n.message}`);
   const earlier = await findExistingRun(client, prepared);
   if (earlier) return { created: false, id: earlier.id };
-  const { id } = await uploadPrepared(client, prepared);
-  return { created: true, id };
+  try {
+    const { id } = await uploadPrepared(client, prepared);
+    return { created: true, id };
+  } catch (e) {
+    if (!outcomeUnknown(e)) throw e;
+    // The answer was lost: the run may be stored. Look before saying anything.
+    const stored = await findExistingRun(client, prepared).catch(() => undefined);
+    if (stored) return { created: true, id: stored.id };
+    throw new NetworkError(
+      `${(e as Error).message.split("\n")[0]}; the run is not in the database`,
+      { cause: e, maybeSent: false, hint: "run the same command again: it is safe" },
+    );
+  }
+}
+
+function outcomeUnknown(e: unknown): boolean {
+  if (e instanceof NetworkError) return e.maybeSent;
+  return e instanceof ServerError && e.status >= 500;
 }
 
 /** The lines a script prints for an outcome (the original printed `method POST`). */

@@ -151,7 +151,8 @@ Deno.test("batch: a manifest maps files to components and institutions", async (
     await Deno.writeTextFile(
       manifest,
       `file,component,institution\n"line A/pull-a.csv",${demoSerial(1)},SANDBOX_B\n` +
-        `"line A/pull-b.csv",${demoSerial(2)},\n`,
+        `"line A/pull-b.csv",${demoSerial(2)},\n` +
+        `"line A/pull-c.csv",${demoSerial(3)},\n`,
     );
     const { report } = await batchUpload(w.client, {
       dir: w.dir,
@@ -159,6 +160,11 @@ Deno.test("batch: a manifest maps files to components and institutions", async (
       institution: "SANDBOX_A",
     });
     assert.deepEqual(report!.counts, { created: 3, skipped: 0, failed: 0, invalid: 0 });
+    // A row naming no input file is pointed out (with its line), not silently ignored.
+    const dry = await batchUpload(w.client, { dir: w.dir, manifest, dryRun: true });
+    assert.equal(dry.plan.warnings.length, 1);
+    assert.match(dry.plan.warnings[0].path, /manifest\.csv:4$/);
+    assert.match(dry.plan.warnings[0].message, /line A\/pull-c\.csv is not among the input files/);
     const ids = report!.items.map((i) => i.testRunId!);
     const runs = await w.client.getTestRunBulk(ids);
     const inst = new Map(runs.map((r) => [r.components![0].serialNumber, r.institution!.code]));
@@ -222,5 +228,30 @@ Deno.test("batch: the site going down stops the batch cleanly; the next run comp
     w.client.close();
     await Deno.remove(w.dir, { recursive: true });
     await Deno.remove(dbDir, { recursive: true });
+  }
+});
+
+Deno.test("batch: a second batch on the same journal is refused; a bad --report is refused first", async () => {
+  const w = await batchWorld(3);
+  try {
+    const journalPath = join(w.dir, ".itkpd-journal.sqlite");
+    const held = Journal.open(journalPath);
+    try {
+      await assert.rejects(
+        batchUpload(w.client, { dir: w.dir, institution: "SANDBOX_A" }),
+        /another batch is running with this journal/,
+      );
+    } finally {
+      held.close();
+    }
+    await assert.rejects(
+      batchUpload(w.client, { dir: w.dir, institution: "SANDBOX_A", report: w.dir }),
+      /is a folder; --report needs a file path/,
+    );
+    assert.equal((await runsPerComponent(w.client)).size, 0, "nothing was sent");
+    const { report } = await batchUpload(w.client, { dir: w.dir, institution: "SANDBOX_A" });
+    assert.equal(report!.counts.created, 3);
+  } finally {
+    await w.close();
   }
 });

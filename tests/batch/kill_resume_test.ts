@@ -67,3 +67,24 @@ Deno.test("batch-upload: SIGKILL at random points, then resume → exactly once"
     await w.close();
   }
 });
+
+Deno.test("batch-upload: two runs of the same command at once, no duplicates", async () => {
+  const modules = 60;
+  const w = await batchWorld(modules, { latencyMs: 10 });
+  try {
+    const [a, b] = await Promise.all([
+      spawnBatch(w.sandbox.env(), w.dir).output(),
+      spawnBatch(w.sandbox.env(), w.dir).output(),
+    ]);
+    const outs = [a, b].map((o) =>
+      new TextDecoder().decode(o.stdout) + new TextDecoder().decode(o.stderr)
+    );
+    // One of them ran; the other stopped at once, saying why.
+    assert.deepEqual([a.code, b.code].sort(), [0, 1], outs.join("\n----\n"));
+    assert.match(outs.join("\n"), /another batch is running with this journal/);
+    const serials = Array.from({ length: modules }, (_, i) => demoSerial(i + 1));
+    assert.deepEqual(exactlyOneEach(await runsPerComponent(w.client), serials), []);
+  } finally {
+    await w.close();
+  }
+});

@@ -109,6 +109,38 @@ Deno.test("auth: tokens from the environment", async (t) => {
       }
     });
 
+    await t.step(
+      "a forged token with access codes at hand: a warning, then a new token",
+      async () => {
+        const { privateKey } = await generateKeyPair("RS256");
+        const now = Math.floor(Date.now() / 1000);
+        const forged = await new SignJWT({ name: "Mallory" })
+          .setProtectedHeader({ alg: "RS256", kid: "forged" })
+          .setAudience("https://itkpd.unicornuniversity.net")
+          .setIssuedAt(now).setExpirationTime(now + 3600).sign(privateKey);
+        const warnings: string[] = [];
+        const client = new ItkpdClient({
+          env: { ...env, ITK_DB_AUTH: forged },
+          onWarning: () => {},
+        });
+        const original = console.error;
+        console.error = (...a: unknown[]) => warnings.push(a.join(" "));
+        try {
+          assert.equal((await client.listInstitutions()).length, 3);
+          assert.equal(client.auth.grants, 1);
+        } finally {
+          console.error = original;
+          client.close();
+        }
+        assert.equal(warnings.length, 1, warnings.join("\n"));
+        assert.match(
+          warnings[0],
+          /failed its signature check.*; getting a new token with the access codes/,
+        );
+        assert.ok(!warnings[0].includes(forged), "the token is not shown");
+      },
+    );
+
     await t.step("an expired env token and no access codes → AuthError with the fix", async () => {
       const granter = new ItkpdClient({ env, onWarning: () => {} });
       const token = await granter.auth.getToken();

@@ -178,6 +178,42 @@ Deno.test("upload-test-results", async (t) => {
       assert.equal((await runsOf(CHAIN_MODULE)).length, 1);
     });
 
+    await t.step("the same file again is not uploaded twice; --allow-duplicate does", async () => {
+      const args = [
+        "--test-file",
+        "good.json",
+        "--component-id",
+        CHAIN_MODULE,
+        "--institution",
+        "SANDBOX_A",
+      ];
+      const again = await run(args);
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stdout, /already uploaded as \w+ .*not uploaded again/);
+      assert.equal((await runsOf(CHAIN_MODULE)).length, 1);
+      const forced = await run([...args, "--allow-duplicate"]);
+      assert.equal(forced.code, 0, forced.stderr);
+      assert.match(forced.stdout, /^testRun \S+$/m);
+      assert.equal((await runsOf(CHAIN_MODULE)).length, 2);
+    });
+
+    await t.step("an unknown institution is refused before sending, with --test too", async () => {
+      const r = await run([
+        "--test-file",
+        "good.json",
+        "--component-id",
+        CHAIN_MODULE,
+        "--institution",
+        "SANDBOX_Q",
+        "--test",
+      ]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(
+        r.stderr,
+        /\$\.institution: unknown institution "SANDBOX_Q" \(did you mean SANDBOX_A/,
+      );
+    });
+
     await t.step("without --allow-net: exit 3, one line", async () => {
       const r = await run(["--test-file", "good.json"], withoutFlag("--allow-net"));
       assertOneLine(r, 3);

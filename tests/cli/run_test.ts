@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { describeFailure, parseFlags } from "../../lib/cli/mod.ts";
+import { InputError, NetworkError, UsageError } from "../../lib/errors.ts";
+
+Deno.test("describeFailure: what a user sees, and the exit code", async (t) => {
+  await t.step("a missing permission: one line, exit 3, the task to use", () => {
+    const e = new Deno.errors.NotCapable(
+      'Requires net access to "127.0.0.1:4000", run again with the --allow-net flag',
+    );
+    const f = describeFailure(e, "upload-test-results");
+    assert.equal(f.code, 3);
+    assert.equal(f.text.split("\n").length, 1);
+    assert.match(
+      f.text,
+      /permission missing: Requires net access to "127\.0\.0\.1:4000"\. Run it as `deno task upload-test-results`/,
+    );
+  });
+  await t.step("a host the task does not list: how to allow it", () => {
+    const e = new Deno.errors.NotCapable('Requires net access to "db.example.org:443", run again');
+    const f = describeFailure(e, "test-prototype");
+    assert.equal(f.code, 3);
+    assert.match(f.text, /--allow-net=db\.example\.org/);
+  });
+  await t.step("a missing permission under another error (its cause) still says so", () => {
+    const inner = new Deno.errors.NotCapable('Requires read access to "x.csv"');
+    const f = describeFailure(new InputError("x.csv: cannot read", [], { cause: inner }), "demo");
+    assert.equal(f.code, 3);
+  });
+  await t.step("file system mistakes: one line, exit 1, no stack", () => {
+    for (
+      const e of [
+        new Deno.errors.IsADirectory("Is a directory (os error 21): open '/tmp'"),
+        new Deno.errors.AlreadyExists("File exists (os error 17): mkdir 'a.json'"),
+        new Deno.errors.PermissionDenied("Permission denied (os error 13): open '/root/x'"),
+      ]
+    ) {
+      const f = describeFailure(e, "x");
+      assert.equal(f.code, 1);
+      assert.equal(f.text.split("\n").length, 1, f.text);
+      assert.doesNotMatch(f.text, /permission missing/);
+    }
+  });
+  await t.step("toolkit errors keep their exit code; bugs show their stack (exit 70)", () => {
+    assert.equal(describeFailure(new UsageError("bad"), "x").code, 2);
+    assert.equal(describeFailure(new NetworkError("down", { maybeSent: false }), "x").code, 1);
+    const bug = describeFailure(new TypeError("oops"), "x");
+    assert.equal(bug.code, 70);
+    assert.match(bug.text, /internal error: TypeError: oops\n\s+at /);
+  });
+  await t.step("flags: unknown flag with a suggestion, one line", () => {
+    assert.throws(
+      () => parseFlags(["--verbos"], { verbose: { type: "boolean" } }),
+      (e) =>
+        e instanceof UsageError &&
+        /unknown flag --verbos \(did you mean --verbose\?\); see --help/.test(e.message),
+    );
+  });
+});
