@@ -256,7 +256,7 @@ export class HttpEngine {
         {
           url: o.url,
           maybeSent: true,
-          hint: "the site is slow or unreachable; try again later or raise timeoutMs",
+          hint: "the site is slow or unreachable; try again later (library: the timeoutMs option)",
         },
       );
     }

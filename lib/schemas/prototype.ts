@@ -81,3 +81,41 @@ export function findPlaceholders(doc: unknown, base = "$"): string[] {
   }
   return [];
 }
+
+const FLOAT_ZERO = "@@itkpd-float-zero@@";
+
+function markFloats(fields: FieldDefinition[] | null | undefined, values: unknown): unknown {
+  if (!values || typeof values !== "object" || Array.isArray(values)) return values;
+  const out: Record<string, unknown> = { ...(values as Record<string, unknown>) };
+  for (const f of fields ?? []) {
+    const v = out[f.code];
+    const mark = (x: unknown) =>
+      f.dataType === "float" && x === 0
+        ? FLOAT_ZERO
+        : f.dataType === "compound"
+        ? markFloats(f.children, x)
+        : x;
+    out[f.code] = Array.isArray(v) ? v.map(mark) : mark(v);
+  }
+  return out;
+}
+
+/**
+ * The prototype as the JSON text of a `prototype_<CODE>.json` file, 2-space indented, with
+ * float placeholders written `0.0` (as the original did) so that the type shows in the file.
+ *
+ * @example
+ * ```ts
+ * import { prototypeFor, prototypeJson } from "./prototype.ts";
+ * const t = { id: "1", code: "X", parameters: [{ code: "MEAN", dataType: "float" }] };
+ * prototypeJson(t, prototypeFor(t)).includes('"MEAN": 0.0'); // true
+ * ```
+ */
+export function prototypeJson(testType: TestType, proto: TestRunPrototype): string {
+  const marked = {
+    ...proto,
+    properties: markFloats(testType.properties, proto.properties),
+    results: markFloats(testType.parameters, proto.results),
+  };
+  return JSON.stringify(marked, null, 2).replaceAll(`"${FLOAT_ZERO}"`, "0.0") + "\n";
+}

@@ -8,10 +8,9 @@ import { join } from "node:path";
 import { InputError } from "../errors.ts";
 import { suggest } from "../cli/args.ts";
 import type { ItkpdClient } from "../client/client.ts";
-import { prototypeFor, type TestRunPrototype } from "../schemas/prototype.ts";
+import { prototypeFor, prototypeJson, type TestRunPrototype } from "../schemas/prototype.ts";
 import type { TestType } from "../schemas/test_type.ts";
 import type { ProjectCode } from "../schemas/common.ts";
-import { writeJsonFile } from "./files.ts";
 
 /**
  * The file name of a test type's prototype: `prototype_<CODE>.json` (characters that cannot be
@@ -32,6 +31,8 @@ export interface PrototypeFile {
   code: string;
   fileName: string;
   doc: TestRunPrototype;
+  /** The definition the prototype was made from. */
+  testType: TestType;
 }
 
 /** Options of {@link selectPrototypes}. */
@@ -78,6 +79,7 @@ export function selectPrototypes(
     code: t.code,
     fileName: prototypeFileName(t.code),
     doc: prototypeFor(t, opts.verbose ?? false),
+    testType: t,
   }));
 }
 
@@ -121,7 +123,7 @@ export async function writePrototypes(
   const paths: string[] = [];
   for (const f of files) {
     const path = join(opts.outDir, f.fileName);
-    await writeJsonFile(path, f.doc);
+    await Deno.writeTextFile(path, prototypeJson(f.testType, f.doc));
     paths.push(path);
   }
   return paths;

@@ -49,6 +49,13 @@ Deno.test("test-prototype", async (t) => {
       );
       assert.deepEqual(metrology.results.PLANARITY, { VALUE: 0, POINTS: 0, METHOD: "some_string" });
       assert.deepEqual(metrology.results.CORNER_HEIGHTS, [{ CORNER: "some_string", HEIGHT: 0 }]);
+      // As the original wrote them: floats as 0.0, integers as 0.
+      const text = await Deno.readTextFile(join(dir, "prototype_QUAD_MODULE_METROLOGY.json"));
+      assert.match(text, /"VALUE": 0\.0,/);
+      assert.match(text, /"POINTS": 0,/);
+      assert.match(text, /"HEIGHT": 0\.0\n/);
+      const ivText = await Deno.readTextFile(join(dir, "prototype_IV_MEASURE.json"));
+      assert.match(ivText, /"VOLTAGE": \[\n\s+0\.0\n\s+\]/);
     });
 
     await t.step("--test-type and --verbose: one file with the raw definition", async () => {
