@@ -197,11 +197,14 @@ async function registerAll(
     onOutcome: (o) => console.log(o.line),
   });
   const registered = outcomes.filter((o) => o.status === "registered").length;
+  const present = outcomes.filter((o) => o.status === "present").length;
   const failed = outcomes.filter((o) => o.status === "failed").length;
   if (checked.length > 1 || registered === 0) {
-    console.error(`${registered} registered, ${invalid} invalid, ${failed} failed`);
+    console.error(
+      `${registered} registered, ${present} already registered, ${invalid} invalid, ${failed} failed`,
+    );
   }
-  return registered === checked.length ? 0 : 1;
+  return registered + present === checked.length ? 0 : 1;
 }
 
 function str(parsed: ParsedArgs, name: string): string | undefined {

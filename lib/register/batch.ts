@@ -4,8 +4,7 @@
  *
  * @module
  */
-import { ItkpdError } from "../errors.ts";
-import { formatProblems, type Problem } from "../errors.ts";
+import { formatProblems, ItkpdError, NotFoundError, type Problem } from "../errors.ts";
 import type { RegisterApi } from "./catalogue.ts";
 import { registerOne, type RegistrationResult, resultLine } from "./register.ts";
 import type { CheckedRequest } from "./request.ts";
@@ -14,7 +13,7 @@ import type { CheckedRequest } from "./request.ts";
 export interface BatchOutcome {
   index: number;
   where: string;
-  status: "registered" | "invalid" | "failed";
+  status: "registered" | "present" | "invalid" | "failed";
   result?: RegistrationResult;
   problems?: Problem[];
   error?: unknown;
@@ -34,13 +33,14 @@ export interface BatchOutcome {
  * ```
  */
 export async function registerChecked(
-  api: Pick<RegisterApi, "registerComponent" | "setComponentStage">,
+  api: Pick<RegisterApi, "registerComponent" | "setComponentStage" | "getComponent">,
   checked: readonly CheckedRequest[],
   opts: { onOutcome?: (outcome: BatchOutcome) => void } = {},
 ): Promise<BatchOutcome[]> {
   const outcomes: BatchOutcome[] = [];
   for (const item of checked) {
     let outcome: BatchOutcome;
+    let existing: string | undefined;
     if (!item.resolved) {
       outcome = {
         index: item.index,
@@ -50,6 +50,18 @@ export async function registerChecked(
         line: `${item.where} invalid, not registered: ${
           item.problems.map((p) => `${p.path}: ${p.message}`).join("; ")
         }`,
+      };
+    } else if (
+      (existing = await alreadyThere(api, item.resolved.input.serialNumber)) !== undefined
+    ) {
+      // What a re-run of the same file would repeat: said, and nothing is sent.
+      const serial = item.resolved.input.serialNumber!;
+      const code = existing;
+      outcome = {
+        index: item.index,
+        where: item.where,
+        status: "present",
+        line: `${item.where} already registered: ${serial} (code ${code}); not registered again`,
       };
     } else {
       try {
@@ -86,4 +98,18 @@ export function describeInvalid(checked: readonly CheckedRequest[]): string {
   return checked.filter((c) => c.problems.length).map((c) =>
     `${c.where}:\n${formatProblems(c.problems)}`
   ).join("\n");
+}
+
+/** The code of the component with this serial number, if the database has one. */
+async function alreadyThere(
+  api: Pick<RegisterApi, "getComponent">,
+  serial: string | undefined,
+): Promise<string | undefined> {
+  if (!serial) return undefined;
+  try {
+    return (await api.getComponent({ component: serial })).code;
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
 }

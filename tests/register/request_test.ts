@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { ServerError } from "../../lib/errors.ts";
 import { ItkpdClient } from "../../lib/client/mod.ts";
 import { ParseError } from "../../lib/errors.ts";
 import {
@@ -101,8 +102,21 @@ Deno.test("non-interactive requests against the catalogue", async (t) => {
       assert.deepEqual(outcomes.map((o) => o.status), ["registered", "invalid", "registered"]);
       assert.equal(outcomes[2].result?.stage, "MODULE/PARYLENE");
       const again = await registerChecked(client, [checked[0]]);
-      assert.equal(again[0].status, "failed");
-      assert.match(again[0].line, /^\$\[0\] failed \(20UPGM20000501\): .*already exists/);
+      assert.equal(again[0].status, "present");
+      assert.match(again[0].line, /^\$\[0\] already registered: 20UPGM20000501 \(code \w+\)/);
+      // A refusal by the service is a failure of that item only.
+      const fresh = await checkRequests(catalogue, [{ ...GOOD, serialNumber: "0000503" }]);
+      const refusing = {
+        getComponent: client.getComponent.bind(client),
+        setComponentStage: client.setComponentStage.bind(client),
+        registerComponent: () =>
+          Promise.reject(
+            new ServerError("registerComponent", 500, {}, "registerComponent failed with HTTP 500"),
+          ),
+      };
+      const failed = await registerChecked(refusing, fresh);
+      assert.equal(failed[0].status, "failed");
+      assert.match(failed[0].line, /^\$\[0\] failed \(20UPGM20000503\): registerComponent failed/);
     });
 
     await t.step("JSON documents: one object or an array; bad JSON with its line", () => {

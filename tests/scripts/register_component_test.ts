@@ -133,9 +133,23 @@ Deno.test("register-component script", async (t) => {
       assert.match(out[1], /\$\[1\]\.properties\.ORIENTATION: The value must be true or false/);
       assert.match(out[1], /\$\[1\]\.properties\.FECHIP_VERSION: The value must be one of/);
       assert.match(out[2], /^\$\[2\] registered 20UPBM20000203 code \w+ stage MODULE\/PARYLENE$/);
-      assert.match(r.stderr, /2 registered, 1 invalid, 0 failed/);
+      assert.match(r.stderr, /2 registered, 0 already registered, 1 invalid, 0 failed/);
       assert.equal((await props("20UPBM20000203")).stage, "MODULE/PARYLENE");
       await assert.rejects(client.getComponent({ component: "20UPBM20000202" }));
+
+      // The same file again: the registered ones are said to be there, nothing is sent again.
+      const again = await runTask("register-component", ["--from", "modules.json", "--yes"], {
+        env,
+        cwd: dir,
+      });
+      assert.equal(again.code, 1, "the invalid one is still not registered");
+      const lines = again.stdout.trim().split("\n");
+      assert.match(
+        lines[0],
+        /^\$\[0\] already registered: 20UPBM20000201 \(code \w+\); not registered again$/,
+      );
+      assert.match(lines[2], /^\$\[2\] already registered: 20UPBM20000203/);
+      assert.match(again.stderr, /0 registered, 2 already registered, 1 invalid, 0 failed/);
     });
 
     await t.step("--from without --yes asks once; problems listed first", async () => {
