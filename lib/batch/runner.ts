@@ -48,6 +48,10 @@ export interface ItemOutcome {
   existingId?: string;
   /** Why it failed. */
   error?: string;
+  /** The kind of failure (the error's name, e.g. `ApiValidationError`, `NetworkError`). */
+  errorType?: string;
+  /** What to do about it, when known. */
+  hint?: string;
   /** Every problem of an invalid item, with file:line or JSON path. */
   problems?: Problem[];
 }
@@ -176,7 +180,7 @@ export async function runBatch(
               `kept: run the same command again when the site is back.`;
           }
         } else {
-          record({ ...describe(item), status: "failed", error: messageOf(e) });
+          record({ ...describe(item), status: "failed", ...failureOf(e) });
         }
       }
     }
@@ -208,7 +212,7 @@ async function uploadOne(
   try {
     dtoIn = await dtoInFor(plan, item);
   } catch (e) {
-    return { ...describe(item), status: "failed", error: messageOf(e) };
+    return { ...describe(item), status: "failed", ...failureOf(e) };
   }
   const entry = journal.ensure(item.key, item.file.display);
   if (entry.state === "sending" || entry.state === "created" || entry.state === "skipped") {
@@ -235,7 +239,7 @@ async function uploadOne(
       }
       if (!isOutcomeUnknown(e)) {
         journal.markFailed(item.key, messageOf(e));
-        return { ...describe(item), status: "failed", error: messageOf(e) };
+        return { ...describe(item), status: "failed", ...failureOf(e) };
       }
       lastUnknown = messageOf(e);
       // The run may have been stored: ask the server before any resend.
@@ -288,6 +292,15 @@ function describe(item: PreparedItem): Omit<ItemOutcome, "status"> {
     testType: item.dtoIn.testType,
     runNumber: item.dtoIn.runNumber,
   };
+}
+
+/** The error of a failed item, for the report: message, kind and what to do. */
+function failureOf(e: unknown): Pick<ItemOutcome, "error" | "errorType" | "hint"> {
+  const out: Pick<ItemOutcome, "error" | "errorType" | "hint"> = { error: messageOf(e) };
+  if (e instanceof Error) out.errorType = e.name;
+  const hint = (e as { hint?: unknown })?.hint;
+  if (typeof hint === "string") out.hint = hint;
+  return out;
 }
 
 function messageOf(e: unknown): string {
