@@ -14,7 +14,7 @@ import { type ApiWarning, ItkpdClient } from "../lib/client/mod.ts";
 import { IV_TEST_TYPE } from "../lib/analysis/mod.ts";
 import {
   buildIvRun,
-  describeUploadOnce,
+  finishStep,
   ivPlot,
   parseStepFlags,
   prototypeFileName,
@@ -23,8 +23,6 @@ import {
   requireNetFor,
   requirePermission,
   stringFlag,
-  uploadOnce,
-  writeJsonFile,
 } from "../lib/upload/mod.ts";
 
 const USAGE = `Usage: deno task upload-iv-curve --input FILE --component SERIAL --institution I \\
@@ -85,18 +83,15 @@ if (import.meta.main) {
       const parsed = await readIvInput({ path: userPath(input), name: input });
       const build = buildIvRun(parsed, { component, institution, testType });
       console.log(renderIvSummary(build));
-      await writeJsonFile(out, build.testRun);
-      console.log(`wrote ${out}`);
-      if (plot) {
-        await (await ivPlot(build)).save(plot);
-        console.log(`wrote ${plot}`);
-      }
-      if (!client) return 0;
-      const outcome = await uploadOnce(client, build.testRun, {
-        source: out,
+      await finishStep({
+        testRun: build.testRun,
+        out,
+        plot,
+        makePlot: () => ivPlot(build),
+        client,
+        log: (line) => console.log(line),
         note: (line) => console.error(line),
       });
-      console.log(describeUploadOnce(outcome, build.testRun.runNumber));
       return 0;
     } finally {
       client?.close();

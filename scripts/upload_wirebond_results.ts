@@ -17,7 +17,7 @@ import { UsageError } from "../lib/errors.ts";
 import { DEFAULT_BREAK_MODE_MAPPING, parseBreakModeMapping } from "../lib/analysis/mod.ts";
 import {
   buildWirebondRun,
-  describeUploadOnce,
+  finishStep,
   LEGACY_MIN_LOAD,
   parseStepFlags,
   readDageInputs,
@@ -26,12 +26,10 @@ import {
   requireNetFor,
   requirePermission,
   stringFlag,
-  uploadOnce,
   WIREBOND_OUTPUT_FILES,
   WIREBOND_TEST_TYPES,
   wirebondPlot,
   type WirebondTestType,
-  writeJsonFile,
 } from "../lib/upload/mod.ts";
 
 const USAGE = `Usage: deno task upload-wirebond-results --input FILE.csv --component SERIAL \\
@@ -130,18 +128,15 @@ if (import.meta.main) {
         minLoad,
       });
       console.log(renderWirebondSummary(build));
-      await writeJsonFile(out, build.testRun);
-      console.log(`wrote ${out}`);
-      if (plot) {
-        await (await wirebondPlot(build)).save(plot);
-        console.log(`wrote ${plot}`);
-      }
-      if (!client) return 0;
-      const outcome = await uploadOnce(client, build.testRun, {
-        source: out,
+      await finishStep({
+        testRun: build.testRun,
+        out,
+        plot,
+        makePlot: () => wirebondPlot(build),
+        client,
+        log: (line) => console.log(line),
         note: (line) => console.error(line),
       });
-      console.log(describeUploadOnce(outcome, build.testRun.runNumber));
       return 0;
     } finally {
       client?.close();
