@@ -3,16 +3,11 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { runTask, type TaskResult, withoutFlag } from "../_helpers/task.ts";
+import { runTask, withoutFlag } from "../_helpers/task.ts";
 import { startSandbox } from "../../lib/sandbox/mod.ts";
+import { assertOneLine } from "../_helpers/assertions.ts";
 
 const TASK = "test-prototype";
-
-function assertOneLine(r: TaskResult, code: number) {
-  assert.equal(r.code, code, r.stderr);
-  assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
-  assert.doesNotMatch(r.stderr, /\n\s+at /);
-}
 
 Deno.test("test-prototype", async (t) => {
   const sandbox = await startSandbox({ port: 0, demoModules: 3 });

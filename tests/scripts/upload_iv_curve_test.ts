@@ -5,36 +5,15 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { runTask, type TaskResult, withoutFlag } from "../_helpers/task.ts";
+import { runTask, withoutFlag } from "../_helpers/task.ts";
 import { ItkpdClient } from "../../lib/client/mod.ts";
 import { generateIv } from "../../lib/fixtures/mod.ts";
 import { startSandbox } from "../../lib/sandbox/mod.ts";
 import { valuesOf } from "../../lib/schemas/mod.ts";
+import { assertOneLine, idOf, reference } from "../_helpers/assertions.ts";
 
 const TASK = "upload-iv-curve";
-const REFERENCE = fileURLToPath(
-  new URL("../../../shared/reference/sample_IV_curve.txt", import.meta.url),
-);
-const HAVE_REFERENCE = (() => {
-  try {
-    return Deno.statSync(REFERENCE).isFile;
-  } catch {
-    return false;
-  }
-})();
-
-function assertOneLine(r: TaskResult, code: number) {
-  assert.equal(r.code, code, r.stderr);
-  assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
-  assert.doesNotMatch(r.stderr, /\n\s+at /);
-}
-
-function idOf(r: TaskResult): string {
-  const id = /^testRun (\S+)$/m.exec(r.stdout)?.[1];
-  assert.ok(id, `no testRun line in:\n${r.stdout}\n${r.stderr}`);
-  return id;
-}
+const { path: REFERENCE, present: HAVE_REFERENCE } = reference("sample_IV_curve.txt");
 
 Deno.test("upload-iv-curve", async (t) => {
   const sandbox = await startSandbox({ port: 0, demoModules: 3 });

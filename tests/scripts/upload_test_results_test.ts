@@ -5,10 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { runTask, type TaskResult, withoutFlag } from "../_helpers/task.ts";
+import { runTask, withoutFlag } from "../_helpers/task.ts";
 import { ItkpdClient } from "../../lib/client/mod.ts";
 import { startSandbox } from "../../lib/sandbox/mod.ts";
 import { valuesOf } from "../../lib/schemas/mod.ts";
+import { assertOneLine } from "../_helpers/assertions.ts";
 
 const TASK = "upload-test-results";
 const CHAIN_MODULE = "20UPGM20000001";
@@ -22,13 +23,6 @@ function fillPlaceholders(doc: unknown): unknown {
     return Object.fromEntries(Object.entries(doc).map(([k, v]) => [k, fillPlaceholders(v)]));
   }
   return doc;
-}
-
-function assertOneLine(r: TaskResult, code: number) {
-  assert.equal(r.code, code, r.stderr);
-  const lines = r.stderr.trim().split("\n");
-  assert.equal(lines.length, 1, r.stderr);
-  assert.doesNotMatch(r.stderr, /\n\s+at /);
 }
 
 Deno.test("upload-test-results", async (t) => {

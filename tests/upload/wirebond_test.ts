@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { InputError, ParseError } from "../../lib/errors.ts";
 import { generateDage } from "../../lib/fixtures/mod.ts";
 import { parseDage } from "../../lib/parsers/mod.ts";
@@ -11,17 +10,9 @@ import {
   renderWirebondSummary,
   wirebondPlot,
 } from "../../lib/upload/mod.ts";
+import { reference } from "../_helpers/assertions.ts";
 
-const REFERENCE = fileURLToPath(
-  new URL("../../../shared/reference/sample_wirebond_data.csv", import.meta.url),
-);
-const HAVE_REFERENCE = (() => {
-  try {
-    return Deno.statSync(REFERENCE).isFile;
-  } catch {
-    return false;
-  }
-})();
+const { path: REFERENCE, present: HAVE_REFERENCE } = reference("sample_wirebond_data.csv");
 
 Deno.test({
   name: "buildWirebondRun: the reference file gives the original's WIREBOND values",
