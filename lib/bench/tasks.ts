@@ -15,7 +15,8 @@ export function taskWords(
   env: Record<string, string> = {},
 ): string[] {
   const config = JSON.parse(Deno.readTextFileSync(configPath));
-  const line: string | undefined = config.tasks?.[name];
+  const task: string | { command?: string } | undefined = config.tasks?.[name];
+  const line = typeof task === "string" ? task : task?.command;
   if (!line) throw new Error(`${configPath} has no task ${name}`);
   const words = line.split(/\s+/).filter(Boolean);
   if (words[0] !== "deno") throw new Error(`task ${name} does not start with deno`);

@@ -12,7 +12,8 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
  */
 export function taskArgs(name: string, env: Record<string, string> = {}): string[] {
   const config = JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`));
-  const line: string | undefined = config.tasks?.[name];
+  const task: string | { command?: string } | undefined = config.tasks?.[name];
+  const line = typeof task === "string" ? task : task?.command;
   if (!line) throw new Error(`deno.json has no task ${name}`);
   const words = line.split(/\s+/).filter(Boolean);
   if (words[0] !== "deno") throw new Error(`task ${name} does not start with deno`);
