@@ -33,6 +33,7 @@ Options:
   --all-or-nothing     send nothing when any file is invalid
   --journal FILE       journal (default DIR/.itkpd-journal.sqlite)
   --report FILE        JSON report of every item (default DIR/.itkpd-report.json)
+  --plot FILE.svg      also write the mean and minimum load of every module, with the cuts
   --quiet              no progress display
   --verbose            log every request (method, URL, status, time; never a token)
   -h, --help           this text
@@ -56,6 +57,7 @@ if (import.meta.main) {
       "all-or-nothing": { type: "boolean" },
       journal: { type: "string" },
       report: { type: "string" },
+      plot: { type: "string" },
       quiet: { type: "boolean" },
       verbose: { type: "boolean" },
     });
@@ -97,6 +99,7 @@ if (import.meta.main) {
           ? values.journal as string | undefined
           : userPath(values.journal as string),
         report: values.report ? userPath(values.report as string) : undefined,
+        plot: values.plot ? userPath(values.plot as string) : undefined,
         progress: autoProgress({ label: "upload", silent: Boolean(values.quiet) }),
         log: (text) => console.log(text),
         signal: controller.signal,

@@ -6,7 +6,7 @@
  *   deno task upload-wirebond-results --input FILE.csv [--input …] --component SERIAL
  *     --institution I [--operator NAME] [--run-number N] [--out FILE] [--upload]
  *     [--test-type WIREBOND_PULL_TEST|WIREBOND] [--break-modes MAPPING.json] [--min-load 15.0]
- *     [--plot out.svg] [--verbose]
+ *     [--plot out.svg] [--plot-groups out.svg [--group-by label|grade]] [--verbose]
  *
  * @module
  */
@@ -28,6 +28,7 @@ import {
   stringFlag,
   WIREBOND_OUTPUT_FILES,
   WIREBOND_TEST_TYPES,
+  wirebondGroupPlot,
   wirebondPlot,
   type WirebondTestType,
 } from "../lib/upload/mod.ts";
@@ -55,6 +56,9 @@ Options:
                        (default: grade n → break mode n-1)
   --min-load G         WIREBOND pass cut in g (default 15.0, as the original)
   --plot FILE.svg      also write the load histogram with the pass cut
+  --plot-groups FILE.svg  also write the loads per bond group (--group-by label, the default)
+                       or per grade code (--group-by grade)
+  --group-by label|grade  grouping of --plot-groups
   --verbose            log the requests
   --help               show this help
 
@@ -74,6 +78,8 @@ if (import.meta.main) {
       "break-modes": { type: "string" },
       "min-load": { type: "string" },
       plot: { type: "string" },
+      "plot-groups": { type: "string" },
+      "group-by": { type: "string" },
       verbose: { type: "boolean" },
     });
     if (help) {
@@ -97,11 +103,17 @@ if (import.meta.main) {
     const out = userPath(stringFlag(values, "out") ?? WIREBOND_OUTPUT_FILES[testType]);
     const plotName = stringFlag(values, "plot");
     const plot = plotName === undefined ? undefined : userPath(plotName);
+    const groupsName = stringFlag(values, "plot-groups");
+    const groupsPlot = groupsName === undefined ? undefined : userPath(groupsName);
+    const groupBy = stringFlag(values, "group-by") ?? "label";
+    if (groupBy !== "label" && groupBy !== "grade") {
+      throw new UsageError(`--group-by must be label or grade, got ${JSON.stringify(groupBy)}`);
+    }
     const upload = values.upload === true;
     const verbose = values.verbose === true;
 
     // Permissions first: stop before any work when one is missing.
-    for (const path of [out, plot]) {
+    for (const path of [out, plot, groupsPlot]) {
       if (path) requirePermission({ name: "write", path }, `write access to "${path}"`);
     }
     const warn = (w: ApiWarning) => console.error(`warning: ${w.command}: ${w.code}: ${w.message}`);
@@ -128,6 +140,11 @@ if (import.meta.main) {
         minLoad,
       });
       console.log(renderWirebondSummary(build));
+      if (groupsPlot) {
+        await (await wirebondGroupPlot(build, groupBy === "grade" ? "gradeCode" : "label"))
+          .save(groupsPlot);
+        console.log(`wrote ${groupsPlot}`);
+      }
       await finishStep({
         testRun: build.testRun,
         out,

@@ -13,6 +13,9 @@ import {
   loadBreakModeMapping,
 } from "../analysis/break_modes.ts";
 import type { ProgressReporter } from "../notebook/progress_reporter.ts";
+import type { Plot } from "../notebook/plots/plot.ts";
+import { moduleComparison } from "../notebook/plots/module_comparison.ts";
+import { WIREBOND_PULL_CUTS } from "../analysis/wirepull.ts";
 import { discoverInputs } from "./discover.ts";
 import { Journal } from "./journal.ts";
 import { loadManifest } from "./manifest.ts";
@@ -59,6 +62,8 @@ export interface BatchOptions {
   signal?: AbortSignal;
   /** Keep only the runs' identities in the plan (default: above 200 files); see PlanOptions. */
   light?: boolean;
+  /** Write the module comparison plot (mean and minimum load per module) to this SVG file. */
+  plot?: string;
 }
 
 /** What {@link batchUpload} did. */
@@ -126,6 +131,10 @@ async function planAndRun(
     light: opts.light,
   });
   log(formatPlan(plan));
+  if (opts.plot) {
+    await (await batchPlot(plan)).save(opts.plot);
+    log(`plot: ${opts.plot}`);
+  }
   if (!journal) return { plan, journalPath };
   const report = await runBatch(client, plan, {
     journal,
@@ -140,4 +149,21 @@ async function planAndRun(
     log(`report: ${reportPath}`);
   }
   return { plan, report, reportPath, journalPath };
+}
+
+/** Mean and minimum load of every wire-pull module of a plan (to create or present), and the cuts. */
+export async function batchPlot(plan: BatchPlan): Promise<Plot> {
+  const items = [...plan.toCreate, ...plan.present.map((p) => p.item)]
+    .filter((i) => i.summary.mean !== undefined && i.summary.min !== undefined);
+  const rows = items.map((i) => ({
+    module: i.dtoIn.component,
+    mean: i.summary.mean!,
+    min: i.summary.min!,
+    passed: (i.summary.failedCuts ?? []).length === 0,
+  }));
+  return await moduleComparison(rows, {
+    meanCut: WIREBOND_PULL_CUTS.PULL_STRENGTH_MIN_MEAN,
+    minCut: WIREBOND_PULL_CUTS.PULL_STRENGTH_MIN_MIN,
+    title: `Pull strength of ${rows.length} modules (mean and minimum of every pull)`,
+  });
 }

@@ -40,13 +40,21 @@ export function describeFailure(e: unknown, script: string): { text: string; cod
       : ` Run it as \`deno task ${script}\`, whose flags grant exactly what it needs.`;
     return { text: `error: permission missing: ${first}.${advice}`, code: EXIT_PERMISSION };
   }
-  if (e instanceof ItkpdError) return { text: `error: ${e.message}`, code: e.exitCode };
+  if (e instanceof ItkpdError) return { text: `error: ${oneLineIfShort(e)}`, code: e.exitCode };
   if (SYSTEM_ERRORS.some((kind) => e instanceof kind)) {
     const what = e instanceof Deno.errors.PermissionDenied ? "the system refused: " : "";
     return { text: `error: ${what}${(e as Error).message.split("\n")[0]}`, code: 1 };
   }
   const err = e instanceof Error ? e : new Error(String(e));
   return { text: `internal error: ${err.stack ?? err.message}`, code: EXIT_INTERNAL };
+}
+
+/** The message, with its hint on the same line when the rest is one line (no problem list). */
+function oneLineIfShort(e: ItkpdError): string {
+  const hintAt = e.hint ? e.message.lastIndexOf(`\n  hint: ${e.hint}`) : -1;
+  const body = hintAt >= 0 ? e.message.slice(0, hintAt) : e.message;
+  if (!e.hint || body.includes("\n")) return e.message;
+  return `${body} (${e.hint})`;
 }
 
 /** A missing Deno permission (NotCapable), given or somewhere in the `cause` chain. */

@@ -26,6 +26,7 @@ import {
 import { parseDage, requireTests } from "../parsers/dage.ts";
 import type { DageParseResult } from "../parsers/dage_types.ts";
 import { loadHistogram } from "../notebook/plots/histogram.ts";
+import { loadsByGroup } from "../notebook/plots/by_group.ts";
 import type { Plot } from "../notebook/plots/plot.ts";
 import { readInputText } from "./files.ts";
 
@@ -356,4 +357,27 @@ export async function wirebondPlot(build: WirebondBuild): Promise<Plot> {
     threshold: build.threshold,
     title: `${who}wire pull loads (${build.testType}, cut ${build.threshold} g)`,
   });
+}
+
+/**
+ * The loads of a wire-bond build per bond group (`label`) or per grade code, with the cut.
+ *
+ * @example
+ * ```ts ignore
+ * await (await wirebondGroupPlot(build, "gradeCode")).save("by_grade.svg");
+ * ```
+ */
+export async function wirebondGroupPlot(
+  build: WirebondBuild,
+  by: "label" | "gradeCode",
+): Promise<Plot> {
+  const who = build.testRun.component ? `${build.testRun.component}: ` : "";
+  return await loadsByGroup(
+    build.parsed.tests.map((t) => ({ load: t.load, label: t.label, gradeCode: t.gradeCode })),
+    {
+      by,
+      threshold: build.threshold,
+      title: `${who}loads by ${by === "label" ? "bond group" : "grade code"}`,
+    },
+  );
 }

@@ -154,6 +154,28 @@ Deno.test("upload-wirebond-results", async (t) => {
       assert.match(r.stdout, /read part_b\.csv: 15 pulls/);
       const svg = await Deno.readTextFile(join(dir, "loads.svg"));
       assert.match(svg, /^<svg/);
+      // The loads per grade code, as a second plot.
+      const grouped = await run([
+        "--input",
+        "part_a.csv",
+        ...module("20UPGM20000003"),
+        "--out",
+        "grouped.json",
+        "--plot-groups",
+        "by_grade.svg",
+        "--group-by",
+        "grade",
+      ]);
+      assert.equal(grouped.code, 0, grouped.stderr);
+      assert.match(await Deno.readTextFile(join(dir, "by_grade.svg")), /^<svg[\s\S]*Grade code/);
+      const badGroup = await run([
+        "--input",
+        "part_a.csv",
+        ...module("20UPGM20000003"),
+        "--group-by",
+        "x",
+      ]);
+      assert.equal(badGroup.code, 2, badGroup.stderr);
       // The order of --input does not change the run.
       const swapped = await run(["--input", "part_a.csv", "--input", "part_b.csv", ...args]);
       assert.equal(swapped.code, 0, swapped.stderr);
