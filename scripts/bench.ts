@@ -7,7 +7,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { parseFlags, runMain } from "../lib/cli/mod.ts";
-import { benchBatch, benchParse, fixed } from "../lib/bench/mod.ts";
+import { benchBatch, benchParse, benchPlots, fixed } from "../lib/bench/mod.ts";
 
 const USAGE = `Usage: deno task bench [--quick] [--skip-memory]
 
@@ -80,10 +80,15 @@ if (import.meta.main) {
       );
     }
 
+    console.log("3. plots with 10,000 points (ms, best of 3)");
+    const plots = await benchPlots(quick ? 1000 : 10_000);
+    log(Object.entries(plots).map(([k, v]) => `${k} ${fixed(v, 0)} ms`).join(", "));
+    const slowestPlot = Math.max(...Object.values(plots));
+
     let peak: number | undefined;
     if (!values["skip-memory"]) {
       const files = quick ? 500 : 10_000;
-      console.log(`3. peak memory of a batch of ${files} files`);
+      console.log(`4. peak memory of a batch of ${files} files`);
       const mem = await benchBatch({
         root: ROOT,
         modules: files,
@@ -104,6 +109,7 @@ if (import.meta.main) {
     console.log(`uploads_per_s=${fixed(batch.uploadsPerSecond)}`);
     console.log(`parse_mb_per_s=${fixed(parse.mbPerSecond)}`);
     if (parse.python) console.log(`python_csv_mb_per_s=${fixed(parse.python.mbPerSecond)}`);
+    console.log(`plot_render_ms_10k=${fixed(slowestPlot, 0)}`);
     console.log(`peak_rss_mb_10k=${peak === undefined ? "skipped" : fixed(peak)}`);
     return 0;
   });

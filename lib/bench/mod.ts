@@ -8,3 +8,4 @@ export * from "./measure.ts";
 export * from "./tasks.ts";
 export * from "./batch_bench.ts";
 export * from "./parse_bench.ts";
+export * from "./plot_bench.ts";

@@ -38,18 +38,6 @@ function big(n: number, f: (i: number) => number): number[] {
   return Array.from({ length: n }, (_, i) => f(i));
 }
 
-/** The best of three timed runs after one warm-up run, in ms. */
-async function bestTime(run: () => Promise<unknown>): Promise<number> {
-  await run();
-  let best = Infinity;
-  for (let k = 0; k < 3; k++) {
-    const t0 = performance.now();
-    await run();
-    best = Math.min(best, performance.now() - t0);
-  }
-  return best;
-}
-
 Deno.test("plots", async (t) => {
   await t.step("loadHistogram: axes, one bar per bin, the threshold rule", async () => {
     const plot = await loadHistogram([...LOADS, NaN], { threshold: 7.0, bins: 6 });
@@ -137,11 +125,15 @@ Deno.test("plots", async (t) => {
     const plot = await ivCurve(points, { title: "IV 20UPGM22110001" });
     assertSvg(plot);
     assert.ok(plot.svg.includes(">|Bias voltage| (V)</text>"));
-    assert.ok(plot.svg.includes(">Current (µA)</text>"));
+    // Currents below 1 µA are shown in nA, as magnitudes (the bias may have either sign).
+    assert.ok(plot.svg.includes(">|Current| (nA)</text>"));
     assert.ok(plot.svg.includes(">IV 20UPGM22110001</text>"));
     assert.equal(marks(plot.svg, "points").length, 3);
     assert.equal(marks(plot.svg, "error_bars").length, 2);
     assert.equal(marks(plot.svg, "curve").length, 1);
+    const negative = await ivCurve(points.map((p) => ({ ...p, current: -p.current * 10 })));
+    assert.ok(negative.svg.includes(">|Current| (µA)</text>"), "2 µA stays in µA");
+    assert.ok(negative.svg.includes(">2.0</text>") || negative.svg.includes(">2</text>"));
   });
 
   await t.step("the same input gives the same SVG", async () => {
@@ -165,20 +157,21 @@ Deno.test("plots", async (t) => {
     }
   });
 
-  await t.step("10,000 points render in under 200 ms each", async () => {
+  // Speed is measured by `deno task bench` (plot_render_ms_10k), not asserted here.
+  await t.step("10,000 points render, every module drawn", async () => {
     const loads = big(10_000, (i) => 4 + ((i * 7919) % 10007) / 1000);
     const pulls = loads.map((load, i) => ({ load, label: `r${i % 12}`, gradeCode: `${i % 4}` }));
     const modules = loads.map((mean, i) => ({ module: `M${i}`, mean, min: mean - 2 }));
     const iv = loads.map((current, i) => ({ voltage: -i / 50, current, sem: 0.01 }));
-    const times = {
-      loadHistogram: await bestTime(() => loadHistogram(loads, { threshold: 7 })),
-      loadsByGroup: await bestTime(() => loadsByGroup(pulls, { by: "label", threshold: 4 })),
-      moduleComparison: await bestTime(() => moduleComparison(modules)),
-      ivCurve: await bestTime(() => ivCurve(iv)),
-    };
-    for (const [name, ms] of Object.entries(times)) {
-      assert.ok(ms < 200, `${name} took ${ms.toFixed(0)} ms`);
-    }
+    for (
+      const plot of [
+        await loadHistogram(loads, { threshold: 7 }),
+        await loadsByGroup(pulls, { by: "label", threshold: 4 }),
+        await moduleComparison(modules),
+        await ivCurve(iv),
+      ]
+    ) assertSvg(plot);
+    assert.equal(marks((await moduleComparison(modules)).svg, "modules").length, 10_000);
   });
 
   await t.step("plots need no permission at all", async () => {

@@ -56,17 +56,26 @@ export async function ivCurve(
   options: IvCurveOptions = {},
 ): Promise<Plot> {
   const title = options.title ?? "IV curve";
-  const iUnit = options.currentUnit ?? "µA";
   const vUnit = options.voltageUnit ?? "V";
-  const data = points
-    .filter((p) => Number.isFinite(p.voltage) && Number.isFinite(p.current))
+  // Sensors are biased with either sign: magnitudes on both axes, as IV curves are read.
+  // Small currents given in µA are shown in nA, so the axis has readable numbers.
+  const finite = points.filter((p) => Number.isFinite(p.voltage) && Number.isFinite(p.current));
+  let iUnit = options.currentUnit ?? "µA";
+  let scale = 1;
+  const maxI = Math.max(0, ...finite.map((p) => Math.abs(p.current)));
+  if (/^(µ|μ|u)A$/.test(iUnit) && maxI > 0 && maxI < 1) {
+    iUnit = "nA";
+    scale = 1000;
+  }
+  const data = finite
     .map((p, i) => {
       const sem = typeof p.sem === "number" && Number.isFinite(p.sem) ? Math.abs(p.sem) : undefined;
+      const current = Math.abs(p.current) * scale;
       return {
         order: i,
         v: Math.abs(p.voltage),
-        i: p.current,
-        ...(sem === undefined ? {} : { lo: p.current - sem, hi: p.current + sem }),
+        i: current,
+        ...(sem === undefined ? {} : { lo: current - sem * scale, hi: current + sem * scale }),
       };
     })
     .sort((a, b) => a.v - b.v || a.order - b.order);
@@ -75,7 +84,7 @@ export async function ivCurve(
   const symbols = data.length <= (options.maxSymbols ?? 300);
 
   const x = { field: "v", type: "quantitative", title: `|Bias voltage| (${vUnit})` };
-  const y = { type: "quantitative", title: `Current (${iUnit})`, scale: { zero: false } };
+  const y = { type: "quantitative", title: `|Current| (${iUnit})`, scale: { zero: false } };
   const layers: Record<string, unknown>[] = [];
   if (withSem.length) {
     layers.push(
