@@ -101,7 +101,8 @@ if (import.meta.main) {
       }`,
     );
     if (result.failed.length) {
-      for (const r of result.failed) console.error(describe(r).join("\n"));
+      // The details were printed as each notebook finished; here only which ones failed.
+      for (const r of result.failed) console.error(describe(r)[0]);
       return 1;
     }
     return 0;

@@ -56,9 +56,9 @@ Options:
                        (default: grade n → break mode n-1)
   --min-load G         WIREBOND pass cut in g (default 15.0, as the original)
   --plot FILE.svg      also write the load histogram with the pass cut
-  --plot-groups FILE.svg  also write the loads per bond group (--group-by label, the default)
-                       or per grade code (--group-by grade)
-  --group-by label|grade  grouping of --plot-groups
+  --plot-groups FILE   also write the loads per bond group, or per grade code with
+                       --group-by grade (default: --group-by label)
+  --group-by G         label or grade: the grouping of --plot-groups
   --verbose            log the requests
   --help               show this help
 

@@ -160,10 +160,10 @@ export async function batchPlot(plan: BatchPlan): Promise<Plot> {
     mean: i.summary.mean!,
     min: i.summary.min!,
     passed: (i.summary.failedCuts ?? []).length === 0,
-  }));
+  })).sort((a, b) => (a.module < b.module ? -1 : a.module > b.module ? 1 : 0));
   return await moduleComparison(rows, {
     meanCut: WIREBOND_PULL_CUTS.PULL_STRENGTH_MIN_MEAN,
     minCut: WIREBOND_PULL_CUTS.PULL_STRENGTH_MIN_MIN,
-    title: `Pull strength of ${rows.length} modules (mean and minimum of every pull)`,
+    title: `Pull strength of ${rows.length} modules`,
   });
 }

@@ -186,7 +186,9 @@ function columnsSpec(modules: ModulePoint[], cuts: Cuts): Record<string, unknown
     },
   ];
   if (cuts.highlight) layers.push(...highlightLayers(x, { ...y, field: "mean" }));
-  return { width: { step: 24 }, layer: layers };
+  // A few modules: a plot wide enough for its title; many: 24 px per module.
+  const columns = new Set(modules.map((m) => m.module)).size;
+  return { width: columns * 24 < 320 ? 320 : { step: 24 }, layer: layers };
 }
 
 /** One point per module (mean on x, min on y); the cuts split the plane. */
