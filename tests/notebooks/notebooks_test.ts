@@ -209,6 +209,13 @@ Deno.test({
         const back = htmlTitled(nb, /^Test run (\S+): 20UPGM20000001 WIREBOND_PULL_TEST/);
         assert.equal(back.m[1], id);
         assert.match(back.value, /PULL_STRENGTH_MIN/);
+        // The refused upload, shown in words with the key at fault, no stack trace.
+        const refused = outputs(nb).map((o) => joined(o.data?.["text/html"])).find((h) =>
+          h.includes("The upload was refused")
+        );
+        assert.ok(refused, "the refusal is displayed");
+        assert.match(refused, /\$\.results\.PULL_STRENGTH/);
+        assert.doesNotMatch(refused, /\n\s+at /);
         assert.match(text, /closed/);
       });
 
