@@ -14,7 +14,6 @@ import {
 } from "../analysis/break_modes.ts";
 import type { ProgressReporter } from "../notebook/progress_reporter.ts";
 import type { Plot } from "../notebook/plots/plot.ts";
-import { moduleComparison } from "../notebook/plots/module_comparison.ts";
 import { WIREBOND_PULL_CUTS } from "../analysis/wirepull.ts";
 import { discoverInputs } from "./discover.ts";
 import { Journal } from "./journal.ts";
@@ -161,6 +160,9 @@ export async function batchPlot(plan: BatchPlan): Promise<Plot> {
     min: i.summary.min!,
     passed: (i.summary.failedCuts ?? []).length === 0,
   })).sort((a, b) => (a.module < b.module ? -1 : a.module > b.module ? 1 : 0));
+  // Loaded only when a plot is asked for: the plotting library is large, and a batch of
+  // thousands of files should not carry it in memory.
+  const { moduleComparison } = await import("../notebook/plots/module_comparison.ts");
   return await moduleComparison(rows, {
     meanCut: WIREBOND_PULL_CUTS.PULL_STRENGTH_MIN_MEAN,
     minCut: WIREBOND_PULL_CUTS.PULL_STRENGTH_MIN_MIN,

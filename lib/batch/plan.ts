@@ -126,10 +126,11 @@ export async function planBatch(
 
   // 2. Resolve components: serial numbers or codes → the component's code (bulk, 100 a call).
   const ids = [...new Set(valid.map((i) => i.dtoIn.component))];
-  const components = await client.getComponentBulk(ids);
+  // Only each component's code and serial number are kept (not the whole answers).
   const codeOf = new Map<string, { code: string; serialNumber?: string | null }>();
-  for (const c of components) {
-    for (const k of [c.code, c.serialNumber, c.id]) if (k) codeOf.set(k, c);
+  for (const c of await client.getComponentBulk(ids)) {
+    const ref = { code: c.code, serialNumber: c.serialNumber ?? null };
+    for (const k of [c.code, c.serialNumber, c.id]) if (k) codeOf.set(k, ref);
   }
   const resolved: PreparedItem[] = [];
   for (const item of valid) {
