@@ -32,3 +32,10 @@ export * from "./lib/analysis/mod.ts";
 export * from "./lib/sandbox/mod.ts";
 export * from "./lib/fixtures/mod.ts";
 export * from "./lib/notebook/mod.ts";
+
+/** The batch upload engine (plan, journal, exactly-once runner, report). */
+export * as batch from "./lib/batch/mod.ts";
+/** The logic of the single-file steps (checks, prototypes, wire-bond and IV runs, upload once). */
+export * as upload from "./lib/upload/mod.ts";
+/** Component registration (catalogue choices, typed property input, non-interactive requests). */
+export * as register from "./lib/register/mod.ts";
