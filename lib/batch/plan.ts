@@ -10,6 +10,7 @@
 import type { ItkpdClient } from "../client/client.ts";
 import { mapLimit } from "../client/bulk.ts";
 import { InputError, type Problem } from "../errors.ts";
+import { suggest } from "../suggest.ts";
 import type { TestType } from "../schemas/mod.ts";
 import type { InputFile } from "./discover.ts";
 import {
@@ -109,14 +110,14 @@ export async function planBatch(
       continue;
     }
     if (!institutions.has(item.dtoIn.institution)) {
-      const close = [...institutions].filter((c) => similar(c, item.dtoIn.institution));
+      const close = suggest(item.dtoIn.institution, [...institutions]);
       invalid.push({
         ok: false,
         file: item.file,
         problems: [{
           path: `${item.file.display} $.institution`,
           message: `unknown institution ${JSON.stringify(item.dtoIn.institution)}` +
-            (close.length ? ` (did you mean ${close.join(" or ")}?)` : ""),
+            (close ? ` (did you mean ${close}?)` : ""),
         }],
       });
       continue;
@@ -298,21 +299,4 @@ export async function dtoInFor(plan: BatchPlan, item: PreparedItem): Promise<Upl
 /** Problems of the plan's invalid items, flat, for display. */
 export function planProblems(plan: BatchPlan): Problem[] {
   return plan.invalid.flatMap((i) => i.problems);
-}
-
-/** True when two codes differ by at most two characters (a typo). */
-function similar(a: string, b: string): boolean {
-  if (Math.abs(a.length - b.length) > 2) return false;
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      const same = a[i - 1].toUpperCase() === b[j - 1].toUpperCase();
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (same ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length] <= 2;
 }

@@ -6,6 +6,9 @@
  */
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors.ts";
+import { suggest } from "../suggest.ts";
+
+export { suggest };
 
 /** One flag: `string` takes a value, `boolean` does not; `multiple` may repeat. */
 export interface FlagSpec {
@@ -69,31 +72,6 @@ function describeParseError(e: unknown, known: string[]): string {
   const positional = /Unexpected argument '([^']+)'/.exec(message);
   if (positional) return `unexpected argument '${positional[1]}'`;
   return message.split("\n")[0].replace(/\. To specify.*$/, "");
-}
-
-/** The known name closest to `name`, if it is close enough to be a typo. */
-export function suggest(name: string, known: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const k of known) {
-    const d = editDistance(name, k);
-    if (d < bestDistance) [best, bestDistance] = [k, d];
-  }
-  return bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
 }
 
 /** A string flag's value, or a UsageError naming the flag when it is required and absent. */

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { suggest } from "../cli/args.ts";
+import { suggest } from "../suggest.ts";
 import { ItkpdError, ParseError, type Problem } from "../errors.ts";
 import { checkValues } from "../schemas/field_values.ts";
 import type { ComponentType } from "../schemas/catalogue.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Problem } from "../errors.ts";
-import { suggest } from "../cli/args.ts";
+import { suggest } from "../suggest.ts";
 import { findPlaceholders, STRING_PLACEHOLDER } from "../schemas/prototype.ts";
 import type { JsonObject } from "./files.ts";
 

@@ -6,7 +6,7 @@
  * @module
  */
 import { InputError, NotFoundError, type Problem } from "../errors.ts";
-import { suggest } from "../cli/args.ts";
+import { suggest } from "../suggest.ts";
 import type { ItkpdClient } from "../client/client.ts";
 import type { Component } from "../schemas/component.ts";
 import type { ProjectCode } from "../schemas/common.ts";
@@ -138,13 +138,11 @@ export async function prepareUpload(
   if (typeof institution === "string" && institution) {
     const known = (await client.listInstitutions()).map((i) => i.code);
     if (!known.includes(institution)) {
-      const close = known.filter((c) =>
-        c.toUpperCase().startsWith(institution.toUpperCase().slice(0, 3))
-      );
+      const guess = suggest(institution, known);
       problems.push({
         path: "$.institution",
         message: `unknown institution ${JSON.stringify(institution)}` +
-          (close.length ? ` (did you mean ${close.slice(0, 5).join(", ")}?)` : ""),
+          (guess ? ` (did you mean ${guess}?)` : ""),
       });
     }
   }

@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { InputError } from "../errors.ts";
-import { suggest } from "../cli/args.ts";
+import { suggest } from "../suggest.ts";
 import type { ItkpdClient } from "../client/client.ts";
 import { prototypeFor, prototypeJson, type TestRunPrototype } from "../schemas/prototype.ts";
 import type { TestType } from "../schemas/test_type.ts";

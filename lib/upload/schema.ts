@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import type { Problem } from "../errors.ts";
-import { suggest } from "../cli/args.ts";
+import { suggest } from "../suggest.ts";
 import { jsonPath, valuesObjectSchema } from "../schemas/field_values.ts";
 import type { FieldDefinition, TestType } from "../schemas/test_type.ts";
 
