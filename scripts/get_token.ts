@@ -27,7 +27,7 @@ import {
   readEnv,
   requireEnvAccess,
 } from "../lib/client/mod.ts";
-import { AuthError, ItkpdError } from "../lib/errors.ts";
+import { AuthError } from "../lib/errors.ts";
 
 const USAGE = `Usage: deno task -q get-token [--shell sh|powershell] [--verbose]
 
@@ -116,38 +116,10 @@ function flag(parsed: ParsedArgs, name: string): string | undefined {
   return typeof v === "string" ? v : undefined;
 }
 
-/** A toolkit error as one line: its message lines and its hint joined with "; ". */
-function oneLine(e: ItkpdError): string {
-  const body = e.hint ? e.message.slice(0, e.message.lastIndexOf("\n  hint: ")) : e.message;
-  const parts = body.split("\n").map((l) => l.trim()).filter(Boolean);
-  if (e.hint) parts.push(e.hint);
-  return parts.join("; ");
-}
-
 async function writeOut(text: string): Promise<void> {
   const bytes = new TextEncoder().encode(text);
   let written = 0;
   while (written < bytes.length) written += await Deno.stdout.write(bytes.subarray(written));
 }
 
-if (import.meta.main) {
-  runMain("get-token", async (args) => {
-    try {
-      return await main(args);
-    } catch (e) {
-      const permission = permissionCause(e);
-      if (permission) throw permission;
-      if (!(e instanceof ItkpdError)) throw e;
-      console.error(`error: ${oneLine(e)}`);
-      return e.exitCode;
-    }
-  });
-}
-
-/** The missing Deno permission behind an error, if that is what it is (the client wraps it). */
-function permissionCause(e: unknown): Error | undefined {
-  for (let x = e, depth = 0; x instanceof Error && depth < 8; x = x.cause, depth++) {
-    if (x instanceof Deno.errors.NotCapable || x instanceof Deno.errors.PermissionDenied) return x;
-  }
-  return undefined;
-}
+if (import.meta.main) runMain("get-token", main);

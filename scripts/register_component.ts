@@ -15,7 +15,7 @@ import {
   userPath,
 } from "../lib/cli/mod.ts";
 import { ItkpdClient, requireEnvAccess } from "../lib/client/mod.ts";
-import { InputError, ItkpdError, UsageError } from "../lib/errors.ts";
+import { InputError, UsageError } from "../lib/errors.ts";
 import {
   checkRequests,
   Conversation,
@@ -212,27 +212,4 @@ function str(parsed: ParsedArgs, name: string): string | undefined {
   return typeof v === "string" ? v : undefined;
 }
 
-if (import.meta.main) {
-  runMain("register-component", async (args) => {
-    try {
-      return await main(args);
-    } catch (e) {
-      const permission = permissionCause(e);
-      if (permission) throw permission;
-      // A one-line error with a hint stays one line ("…; hint"); problem lists keep their lines.
-      if (!(e instanceof ItkpdError) || e instanceof InputError && e.problems.length) throw e;
-      const body = e.hint ? e.message.slice(0, e.message.lastIndexOf("\n  hint: ")) : e.message;
-      if (body.includes("\n")) throw e;
-      console.error(`error: ${body}${e.hint ? `; ${e.hint}` : ""}`);
-      return e.exitCode;
-    }
-  });
-}
-
-/** The missing Deno permission behind an error, if that is what it is (the client wraps it). */
-function permissionCause(e: unknown): Error | undefined {
-  for (let x = e, depth = 0; x instanceof Error && depth < 8; x = x.cause, depth++) {
-    if (x instanceof Deno.errors.NotCapable || x instanceof Deno.errors.PermissionDenied) return x;
-  }
-  return undefined;
-}
+if (import.meta.main) runMain("register-component", main);
