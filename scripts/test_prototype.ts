@@ -8,17 +8,11 @@
  * @module
  */
 import { defaultSessionFile } from "../lib/cli/session.ts";
-import { requireString, runMain, userPath } from "../lib/cli/mod.ts";
+import { parseFlags, requireString, runMain, stringFlag, userPath } from "../lib/cli/mod.ts";
 import { ItkpdClient } from "../lib/client/mod.ts";
 import { UsageError } from "../lib/errors.ts";
 import { ProjectCodeSchema } from "../lib/schemas/common.ts";
-import {
-  parseStepFlags,
-  requireNetFor,
-  requirePermission,
-  stringFlag,
-  writePrototypes,
-} from "../lib/upload/mod.ts";
+import { requireNetFor, requirePermission, writePrototypes } from "../lib/upload/mod.ts";
 
 const USAGE = `Usage: deno task test-prototype --project P --component-type MODULE [options]
 
@@ -38,7 +32,7 @@ Connection: ITKDB_API_URL, ITKDB_AUTH_URL, ITKDB_ACCESS_CODE1/2 or ITK_DB_AUTH (
 
 if (import.meta.main) {
   runMain("test-prototype", async (args) => {
-    const { values, help } = parseStepFlags(args, {
+    const { values, help } = parseFlags(args, {
       project: { type: "string" },
       "component-type": { type: "string" },
       "test-type": { type: "string" },

@@ -9,20 +9,18 @@
  * @module
  */
 import { defaultSessionFile } from "../lib/cli/session.ts";
-import { requireString, runMain, userPath } from "../lib/cli/mod.ts";
+import { parseFlags, requireString, runMain, stringFlag, userPath } from "../lib/cli/mod.ts";
 import { type ApiWarning, ItkpdClient } from "../lib/client/mod.ts";
 import { IV_TEST_TYPE } from "../lib/analysis/mod.ts";
 import {
   buildIvRun,
   finishStep,
   ivPlot,
-  parseStepFlags,
   prototypeFileName,
   readIvInput,
   renderIvSummary,
   requireNetFor,
   requirePermission,
-  stringFlag,
 } from "../lib/upload/mod.ts";
 
 const USAGE = `Usage: deno task upload-iv-curve --input FILE --component SERIAL --institution I \\
@@ -47,7 +45,7 @@ Connection (for --upload): ITKDB_API_URL, ITKDB_AUTH_URL, ITKDB_ACCESS_CODE1/2 o
 
 if (import.meta.main) {
   runMain("upload-iv-curve", async (args) => {
-    const { values, help } = parseStepFlags(args, {
+    const { values, help } = parseFlags(args, {
       input: { type: "string" },
       component: { type: "string" },
       institution: { type: "string" },

@@ -9,17 +9,15 @@
  * @module
  */
 import { defaultSessionFile } from "../lib/cli/session.ts";
-import { requireString, runMain, userPath } from "../lib/cli/mod.ts";
+import { parseFlags, requireString, runMain, stringFlag, userPath } from "../lib/cli/mod.ts";
 import { type ApiWarning, ItkpdClient } from "../lib/client/mod.ts";
 import {
   applyOverrides,
   findExistingRun,
-  parseStepFlags,
   prepareUpload,
   readTestRunFile,
   renderDryRun,
   requireNetFor,
-  stringFlag,
   uploadPrepared,
 } from "../lib/upload/mod.ts";
 
@@ -45,7 +43,7 @@ Connection: ITKDB_API_URL, ITKDB_AUTH_URL, ITKDB_ACCESS_CODE1/2 or ITK_DB_AUTH (
 
 if (import.meta.main) {
   runMain("upload-test-results", async (args) => {
-    const { values, help } = parseStepFlags(args, {
+    const { values, help } = parseFlags(args, {
       "test-file": { type: "string" },
       "component-id": { type: "string" },
       institution: { type: "string" },

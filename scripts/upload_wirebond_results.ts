@@ -11,7 +11,14 @@
  * @module
  */
 import { defaultSessionFile } from "../lib/cli/session.ts";
-import { numberFlag, requireString, runMain, userPath } from "../lib/cli/mod.ts";
+import {
+  numberFlag,
+  parseFlags,
+  requireString,
+  runMain,
+  stringFlag,
+  userPath,
+} from "../lib/cli/mod.ts";
 import { type ApiWarning, ItkpdClient } from "../lib/client/mod.ts";
 import { UsageError } from "../lib/errors.ts";
 import { DEFAULT_BREAK_MODE_MAPPING, parseBreakModeMapping } from "../lib/analysis/mod.ts";
@@ -19,13 +26,11 @@ import {
   buildWirebondRun,
   finishStep,
   LEGACY_MIN_LOAD,
-  parseStepFlags,
   readDageInputs,
   readInputText,
   renderWirebondSummary,
   requireNetFor,
   requirePermission,
-  stringFlag,
   WIREBOND_OUTPUT_FILES,
   WIREBOND_TEST_TYPES,
   wirebondGroupPlot,
@@ -66,7 +71,7 @@ Connection (for --upload): ITKDB_API_URL, ITKDB_AUTH_URL, ITKDB_ACCESS_CODE1/2 o
 
 if (import.meta.main) {
   runMain("upload-wirebond-results", async (args) => {
-    const { values, help } = parseStepFlags(args, {
+    const { values, help } = parseFlags(args, {
       input: { type: "string", multiple: true },
       component: { type: "string" },
       institution: { type: "string" },

@@ -103,3 +103,10 @@ export function numberFlag(
   }
   return n;
 }
+
+/** The value of a string flag given once (the last one when repeated), or `undefined`. */
+export function stringFlag(values: ParsedArgs["values"], name: string): string | undefined {
+  const v = values[name];
+  if (Array.isArray(v)) return v[v.length - 1];
+  return typeof v === "string" ? v : undefined;
+}

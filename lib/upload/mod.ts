@@ -29,6 +29,5 @@ export * from "./prototypes.ts";
 export * from "./wirebond.ts";
 export * from "./iv.ts";
 export * from "./permissions.ts";
-export * from "./flags.ts";
 export * from "./upload_once.ts";
 export * from "./step_output.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describeFailure, parseFlags } from "../../lib/cli/mod.ts";
+import { describeFailure, parseFlags, stringFlag } from "../../lib/cli/mod.ts";
 import { InputError, NetworkError, UsageError } from "../../lib/errors.ts";
 
 Deno.test("describeFailure: what a user sees, and the exit code", async (t) => {
@@ -46,6 +46,17 @@ Deno.test("describeFailure: what a user sees, and the exit code", async (t) => {
     const bug = describeFailure(new TypeError("oops"), "x");
     assert.equal(bug.code, 70);
     assert.match(bug.text, /internal error: TypeError: oops\n\s+at /);
+  });
+  await t.step("flags: repeated flags, the last one of a single-valued flag", () => {
+    const { values, help } = parseFlags(["--out", "x", "--input", "a", "--input", "b"], {
+      out: { type: "string" },
+      input: { type: "string", multiple: true },
+    });
+    assert.equal(help, false);
+    assert.equal(values.out, "x");
+    assert.deepEqual(values.input, ["a", "b"]);
+    assert.equal(stringFlag(values, "input"), "b");
+    assert.equal(stringFlag(values, "none"), undefined);
   });
   await t.step("flags: unknown flag with a suggestion, one line", () => {
     assert.throws(
