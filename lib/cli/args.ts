@@ -61,8 +61,15 @@ export function parseFlags(
   }
 }
 
-function describeParseError(e: unknown, known: string[]): string {
+/** A parseArgs failure in a user's words: unknown flag (with a suggestion), missing value, … */
+export function describeParseError(e: unknown, known: string[]): string {
   const message = e instanceof Error ? e.message : String(e);
+  const ambiguous = /Option '(-{1,2}[^']+)' argument is ambiguous/.exec(message);
+  if (ambiguous) {
+    return `${ambiguous[1]} needs a value (for one starting with "-", write ${ambiguous[1]}=-…)`;
+  }
+  const missing = /Option '(-{1,2}[^' ]+)(?: <value>)?' argument missing/.exec(message);
+  if (missing) return `${missing[1]} needs a value`;
   const unknown = /Unknown option '(-{1,2}[^']+)'/.exec(message);
   if (unknown) {
     const name = unknown[1].replace(/^-+/, "");

@@ -93,7 +93,15 @@ export function describeError(error: unknown, depth = 0, quiet = false): ErrorPa
     lines = lines.filter((l) => !/^\s+(missing|invalid|unsupported key \(ignored\)): /.test(l));
   }
   const [first = "", ...details] = lines;
-  const headline = first.replace(/:\s*$/, "");
+  let headline = first.replace(/:\s*$/, "");
+  // "where" is shown beside the headline: don't say it twice ("getComponent failed with HTTP 500").
+  if (error instanceof ServerError) {
+    const repeat = `${error.command} failed with HTTP ${error.status}`;
+    if (headline.startsWith(repeat)) {
+      headline = headline.slice(repeat.length).replace(/^[:;,]\s*/, "");
+    }
+    if (headline === "") headline = "the service answered with an error";
+  }
   const parts: ErrorParts = {
     name: error.name || "Error",
     headline: headline.trim(),

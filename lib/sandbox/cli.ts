@@ -5,6 +5,7 @@
  * @module
  */
 import { userPath } from "../cli/paths.ts";
+import { describeParseError } from "../cli/args.ts";
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors.ts";
 import type { SandboxOptions } from "./sandbox.ts";
@@ -57,7 +58,9 @@ export function parseCli(args: string[]): CliArgs {
       },
     });
   } catch (e) {
-    throw new UsageError(`${(e as Error).message.split("\n")[0]} (see --help)`);
+    const known = ["port", "db", "access-code1", "access-code2", "token-ttl", "demo-modules"]
+      .concat(["latency-ms", "fail-rate", "drop-rate", "seed", "help"]);
+    throw new UsageError(`${describeParseError(e, known)}; see --help`);
   }
   const v = parsed.values;
   if (v.help) return { help: true, options: {} };

@@ -70,9 +70,11 @@ export function buildIvRun(parsed: IvParseResult, opts: IvBuildOptions = {}): Iv
   return { testRun, fileName: prototypeFileName(testType), parsed, rejected: parsed.errors };
 }
 
+/** min … max, to 4 significant digits (the file keeps every digit; this is for reading). */
 function range(values: readonly number[]): string {
   if (values.length === 0) return "-";
-  return `${Math.min(...values)} … ${Math.max(...values)}`;
+  const show = (x: number) => Number(x.toPrecision(4)).toString();
+  return `${show(Math.min(...values))} … ${show(Math.max(...values))}`;
 }
 
 /**

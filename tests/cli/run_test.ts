@@ -58,6 +58,18 @@ Deno.test("describeFailure: what a user sees, and the exit code", async (t) => {
     assert.equal(stringFlag(values, "input"), "b");
     assert.equal(stringFlag(values, "none"), undefined);
   });
+  await t.step("flags: a value missing, or one starting with a dash", () => {
+    const spec = { count: { type: "string" as const } };
+    assert.throws(
+      () => parseFlags(["--count"], spec),
+      /^UsageError: --count needs a value; see --help$/,
+    );
+    assert.throws(
+      () => parseFlags(["--count", "-1"], spec),
+      /--count needs a value \(for one starting with "-", write --count=-…\)/,
+    );
+    assert.equal(parseFlags(["--count=-1"], spec).values.count, "-1");
+  });
   await t.step("flags: unknown flag with a suggestion, one line", () => {
     assert.throws(
       () => parseFlags(["--verbos"], { verbose: { type: "boolean" } }),

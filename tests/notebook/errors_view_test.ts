@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { ApiValidationError, InputError, NetworkError, ParseError } from "../../lib/errors.ts";
+import {
+  ApiValidationError,
+  InputError,
+  NetworkError,
+  ParseError,
+  ServerError,
+} from "../../lib/errors.ts";
 import { errorView, failuresView } from "../../lib/notebook/errors_view.ts";
 import { $display } from "../../lib/notebook/display.ts";
 
@@ -24,6 +30,20 @@ Deno.test("errors view", async (t) => {
     assert.ok(html.includes("&lt;abc&gt;"));
     assert.ok(!html.includes("<abc>"));
     assert.ok(!/stack/i.test(html));
+  });
+
+  await t.step("a server error says where once, then what the service said", () => {
+    const text = errorView(
+      new ServerError("getComponent", 500, {
+        "cern-itkpd-main/internalServerError": { type: "error", message: "boom" },
+      }),
+    ).toString();
+    assert.match(
+      text,
+      /^✗ ServerError at getComponent \(HTTP 500\): the service answered with an error$/m,
+    );
+    assert.equal(text.match(/getComponent/g)?.length, 1);
+    assert.match(text, /internalServerError: boom/);
   });
 
   await t.step("an InputError lists its problems once, each with its place", () => {
