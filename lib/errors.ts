@@ -98,14 +98,20 @@ export class NetworkError extends ItkpdError {
   readonly url?: string;
   /** True when the request may have reached the server (its outcome is unknown). */
   readonly maybeSent: boolean;
+  /**
+   * False when trying again cannot help (a certificate that does not verify, a proxy that
+   * refuses): the client does not retry it.
+   */
+  readonly retryable: boolean;
   constructor(
     message: string,
-    options: ItkpdErrorOptions & { url?: string; maybeSent?: boolean } = {},
+    options: ItkpdErrorOptions & { url?: string; maybeSent?: boolean; retryable?: boolean } = {},
   ) {
     super(message, options);
     this.name = "NetworkError";
     this.url = options.url;
     this.maybeSent = options.maybeSent ?? true;
+    this.retryable = options.retryable ?? true;
   }
 }
 

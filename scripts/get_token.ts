@@ -24,6 +24,7 @@ import {
   ENV_NAMES,
   type EnvRecord,
   ItkpdClient,
+  proxyConfigFromEnv,
   readEnv,
   requireEnvAccess,
 } from "../lib/client/mod.ts";
@@ -86,6 +87,8 @@ async function main(args: string[]): Promise<number> {
     accessCode2,
     verbose: !!parsed.values.verbose,
     sessionFile: defaultSessionFile(),
+    // The environment above leaves out the proxy variables: read them from the process.
+    transport: { proxy: proxyConfigFromEnv() },
   });
   try {
     const info = await client.auth.getTokenInfo();

@@ -36,6 +36,7 @@ import type { EnvRecord } from "./env.ts";
 import { type ApiWarning, checkAnswer } from "./errors_map.ts";
 import { HttpEngine, type RetryPolicy } from "./http.ts";
 import { DEFAULT_PAGE_SIZE, paginateWith } from "./paging.ts";
+import { proxyConfigFromEnv } from "./proxy.ts";
 import { redact } from "./redact.ts";
 import { NodeTransport, type TransportOptions } from "./transport.ts";
 
@@ -68,7 +69,10 @@ export interface ClientOptions extends ConnectionSettings {
   pageSize?: number;
   /** Bulk chunks sent at the same time (default 3). */
   bulkConcurrency?: number;
-  /** Connection pool settings. */
+  /**
+   * Connection settings: pool sizes, extra trusted CAs (`caCerts`), and the proxies (`proxy`;
+   * default: read from `env`, as Python requests reads them, see proxy.ts).
+   */
   transport?: TransportOptions;
 }
 
@@ -126,6 +130,8 @@ export class ItkpdClient implements Disposable {
     this.#options = options;
     if (options.env === undefined && options.apiUrl === undefined) requireEnvAccess();
     const fromEnv = options.env === false ? {} : configFromEnv(options.env);
+    const proxy = options.transport?.proxy ??
+      (options.env === false ? undefined : proxyConfigFromEnv(options.env));
     const connection = resolveConnection(options, fromEnv);
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const retries = options.retries ?? DEFAULT_RETRIES;
@@ -147,7 +153,7 @@ export class ItkpdClient implements Disposable {
           w.unsupportedKeys.length ? ` (${w.unsupportedKeys.join(", ")})` : ""
         }`,
       ));
-    this.#transport = new NodeTransport(options.transport);
+    this.#transport = new NodeTransport({ ...options.transport, proxy });
     this.#http = new HttpEngine({
       transport: this.#transport,
       timeoutMs,

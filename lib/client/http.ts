@@ -273,6 +273,7 @@ export class HttpEngine {
 
   #mayRetryError(error: Error, policy: RetryPolicy): boolean {
     if (!(error instanceof NetworkError)) return false;
+    if (!error.retryable) return false; // a refused certificate, a proxy that says no
     if (/CERT|SELF_SIGNED|TLS|SSL/i.test(String((error.cause as { code?: string })?.code))) {
       return false; // a refused certificate will be refused again
     }

@@ -1,7 +1,8 @@
 /**
  * The ITkPD client: configuration from options or the environment, tokens (grantToken, JWT
- * checks, renewal, session file), GET-with-body reads over `node:http(s)`, typed commands,
- * paging, bulk chunking, safe retries and the error mapping.
+ * checks, renewal, session file), GET-with-body reads over `node:http` (HTTPS over Deno's TLS,
+ * through the environment's proxies), typed commands, paging, bulk chunking, safe retries and
+ * the error mapping.
  *
  * @example
  * ```ts
@@ -19,6 +20,8 @@
 export * from "./env.ts";
 export * from "./config.ts";
 export * from "./redact.ts";
+export * from "./proxy.ts";
+export * from "./tls_connect.ts";
 export * from "./transport.ts";
 export * from "./errors_map.ts";
 export * from "./http.ts";

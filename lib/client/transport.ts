@@ -1,14 +1,15 @@
 /**
- * A `fetch` for ky that puts requests on the wire with `node:http` / `node:https`, so that a
- * read can be sent as **GET with a JSON body** (what the proven ITkPD clients send; Web `fetch`
- * refuses a GET body, and so does `Request`, which ky builds before calling its `fetch`).
+ * A `fetch` for ky that puts requests on the wire with `node:http`, so that a read can be sent
+ * as **GET with a JSON body** (what the proven ITkPD clients send; Web `fetch` refuses a GET
+ * body, and so does `Request`, which ky builds before calling its `fetch`).
  *
  * ky builds a read as a POST carrying the header {@link WIRE_METHOD_HEADER}`: GET`; this
  * transport strips the header and sends the request as GET with the body.
  *
  * Failures are classified for the retry logic:
- * - connection refused, DNS failure, unreachable host, failed TLS handshake, before the
- *   connection was established: nothing was sent → `NetworkError` with `maybeSent: false`;
+ * - connection refused, DNS failure, unreachable host, failed TLS handshake, a proxy that
+ *   refused the tunnel, before the connection was established: nothing was sent →
+ *   `NetworkError` with `maybeSent: false`;
  * - reset / socket hang up once connected: the server may have received the request →
  *   `NetworkError` with `maybeSent: true`.
  *
@@ -18,14 +19,27 @@
  * 2.9.6: a POST reached the server twice); for a write that would be a blind duplicate. On a
  * fresh connection it is sent once, and a reset surfaces as `maybeSent: true`.
  *
- * HTTPS uses the normal certificate checks; there is no option to disable them.
+ * HTTPS: the connection is opened with Deno's own TLS (see tls_connect.ts: it trusts what
+ * Deno's `fetch` trusts, `NODE_EXTRA_CA_CERTS` and `DENO_CERT` included, needs no permission
+ * beyond `--allow-net`, and says why a certificate is refused); `node:http` then speaks HTTP/1.1
+ * over it. The certificate is always checked: there is no option to switch that off. A refused
+ * certificate is a `NetworkError` with `maybeSent: false` and `retryable: false`.
+ *
+ * Proxies (see proxy.ts, given by the client from the environment): an `https:` request goes
+ * through a `CONNECT` tunnel to the site, then TLS with the site's certificate checked; an
+ * `http:` request is sent to the proxy in absolute form (`GET http://host/path`). Proxy
+ * credentials travel as `Proxy-Authorization` and never appear in messages. A failed
+ * `CONNECT` means nothing was sent (`maybeSent: false`).
  *
  * @module
  */
 import http from "node:http";
-import https from "node:https";
 import { Buffer } from "node:buffer";
+import type { Duplex } from "node:stream";
 import { NetworkError } from "../errors.ts";
+import type { ConnSocket } from "./conn_socket.ts";
+import { type ProxyConfig, proxyFor, type ProxyServer } from "./proxy.ts";
+import { connectTls, proxyPermission } from "./tls_connect.ts";
 
 /** Header by which ky tells the transport the method to put on the wire (e.g. `GET`). */
 export const WIRE_METHOD_HEADER = "x-itkpd-wire-method";
@@ -43,22 +57,23 @@ const NOT_CONNECTED_CODES = new Set([
   "EADDRINUSE",
 ]);
 
-/** A TLS handshake failure: the request is only written after a successful handshake. */
-const TLS_FAILURE = /CERT|SELF_SIGNED|TLS|SSL|HANDSHAKE/i;
-
 /** Options of {@link NodeTransport}. */
 export interface TransportOptions {
   /** Most sockets per host for reads (default 16). */
   maxSockets?: number;
   /** Idle keep-alive sockets are closed after this many ms (default 4000). */
   idleMs?: number;
+  /** Proxies to use (see proxy.ts `proxyConfigFromEnv`); default: none. */
+  proxy?: ProxyConfig;
+  /** Extra trusted CA certificates (PEM), on top of the ones Deno trusts (never fewer). */
+  caCerts?: string[];
 }
 
 /** A `fetch`-shaped function. */
 export type FetchLike = (input: Request | URL | string, init?: RequestInit) => Promise<Response>;
 
 /**
- * The `node:http` / `node:https` transport. Give {@link NodeTransport.fetch} to ky; call
+ * The `node:http` transport (HTTPS over Deno's TLS). Give {@link NodeTransport.fetch} to ky; call
  * {@link NodeTransport.close} when done so that no socket outlives the client.
  *
  * @example
@@ -73,13 +88,18 @@ export type FetchLike = (input: Request | URL | string, init?: RequestInit) => P
  * ```
  */
 export class NodeTransport {
-  #agents: { http: http.Agent; https: https.Agent } | undefined;
-  #fresh: { http: http.Agent; https: https.Agent } | undefined;
+  readonly #agents = new Map<string, http.Agent>();
+  /** Connections being opened (closed by `close()`, so that none outlives the transport). */
+  readonly #opening = new Set<Deno.Conn>();
   #closed = false;
-  readonly #options: Required<TransportOptions>;
+  readonly #options: Required<Omit<TransportOptions, "proxy" | "caCerts">>;
+  readonly #proxy: ProxyConfig;
+  readonly #caCerts: string[] | undefined;
 
   constructor(options: TransportOptions = {}) {
     this.#options = { maxSockets: options.maxSockets ?? 16, idleMs: options.idleMs ?? 4000 };
+    this.#proxy = options.proxy ?? { proxies: {} };
+    this.#caCerts = options.caCerts?.length ? [...options.caCerts] : undefined;
   }
 
   /** The `fetch` to give ky (bound; safe to pass around). */
@@ -102,36 +122,42 @@ export class NodeTransport {
   /** Destroys every socket; later requests fail with a `NetworkError` (`maybeSent: false`). */
   close(): void {
     this.#closed = true;
-    for (const set of [this.#agents, this.#fresh]) {
-      set?.http.destroy();
-      set?.https.destroy();
+    for (const agent of this.#agents.values()) agent.destroy();
+    this.#agents.clear();
+    for (const conn of this.#opening) {
+      try {
+        conn.close();
+      } catch { /* closed already */ }
     }
-    this.#agents = undefined;
-    this.#fresh = undefined;
+    this.#opening.clear();
   }
 
-  #agentFor(url: URL, method: string): http.Agent {
+  /**
+   * The agent for a request: reads share keep-alive sockets, writes get a fresh connection;
+   * HTTPS connections are opened by {@link connectTls} (directly or through `proxy`).
+   */
+  #agentFor(url: URL, method: string, proxy: ProxyServer | undefined): http.Agent {
     const reuse = method === "GET" || method === "HEAD";
-    if (reuse) {
-      this.#agents ??= {
-        http: new http.Agent({
-          keepAlive: true,
-          maxSockets: this.#options.maxSockets,
-          timeout: this.#options.idleMs,
-        }),
-        https: new https.Agent({
-          keepAlive: true,
-          maxSockets: this.#options.maxSockets,
-          timeout: this.#options.idleMs,
-        }),
-      };
-      return url.protocol === "https:" ? this.#agents.https : this.#agents.http;
-    }
-    this.#fresh ??= {
-      http: new http.Agent({ keepAlive: false }),
-      https: new https.Agent({ keepAlive: false }),
-    };
-    return url.protocol === "https:" ? this.#fresh.https : this.#fresh.http;
+    const tls = url.protocol === "https:";
+    const key = `${url.protocol}|${proxy?.display ?? ""}|${reuse}`;
+    let agent = this.#agents.get(key);
+    if (agent) return agent;
+    const options: http.AgentOptions = reuse
+      ? { keepAlive: true, maxSockets: this.#options.maxSockets, timeout: this.#options.idleMs }
+      : { keepAlive: false };
+    agent = tls
+      ? new TlsAgent(options, (hostname, port) =>
+        connectTls({
+          hostname,
+          port,
+          proxy,
+          caCerts: this.#caCerts,
+          url: url.href,
+          track: (conn, done) => done ? this.#opening.delete(conn) : this.#opening.add(conn),
+        }))
+      : new http.Agent(options);
+    this.#agents.set(key, agent);
+    return agent;
   }
 
   #send(
@@ -141,13 +167,17 @@ export class NodeTransport {
     signal: AbortSignal | undefined,
   ): Promise<Response> {
     const url = new URL(request.url);
-    const headers: Record<string, string> = {};
+    const proxy = proxyFor(url, this.#proxy);
+    const tls = url.protocol === "https:";
+    // Plain HTTP through a proxy: the request goes to the proxy, naming the full URL.
+    const httpProxy = !tls ? proxy : undefined;
+    const headers: Record<string, string> = { host: url.host };
     request.headers.forEach((value, key) => {
       if (key !== WIRE_METHOD_HEADER) headers[key] = value;
     });
     if (body) headers["content-length"] = String(body.byteLength);
-    const agent = this.#agentFor(url, method);
-    const mod = url.protocol === "https:" ? https : http;
+    if (httpProxy?.authorization) headers["proxy-authorization"] = httpProxy.authorization;
+    const agent = this.#agentFor(url, method, tls ? proxy : httpProxy);
     const where = `${method} ${url.origin}${url.pathname}`;
 
     return new Promise<Response>((resolve, reject) => {
@@ -159,11 +189,11 @@ export class NodeTransport {
         signal?.removeEventListener("abort", onAbort);
         fn();
       };
-      const req = mod.request({
+      const req = http.request({
         protocol: url.protocol,
-        hostname: url.hostname.replace(/^\[|\]$/g, ""),
-        port: url.port || undefined,
-        path: url.pathname + url.search,
+        hostname: httpProxy ? httpProxy.hostname : url.hostname.replace(/^\[|\]$/g, ""),
+        port: httpProxy ? httpProxy.port : Number(url.port || (tls ? 443 : 80)),
+        path: httpProxy ? url.href.replace(/#.*$/, "") : url.pathname + url.search,
         method,
         headers,
         agent,
@@ -175,12 +205,13 @@ export class NodeTransport {
       signal?.addEventListener("abort", onAbort, { once: true });
 
       req.on("socket", (socket) => {
-        // A pooled socket is already connected; a new one emits "connect" (TCP) first.
+        // A pooled socket, or one opened by connectTls, is already connected; a new TCP socket
+        // emits "connect" first.
         if (!(socket as { connecting?: boolean }).connecting) connected = true;
         else socket.once("connect", () => (connected = true));
       });
       req.on("error", (error: Error & { code?: string }) => {
-        finish(() => reject(classify(error, where, request.url, connected)));
+        finish(() => reject(classify(error, where, request.url, connected, httpProxy)));
       });
       req.on("response", (res) => {
         const chunks: Buffer[] = [];
@@ -201,6 +232,10 @@ export class NodeTransport {
         res.on("end", () => {
           finish(() => {
             const status = res.statusCode ?? 0;
+            if (httpProxy && status === 407) {
+              reject(proxyAuthRequired(httpProxy, request.url));
+              return;
+            }
             const responseHeaders = new Headers();
             for (const [key, value] of Object.entries(res.headers)) {
               if (value === undefined) continue;
@@ -234,33 +269,85 @@ export class NodeTransport {
   }
 }
 
+/**
+ * An agent whose connections are opened by `open` (Deno's TLS, maybe through a proxy's
+ * tunnel) instead of `node:tls`; it keeps `node:http`'s pooling and keep-alive.
+ */
+class TlsAgent extends http.Agent {
+  readonly #open: (hostname: string, port: number) => Promise<ConnSocket>;
+
+  constructor(
+    options: http.AgentOptions,
+    open: (hostname: string, port: number) => Promise<ConnSocket>,
+  ) {
+    super(options);
+    // node:http checks that the agent speaks the request's protocol.
+    Object.assign(this, { protocol: "https:", defaultPort: 443 });
+    this.#open = open;
+  }
+
+  override createConnection(
+    options: http.ClientRequestArgs,
+    callback?: (err: Error | null, stream: Duplex) => void,
+  ): Duplex {
+    const hostname = String(options.host ?? options.hostname ?? "").replace(/^\[|\]$/g, "");
+    const port = Number(options.port ?? 443);
+    this.#open(hostname, port).then(
+      (socket) => callback?.(null, socket),
+      (error: Error) => callback?.(error, undefined as unknown as Duplex),
+    );
+    // The socket comes through `callback` (node:http's asynchronous form).
+    return undefined as unknown as Duplex;
+  }
+}
+
+/** A plain-HTTP proxy answered 407: it did not forward the request. */
+function proxyAuthRequired(proxy: ProxyServer, url: string): NetworkError {
+  const who = `the proxy ${proxy.display} (${proxy.variable})`;
+  const what = proxy.authorization
+    ? `refused the user and password of ${proxy.variable}`
+    : "asks for a user and password";
+  return new NetworkError(`${who} ${what} (HTTP 407); nothing was sent`, {
+    url,
+    maybeSent: false,
+    retryable: false,
+    hint: `set ${proxy.variable}=http://USER:PASSWORD@${proxy.display} ` +
+      "(percent-encode special characters)",
+  });
+}
+
 /** Turns a socket error into a `NetworkError`, saying whether the request may have been sent. */
 function classify(
   error: Error & { code?: string },
   where: string,
   url: string,
   connected: boolean,
+  proxy?: ProxyServer,
 ): Error {
   // A missing --allow-net is not a network fault: nothing was sent, and the user must see the
-  // permission problem itself.
-  if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
+  // permission problem itself. A NetworkError comes from connectTls (nothing sent, one line).
+  if (error instanceof Deno.errors.NotCapable && proxy) return proxyPermission(proxy);
+  if (
+    error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied ||
+    error instanceof NetworkError
+  ) {
     return error;
   }
   const code = error.code ?? "";
-  const tls = TLS_FAILURE.test(code);
-  const notSent = (!connected && NOT_CONNECTED_CODES.has(code)) || tls;
+  const notSent = !connected && NOT_CONNECTED_CODES.has(code);
   const reason = code ? `${code} (${error.message})` : error.message;
   const what = notSent
-    ? "could not connect; the request was not sent"
+    ? `could not connect${proxy ? ` to the proxy ${proxy.display} (${proxy.variable})` : ""}; ` +
+      "the request was not sent"
     : "connection broke after the request was sent; its outcome is unknown";
   return new NetworkError(`${where}: ${what}: ${reason}`, {
     url,
     maybeSent: !notSent,
     cause: error,
-    hint: tls
-      ? "the site's TLS certificate was refused; check the URL and the system's CA certificates"
-      : notSent
-      ? "check ITKDB_API_URL / ITKDB_AUTH_URL and the network"
+    hint: notSent
+      ? proxy
+        ? `check ${proxy.variable}, or list the host in NO_PROXY to connect directly`
+        : "check ITKDB_API_URL / ITKDB_AUTH_URL and the network"
       : undefined,
   });
 }

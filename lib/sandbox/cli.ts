@@ -26,6 +26,8 @@ Options:
   --fail-rate P        probability 0..1 of an HTTP 500/503 answer
   --drop-rate P        probability 0..1 of a dropped connection
   --seed N             seed of the fault generator (reproducible faults)
+  --tls-cert FILE      serve HTTPS with this certificate (PEM, valid for 127.0.0.1)
+  --tls-key FILE       the certificate's private key (PEM)
   --help               show this help
 `;
 
@@ -54,12 +56,14 @@ export function parseCli(args: string[]): CliArgs {
         "fail-rate": { type: "string" },
         "drop-rate": { type: "string" },
         seed: { type: "string" },
+        "tls-cert": { type: "string" },
+        "tls-key": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
   } catch (e) {
     const known = ["port", "db", "access-code1", "access-code2", "token-ttl", "demo-modules"]
-      .concat(["latency-ms", "fail-rate", "drop-rate", "seed", "help"]);
+      .concat(["latency-ms", "fail-rate", "drop-rate", "seed", "tls-cert", "tls-key", "help"]);
     throw new UsageError(`${describeParseError(e, known)}; see --help`);
   }
   const v = parsed.values;
@@ -69,6 +73,11 @@ export function parseCli(args: string[]): CliArgs {
     throw new UsageError("give both --access-code1 and --access-code2, or neither (see --help)");
   }
   if (codes.some((c) => c === "")) throw new UsageError("access codes must not be empty");
+  const tlsCert = pemFile("--tls-cert", v["tls-cert"]);
+  const tlsKey = pemFile("--tls-key", v["tls-key"]);
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) {
+    throw new UsageError("give both --tls-cert and --tls-key, or neither (see --help)");
+  }
   return {
     help: false,
     options: {
@@ -82,6 +91,8 @@ export function parseCli(args: string[]): CliArgs {
       failRate: probability("--fail-rate", v["fail-rate"]),
       dropRate: probability("--drop-rate", v["drop-rate"]),
       seed: int("--seed", v.seed, 0, 2 ** 32 - 1),
+      tlsCert,
+      tlsKey,
     },
   };
 }
@@ -102,4 +113,17 @@ function probability(flag: string, text: string | undefined) {
     throw new UsageError(`${flag} must be a probability 0..1, got '${text}'`);
   }
   return n;
+}
+
+/** A PEM file named on the command line: its path (relative to where the user is). */
+function pemFile(flag: string, file: string | undefined): string | undefined {
+  if (file === undefined) return undefined;
+  const path = userPath(file);
+  try {
+    if (!Deno.statSync(path).isFile) throw new Error("not a file");
+  } catch (e) {
+    const why = e instanceof Deno.errors.NotFound ? "no such file" : (e as Error).message;
+    throw new UsageError(`${flag}: cannot read ${file} (${why})`);
+  }
+  return path;
 }

@@ -37,7 +37,8 @@ export async function main(args: string[]): Promise<number> {
   for (const [key, value] of Object.entries(sandbox.env())) console.log(`${key}=${value}`);
   const o = cli.options;
   console.error(
-    `sandbox: serving on 127.0.0.1:${sandbox.port}, db ${o.db ?? ":memory:"}` +
+    `sandbox: serving ${o.tlsCert ? "HTTPS " : ""}on 127.0.0.1:${sandbox.port}, ` +
+      `db ${o.db ?? ":memory:"}` +
       (o.demoModules ? `, ${o.demoModules} demo modules` : "") +
       (o.latencyMs || o.failRate || o.dropRate
         ? `, faults latency=${o.latencyMs ?? 0}ms fail=${o.failRate ?? 0} drop=${o.dropRate ?? 0}`

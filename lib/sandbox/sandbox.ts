@@ -36,13 +36,20 @@ export interface SandboxOptions {
   seed?: number;
   /** Request log, one line per request (never holds tokens, access codes or bodies). */
   log?: (line: string) => void;
+  /**
+   * Serve HTTPS with this certificate (PEM: a file path, or the PEM text itself); it must be
+   * valid for 127.0.0.1. Needs {@link SandboxOptions.tlsKey}.
+   */
+  tlsCert?: string;
+  /** The certificate's private key (PEM: a file path, or the PEM text itself). */
+  tlsKey?: string;
 }
 
 /** A running sandbox. */
 export interface Sandbox {
-  /** `http://127.0.0.1:<port>/api/`; a command is called at `apiUrl + command`. */
+  /** `http://127.0.0.1:<port>/api/` (`https://` with TLS); a command is at `apiUrl + command`. */
   apiUrl: string;
-  /** `http://127.0.0.1:<port>/auth/`; token at `authUrl + "grantToken"`, keys at `+ "listKeys"`. */
+  /** `http(s)://127.0.0.1:<port>/auth/`; token at `authUrl + "grantToken"`, keys at `+ "listKeys"`. */
   authUrl: string;
   /** The access codes grantToken accepts. */
   accessCode1: string;
@@ -88,6 +95,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   if (!Number.isFinite(ttl) || ttl <= 0) {
     throw new RangeError(`tokenTtlSeconds must be > 0, got ${ttl}`);
   }
+  const tls = tlsOf(opts);
   const accessCode1 = opts.accessCode1 ?? randomHex(8);
   const accessCode2 = opts.accessCode2 ?? randomHex(8);
   const catalogue = new Catalogue();
@@ -98,9 +106,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     // The auth URL (the tokens' issuer) is known once the port is; Auth reads it at signing.
     const authOpts = { store, accessCode1, accessCode2, tokenTtlSeconds: ttl, authUrl: "" };
     const auth = await Auth.create(authOpts);
-    server = new SandboxServer({ auth, store, catalogue, faults, log: opts.log });
+    server = new SandboxServer({ auth, store, catalogue, faults, log: opts.log, tls });
     const port = await server.listen(opts.port ?? 0);
-    const base = `http://127.0.0.1:${port}/`;
+    const base = `${tls ? "https" : "http"}://127.0.0.1:${port}/`;
     authOpts.authUrl = base + "auth/";
     const s = server;
     let closed: Promise<void> | undefined;
@@ -125,4 +133,18 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     store.close();
     throw e;
   }
+}
+
+/** The certificate and key to serve HTTPS with, read from their files; none for plain HTTP. */
+function tlsOf(opts: SandboxOptions): { cert: string; key: string } | undefined {
+  if (opts.tlsCert === undefined && opts.tlsKey === undefined) return undefined;
+  if (!opts.tlsCert || !opts.tlsKey) {
+    throw new RangeError("HTTPS needs both a certificate (tlsCert) and its key (tlsKey)");
+  }
+  const pem = (what: string, value: string) => {
+    const text = value.trimStart().startsWith("-----BEGIN") ? value : Deno.readTextFileSync(value);
+    if (!text.includes("-----BEGIN")) throw new RangeError(`${what} ${value} is not PEM`);
+    return text;
+  };
+  return { cert: pem("certificate", opts.tlsCert), key: pem("key", opts.tlsKey) };
 }

@@ -1,6 +1,6 @@
 /**
  * The sandbox's HTTP layer on `node:http` (which, unlike `Deno.serve`, keeps a GET request's
- * body): routes `/auth/grantToken`, `/auth/listKeys` and `/api/<command>`, reads the command's
+ * body; `node:https` when given a certificate): routes `/auth/grantToken`, `/auth/listKeys` and `/api/<command>`, reads the command's
  * input (POST JSON body, GET JSON body, or GET query parameters), checks the bearer token,
  * applies the configured faults, and answers JSON with a `uuAppErrorMap`. Any other path gets
  * an HTML page with status 200, as the real service does.
@@ -8,6 +8,7 @@
  * @module
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { Socket } from "node:net";
 import type { UuAppErrorMap } from "../errors.ts";
 import type { Auth } from "./auth.ts";
@@ -38,6 +39,8 @@ export interface ServerDeps {
   catalogue: Catalogue;
   faults: Faults;
   log?: (line: string) => void;
+  /** Serve HTTPS with this certificate and key (PEM text) instead of plain HTTP. */
+  tls?: { cert: string; key: string };
 }
 
 const HTML_PAGE = `<!DOCTYPE html>
@@ -47,7 +50,7 @@ Commands are served under <code>/api/&lt;command&gt;</code>, the identity servic
 <code>/auth/grantToken</code> and <code>/auth/listKeys</code>.</p></body></html>
 `;
 
-/** One sandbox HTTP server on 127.0.0.1. */
+/** One sandbox HTTP (or HTTPS) server on 127.0.0.1. */
 export class SandboxServer {
   readonly #deps: ServerDeps;
   readonly #server: Server;
@@ -58,9 +61,13 @@ export class SandboxServer {
 
   constructor(deps: ServerDeps) {
     this.#deps = deps;
-    this.#server = createServer((req, res) => {
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
       this.#handle(req, res).catch((e) => this.#crash(req, res, e));
-    });
+    };
+    // node:https keeps a GET request's body too. Its "connection" events carry the TCP sockets.
+    this.#server = deps.tls
+      ? createTlsServer({ cert: deps.tls.cert, key: deps.tls.key }, handler) as unknown as Server
+      : createServer(handler);
     this.#server.on("connection", (socket: Socket) => {
       this.#sockets.add(socket);
       socket.on("close", () => this.#sockets.delete(socket));

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { parseCli } from "../../lib/sandbox/cli.ts";
 import { startSandbox } from "../../lib/sandbox/mod.ts";
 import { http, tempDir, tokenOf, wirebondRun } from "./_helpers.ts";
+import { testPki } from "../_helpers/tls.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const MAIN = new URL("lib/sandbox/main.ts", ROOT).pathname;
@@ -43,6 +44,7 @@ async function firstLines(stream: ReadableStream<Uint8Array>, n: number) {
 }
 
 Deno.test("parseCli", async (t) => {
+  const pki = await testPki();
   await t.step("maps every flag", () => {
     const { options } = parseCli([
       "--port=8080",
@@ -64,6 +66,10 @@ Deno.test("parseCli", async (t) => {
       "0.05",
       "--seed",
       "9",
+      "--tls-cert",
+      pki.server.cert,
+      "--tls-key",
+      pki.server.key,
     ]);
     assert.deepEqual(options, {
       port: 8080,
@@ -76,6 +82,8 @@ Deno.test("parseCli", async (t) => {
       failRate: 0.1,
       dropRate: 0.05,
       seed: 9,
+      tlsCert: pki.server.cert,
+      tlsKey: pki.server.key,
     });
   });
   await t.step("refuses bad flags and values with a UsageError (exit 2)", () => {
@@ -86,6 +94,12 @@ Deno.test("parseCli", async (t) => {
         [["--fail-rate", "1.5"], /--fail-rate must be a probability 0\.\.1/],
         [["--access-code1", "a"], /give both --access-code1 and --access-code2/],
         [["stray"], /unexpected argument 'stray'/],
+        [["--tls-cert", pki.server.cert], /give both --tls-cert and --tls-key, or neither/],
+        [["--tls-key", pki.server.key], /give both --tls-cert and --tls-key, or neither/],
+        [
+          ["--tls-cert", "nowhere.pem", "--tls-key", "x"],
+          /--tls-cert: cannot read nowhere\.pem \(no such file\)/,
+        ],
       ] as [string[], RegExp][]
     ) {
       assert.throws(() => parseCli(args), (e: Error & { exitCode?: number }) => {
@@ -111,6 +125,45 @@ Deno.test("sandbox CLI as a subprocess", async (t) => {
     assert.equal(err.split("\n").length, 1, err);
     assert.match(err, /^sandbox: unknown flag --bogus; see --help/);
     assert.equal(new TextDecoder().decode(out.stdout), "");
+  });
+
+  await t.step("--tls-cert/--tls-key: serves HTTPS and prints https:// URLs", async () => {
+    const pki = await testPki();
+    const child = spawn([
+      "--tls-cert",
+      pki.server.cert,
+      "--tls-key",
+      pki.server.key,
+      "--access-code1",
+      "tls-one",
+      "--access-code2",
+      "tls-two",
+    ]);
+    const stderr = new Response(child.stderr).text();
+    const { lines, reader } = await firstLines(child.stdout, 2);
+    const [api, auth] = lines.map((l) => l.slice(l.indexOf("=") + 1));
+    assert.match(lines[0], /^ITKDB_API_URL=https:\/\/127\.0\.0\.1:\d+\/api\/$/);
+    assert.match(lines[1], /^ITKDB_AUTH_URL=https:\/\/127\.0\.0\.1:\d+\/auth\/$/);
+    const trusting = Deno.createHttpClient({ caCerts: [pki.caPem] });
+    try {
+      const grant = await fetch(auth + "grantToken", {
+        method: "POST",
+        body: JSON.stringify({ accessCode1: "tls-one", accessCode2: "tls-two" }),
+        client: trusting,
+      });
+      assert.equal(grant.status, 200);
+      assert.match((await grant.json()).id_token, /^eyJ/);
+      await assert.rejects(fetch(api + "listInstitutions"), (e: Error) => {
+        assert.match(String((e.cause as Error | undefined)?.message), /UnknownIssuer/);
+        return true;
+      });
+    } finally {
+      trusting.close();
+      child.kill("SIGTERM");
+      assert.equal((await child.status).code, 0);
+      await reader.cancel();
+    }
+    assert.match(await stderr, /sandbox: serving HTTPS on 127\.0\.0\.1:\d+/);
   });
 
   await t.step("prints the four env lines, serves, exits cleanly on SIGTERM", async () => {
