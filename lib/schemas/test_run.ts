@@ -6,6 +6,7 @@
  * @module
  */
 import { z } from "zod";
+import { AttachmentSchema } from "./attachment.ts";
 import { CodeNameSchema, IdCodeNameSchema } from "./common.ts";
 
 /** Input of `uploadTestRunResults` (what a test-run JSON file holds). */
@@ -52,6 +53,7 @@ export const TestRunSchema = TestRunSummarySchema.extend({
   results: z.array(TestRunValueSchema).nullish(),
   components: z.array(z.looseObject({ code: z.string(), serialNumber: z.string().nullish() }))
     .nullish(),
+  attachments: z.array(AttachmentSchema).nullish(),
 });
 export type TestRun = z.infer<typeof TestRunSchema>;
 
