@@ -13,9 +13,10 @@
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { join } from "node:path";
 import type { RunRecord } from "./record.ts";
+import type { SummaryForFilter } from "./selection.ts";
 
 /** Bumped when the record shape changes; a cache of another format is emptied on open. */
-const FORMAT = "1";
+const FORMAT = "2";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -25,30 +26,33 @@ CREATE TABLE IF NOT EXISTS runs (
   version TEXT NOT NULL,
   record TEXT NOT NULL,
   fetched_at TEXT NOT NULL,
-  PRIMARY KEY (site, id)
-) WITHOUT ROWID;
+  UNIQUE (site, id)
+);
 CREATE TABLE IF NOT EXISTS listings (
+  listing INTEGER PRIMARY KEY,
   site TEXT NOT NULL,
   query TEXT NOT NULL,
   synced_at TEXT NOT NULL,
-  PRIMARY KEY (site, query)
-) WITHOUT ROWID;
+  UNIQUE (site, query)
+);
 CREATE TABLE IF NOT EXISTS listed (
-  site TEXT NOT NULL,
-  query TEXT NOT NULL,
+  listing INTEGER NOT NULL,
   position INTEGER NOT NULL,
   id TEXT NOT NULL,
   version TEXT NOT NULL,
-  summary TEXT NOT NULL,
-  PRIMARY KEY (site, query, position)
-) WITHOUT ROWID;
+  filter TEXT NOT NULL,
+  PRIMARY KEY (listing, position)
+);
 `;
 
-/** One member of a listing: the run id, its summary's version, and the summary. */
+/**
+ * One member of a listing: the run id, its summary's version, and what the local filters look
+ * at in the summary (institution, date, components).
+ */
 export interface ListedRun {
   id: string;
   version: string;
-  summary: Record<string, unknown>;
+  summary: SummaryForFilter;
 }
 
 /** A run to store: its record and the version of the summary it was fetched for. */
@@ -110,7 +114,8 @@ export class RunCache implements Disposable {
         | { value: string }
         | undefined;
       if (row?.value !== FORMAT) {
-        this.#db.exec("DELETE FROM runs; DELETE FROM listings; DELETE FROM listed;");
+        this.#db.exec("DROP TABLE runs; DROP TABLE listings; DROP TABLE listed;");
+        this.#db.exec(SCHEMA);
         this.#db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('format', ?)").run(
           FORMAT,
         );
@@ -144,47 +149,46 @@ export class RunCache implements Disposable {
   /** Replaces a listing's members (in order) and its time of sync. */
   replaceListing(site: string, query: string, members: readonly ListedRun[], syncedAt: Date) {
     const insert = this.#prepare(
-      `INSERT INTO listed (site, query, position, id, version, summary) VALUES (?, ?, ?, ?, ?, ?)`,
+      "INSERT INTO listed (listing, position, id, version, filter) VALUES (?, ?, ?, ?, ?)",
     );
     this.#transaction(() => {
-      this.#prepare("DELETE FROM listed WHERE site = ? AND query = ?").run(site, query);
-      members.forEach((m, i) =>
-        insert.run(site, query, i, m.id, m.version, JSON.stringify(m.summary))
-      );
       this.#prepare(
-        "INSERT OR REPLACE INTO listings (site, query, synced_at) VALUES (?, ?, ?)",
+        `INSERT INTO listings (site, query, synced_at) VALUES (?, ?, ?)
+         ON CONFLICT (site, query) DO UPDATE SET synced_at = excluded.synced_at`,
       ).run(site, query, syncedAt.toISOString());
+      const { listing } = this.#prepare(
+        "SELECT listing FROM listings WHERE site = ? AND query = ?",
+      ).get(site, query) as { listing: number };
+      this.#prepare("DELETE FROM listed WHERE listing = ?").run(listing);
+      members.forEach((m, i) =>
+        insert.run(listing, i, m.id, m.version, JSON.stringify(filterPart(m.summary)))
+      );
     });
   }
 
   /** A listing's members in order and when it was synced; `undefined` when never synced. */
   listing(site: string, query: string): { syncedAt: string; members: ListedRun[] } | undefined {
     const head = this.#prepare(
-      "SELECT synced_at FROM listings WHERE site = ? AND query = ?",
-    ).get(site, query) as { synced_at: string } | undefined;
+      "SELECT listing, synced_at FROM listings WHERE site = ? AND query = ?",
+    ).get(site, query) as { listing: number; synced_at: string } | undefined;
     if (!head) return undefined;
     const rows = this.#prepare(
-      "SELECT id, version, summary FROM listed WHERE site = ? AND query = ? ORDER BY position",
-    ).all(site, query) as { id: string; version: string; summary: string }[];
+      "SELECT id, version, filter FROM listed WHERE listing = ? ORDER BY position",
+    ).all(head.listing) as { id: string; version: string; filter: string }[];
     return {
       syncedAt: head.synced_at,
-      members: rows.map((r) => ({ id: r.id, version: r.version, summary: JSON.parse(r.summary) })),
+      members: rows.map((r) => ({ id: r.id, version: r.version, summary: JSON.parse(r.filter) })),
     };
   }
 
   /**
-   * The stored records of the `wanted` members of a listing (in that order) whose version is
-   * the one given; runs not stored, or stored for another version, are left out.
+   * The stored records of the `wanted` runs (in that order) whose version is the one given;
+   * runs not stored, or stored for another version, are left out.
    */
-  records(
-    site: string,
-    query: string,
-    wanted: readonly { id: string; version: string }[],
-  ): RunRecord[] {
-    const rows = this.#prepare(
-      `SELECT r.id, r.version, r.record FROM listed l JOIN runs r ON r.site = l.site AND r.id = l.id
-       WHERE l.site = ? AND l.query = ?`,
-    ).all(site, query) as { id: string; version: string; record: string }[];
+  records(site: string, wanted: readonly { id: string; version: string }[]): RunRecord[] {
+    const rows = this.#prepare("SELECT id, version, record FROM runs WHERE site = ?").all(
+      site,
+    ) as { id: string; version: string; record: string }[];
     const byId = new Map(rows.map((r) => [r.id, r]));
     const out: RunRecord[] = [];
     for (const w of wanted) {
@@ -233,4 +237,16 @@ export class RunCache implements Disposable {
       throw e;
     }
   }
+}
+
+/** What the local filters need of a summary (the rest is not kept). */
+function filterPart(s: SummaryForFilter): SummaryForFilter {
+  return {
+    date: s.date ?? null,
+    institution: s.institution ? { code: s.institution.code } : null,
+    components: (s.components ?? []).map((c) => ({
+      code: c.code,
+      serialNumber: c.serialNumber ?? null,
+    })),
+  };
 }

@@ -110,7 +110,7 @@ export async function syncTestRuns(
   const members = [...new Map(listedItems.map((s) => [s.id, s])).values()].map((summary) => ({
     id: summary.id,
     version: summaryVersion(summary),
-    summary: summary as Record<string, unknown>,
+    summary,
   }));
   opts.onProgress?.({ phase: "list", done: members.length });
 
@@ -180,6 +180,6 @@ export function cachedRuns(
   const listing = cache.listing(site, key);
   if (!listing) return undefined;
   const selected = listing.members.filter((m) => matchesLocally(m.summary, sel));
-  const runs = cache.records(site, key, selected);
+  const runs = cache.records(site, selected);
   return { runs, syncedAt: listing.syncedAt, notCached: selected.length - runs.length };
 }
