@@ -33,3 +33,4 @@ export * from "./sync.ts";
 export * from "./rows.ts";
 export * from "./write.ts";
 export * from "./export.ts";
+export * from "./overview.ts";
