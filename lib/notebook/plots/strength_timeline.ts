@@ -4,7 +4,7 @@
  * @module
  */
 
-import { renderSvg } from "./_render.ts";
+import { renderSvg, roundPositions } from "./_render.ts";
 import { cutText } from "./_stats.ts";
 import { Plot } from "./plot.ts";
 
@@ -92,12 +92,19 @@ export async function strengthTimeline(
     layer: [
       {
         name: "min",
-        mark: { type: "point", shape: "triangle-down", filled: true, size: 14, opacity: 0.5 },
+        mark: {
+          type: "point",
+          shape: "triangle-down",
+          filled: true,
+          size: 14,
+          opacity: 0.5,
+          aria: false,
+        },
         encoding: { x, y: { ...y, field: "min" }, color },
       },
       {
         name: "mean",
-        mark: { type: "circle", size: 14, opacity: 0.6 },
+        mark: { type: "circle", size: 14, opacity: 0.6, aria: false },
         encoding: { x, y: { ...y, field: "mean" }, color },
       },
       {
@@ -114,5 +121,5 @@ export async function strengthTimeline(
       },
     ],
   });
-  return new Plot(svg, `${title} (${subtitle.slice(0, 2).join(", ")})`);
+  return new Plot(roundPositions(svg), `${title} (${subtitle.slice(0, 2).join(", ")})`);
 }
