@@ -68,7 +68,8 @@ export function recordOf(run: TestRun): RunRecord {
     passed: run.passed ?? null,
     problems: run.problems ?? null,
     state: run.state ?? null,
-    stage: run.stage?.code ?? null,
+    // A full run names its stage as its component's `testedAtStage` (summaries as `stage`).
+    stage: run.stage?.code ?? component?.testedAtStage?.code ?? null,
     properties: valuesOf(run.properties),
     results: valuesOf(run.results),
     attachments: (run.attachments ?? []).map((a) => ({
