@@ -209,7 +209,7 @@ export async function generateProduction(
     if (!first.passed) {
       failing++;
       if (rnd.next() < retestRate) {
-        const later = new Date(when.getTime() + rnd.int(7, 21) * DAY_MS);
+        const later = new Date(when.getTime() + rnd.int(1, 3) * 7 * DAY_MS);
         runs.push(await upload(serial, site, later, i + 7_000_000, 0.6));
         retests++;
       }
