@@ -32,6 +32,7 @@ export * from "./lib/analysis/mod.ts";
 export * from "./lib/sandbox/mod.ts";
 export * from "./lib/fixtures/mod.ts";
 export * from "./lib/notebook/mod.ts";
+export * from "./lib/readback/mod.ts";
 
 /** The batch upload engine (plan, journal, exactly-once runner, report). */
 export * as batch from "./lib/batch/mod.ts";

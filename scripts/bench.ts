@@ -1,13 +1,13 @@
 /**
  * `deno task bench`: performance figures measured side by side in one run. Ends with one
  * `name=value` line per figure: batch_vs_per_file_ratio, uploads_per_s, parse_mb_per_s,
- * peak_rss_mb_10k.
+ * peak_rss_mb_10k, readback_runs_per_s, readback_reopen_ms.
  *
  * @module
  */
 import { fileURLToPath } from "node:url";
 import { parseFlags, runMain } from "../lib/cli/mod.ts";
-import { benchBatch, benchParse, benchPlots, fixed } from "../lib/bench/mod.ts";
+import { benchBatch, benchParse, benchPlots, benchReadback, fixed } from "../lib/bench/mod.ts";
 
 const USAGE = `Usage: deno task bench [--quick] [--skip-memory]
 
@@ -18,7 +18,10 @@ Measures, in one run, on this machine:
   2. parsing + analysing DAGE data: MB/s on the reference file repeated 1,000 times (a
      generated file when ../shared/reference is absent) and files/s on 1,000 files, with
      Python's csv module (+ pandas if installed) on the same data: target ≥ 100 MB/s;
-  3. peak resident memory of a batch of 10,000 files: target < 300 MB.
+  3. peak resident memory of a batch of 10,000 files: target < 300 MB;
+  4. reading back 10,000 WIREBOND_PULL_TEST runs from the sandbox at 20 ms latency into an
+     empty cache (paged listing + getTestRunBulk): target < 30 s; then reopening the cache and
+     building the one-row-per-run table: target < 1 s.
 --quick uses small sizes (a smoke run, figures not meaningful); --skip-memory skips 3.
 Ends with name=value lines.`;
 
@@ -105,12 +108,26 @@ if (import.meta.main) {
       );
     }
 
+    const readbackRuns = quick ? 300 : 10_000;
+    console.log(`5. read back ${readbackRuns} runs at 20 ms latency`);
+    const readback = await benchReadback({ runs: readbackRuns, latencyMs: 20, log });
+    log(
+      `fetched ${readback.runs} runs in ${fixed(readback.fetchSeconds, 2)} s ` +
+        `(${fixed(readback.runsPerSecond, 0)} runs/s, ${readback.bulkCalls} getTestRunBulk ` +
+        `calls); cache reopened and table built in ${
+          fixed(readback.reopenSeconds * 1000, 0)
+        } ms; ` +
+        `${readback.pullRows} pull rows in ${fixed(readback.pullTableSeconds * 1000, 0)} ms`,
+    );
+
     console.log(`batch_vs_per_file_ratio=${fixed(batch.ratio)}`);
     console.log(`uploads_per_s=${fixed(batch.uploadsPerSecond)}`);
     console.log(`parse_mb_per_s=${fixed(parse.mbPerSecond)}`);
     if (parse.python) console.log(`python_csv_mb_per_s=${fixed(parse.python.mbPerSecond)}`);
     console.log(`plot_render_ms_10k=${fixed(slowestPlot, 0)}`);
     console.log(`peak_rss_mb_10k=${peak === undefined ? "skipped" : fixed(peak)}`);
+    console.log(`readback_runs_per_s=${fixed(readback.runsPerSecond, 0)}`);
+    console.log(`readback_reopen_ms=${fixed(readback.reopenSeconds * 1000, 0)}`);
     return 0;
   });
 }

@@ -9,3 +9,4 @@ export * from "./tasks.ts";
 export * from "./batch_bench.ts";
 export * from "./parse_bench.ts";
 export * from "./plot_bench.ts";
+export * from "./readback_bench.ts";

@@ -6,6 +6,7 @@
  */
 import type { z } from "zod";
 import { InputError } from "../errors.ts";
+import { ATTACHMENT_MAX_BYTES, contentTypeOf } from "../schemas/attachment.ts";
 import { jsonPath } from "../schemas/field_values.ts";
 import type { Component } from "../schemas/component.ts";
 import type { ComponentType, Institution } from "../schemas/catalogue.ts";
@@ -74,6 +75,11 @@ export interface ClientOptions extends ConnectionSettings {
    * default: read from `env`, as Python requests reads them, see proxy.ts).
    */
   transport?: TransportOptions;
+  /**
+   * Largest file an attachment call sends (default {@link ATTACHMENT_MAX_BYTES}, 64 MiB); a
+   * larger one is refused before anything is sent.
+   */
+  maxAttachmentBytes?: number;
 }
 
 /** Options of one call. */
@@ -403,10 +409,94 @@ export class ItkpdClient implements Disposable {
     return await this.#typed("deleteTestRun", input, options);
   }
 
+  // ---------------------------------------------------------------- attachments
+
+  /**
+   * Attaches a file to a test run: a POST of `multipart/form-data` with the fields `testRun`,
+   * `title` (default the file name), `description`, `type: "file"`, `url` (the file name) and
+   * `data` (the file, with its name and content type). Answers the run with its `attachments`
+   * (`{code, dateTime, title, description, userIdentity, type, contentType, filename}`).
+   * A file above `maxAttachmentBytes` (64 MiB) is refused with an `InputError` before sending.
+   * A write: not resent blindly (a `NetworkError` with `maybeSent: true` means the attachment
+   * may exist: look before sending again, as {@link attachOnce} does).
+   *
+   * @example
+   * ```ts ignore
+   * const run = await client.createTestRunAttachment({
+   *   testRun: "65f0c0ffee0000000000beef",
+   *   file: { name: "20UPGM20000001.csv", data: await Deno.readFile("20UPGM20000001.csv") },
+   *   title: "DAGE export",
+   * });
+   * console.log(run.attachments?.at(-1)?.code);
+   * ```
+   */
+  async createTestRunAttachment(
+    input: InputOf<"createTestRunAttachment">,
+    options?: CallOptions,
+  ): Promise<AnswerOf<"createTestRunAttachment">> {
+    const dtoIn = checkInput(
+      "createTestRunAttachment",
+      CommandInputs.createTestRunAttachment,
+      input,
+    );
+    return await this.#multipart(
+      "createTestRunAttachment",
+      "testRun",
+      dtoIn.testRun,
+      dtoIn,
+      options,
+    );
+  }
+
+  /**
+   * Attaches a file to a component (by code or serial number); the same multipart form with
+   * `component` in place of `testRun`. Answers the component with its `attachments`. Its bytes
+   * come back from {@link getBinaryData} `{code}`.
+   */
+  async createComponentAttachment(
+    input: InputOf<"createComponentAttachment">,
+    options?: CallOptions,
+  ): Promise<AnswerOf<"createComponentAttachment">> {
+    const dtoIn = checkInput(
+      "createComponentAttachment",
+      CommandInputs.createComponentAttachment,
+      input,
+    );
+    return await this.#multipart(
+      "createComponentAttachment",
+      "component",
+      dtoIn.component,
+      dtoIn,
+      options,
+    );
+  }
+
+  /**
+   * The bytes of a test run's attachment (`getTestRunAttachment {testRun, code}`, read as GET
+   * with a JSON body), exactly as stored, whatever their content type.
+   *
+   * @example
+   * ```ts ignore
+   * const bytes = await client.getTestRunAttachment({ testRun: run.id, code: attachment.code });
+   * ```
+   */
+  async getTestRunAttachment(
+    input: InputOf<"getTestRunAttachment">,
+    options?: CallOptions,
+  ): Promise<Uint8Array> {
+    const dtoIn = checkInput("getTestRunAttachment", CommandInputs.getTestRunAttachment, input);
+    return await this.#bytes("getTestRunAttachment", dtoIn, options);
+  }
+
   /** Binary data (an attachment) by code, from `<site>uu-app-binarystore/getBinaryData`. */
   async getBinaryData(input: InputOf<"getBinaryData">, options?: CallOptions): Promise<Uint8Array> {
     const dtoIn = checkInput("getBinaryData", CommandInputs.getBinaryData, input);
-    const command = "uu-app-binarystore/getBinaryData";
+    return await this.#bytes("uu-app-binarystore/getBinaryData", dtoIn, options);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  async #bytes(command: string, dtoIn: unknown, options?: CallOptions): Promise<Uint8Array> {
     const method = options?.method ?? "GET";
     const result = await this.#http.send({
       command,
@@ -422,7 +512,54 @@ export class ItkpdClient implements Disposable {
     return new TextEncoder().encode(JSON.stringify(result.value));
   }
 
-  // ---------------------------------------------------------------- helpers
+  /** Sends a file upload as `multipart/form-data` (a write: POST, fresh connection). */
+  async #multipart<C extends "createTestRunAttachment" | "createComponentAttachment">(
+    command: C,
+    ownerKey: "testRun" | "component",
+    owner: string,
+    dtoIn: {
+      file: { name: string; data: Uint8Array; contentType?: string };
+      title?: string;
+      description?: string;
+    },
+    options?: CallOptions,
+  ): Promise<AnswerOf<C>> {
+    const { file } = dtoIn;
+    const limit = this.#options.maxAttachmentBytes ?? ATTACHMENT_MAX_BYTES;
+    if (file.data.byteLength > limit) {
+      throw new InputError(
+        `${command}: ${file.name} has ${file.data.byteLength} bytes, above the binary store's ` +
+          `limit of ${limit} bytes (${(limit / 2 ** 20).toFixed(0)} MiB); nothing was sent`,
+        [],
+        {
+          hint: 'larger files go to CERN EOS (type "eos"), which this toolkit cannot reach; ' +
+            "attach a smaller (e.g. compressed) file",
+        },
+      );
+    }
+    const form = new FormData();
+    form.set(ownerKey, owner);
+    form.set("title", dtoIn.title ?? file.name);
+    form.set("description", dtoIn.description ?? "");
+    form.set("type", "file");
+    form.set("url", file.name);
+    form.set(
+      "data",
+      new File([file.data as Uint8Array<ArrayBuffer>], file.name, {
+        type: file.contentType ?? contentTypeOf(file.name),
+      }),
+    );
+    const result = await this.#http.send({
+      command,
+      url: this.#url(command),
+      wireMethod: "POST",
+      form,
+      auth: true,
+      policy: "write",
+      signal: options?.signal,
+    });
+    return checkAnswer(command, 200, CommandAnswers[command], result.value) as AnswerOf<C>;
+  }
 
   #url(command: string): string {
     return this.config.apiUrl + command.replace(/^\/+/, "");

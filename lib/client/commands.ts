@@ -17,6 +17,27 @@ import { ComponentSchema, RegisterComponentInputSchema } from "../schemas/compon
 import { TestTypeSchema } from "../schemas/test_type.ts";
 import { TestRunSchema, TestRunSummarySchema, TestRunUploadSchema } from "../schemas/test_run.ts";
 
+/** A file to attach: its name, bytes and (optionally) content type. */
+export const AttachmentFileSchema = z.object({
+  /** The file name stored with the attachment (sent as `url` and as the part's filename). */
+  name: z.string().min(1).refine((n) => !/[\\/]/.test(n), {
+    message: "a file name, not a path",
+  }),
+  /** The bytes. */
+  data: z.custom<Uint8Array>((v) => v instanceof Uint8Array, "the bytes must be a Uint8Array"),
+  /** Content type; by default from the name's extension (`.csv` → `text/csv`). */
+  contentType: z.string().min(1).optional(),
+});
+export type AttachmentFile = z.infer<typeof AttachmentFileSchema>;
+
+const attachmentFields = {
+  file: AttachmentFileSchema,
+  /** Title; default the file name. */
+  title: z.string().optional(),
+  /** Description; default empty. */
+  description: z.string().optional(),
+};
+
 /** Most ids a bulk command takes in one call. */
 export const BULK_LIMIT = 100;
 
@@ -103,13 +124,19 @@ export const CommandInputs = {
   }),
   deleteTestRun: z.looseObject({ testRun: id, reason: z.string().optional() }),
   getBinaryData: z.looseObject({ code: id }),
+  createTestRunAttachment: z.object({ testRun: id, ...attachmentFields }),
+  createComponentAttachment: z.object({ component: id, ...attachmentFields }),
+  getTestRunAttachment: z.looseObject({ testRun: id, code: id }),
 } as const;
 
 const errorMap = { uuAppErrorMap: UuAppErrorMapSchema.optional() };
 const pageOf = <T extends z.ZodType>(item: T) =>
   answer({ pageItemList: z.array(item), pageInfo: PageInfoSchema.optional() });
 
-/** CommandAnswers of every command (except getBinaryData, which answers bytes). */
+/**
+ * CommandAnswers of every command (except getBinaryData and getTestRunAttachment, which answer
+ * bytes).
+ */
 export const CommandAnswers = {
   listInstitutions: pageOf(InstitutionSchema),
   listComponentTypes: pageOf(ComponentTypeListItemSchema),
@@ -134,6 +161,8 @@ export const CommandAnswers = {
   }),
   listTestRunsByTestType: pageOf(TestRunListItemSchema),
   deleteTestRun: answer({ testRun: z.looseObject({ id: z.string() }).optional() }),
+  createTestRunAttachment: TestRunSchema.extend(errorMap),
+  createComponentAttachment: ComponentSchema.extend(errorMap),
 } as const;
 
 /** A command with a typed input. */

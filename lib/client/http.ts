@@ -80,6 +80,11 @@ export interface SendOptions {
   wireMethod: "GET" | "POST";
   /** The JSON body (dtoIn). */
   json?: unknown;
+  /**
+   * A `multipart/form-data` body (a file upload) instead of `json`: ky and `Request` encode it
+   * and set its `Content-Type` with the boundary; the transport forwards both unchanged.
+   */
+  form?: FormData;
   /** Send `Authorization: Bearer <token>`. */
   auth: boolean;
   /** Retry rule, see the module doc. */
@@ -227,13 +232,13 @@ export class HttpEngine {
   ): Promise<Answer> {
     const headers: Record<string, string> = {};
     if (token) headers.authorization = `Bearer ${token}`;
-    const hasBody = o.json !== undefined;
+    const hasBody = o.json !== undefined || o.form !== undefined;
     // `Request` refuses a GET body: ky builds a POST and the transport sends it as GET.
     if (o.wireMethod === "GET" && hasBody) headers[WIRE_METHOD_HEADER] = "GET";
     this.#requests++;
     const response = await this.#ky(o.url, {
       method: hasBody ? "POST" : o.wireMethod,
-      json: hasBody ? o.json : undefined,
+      ...(o.form ? { body: o.form } : { json: hasBody ? o.json : undefined }),
       headers,
       signal: o.signal,
     });
@@ -241,7 +246,7 @@ export class HttpEngine {
     const contentType = response.headers.get("content-type");
     const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
     const status = response.status;
-    if (o.expect === "bytes" && !/json|html/i.test(contentType ?? "")) {
+    if (o.expect === "bytes" && isDownload(status, contentType, response.headers)) {
       return { status, body: { kind: "text", text: "" }, bytes: buffer, retryAfter };
     }
     const text = new TextDecoder().decode(buffer);
@@ -310,6 +315,17 @@ export class HttpEngine {
   #log(line: string): void {
     this.#options.log?.(redact(line));
   }
+}
+
+/**
+ * True when an answer to a download holds the file itself: a success that is not the site's
+ * HTML page (an unknown route answers one with status 200), or any success sent as an
+ * attachment. A JSON file is a file too: errors come with an error status.
+ */
+function isDownload(status: number, contentType: string | null, headers: Headers): boolean {
+  if (status < 200 || status > 299) return false;
+  if (/attachment/i.test(headers.get("content-disposition") ?? "")) return true;
+  return !/html/i.test(contentType ?? "");
 }
 
 function elapsed(started: number): number {

@@ -37,3 +37,7 @@ export * from "./plots/histogram.ts";
 export * from "./plots/by_group.ts";
 export * from "./plots/module_comparison.ts";
 export * from "./plots/iv_curve.ts";
+export * from "./plots/pass_rate.ts";
+export * from "./plots/strength_timeline.ts";
+export * from "./plots/break_mode_chart.ts";
+export * from "./plots/history_chart.ts";

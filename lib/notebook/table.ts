@@ -20,6 +20,19 @@ import { formatValue, type NumberStyle, numberStyle, oneLine, textWidth } from "
 /** Writes one cell of a column; gets the value and its whole row. */
 export type CellFormatter = (value: unknown, row: Record<string, unknown>) => string;
 
+/** A link in a table cell: where it goes, and the text shown. */
+export interface CellLink {
+  /** A `data:`, `http(s):` or relative URL; any other scheme is not made a link. */
+  href: string;
+  /** The text shown; by default the cell's text. */
+  text?: string;
+  /** File name to save as (the `download` attribute). */
+  download?: string;
+}
+
+/** Makes one cell of a column a link (or not, with `undefined`). */
+export type CellLinker = (value: unknown, row: Record<string, unknown>) => CellLink | undefined;
+
 /** Options of {@linkcode table}. */
 export interface TableOptions {
   /** The columns (keys of the rows) in order; by default every key, in order of appearance. */
@@ -30,6 +43,8 @@ export interface TableOptions {
   format?: Record<string, CellFormatter>;
   /** Rows shown at most; the rest are counted in a last line. Default 500. */
   maxRows?: number;
+  /** Links by column key: in HTML the cell is a link; in text, its text. */
+  links?: Record<string, CellLinker>;
 }
 
 /** One formatted cell. */
@@ -37,7 +52,12 @@ interface Cell {
   text: string;
   /** "pass" / "fail" for booleans. */
   kind?: "pass" | "fail";
+  /** A link (HTML only). */
+  link?: CellLink;
 }
+
+/** Schemes a cell may link to: data (an embedded file), http(s), or none (relative). */
+const SAFE_HREF = /^(data:|https?:|[^:]*$)/i;
 
 const PASS_STYLE = "color:#1a7f37;font-weight:bold";
 const FAIL_STYLE = "color:#cf222e;font-weight:bold";
@@ -79,9 +99,15 @@ export class Table implements Displayable {
       this.columns.map((key, i): Cell => {
         const value = row[key];
         const custom = options.format?.[key];
-        const text = custom ? oneLine(custom(value, row)) : formatValue(value, styles[i]);
+        const link = options.links?.[key]?.(value, row);
+        const safe = link && SAFE_HREF.test(link.href) ? link : undefined;
+        const text = safe?.text !== undefined
+          ? oneLine(safe.text)
+          : custom
+          ? oneLine(custom(value, row))
+          : formatValue(value, styles[i]);
         const kind = typeof value === "boolean" ? (value ? "pass" : "fail") : undefined;
-        return { text, kind };
+        return { text, kind, link: safe };
       })
     );
   }
@@ -131,7 +157,14 @@ export class Table implements Displayable {
             }</td>`;
           }
           const num = this.#rightAligned[i] ? ";font-variant-numeric:tabular-nums" : "";
-          return `<td style="text-align:${align(i)}${num}">${escapeHtml(cell.text)}</td>`;
+          const content = cell.link
+            ? `<a href="${escapeHtml(cell.link.href)}"${
+              cell.link.download === undefined
+                ? ""
+                : ` download="${escapeHtml(cell.link.download)}"`
+            }>${escapeHtml(cell.text)}</a>`
+            : escapeHtml(cell.text);
+          return `<td style="text-align:${align(i)}${num}">${content}</td>`;
         }).join("") + "</tr>",
       );
     }

@@ -3,6 +3,11 @@
  *
  * @module
  */
+import {
+  createComponentAttachment,
+  createTestRunAttachment,
+  getTestRunAttachment,
+} from "./commands/attachments.ts";
 import { getBinaryData } from "./commands/binary.ts";
 import {
   getComponentType,
@@ -46,6 +51,9 @@ export const COMMANDS: Readonly<Record<string, CommandDef>> = {
   listTestRunsByComponent,
   listTestRunsByTestType,
   deleteTestRun,
+  createTestRunAttachment,
+  createComponentAttachment,
+  getTestRunAttachment,
   "uu-app-binarystore/getBinaryData": getBinaryData,
 };
 

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { ATTACHMENT_MAX_BYTES } from "../schemas/attachment.ts";
 import { Auth } from "./auth.ts";
 import { Catalogue } from "./catalogue.ts";
 import { registerDemoModules } from "./demo.ts";
@@ -34,6 +35,8 @@ export interface SandboxOptions {
   dropRate?: number;
   /** Seed of the fault PRNG; default random. */
   seed?: number;
+  /** Most bytes one attached file may have (default {@link ATTACHMENT_MAX_BYTES}, 64 MiB). */
+  maxAttachmentBytes?: number;
   /** Request log, one line per request (never holds tokens, access codes or bodies). */
   log?: (line: string) => void;
   /**
@@ -96,6 +99,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     throw new RangeError(`tokenTtlSeconds must be > 0, got ${ttl}`);
   }
   const tls = tlsOf(opts);
+  const maxBytes = opts.maxAttachmentBytes;
+  if (maxBytes !== undefined && !(Number.isInteger(maxBytes) && maxBytes > 0)) {
+    throw new RangeError(`maxAttachmentBytes must be an integer > 0, got ${maxBytes}`);
+  }
   const accessCode1 = opts.accessCode1 ?? randomHex(8);
   const accessCode2 = opts.accessCode2 ?? randomHex(8);
   const catalogue = new Catalogue();
@@ -106,7 +113,15 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     // The auth URL (the tokens' issuer) is known once the port is; Auth reads it at signing.
     const authOpts = { store, accessCode1, accessCode2, tokenTtlSeconds: ttl, authUrl: "" };
     const auth = await Auth.create(authOpts);
-    server = new SandboxServer({ auth, store, catalogue, faults, log: opts.log, tls });
+    server = new SandboxServer({
+      auth,
+      store,
+      catalogue,
+      faults,
+      maxAttachmentBytes: opts.maxAttachmentBytes ?? ATTACHMENT_MAX_BYTES,
+      log: opts.log,
+      tls,
+    });
     const port = await server.listen(opts.port ?? 0);
     const base = `${tls ? "https" : "http"}://127.0.0.1:${port}/`;
     authOpts.authUrl = base + "auth/";

@@ -1,9 +1,10 @@
 /**
  * The sandbox's HTTP layer on `node:http` (which, unlike `Deno.serve`, keeps a GET request's
  * body; `node:https` when given a certificate): routes `/auth/grantToken`, `/auth/listKeys` and `/api/<command>`, reads the command's
- * input (POST JSON body, GET JSON body, or GET query parameters), checks the bearer token,
- * applies the configured faults, and answers JSON with a `uuAppErrorMap`. Any other path gets
- * an HTML page with status 200, as the real service does.
+ * input (POST JSON body, GET JSON body, GET query parameters, or a `multipart/form-data` file
+ * upload, whose token is checked before its body is read), checks the bearer token, applies
+ * the configured faults, and answers JSON with a `uuAppErrorMap` (or the bytes of a download).
+ * Any other path gets an HTML page with status 200, as the real service does.
  *
  * @module
  */
@@ -14,9 +15,10 @@ import type { UuAppErrorMap } from "../errors.ts";
 import type { Auth } from "./auth.ts";
 import type { Catalogue } from "./catalogue.ts";
 import { CommandError, errorEntry } from "./command_error.ts";
-import type { CommandContext } from "./commands/context.ts";
+import { BinaryAnswer, type CommandContext, type CommandDef } from "./commands/context.ts";
 import type { FaultPlan, Faults } from "./faults.ts";
-import { readInput } from "./input.ts";
+import { type InputResult, readInput } from "./input.ts";
+import { isMultipart, type MultipartResult, readMultipart } from "./multipart.ts";
 import { route } from "./router.ts";
 import type { Store } from "./store.ts";
 
@@ -38,6 +40,8 @@ export interface ServerDeps {
   store: Store;
   catalogue: Catalogue;
   faults: Faults;
+  /** Most bytes one attached file may have. */
+  maxAttachmentBytes: number;
   log?: (line: string) => void;
   /** Serve HTTPS with this certificate and key (PEM text) instead of plain HTTP. */
   tls?: { cert: string; key: string };
@@ -139,7 +143,20 @@ export class SandboxServer {
     }
     this.#stats.byCommand[command] = (this.#stats.byCommand[command] ?? 0) + 1;
     const plan = this.#deps.faults.next(def.write);
-    const input = await readInput(req, url);
+    let input: InputResult | MultipartResult;
+    let check: Awaited<ReturnType<Auth["check"]>> | undefined;
+    if (def.multipart && isMultipart(req)) {
+      // Token first: a file upload's body is read only for a caller with a valid token; for
+      // anyone else it is discarded unread.
+      check = await this.#deps.auth.check(req.headers.authorization);
+      if (check.ok) input = await readMultipart(req, this.#deps.maxAttachmentBytes);
+      else {
+        req.resume();
+        input = { ok: true, value: {} };
+      }
+    } else {
+      input = await readInput(req, url);
+    }
     if (plan.latencyMs > 0) await this.#sleep(plan.latencyMs);
     if (plan.failStatus) {
       this.#stats.faults++;
@@ -148,11 +165,19 @@ export class SandboxServer {
     }
     if (plan.drop === "before") return this.#drop(req, done);
 
-    const check = await this.#deps.auth.check(req.headers.authorization);
+    check ??= await this.#deps.auth.check(req.headers.authorization);
     let status: number;
-    let body: Record<string, unknown>;
+    let body: Record<string, unknown> | BinaryAnswer;
     if (!check.ok) {
       [status, body] = [check.status, check.body];
+    } else if (!input.ok && "status" in input && input.status === 413) {
+      [status, body] = [413, {
+        uuAppErrorMap: {
+          [`cern-itkpd-main/${command}/fileTooLarge`]: errorEntry(input.message, {
+            maxBytes: this.#deps.maxAttachmentBytes,
+          }),
+        },
+      }];
     } else if (!input.ok) {
       [status, body] = [400, {
         uuAppErrorMap: {
@@ -165,16 +190,17 @@ export class SandboxServer {
       [status, body] = await this.#run(command, def.handler, input.value, check.user);
     }
     if (plan.drop === "after") return this.#drop(req, done);
-    sendJson(res, status, body);
+    if (body instanceof BinaryAnswer) sendBytes(res, status, body);
+    else sendJson(res, status, body);
     done(status);
   }
 
   async #run(
     command: string,
-    handler: (ctx: CommandContext, input: unknown) => unknown,
+    handler: CommandDef["handler"],
     input: unknown,
     user: { sub: string; name: string },
-  ): Promise<[number, Record<string, unknown>]> {
+  ): Promise<[number, Record<string, unknown> | BinaryAnswer]> {
     const warnings: UuAppErrorMap = {};
     const ctx: CommandContext = {
       command,
@@ -182,9 +208,11 @@ export class SandboxServer {
       catalogue: this.#deps.catalogue,
       user,
       warn: (entries) => Object.assign(warnings, entries),
+      maxAttachmentBytes: this.#deps.maxAttachmentBytes,
     };
     try {
-      const out = await handler(ctx, input) as Record<string, unknown>;
+      const out = await handler(ctx, input);
+      if (out instanceof BinaryAnswer) return [200, out];
       return [200, { ...out, uuAppErrorMap: warnings }];
     } catch (e) {
       if (e instanceof CommandError) {
@@ -251,4 +279,14 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
     "content-length": Buffer.byteLength(text),
   });
   res.end(text);
+}
+
+/** A download: the bytes with their content type and file name. */
+function sendBytes(res: ServerResponse, status: number, answer: BinaryAnswer): void {
+  res.writeHead(status, {
+    "content-type": answer.contentType,
+    "content-length": answer.data.byteLength,
+    "content-disposition": `attachment; filename*=UTF-8''${encodeURIComponent(answer.filename)}`,
+  });
+  res.end(answer.data);
 }

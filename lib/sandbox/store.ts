@@ -1,6 +1,6 @@
 /**
- * Durable storage of the sandbox in `node:sqlite`: components, test runs and a small key/value
- * table (the token signing key). Objects are kept as the JSON documents the commands answer,
+ * Durable storage of the sandbox in `node:sqlite`: components, test runs, attachments (their
+ * bytes) and a small key/value table (the token signing key). Objects are kept as the JSON documents the commands answer,
  * with indexed columns for look-ups. Files use WAL mode with a busy timeout, and every write is
  * one `BEGIN IMMEDIATE` transaction, so several sandboxes (or processes) may share one file.
  *
@@ -17,6 +17,18 @@ export type ComponentDoc = Record<string, unknown> & {
 
 /** A stored test run document (the `getTestRun` answer without uuAppErrorMap). */
 export type TestRunDoc = Record<string, unknown> & { id: string; state: string };
+
+/** A stored attachment's bytes and where they belong. */
+export interface StoredAttachment {
+  code: string;
+  /** `testRun` or `component`. */
+  ownerKind: "testRun" | "component";
+  /** The run id or the component code. */
+  ownerId: string;
+  filename: string;
+  contentType: string;
+  data: Uint8Array;
+}
 
 /** Index columns of a component. */
 export interface ComponentKeys {
@@ -80,6 +92,15 @@ CREATE TABLE IF NOT EXISTS test_runs (
 );
 CREATE INDEX IF NOT EXISTS test_runs_by_component ON test_runs (component_code);
 CREATE INDEX IF NOT EXISTS test_runs_by_type ON test_runs (project, component_type, test_type);
+CREATE TABLE IF NOT EXISTS attachments (
+  code TEXT PRIMARY KEY,
+  owner_kind TEXT NOT NULL,
+  owner_id TEXT NOT NULL,
+  filename TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  data BLOB NOT NULL
+);
 `;
 
 /** The sandbox database. */
@@ -239,6 +260,42 @@ export class Store {
     if (filter.states?.length) inList(where, args, "state", filter.states);
     else where.push("state <> 'deleted'");
     return this.#page("test_runs", where, args, offset, limit);
+  }
+
+  // ---- attachments -----------------------------------------------------------------------
+
+  /** Stores an attachment's bytes (inside the transaction that also updates its owner). */
+  insertAttachment(a: StoredAttachment): void {
+    this.#db.prepare(
+      `INSERT INTO attachments (code, owner_kind, owner_id, filename, content_type, size, data)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ).run(a.code, a.ownerKind, a.ownerId, a.filename, a.contentType, a.data.length, a.data);
+  }
+
+  /** An attachment by code. */
+  getAttachment(code: string): StoredAttachment | undefined {
+    const row = this.#db.prepare(
+      `SELECT code, owner_kind, owner_id, filename, content_type, data FROM attachments
+       WHERE code = ?`,
+    ).get(code) as
+      | {
+        code: string;
+        owner_kind: "testRun" | "component";
+        owner_id: string;
+        filename: string;
+        content_type: string;
+        data: Uint8Array;
+      }
+      | undefined;
+    if (!row) return undefined;
+    return {
+      code: row.code,
+      ownerKind: row.owner_kind,
+      ownerId: row.owner_id,
+      filename: row.filename,
+      contentType: row.content_type,
+      data: new Uint8Array(row.data),
+    };
   }
 
   #page(

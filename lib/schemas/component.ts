@@ -5,6 +5,7 @@
  * @module
  */
 import { z } from "zod";
+import { AttachmentSchema } from "./attachment.ts";
 import { CodeNameSchema, ProjectCodeSchema } from "./common.ts";
 
 /** Serial number rule: `20U` + subproject code + component identifier + 7 digits. */
@@ -49,5 +50,6 @@ export const ComponentSchema = z.looseObject({
   institution: z.union([CodeNameSchema, z.string()]).nullish(),
   currentStage: z.union([CodeNameSchema, z.string()]).nullish(),
   properties: z.array(ComponentPropertySchema).nullish(),
+  attachments: z.array(AttachmentSchema).nullish(),
 });
 export type Component = z.infer<typeof ComponentSchema>;

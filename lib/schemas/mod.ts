@@ -9,5 +9,6 @@ export * from "./test_type.ts";
 export * from "./catalogue.ts";
 export * from "./component.ts";
 export * from "./test_run.ts";
+export * from "./attachment.ts";
 export * from "./field_values.ts";
 export * from "./prototype.ts";

@@ -6,6 +6,7 @@
  * @module
  */
 import { z } from "zod";
+import { AttachmentSchema } from "./attachment.ts";
 import { CodeNameSchema, IdCodeNameSchema } from "./common.ts";
 
 /** Input of `uploadTestRunResults` (what a test-run JSON file holds). */
@@ -50,8 +51,12 @@ export type TestRunSummary = z.infer<typeof TestRunSummarySchema>;
 export const TestRunSchema = TestRunSummarySchema.extend({
   properties: z.array(TestRunValueSchema).nullish(),
   results: z.array(TestRunValueSchema).nullish(),
-  components: z.array(z.looseObject({ code: z.string(), serialNumber: z.string().nullish() }))
-    .nullish(),
+  components: z.array(z.looseObject({
+    code: z.string(),
+    serialNumber: z.string().nullish(),
+    testedAtStage: CodeNameSchema.nullish(),
+  })).nullish(),
+  attachments: z.array(AttachmentSchema).nullish(),
 });
 export type TestRun = z.infer<typeof TestRunSchema>;
 

@@ -3,7 +3,7 @@
  * loading and checking a test-run file (overrides, the original's checks, validation of every
  * value against the test type definition with a zod schema built at run time, all problems at
  * once by JSON path), dry-run rendering, duplicate look-up, the upload; and building the
- * wire-bond and IV test runs from their files.
+ * wire-bond and IV test runs from their files; attaching a raw file to its run at most once.
  *
  * @example
  * ```ts
@@ -31,3 +31,4 @@ export * from "./iv.ts";
 export * from "./permissions.ts";
 export * from "./upload_once.ts";
 export * from "./step_output.ts";
+export * from "./attach_once.ts";

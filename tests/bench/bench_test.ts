@@ -8,7 +8,15 @@ Deno.test("deno task bench --quick prints every figure", async () => {
   const figures = Object.fromEntries(
     r.stdout.split("\n").filter((l) => /^[a-z_0-9]+=/.test(l)).map((l) => l.split("=")),
   );
-  for (const name of ["batch_vs_per_file_ratio", "uploads_per_s", "parse_mb_per_s"]) {
+  for (
+    const name of [
+      "batch_vs_per_file_ratio",
+      "uploads_per_s",
+      "parse_mb_per_s",
+      "readback_runs_per_s",
+      "readback_reopen_ms",
+    ]
+  ) {
     assert.ok(Number(figures[name]) > 0, `${name}=${figures[name]}`);
   }
   assert.ok(Number(figures.peak_rss_mb_10k) > 10, `peak_rss_mb_10k=${figures.peak_rss_mb_10k}`);

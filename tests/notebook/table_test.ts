@@ -92,6 +92,37 @@ Deno.test("table", async (t) => {
     assert.ok(table([]).toString().includes("(no rows)"));
   });
 
+  await t.step(
+    "links: an escaped <a> in HTML, the text in plain text, unsafe schemes refused",
+    () => {
+      const rows = [
+        { file: "a&b.csv", href: "data:text/csv;base64,YSxi" },
+        { file: "x.csv", href: "javascript:alert(1)" },
+        { file: "none.csv", href: undefined },
+      ];
+      const tbl = table(rows, {
+        columns: ["file"],
+        links: {
+          file: (value, row) =>
+            row.href === undefined
+              ? undefined
+              : { href: String(row.href), download: String(value), text: `⬇ ${value}` },
+        },
+      });
+      const html = tbl.toHtml();
+      assert.ok(
+        html.includes(
+          '<a href="data:text/csv;base64,YSxi" download="a&amp;b.csv">⬇ a&amp;b.csv</a>',
+        ),
+        html,
+      );
+      assert.ok(!html.includes("javascript:"), html);
+      assert.ok(html.includes(">x.csv</td>"));
+      assert.ok(html.includes(">none.csv</td>"));
+      assert.ok(tbl.toString().includes("⬇ a&b.csv"));
+    },
+  );
+
   await t.step("renders as text/html and text/plain in the kernel", () => {
     const bundle = table(ROWS)[$display]();
     assert.ok(String(bundle["text/html"]).startsWith("<table"));

@@ -21,6 +21,7 @@ const NOTEBOOKS = [
   "01_getting_started.ipynb",
   "02_exploring_pull_tests.ipynb",
   "03_batch_upload.ipynb",
+  "04_production_overview.ipynb",
 ];
 
 /** The kernelspecs (name → folder) that Python's jupyter_client finds with this HOME. */
@@ -182,7 +183,7 @@ Deno.test({
         timeoutMs: 300_000,
       });
       assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
-      assert.match(r.stdout, /summary: 3 ok, 0 failed/);
+      assert.match(r.stdout, new RegExp(`summary: ${NOTEBOOKS.length} ok, 0 failed`));
       for (const name of NOTEBOOKS) assert.match(r.stdout, new RegExp(`ok +notebooks/${name}`));
       const nbs = new Map<string, Notebook>();
       for (const name of NOTEBOOKS) nbs.set(name, await readNotebook(`${out}/${name}`));
@@ -291,6 +292,78 @@ Deno.test({
         );
         assert.equal(Number(fixed.m[1]), 3);
         assert.equal(Number(fixed.m[2]), created);
+      });
+
+      await t.step("04: production read back, the cache, plots, worst modules, history", () => {
+        const nb = nbs.get(NOTEBOOKS[3])!;
+        const text = streams(nb);
+        const made =
+          /(\d+) modules, (\d+) runs: (\d+) failing, (\d+) re-tested; (\d+) raw files attached/
+            .exec(text);
+        assert.ok(made, text);
+        const [modules, runs, failing, retested, attached] = made.slice(1).map(Number);
+        assert.ok(modules >= 1000 && failing > 0 && retested > 0 && attached >= failing);
+        // Every run fetched once, in bulk; the second look fetches nothing.
+        assert.match(
+          text,
+          new RegExp(
+            `first look: listed ${runs}, fetched ${runs} in ${
+              Math.ceil(runs / 100)
+            } getTestRunBulk`,
+          ),
+        );
+        assert.match(text, new RegExp(`second look: 0 fetched, ${runs} unchanged`));
+
+        const overview = htmlTitled(
+          nb,
+          new RegExp(`^Production: ${runs} runs of ${modules} modules at 3 institutions`),
+        );
+        for (const site of ["SANDBOX_A", "SANDBOX_B", "SANDBOX_C"]) {
+          assert.match(overview.value, new RegExp(`>${site}<`));
+        }
+        const weeks = htmlTitled(nb, /^Pass rate per week \((\d+) weeks\)/);
+        assert.ok(Number(weeks.m[1]) >= 12, "a few months of weeks");
+        assert.match(weeks.value, /\d+ % of \d+/);
+
+        const svgs = withMime(nb, "image/svg+xml");
+        for (const s of svgs) {
+          assert.match(s.value, /^\s*<svg[\s\S]*<\/svg>\s*$/);
+          const width = Number(/^\s*<svg[^>]* width="(\d+)"/.exec(s.value)?.[1]);
+          assert.ok(width > 0 && width <= 900, `plot width ${width}: ${s.plain}`);
+        }
+        const titles = svgs.map((s) => s.plain).join("\n");
+        for (
+          const title of [
+            new RegExp(`Pass rate per week and institution \\(${runs} runs`),
+            new RegExp(`Pull strength of ${runs} runs`),
+            /Break modes per site \(\d+ pulls, 3 sites\)/,
+            /20UPGM21\d{6}: every wire-pull run \([2-9] runs/,
+          ]
+        ) assert.match(titles, title);
+        assert.equal(svgs.length, 4);
+
+        const worst = htmlTitled(nb, new RegExp(`^The 12 worst of ${failing} failing modules`));
+        assert.match(worst.value, /is below 4 g|bond peels below 7 g|is below 7 g/);
+        const links = [
+          ...worst.value.matchAll(
+            /<a href="data:text\/csv;base64,([A-Za-z0-9+/=]+)" download="(20UPGM21\d{6}\.csv)">/g,
+          ),
+        ];
+        assert.equal(links.length, 12, "every worst module links to its raw file");
+        const raw = atob(links[0][1]);
+        assert.match(raw, /"TESTER"/);
+        assert.match(raw, new RegExp(`"Serial Number","${links[0][2].replace(".csv", "")}"`));
+
+        const modes = htmlTitled(nb, /^Break modes per site \(% of pulls\)/);
+        assert.match(modes.value, /0 midspan break/);
+        const history = htmlTitled(
+          nb,
+          /^History of (20UPGM21\d{6}) \(SANDBOX_\w\): ([2-9]) run\(s\)/,
+        );
+        assert.ok((history.value.match(/itkpd-fail/g) ?? []).length >= 1);
+        assert.match(titles, new RegExp(`${history.m[1]}: every wire-pull run`));
+        assert.match(text, new RegExp(`wrote ${runs} rows \\(${runs} runs\\) to \\S+runs\\.csv`));
+        assert.match(text, /wrote \d+ rows \(\d+ runs\) to \S+pulls\.csv/);
       });
     } finally {
       await Deno.remove(out, { recursive: true });

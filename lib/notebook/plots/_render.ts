@@ -48,3 +48,14 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
     view.finalize();
   }
 }
+
+/**
+ * The SVG with the positions of its marks (`translate(x,y)`) rounded to two decimals: a
+ * hundredth of a pixel is invisible, and plots of thousands of points shrink by a third.
+ */
+export function roundPositions(svg: string): string {
+  return svg.replace(
+    /translate\((-?[\d.]+(?:e-?\d+)?),(-?[\d.]+(?:e-?\d+)?)\)/g,
+    (_, x: string, y: string) => `translate(${+Number(x).toFixed(2)},${+Number(y).toFixed(2)})`,
+  );
+}

@@ -19,18 +19,42 @@ export interface CommandContext {
   user: TokenUser;
   /** Adds warning entries to the answer's uuAppErrorMap. */
   warn(entries: UuAppErrorMap): void;
+  /** Most bytes one attached file may have. */
+  maxAttachmentBytes: number;
 }
 
-/** A command: its dtoIn → its dtoOut (without uuAppErrorMap), or a thrown CommandError. */
+/** An answer of raw bytes (a download), sent with its content type and file name. */
+export class BinaryAnswer {
+  constructor(
+    /** The bytes. */
+    readonly data: Uint8Array,
+    /** Their content type, e.g. `text/csv`. */
+    readonly contentType: string,
+    /** The file name given in `Content-Disposition`. */
+    readonly filename: string,
+  ) {}
+}
+
+/**
+ * A command: its dtoIn → its dtoOut (without uuAppErrorMap) or bytes, or a thrown CommandError.
+ */
 export type CommandHandler = (
   ctx: CommandContext,
   input: unknown,
-) => Record<string, unknown> | Promise<Record<string, unknown>>;
+) =>
+  | Record<string, unknown>
+  | BinaryAnswer
+  | Promise<Record<string, unknown> | BinaryAnswer>;
 
 /** A command and whether it writes (a write may be dropped after it was committed). */
 export interface CommandDef {
   write: boolean;
   handler: CommandHandler;
+  /**
+   * The command takes `multipart/form-data` (a file upload): the token is checked before the
+   * body is read, and the body may be as large as an attachment.
+   */
+  multipart?: boolean;
 }
 
 /** Checks a dtoIn against `spec`: throws the 400 answer, or records warnings and returns it. */
