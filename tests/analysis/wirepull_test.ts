@@ -16,16 +16,9 @@ import {
 } from "../../lib/analysis/mod.ts";
 import { parseDage } from "../../lib/parsers/dage.ts";
 import { parseIv } from "../../lib/parsers/iv.ts";
+import { reference } from "../_helpers/assertions.ts";
 
-const REFERENCE = new URL("../../../shared/reference/sample_wirebond_data.csv", import.meta.url);
-const hasReference = (() => {
-  try {
-    Deno.statSync(REFERENCE);
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const REFERENCE = reference("sample_wirebond_data.csv");
 const close = (a: number, b: number, eps = 1e-9) =>
   assert.ok(Math.abs(a - b) < eps, `${a} vs ${b}`);
 
@@ -222,7 +215,7 @@ Deno.test("WIREBOND_PULL_TEST", async (t) => {
   });
 });
 
-Deno.test("legacy WIREBOND", { ignore: !hasReference }, async (t) => {
+Deno.test("legacy WIREBOND", async (t) => {
   const parsed = parseDage(Deno.readTextFileSync(REFERENCE), "sample_wirebond_data.csv");
   const run = legacyWirebond(parsed, DEFAULT_BREAK_MODE_MAPPING);
   await t.step("same values as the original", () => {
