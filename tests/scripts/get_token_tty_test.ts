@@ -14,8 +14,6 @@ const HAVE_SCRIPT = (() => {
   }
 })();
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 Deno.test({
   name: "get-token: hidden prompt at a terminal, typed key by key",
   ignore: !HAVE_SCRIPT,
@@ -43,23 +41,33 @@ Deno.test({
         stdout: "piped",
         stderr: "piped",
       }).spawn();
+      // A deadline in case the script hangs, not a guess of how long it takes.
+      const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
+      const stderr = new Response(child.stderr).text();
+      const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+      let seen = "";
+      /** Reads the terminal's output until `pattern` shows (the event the test waits on). */
+      const waitFor = async (pattern: RegExp) => {
+        while (!pattern.test(seen)) {
+          const { value, done } = await reader.read();
+          if (done) throw new Error(`the script ended before ${pattern}:\n${seen}`);
+          seen += value;
+        }
+      };
       const writer = child.stdin.getWriter();
       const enc = new TextEncoder();
-      await sleep(1500); // the script starts and shows its first prompt
-      for (const code of [code1, code2]) {
-        for (const ch of code) {
-          await writer.write(enc.encode(ch));
-          await sleep(10);
-        }
+      for (const [n, code] of [[1, code1], [2, code2]] as const) {
+        await waitFor(new RegExp(`access code ${n}: `)); // shown once echo is off
+        for (const ch of code) await writer.write(enc.encode(ch)); // one key at a time
         await writer.write(enc.encode("\r"));
-        await sleep(300);
       }
-      const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-      await sleep(1500);
+      await waitFor(/export ITK_DB_AUTH=/);
       await writer.close();
-      const out = await child.output();
+      for (let r = await reader.read(); !r.done; r = await reader.read()) seen += r.value;
+      const out = await child.status;
       clearTimeout(timer);
-      const text = new TextDecoder().decode(out.stdout).replaceAll("\r", "");
+      await stderr;
+      const text = seen.replaceAll("\r", "");
       assert.equal(out.code, 0, text);
       assert.match(text, /access code 1: /);
       assert.match(text, /export ITK_DB_AUTH='eyJ[\w-]+\.[\w-]+\.[\w-]+'/);
