@@ -124,6 +124,10 @@ Deno.test("legacy WIREBOND: statistics over every pull, as the original", async 
       assert.equal(r.results.PERCENT_HEEL_BREAKS, counted ? 25 : 0);
     });
   }
+  await t.step("PERCENT_HEEL_BREAKS is of every pull, grade 6 included", () => {
+    const r = legacy([["2", 18], ["6", 2], ["1", 20], ["1", 20]]);
+    assert.equal(r.results.PERCENT_HEEL_BREAKS, 25);
+  });
   await t.step("one pull: STD_DEV_LOAD 0", () => {
     const r = legacy([["1", 17]]);
     assert.equal(r.results.STD_DEV_LOAD, 0);

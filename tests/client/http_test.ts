@@ -90,23 +90,28 @@ class WireServer {
   }
 }
 
-/** An engine with a fixed token, its log captured. */
+/** An engine with a fixed token, its log captured; `firstRetry`: the first retry's log line. */
 function engineFor(options: { retries?: number; retryBaseMs?: number; retryMaxMs?: number } = {}) {
   const transport = new NodeTransport();
   const lines: string[] = [];
+  let announce: (line: string) => void = () => {};
+  const firstRetry = new Promise<string>((resolve) => (announce = resolve));
   const engine = new HttpEngine({
     transport,
     timeoutMs: 30_000,
     retries: options.retries ?? 3,
     retryBaseMs: options.retryBaseMs ?? 1,
     retryMaxMs: options.retryMaxMs,
-    log: (l) => lines.push(l),
+    log: (l) => {
+      lines.push(l);
+      if (l.startsWith("retry ")) announce(l);
+    },
   });
   engine.tokens = { getToken: () => Promise.resolve("token"), invalidate: () => {} };
-  return { engine, transport, lines };
+  return { engine, transport, lines, firstRetry };
 }
 
-function send(engine: HttpEngine, url: string, policy: RetryPolicy) {
+function send(engine: HttpEngine, url: string, policy: RetryPolicy, signal?: AbortSignal) {
   return engine.send({
     command: policy === "write" ? "uploadTestRunResults" : "listInstitutions",
     url,
@@ -114,6 +119,7 @@ function send(engine: HttpEngine, url: string, policy: RetryPolicy) {
     json: { n: 1 },
     auth: true,
     policy,
+    signal,
   });
 }
 
@@ -237,11 +243,18 @@ Deno.test("http: Retry-After is honoured, within retryMaxMs", async (t) => {
     const server = await WireServer.start({
       "/api/x": [status(503, { "retry-after": "3600" })],
     });
-    const { engine, transport, lines } = engineFor({ retryMaxMs: 50 });
+    const { engine, transport, firstRetry } = engineFor({ retryMaxMs: 50 });
+    const abort = new AbortController();
+    const sending = send(engine, server.url("/api/x"), "write", abort.signal);
     try {
-      assert.equal((await send(engine, server.url("/api/x"), "write")).status, 200);
-      assert.ok(lines.includes("retry 1/3 in 50 ms (HTTP 503)"), lines.join("\n"));
+      // Checked as soon as the retry is announced: an uncapped wait would last an hour.
+      const settled = sending.then(() => "no retry", () => "no retry");
+      assert.equal(await Promise.race([firstRetry, settled]), "retry 1/3 in 50 ms (HTTP 503)");
+      assert.equal((await sending).status, 200);
+      assert.equal(server.count("/api/x"), 2);
     } finally {
+      abort.abort();
+      await sending.catch(() => {});
       transport.close();
       await server.close();
     }
