@@ -1,7 +1,7 @@
 /**
- * `deno task bench --quick` end to end (scripts/bench.ts over lib/bench). The figures depend on
- * the machine, so no speed is asserted; what is checked is that each figure is computed from
- * the runs the benchmark measured: the batch created every run it was given, the parse
+ * Tests of scripts/bench.ts: `deno task bench --quick` end to end (over lib/bench). The figures
+ * depend on the machine, so no speed is asserted; what is checked is that each figure is computed
+ * from the runs the benchmark measured: the batch created every run it was given, the parse
  * throughput is over the reference file's pulls, and each `name=value` figure agrees with the
  * measurements printed above it (to their printed precision).
  */
