@@ -15,8 +15,8 @@ Measures, in one run, on this machine:
   1. batch upload of 1,000 modules against the sandbox with 20 ms injected latency, versus the
      per-file way (upload-wirebond-results --upload, one process per file, sequentially;
      measured on 20 files and scaled to 1,000): targets ≥ 30× faster and ≥ 100 uploads/s;
-  2. parsing + analysing DAGE data: MB/s on the reference file repeated 1,000 times (a
-     generated file when ../shared/reference is absent) and files/s on 1,000 files, with
+  2. parsing + analysing DAGE data: MB/s on the reference file repeated 1,000 times
+     (fixtures/reference; a generated file when it is absent) and files/s on 1,000 files, with
      Python's csv module (+ pandas if installed) on the same data: target ≥ 100 MB/s;
   3. peak resident memory of a batch of 10,000 files: target < 300 MB;
   4. reading back 10,000 WIREBOND_PULL_TEST runs from the sandbox at 20 ms latency into an
@@ -65,8 +65,9 @@ if (import.meta.main) {
 
     console.log("2. parsing and analysing DAGE files");
     const parse = await benchParse({
-      reference:
-        new URL("../../shared/reference/sample_wirebond_data.csv", import.meta.url).pathname,
+      reference: fileURLToPath(
+        new URL("../fixtures/reference/sample_wirebond_data.csv", import.meta.url),
+      ),
       repeat: quick ? 50 : 1000,
       files: quick ? 100 : 1000,
       pythonBaseline: new URL("./_bench_python_baseline.py", import.meta.url).pathname,

@@ -100,14 +100,16 @@ export async function ask(source: LineSource, question: string): Promise<string 
  * line is taken. The secret is never written anywhere.
  */
 export async function askSecret(source: LineSource, question: string): Promise<string | null> {
-  writeErr(question);
   if (!Deno.stdin.isTerminal()) {
+    writeErr(question);
     const line = await source.readLine();
     writeErr("\n");
     return line;
   }
+  // Echo off before the question shows: what is typed once it is seen is never echoed.
   Deno.stdin.setRaw(true);
   try {
+    writeErr(question);
     let secret = "";
     const buf = new Uint8Array(1);
     while (true) {

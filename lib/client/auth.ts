@@ -47,6 +47,8 @@ export interface TokenManagerOptions {
   log?: (line: string) => void;
   /** Warnings the user should see (default: standard error). */
   warn?: (line: string) => void;
+  /** The clock, in ms since the epoch (default `Date.now`): tests move it instead of waiting. */
+  now?: () => number;
 }
 
 const GET_TOKEN_HINT = 'run eval "$(deno task -q get-token)" (PowerShell: deno task -q get-token ' +
@@ -130,8 +132,12 @@ export class TokenManager implements TokenSource {
     return await this.getToken();
   }
 
+  #now(): number {
+    return this.#options.now?.() ?? Date.now();
+  }
+
   #needsRenewal(t: TokenInfo): boolean {
-    const left = t.expiresAt - Date.now() / 1000;
+    const left = t.expiresAt - this.#now() / 1000;
     const lifetime = t.issuedAt !== undefined ? t.expiresAt - t.issuedAt : Infinity;
     const margin = Math.min(
       this.#options.renewBeforeSeconds ?? DEFAULT_RENEW_BEFORE_SECONDS,
@@ -172,7 +178,7 @@ export class TokenManager implements TokenSource {
         const from = expired.origin === "session" ? "the session file" : "ITK_DB_AUTH";
         const state = this.#refused
           ? "was refused by the service (HTTP 401)"
-          : expired.expiresAt > Date.now() / 1000
+          : expired.expiresAt > this.#now() / 1000
           ? `is about to expire (at ${new Date(expired.expiresAt * 1000).toISOString()})`
           : `has expired (at ${new Date(expired.expiresAt * 1000).toISOString()})`;
         throw new AuthError(`the token from ${from} ${state} and no access codes are set`, {
@@ -267,7 +273,7 @@ export class TokenManager implements TokenSource {
     const info = await this.#check(token, "grant", "grantToken");
     const expiresIn = Number(value?.expires_in);
     if (Number.isFinite(expiresIn) && expiresIn > 0) {
-      info.expiresAt = Math.min(info.expiresAt, Date.now() / 1000 + expiresIn);
+      info.expiresAt = Math.min(info.expiresAt, this.#now() / 1000 + expiresIn);
     }
     this.#log(
       `new token from grantToken, expires ${new Date(info.expiresAt * 1000).toISOString()}`,
@@ -293,7 +299,11 @@ export class TokenManager implements TokenSource {
     if (keys) {
       for (let round = 0; !verified; round++) {
         try {
-          await jwtVerify(token, keys.set, { audience, clockTolerance: leeway });
+          await jwtVerify(token, keys.set, {
+            audience,
+            clockTolerance: leeway,
+            currentDate: new Date(this.#now()),
+          });
           verified = true;
         } catch (error) {
           if (error instanceof joseErrors.JWTExpired) {
@@ -324,7 +334,7 @@ export class TokenManager implements TokenSource {
   }
 
   #checkClaims(payload: JWTPayload, from: string): void {
-    const now = Date.now() / 1000;
+    const now = this.#now() / 1000;
     const leeway = this.#conn.leewaySeconds;
     const auds = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
     if (!auds.includes(this.#conn.audience)) {

@@ -59,6 +59,8 @@ export interface ClientOptions extends ConnectionSettings {
   retryOnTimeout?: boolean;
   /** Renew the token when this many seconds or fewer are left (default 15). */
   renewBeforeSeconds?: number;
+  /** The clock of token expiry and renewal, in ms since the epoch (default `Date.now`; tests). */
+  now?: () => number;
   /** Log requests (wire method, URL, status, timing) to stderr. */
   verbose?: boolean;
   /** Receives the log lines instead of stderr (implies verbose). Lines are redacted. */
@@ -175,6 +177,7 @@ export class ItkpdClient implements Disposable {
       sessionFile: options.sessionFile,
       renewBeforeSeconds: options.renewBeforeSeconds,
       log,
+      now: options.now,
     });
     this.#http.tokens = this.auth;
   }

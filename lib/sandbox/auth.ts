@@ -47,6 +47,8 @@ export interface AuthOptions {
   accessCode1: string;
   accessCode2: string;
   tokenTtlSeconds: number;
+  /** Clock in ms since the epoch; default `Date.now`. */
+  now?: () => number;
 }
 
 /** The identity service of one sandbox. */
@@ -108,7 +110,7 @@ export class Auth {
       };
     }
     const audience = audienceOf(dto.scope);
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor((this.opts.now?.() ?? Date.now()) / 1000);
     const ttl = this.opts.tokenTtlSeconds;
     const sub = "sandbox-" + createHash("sha256").update(this.opts.accessCode1).digest("hex")
       .slice(0, 12);
@@ -143,7 +145,10 @@ export class Auth {
       );
     }
     try {
-      const { payload } = await jwtVerify(match[1], this.publicKey, { algorithms: ["RS256"] });
+      const { payload } = await jwtVerify(match[1], this.publicKey, {
+        algorithms: ["RS256"],
+        currentDate: new Date(this.opts.now?.() ?? Date.now()),
+      });
       return {
         ok: true,
         user: {

@@ -25,6 +25,9 @@ export interface SandboxOptions {
   accessCode2?: string;
   /** Lifetime of issued tokens in seconds; default 3 hours. */
   tokenTtlSeconds?: number;
+  /** The identity service's clock, in ms since the epoch (default `Date.now`): tests move it
+   * to make tokens lapse instead of waiting. */
+  now?: () => number;
   /** Pre-register N pixel modules `demoSerial(1..N)` at SANDBOX_A (idempotent). */
   demoModules?: number;
   /** Latency added to every API request (ms). */
@@ -111,7 +114,14 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   try {
     if (opts.demoModules) registerDemoModules(store, catalogue, opts.demoModules);
     // The auth URL (the tokens' issuer) is known once the port is; Auth reads it at signing.
-    const authOpts = { store, accessCode1, accessCode2, tokenTtlSeconds: ttl, authUrl: "" };
+    const authOpts = {
+      store,
+      accessCode1,
+      accessCode2,
+      tokenTtlSeconds: ttl,
+      authUrl: "",
+      now: opts.now,
+    };
     const auth = await Auth.create(authOpts);
     server = new SandboxServer({
       auth,

@@ -18,14 +18,12 @@ export function idOf(r: TaskResult): string {
 }
 
 /**
- * A file of ../shared/reference (real data made outside the project, never copied into the
- * repo): its path, and whether it is there (tests using it are ignored when it is not).
+ * The path of a file of fixtures/reference (real sample data made outside the project, copied
+ * into the repo; see fixtures/reference/README.md). Fails loudly when the file is missing: a
+ * test needing reference data never skips.
  */
-export function reference(name: string): { path: string; present: boolean } {
-  const path = fileURLToPath(new URL(`../../../shared/reference/${name}`, import.meta.url));
-  try {
-    return { path, present: Deno.statSync(path).isFile };
-  } catch {
-    return { path, present: false };
-  }
+export function reference(name: string): string {
+  const path = fileURLToPath(new URL(`../../fixtures/reference/${name}`, import.meta.url));
+  assert.ok(Deno.statSync(path).isFile, `${path} is not a file`);
+  return path;
 }

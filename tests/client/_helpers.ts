@@ -58,8 +58,3 @@ export function wirebondRun(i: number, runNumber: string): TestRunUpload {
     },
   };
 }
-
-/** Waits `ms` milliseconds. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -4,7 +4,17 @@ import type { AddressInfo } from "node:net";
 import { generateKeyPair, SignJWT } from "jose";
 import { AuthError } from "../../lib/errors.ts";
 import { HttpEngine, ItkpdClient, NodeTransport } from "../../lib/client/mod.ts";
-import { clientFor, sleep, withSandbox } from "./_helpers.ts";
+import { clientFor, withSandbox } from "./_helpers.ts";
+
+/** A clock that stands still until the test moves it (no test waits for a token to lapse). */
+function testClock(): {
+  now: () => number;
+  advance: (ms: number) => void;
+  set: (ms: number) => void;
+} {
+  let t = Date.now();
+  return { now: () => t, advance: (ms) => void (t += ms), set: (ms) => void (t = ms) };
+}
 
 Deno.test("auth: access codes give a verified token", async (t) => {
   await withSandbox({}, async (sb) => {
@@ -52,25 +62,29 @@ Deno.test("auth: access codes give a verified token", async (t) => {
 });
 
 Deno.test("auth: a short-lived token is renewed once when it lapses", async (t) => {
-  await withSandbox({ tokenTtlSeconds: 2 }, async (sb) => {
-    const { client } = clientFor(sb);
+  const clock = testClock();
+  await withSandbox({ tokenTtlSeconds: 2, now: clock.now }, async (sb) => {
+    const { client, lines } = clientFor(sb, { now: clock.now });
     try {
       await t.step("first call grants a token", async () => {
         await client.getComponentType({ code: "MODULE", project: "P" });
         assert.equal(client.stats().grants, 1);
       });
       await t.step("a call after it lapsed renews it once, with no error", async () => {
-        await sleep(2100);
+        clock.advance(2100);
         await client.getComponentType({ code: "MODULE", project: "P" });
         assert.equal(client.stats().grants, 2);
       });
       await t.step("concurrent calls after a lapse share one renewal", async () => {
-        await sleep(2100);
+        clock.advance(2100);
         const all = await Promise.all(
           Array.from({ length: 8 }, () => client.listInstitutions()),
         );
         assert.equal(all.length, 8);
         assert.equal(client.stats().grants, 3);
+      });
+      await t.step("renewed before use: the service never refused a lapsed token", () => {
+        assert.ok(!lines.some((l) => /token refused/.test(l)), lines.join("\n"));
       });
     } finally {
       client.close();
@@ -78,8 +92,47 @@ Deno.test("auth: a short-lived token is renewed once when it lapses", async (t) 
   });
 });
 
+Deno.test("auth: the renewal margin, at and around its boundary", async (t) => {
+  // [token lifetime s, seconds left when the next call is made, renewed before that call]
+  // The margin is 15 s (SPEC §1, as itkdb), capped at a quarter of the lifetime so that a
+  // short-lived token is usable: 10 s for a 40 s token.
+  const cases: [number, number, boolean][] = [
+    [3600, 60, false],
+    [3600, 15.001, false],
+    [3600, 15, true],
+    [3600, 14.999, true],
+    [3600, 0, true],
+    [3600, -30, true],
+    [40, 10.001, false],
+    [40, 10, true],
+  ];
+  for (const [ttl, left, renewed] of cases) {
+    const what = renewed ? "renewed before use" : "used as it is";
+    await t.step(`${ttl} s token, ${left} s left: ${what}`, async () => {
+      const clock = testClock();
+      await withSandbox({ tokenTtlSeconds: ttl, now: clock.now }, async (sb) => {
+        const { client, lines } = clientFor(sb, { now: clock.now });
+        try {
+          await client.listInstitutions();
+          const first = await client.auth.getTokenInfo();
+          assert.equal(client.stats().grants, 1);
+          clock.set((first.expiresAt - left) * 1000);
+          await client.listInstitutions();
+          assert.equal(client.stats().grants, renewed ? 2 : 1);
+          const now = await client.auth.getTokenInfo();
+          assert.equal(now.token === first.token, !renewed);
+          assert.ok(!lines.some((l) => /token refused/.test(l)), "no lapsed token was sent");
+        } finally {
+          client.close();
+        }
+      });
+    });
+  }
+});
+
 Deno.test("auth: tokens from the environment", async (t) => {
-  await withSandbox({ tokenTtlSeconds: 1 }, async (sb) => {
+  const clock = testClock();
+  await withSandbox({ tokenTtlSeconds: 1, now: clock.now }, async (sb) => {
     const env = sb.env();
     await t.step("a forged token (signed by another key) is rejected", async () => {
       const { privateKey } = await generateKeyPair("RS256");
@@ -142,10 +195,10 @@ Deno.test("auth: tokens from the environment", async (t) => {
     );
 
     await t.step("an expired env token and no access codes → AuthError with the fix", async () => {
-      const granter = new ItkpdClient({ env, onWarning: () => {} });
+      const granter = new ItkpdClient({ env, onWarning: () => {}, now: clock.now });
       const token = await granter.auth.getToken();
       granter.close();
-      await sleep(1200);
+      clock.advance(1200);
       const client = new ItkpdClient({
         env: {
           ITKDB_API_URL: env.ITKDB_API_URL,
@@ -153,6 +206,7 @@ Deno.test("auth: tokens from the environment", async (t) => {
           ITK_DB_AUTH: token,
         },
         onWarning: () => {},
+        now: clock.now,
       });
       try {
         await assert.rejects(
@@ -167,11 +221,15 @@ Deno.test("auth: tokens from the environment", async (t) => {
     });
 
     await t.step("an expired env token with access codes is renewed silently", async () => {
-      const granter = new ItkpdClient({ env, onWarning: () => {} });
+      const granter = new ItkpdClient({ env, onWarning: () => {}, now: clock.now });
       const token = await granter.auth.getToken();
       granter.close();
-      await sleep(1200);
-      const client = new ItkpdClient({ env: { ...env, ITK_DB_AUTH: token }, onWarning: () => {} });
+      clock.advance(1200);
+      const client = new ItkpdClient({
+        env: { ...env, ITK_DB_AUTH: token },
+        onWarning: () => {},
+        now: clock.now,
+      });
       try {
         await client.listInstitutions();
         assert.equal(client.stats().grants, 1);

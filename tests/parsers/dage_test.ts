@@ -1,16 +1,9 @@
 import assert from "node:assert/strict";
 import { InputError, ParseError } from "../../lib/errors.ts";
 import { parseDage, parseDageFile, parseDageStrict, requireTests } from "../../lib/parsers/mod.ts";
+import { reference } from "../_helpers/assertions.ts";
 
-const REFERENCE = new URL("../../../shared/reference/sample_wirebond_data.csv", import.meta.url);
-const hasReference = (() => {
-  try {
-    Deno.statSync(REFERENCE);
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const REFERENCE = reference("sample_wirebond_data.csv");
 
 const HEADER = [
   `"TESTER","4000Plus","20001013"`,
@@ -29,7 +22,7 @@ function perTest(loads: (string | number)[], header = HEADER): string[] {
   return loads.flatMap((l, i) => ["", ...header, test(i + 1, l)]);
 }
 
-Deno.test("parseDage: reference file", { ignore: !hasReference }, async (t) => {
+Deno.test("parseDage: reference file", async (t) => {
   const r = await parseDageFile(REFERENCE);
   await t.step("60 valid pulls, no problems", () => {
     assert.equal(r.tests.length, 60);

@@ -1,18 +1,11 @@
 import assert from "node:assert/strict";
 import { ParseError } from "../../lib/errors.ts";
 import { parseIv } from "../../lib/parsers/iv.ts";
+import { reference } from "../_helpers/assertions.ts";
 
-const REFERENCE = new URL("../../../shared/reference/sample_IV_curve.txt", import.meta.url);
-const hasReference = (() => {
-  try {
-    Deno.statSync(REFERENCE);
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const REFERENCE = reference("sample_IV_curve.txt");
 
-Deno.test("parseIv: reference file", { ignore: !hasReference }, () => {
+Deno.test("parseIv: reference file", () => {
   const iv = parseIv(Deno.readTextFileSync(REFERENCE), "iv.txt");
   assert.deepEqual(iv.columns, ["U", "Imean", "Isem"]);
   assert.deepEqual(iv.units, { voltage: "V", current: "uA", sem: "uA" });

@@ -127,7 +127,9 @@ Deno.test("sandbox auth", async (t) => {
     });
 
     await t.step("expired token (ttl 1 s) → 401 invalidToken, expired message", async () => {
-      const short = await startSandbox({ tokenTtlSeconds: 1, demoModules: 1 });
+      // The service's clock stands still until moved: the token lapses when the test says.
+      let now = Math.floor(Date.now() / 1000) * 1000; // a whole second: exp is now + 1 s
+      const short = await startSandbox({ tokenTtlSeconds: 1, demoModules: 1, now: () => now });
       try {
         const token = await tokenOf(short);
         const ok = await http(short.apiUrl + "getComponent", {
@@ -135,7 +137,13 @@ Deno.test("sandbox auth", async (t) => {
           body: { component: "20UPGM20000001" },
         });
         assert.equal(ok.status, 200);
-        await new Promise((r) => setTimeout(r, 2100));
+        now += 999; // still good
+        const still = await http(short.apiUrl + "getComponent", {
+          token,
+          body: { component: "20UPGM20000001" },
+        });
+        assert.equal(still.status, 200);
+        now += 1; // exp reached
         const res = await http(short.apiUrl + "getComponent", {
           token,
           body: { component: "20UPGM20000001" },

@@ -129,8 +129,12 @@ Deno.test("sandbox faults: 5xx shape, latency, run-time changes, auth untouched"
 
     await t.step("close is prompt even with a request waiting in latency", async () => {
       sb.setFaults({ latencyMs: 60_000 });
+      const before = sb.stats().byCommand.getComponent;
       const pending = get().catch((e) => e);
-      await new Promise((r) => setTimeout(r, 100));
+      // Close once the sandbox has the request (counted, then held in the latency).
+      while (sb.stats().byCommand.getComponent === before) {
+        await new Promise((r) => setTimeout(r, 1));
+      }
       await sb.close();
       assert.ok(await pending instanceof Error);
     });

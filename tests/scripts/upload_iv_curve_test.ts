@@ -13,7 +13,7 @@ import { valuesOf } from "../../lib/schemas/mod.ts";
 import { assertOneLine, idOf, reference } from "../_helpers/assertions.ts";
 
 const TASK = "upload-iv-curve";
-const { path: REFERENCE, present: HAVE_REFERENCE } = reference("sample_IV_curve.txt");
+const REFERENCE = reference("sample_IV_curve.txt");
 
 Deno.test("upload-iv-curve", async (t) => {
   const sandbox = await startSandbox({ port: 0, demoModules: 3 });
@@ -36,7 +36,6 @@ Deno.test("upload-iv-curve", async (t) => {
   try {
     await t.step({
       name: "reference table → JSON → upload → read back",
-      ignore: !HAVE_REFERENCE,
       fn: async () => {
         const r = await run(["--input", REFERENCE, ...module("20UPGM20000001"), "--upload"]);
         assert.equal(r.code, 0, r.stderr);

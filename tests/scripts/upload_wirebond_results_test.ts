@@ -14,7 +14,7 @@ import { valuesOf } from "../../lib/schemas/mod.ts";
 import { assertOneLine, idOf, reference } from "../_helpers/assertions.ts";
 
 const TASK = "upload-wirebond-results";
-const { path: REFERENCE, present: HAVE_REFERENCE } = reference("sample_wirebond_data.csv");
+const REFERENCE = reference("sample_wirebond_data.csv");
 
 Deno.test("upload-wirebond-results", async (t) => {
   const sandbox = await startSandbox({ port: 0, demoModules: 3 });
@@ -44,7 +44,6 @@ Deno.test("upload-wirebond-results", async (t) => {
   try {
     await t.step({
       name: "reference file, WIREBOND: the original's values, upload, read back, no second run",
-      ignore: !HAVE_REFERENCE,
       fn: async () => {
         const args = ["--input", REFERENCE, ...module("20UPGM20000001"), "--test-type", "WIREBOND"];
         const r = await run([...args, "--upload"]);
@@ -89,7 +88,6 @@ Deno.test("upload-wirebond-results", async (t) => {
 
     await t.step({
       name: "reference file, WIREBOND_PULL_TEST: upload and read back every result",
-      ignore: !HAVE_REFERENCE,
       fn: async () => {
         const r = await run(["--input", REFERENCE, ...module("20UPGM20000001"), "--upload"]);
         assert.equal(r.code, 0, r.stderr);

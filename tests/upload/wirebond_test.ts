@@ -12,11 +12,10 @@ import {
 } from "../../lib/upload/mod.ts";
 import { reference } from "../_helpers/assertions.ts";
 
-const { path: REFERENCE, present: HAVE_REFERENCE } = reference("sample_wirebond_data.csv");
+const REFERENCE = reference("sample_wirebond_data.csv");
 
 Deno.test({
   name: "buildWirebondRun: the reference file gives the original's WIREBOND values",
-  ignore: !HAVE_REFERENCE,
   fn: async () => {
     const parts = await readDageInputs([{ path: REFERENCE, name: "sample.csv" }]);
     const b = buildWirebondRun(parts, {

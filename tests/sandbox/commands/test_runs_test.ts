@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { TestRunSchema, TestRunSummarySchema, valuesOf } from "../../lib/schemas/mod.ts";
-import { startSandbox } from "../../lib/sandbox/mod.ts";
-import { apiOf, pullTestRun, wirebondRun } from "./_helpers.ts";
+import { TestRunSchema, TestRunSummarySchema, valuesOf } from "../../../lib/schemas/mod.ts";
+import { startSandbox } from "../../../lib/sandbox/mod.ts";
+import { apiOf, pullTestRun, wirebondRun } from "../_helpers.ts";
 
 const M1 = "20UPGM20000001";
 const M2 = "20UPGM20000002";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { ComponentSchema } from "../../lib/schemas/mod.ts";
-import { startSandbox } from "../../lib/sandbox/mod.ts";
-import { apiOf } from "./_helpers.ts";
+import { ComponentSchema } from "../../../lib/schemas/mod.ts";
+import { startSandbox } from "../../../lib/sandbox/mod.ts";
+import { apiOf } from "../_helpers.ts";
 
 const MODULE = {
   project: "P",

@@ -1,0 +1,92 @@
+/**
+ * Tests of lib/analysis/iv.ts: IV results in V and µA from every unit the header may use, and
+ * the IV test run.
+ */
+import assert from "node:assert/strict";
+import { InputError } from "../../lib/errors.ts";
+import { ivResults, ivTestRun } from "../../lib/analysis/iv.ts";
+import { parseIv } from "../../lib/parsers/iv.ts";
+
+const close = (a: number, b: number) =>
+  assert.ok(Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b)), `${a} vs ${b}`);
+
+Deno.test("IV results", async (t) => {
+  await t.step("converted to V and uA", () => {
+    const r = ivResults(parseIv("U[mV] I[nA]\n-2000 -150\n0 0\n", "iv.txt"));
+    assert.deepEqual(r, { VOLTAGE: [-2, 0], CURRENT: [-0.15, 0] });
+  });
+  await t.step("unknown unit: InputError at the header line", () => {
+    assert.throws(() => ivResults(parseIv("U[V] I[furlong]\n1 2\n", "iv.txt")), (e: unknown) => {
+      assert.ok(e instanceof InputError);
+      assert.equal(e.problems[0].path, "iv.txt:1");
+      return true;
+    });
+  });
+});
+
+Deno.test("IV units: every voltage unit, to volts", async (t) => {
+  // [unit, what 1.5 of it is in V]
+  const cases: [string, number][] = [["V", 1.5], ["mV", 0.0015], ["kV", 1500]];
+  for (const [unit, volts] of cases) {
+    await t.step(`1.5 ${unit} = ${volts} V`, () => {
+      const r = ivResults(parseIv(`U[${unit}] I[uA]\n1.5 1\n`, "iv.txt"));
+      close(r.VOLTAGE[0], volts);
+      assert.equal(r.CURRENT[0], 1);
+    });
+  }
+});
+
+Deno.test("IV units: every current unit, to microamperes", async (t) => {
+  // [unit, what 2.5 of it is in µA]
+  const cases: [string, number][] = [
+    ["A", 2.5e6],
+    ["mA", 2500],
+    ["uA", 2.5],
+    ["\u00b5A", 2.5], // µ, the micro sign
+    ["\u03bcA", 2.5], // μ, the Greek letter mu
+    ["nA", 0.0025],
+    ["pA", 0.0000025],
+  ];
+  for (const [unit, microamps] of cases) {
+    await t.step(`2.5 ${unit} = ${microamps} µA (CURRENT and SIGMA_CURRENT)`, () => {
+      const parsed = parseIv(`U[V] Imean[${unit}] Isem[${unit}]\n-1 2.5 2.5\n`, "iv.txt");
+      close(ivResults(parsed).CURRENT[0], microamps);
+      const run = ivTestRun(parsed);
+      close(run.results.CURRENT[0], microamps);
+      close(run.results.SIGMA_CURRENT![0], microamps);
+    });
+  }
+  await t.step("Isem in its own unit", () => {
+    const run = ivTestRun(parseIv("U[V] Imean[uA] Isem[nA]\n-1 2 30\n", "iv.txt"));
+    assert.deepEqual(run.results.CURRENT, [2]);
+    close(run.results.SIGMA_CURRENT![0], 0.03);
+  });
+});
+
+Deno.test("IV units: anything else is refused, never guessed", async (t) => {
+  // Prefixes are case-sensitive: MA would be megaamperes and mv is no unit.
+  const cases: [string, string, string][] = [
+    ["MV", "uA", 'voltage unit "MV" unknown (V, mV, kV)'],
+    ["mv", "uA", 'voltage unit "mv" unknown (V, mV, kV)'],
+    ["V", "MA", 'current unit "MA" unknown (A, mA, uA, nA, pA)'],
+    ["V", "ua", 'current unit "ua" unknown (A, mA, uA, nA, pA)'],
+    ["V", "fA", 'current unit "fA" unknown (A, mA, uA, nA, pA)'],
+  ];
+  for (const [v, i, message] of cases) {
+    await t.step(`U[${v}] I[${i}]`, () => {
+      assert.throws(() => ivResults(parseIv(`U[${v}] I[${i}]\n1 2\n`, "iv.txt")), (e) => {
+        assert.ok(e instanceof InputError);
+        assert.deepEqual(e.problems, [{ path: "iv.txt:1", message }]);
+        return true;
+      });
+    });
+  }
+  await t.step("an unknown Isem unit", () => {
+    assert.throws(
+      () => ivTestRun(parseIv("U[V] Imean[uA] Isem[xA]\n-1 2 3\n", "iv.txt")),
+      (e) =>
+        e instanceof InputError &&
+        e.problems[0].message === 'Isem unit "xA" unknown (A, mA, uA, nA, pA)',
+    );
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * Tests of scripts/bench.ts: `deno task bench --quick` end to end (over lib/bench). The figures
+ * depend on the machine, so no speed is asserted; what is checked is that each figure is computed
+ * from the runs the benchmark measured: the batch created every run it was given, the parse
+ * throughput is over the reference file's pulls, and each `name=value` figure agrees with the
+ * measurements printed above it (to their printed precision).
+ */
+import assert from "node:assert/strict";
+import { runTask } from "../_helpers/task.ts";
+import { reference } from "../_helpers/assertions.ts";
+
+/** The numbers captured by `pattern` in `text`, which must match. */
+function numbers(text: string, pattern: RegExp): number[] {
+  const m = pattern.exec(text);
+  assert.ok(m, `no ${pattern} in:\n${text}`);
+  return m.slice(1).map(Number);
+}
+
+/** `shown` is `f(inputs)` for some inputs within half a unit of their printed last digit. */
+function agrees(shown: number, low: number, high: number, name: string): void {
+  assert.ok(
+    shown >= low - 0.05 && shown <= high + 0.05,
+    `${name}=${shown}, not in [${low}, ${high}]`,
+  );
+}
+
+Deno.test("deno task bench --quick: figures computed from the measured runs", async (t) => {
+  const r = await runTask("bench", ["--quick"], { timeoutMs: 300_000 });
+  assert.equal(r.code, 0, r.stderr);
+  const out = r.stdout;
+  const figures = Object.fromEntries(
+    out.split("\n").filter((l) => /^[a-z_0-9]+=/.test(l)).map((l) => l.split("=")),
+  );
+
+  await t.step("batch: 60 runs created; uploads_per_s and the ratio come from the timings", () => {
+    // benchBatch itself fails unless the batch's summary says "60 created".
+    const [modules, seconds, perSecond] = numbers(
+      out,
+      /batch: (\d+) uploads in ([\d.]+) s \(([\d.]+) uploads\/s/,
+    );
+    assert.equal(modules, 60);
+    const [perFile, sample] = numbers(out, /per file: ([\d.]+) s per file \(mean of (\d+)\)/);
+    assert.equal(sample, 3);
+    const [ratio] = numbers(out, /ratio: ([\d.]+)×/);
+    const [lo, hi] = [seconds - 0.005, seconds + 0.005]; // printed to 2 decimals
+    agrees(perSecond, modules / hi, modules / lo, "uploads/s");
+    assert.equal(Number(figures.uploads_per_s), perSecond);
+    agrees(
+      ratio,
+      ((perFile - 0.0005) * modules) / hi,
+      ((perFile + 0.0005) * modules) / lo,
+      "ratio",
+    );
+    assert.equal(Number(figures.batch_vs_per_file_ratio), ratio);
+  });
+
+  await t.step("parse: the reference file × 50, every one of its 60 pulls counted", async () => {
+    const [megabytes, pulls, best] = numbers(
+      out,
+      /parse: reference file × 50, ([\d.]+) MB, (\d+) pulls, best ([\d.]+) s/,
+    );
+    assert.equal(pulls, 60 * 50);
+    const bytes = (await Deno.stat(reference("sample_wirebond_data.csv"))).size * 50;
+    assert.equal(megabytes, Number((bytes / 1e6).toFixed(1)));
+    const mbPerSecond = Number(figures.parse_mb_per_s);
+    agrees(mbPerSecond, bytes / 1e6 / (best + 0.0005), bytes / 1e6 / (best - 0.0005), "MB/s");
+    assert.match(out, /python csv\+\w+: [\d.]+ MB\/s|python baseline skipped/);
+  });
+
+  await t.step("memory: the peak RSS of the 500-file batch", () => {
+    const [peak, files] = numbers(out, /peak RSS ([\d.]+) MB for (\d+) files/);
+    assert.equal(files, 500);
+    assert.equal(Number(figures.peak_rss_mb_10k), peak);
+    assert.ok(peak > 10, `a Deno process takes more than 10 MB: ${peak}`);
+  });
+  await t.step(
+    "read back: every run fetched, 100 per getTestRunBulk, figures from the timings",
+    () => {
+      const [runs, seconds, perSecond, bulkCalls] = numbers(
+        out,
+        /fetched (\d+) runs in ([\d.]+) s \(([\d.]+) runs\/s, (\d+) getTestRunBulk/,
+      );
+      assert.equal(runs, 300);
+      assert.equal(bulkCalls, Math.ceil(runs / 100));
+      agrees(perSecond, runs / (seconds + 0.005), runs / Math.max(seconds - 0.005, 1e-9), "runs/s");
+      assert.equal(Number(figures.readback_runs_per_s), Math.round(perSecond));
+      assert.ok(Number(figures.readback_reopen_ms) >= 0, out);
+    },
+  );
+});
