@@ -27,6 +27,7 @@
 export * from "./display.ts";
 export * from "./table.ts";
 export * from "./errors_view.ts";
+export * from "./failure_groups.ts";
 export * from "./progress_reporter.ts";
 export * from "./progress.ts";
 export * from "./progress_kernel.ts";
