@@ -25,6 +25,7 @@
  */
 
 export * from "./display.ts";
+export * from "./cell_order.ts";
 export * from "./table.ts";
 export * from "./errors_view.ts";
 export * from "./failure_groups.ts";
