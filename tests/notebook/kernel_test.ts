@@ -118,7 +118,10 @@ Deno.test({
         const result = outputs[1].find((o) => o.output_type === "execute_result");
         assert.ok(result?.data, JSON.stringify(outputs[1]));
         const html = joined(result.data["text/html"]);
-        assert.ok(html.startsWith('<div class="itkpd-table-title"'), html.slice(0, 80));
+        assert.ok(
+          html.startsWith('<div class="itkpd-table-title tex2jax_ignore"'),
+          html.slice(0, 80),
+        );
         assert.ok(html.includes("<table"));
         assert.ok(html.includes("kernel table"));
         assert.ok(html.includes("20UPGM22110001"));

@@ -27,6 +27,14 @@ Deno.test("table", async (t) => {
     assert.ok(html.includes("&lt;b&gt;Wire pull&lt;/b&gt;"));
   });
 
+  await t.step("HTML: MathJax leaves the table alone (two $ are not a formula)", () => {
+    const html = table([{ where: "a.csv $.institution" }, { where: "b.csv $.institution" }], {
+      title: "$.results",
+    }).toHtml();
+    assert.match(html, /<table class="itkpd-table tex2jax_ignore">/);
+    assert.match(html, /<div class="itkpd-table-title tex2jax_ignore"/);
+  });
+
   await t.step("HTML: the title is a line above the table; short cells never wrap", () => {
     const long = "x".repeat(NOWRAP_MAX + 1);
     const html = table([{ plan: "to create", note: long }], { title: "0 module(s) with a note" })
@@ -35,7 +43,7 @@ Deno.test("table", async (t) => {
     assert.ok(!html.includes("<caption"), html);
     assert.match(
       html,
-      /^<div class="itkpd-table-title"[^>]*>0 module\(s\) with a note<\/div>\n<table/,
+      /^<div class="itkpd-table-title tex2jax_ignore"[^>]*>0 module\(s\) with a note<\/div>\n<table/,
     );
     assert.match(html, /<td style="[^"]*white-space:nowrap[^"]*">to create<\/td>/);
     assert.match(html, /<th style="[^"]*white-space:nowrap[^"]*">plan<\/th>/);
