@@ -487,7 +487,7 @@ Deno.test({
         // The numbers of the text: 200 modules (+ the copy and notes.csv), 3 unreadable, 3 not
         // registered, the 3 of the partner site created after the fix.
         assert.match(streams(nb), /^202 files in /m);
-        assert.match(md(folder), /^200 modules' exports/);
+        assert.match(md(folder), /^200 modules' exports/m);
         assert.match(md(folder), /- 3 exports with a line that cannot be read/);
         assert.match(md(folder), /- 3 modules that are not registered in ITkPD yet/);
         const failures = htmlTitled(nb, /^11 file\(s\) not uploaded/).plain;
