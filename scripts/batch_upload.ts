@@ -10,6 +10,7 @@ import { UsageError } from "../lib/errors.ts";
 import { ItkpdClient } from "../lib/client/mod.ts";
 import { batchUpload } from "../lib/batch/mod.ts";
 import { autoProgress } from "../lib/notebook/progress.ts";
+import { plotFormat } from "../lib/notebook/plots/plot.ts";
 
 const USAGE = `Usage: deno task batch-upload --dir DIR [options]
 
@@ -33,7 +34,8 @@ Options:
   --all-or-nothing     send nothing when any file is invalid
   --journal FILE       journal (default DIR/.itkpd-journal.sqlite)
   --report FILE        JSON report of every item (default DIR/.itkpd-report.json)
-  --plot FILE.svg      also write the mean and minimum load of every module, with the cuts
+  --plot FILE          also write the mean and minimum load of every module, with the cuts
+                       and the worst modules named: FILE.svg, FILE.png or FILE.pdf
   --quiet              no progress display
   --verbose            log every request (method, URL, status, time; never a token)
   -h, --help           this text
@@ -73,6 +75,7 @@ if (import.meta.main) {
       throw new UsageError(`--test-type must be WIREBOND_PULL_TEST or WIREBOND, got ${testType}`);
     }
     const concurrency = numberFlag(values, "concurrency", { integer: true, min: 1, max: 64 });
+    if (values.plot) plotFormat(values.plot as string);
     const client = new ItkpdClient({
       verbose: Boolean(values.verbose),
       sessionFile: defaultSessionFile(),

@@ -12,6 +12,7 @@ import { defaultSessionFile } from "../lib/cli/session.ts";
 import { parseFlags, requireString, runMain, stringFlag, userPath } from "../lib/cli/mod.ts";
 import { type ApiWarning, ItkpdClient } from "../lib/client/mod.ts";
 import { IV_TEST_TYPE } from "../lib/analysis/mod.ts";
+import { plotFormat } from "../lib/notebook/plots/plot.ts";
 import {
   buildIvRun,
   finishStep,
@@ -37,7 +38,8 @@ Options:
   --out FILE           output JSON (default prototype_<TEST TYPE>.json)
   --upload             also upload it, unless the database already has this run
   --test-type CODE     test type (default ${IV_TEST_TYPE})
-  --plot FILE.svg      also write the IV curve plot
+  --plot FILE          also write the IV curve plot: FILE.svg, FILE.png (for slides) or
+                       FILE.pdf (for print)
   --verbose            log the requests
   --help               show this help
 
@@ -66,6 +68,7 @@ if (import.meta.main) {
     const out = userPath(stringFlag(values, "out") ?? prototypeFileName(testType));
     const plotName = stringFlag(values, "plot");
     const plot = plotName === undefined ? undefined : userPath(plotName);
+    if (plotName !== undefined) plotFormat(plotName);
     const upload = values.upload === true;
     const verbose = values.verbose === true;
 

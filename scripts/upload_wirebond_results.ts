@@ -21,6 +21,7 @@ import {
 } from "../lib/cli/mod.ts";
 import { type ApiWarning, ItkpdClient } from "../lib/client/mod.ts";
 import { UsageError } from "../lib/errors.ts";
+import { plotFormat } from "../lib/notebook/plots/plot.ts";
 import { DEFAULT_BREAK_MODE_MAPPING, parseBreakModeMapping } from "../lib/analysis/mod.ts";
 import {
   buildWirebondRun,
@@ -60,9 +61,11 @@ Options:
   --break-modes FILE   grade code → break mode mapping, e.g. {"gradeCodes": {"1": 0, "2": 1}}
                        (default: grade n → break mode n-1)
   --min-load G         WIREBOND pass cut in g (default 15.0, as the original)
-  --plot FILE.svg      also write the load histogram with the pass cut
-  --plot-groups FILE   also write the loads per bond group, or per grade code with
-                       --group-by grade (default: --group-by label)
+  --plot FILE          also write the load histogram with the cuts (mean and minimum);
+                       FILE.svg, FILE.png (for slides) or FILE.pdf (for print)
+  --log-counts         --plot with a logarithmic count axis (the few weak pulls show)
+  --plot-groups FILE   also write the loads per bond group (in file order), or per grade code
+                       (with its break mode) with --group-by grade; .svg, .png or .pdf
   --group-by G         label or grade: the grouping of --plot-groups
   --verbose            log the requests
   --help               show this help
@@ -85,6 +88,7 @@ if (import.meta.main) {
       plot: { type: "string" },
       "plot-groups": { type: "string" },
       "group-by": { type: "string" },
+      "log-counts": { type: "boolean" },
       verbose: { type: "boolean" },
     });
     if (help) {
@@ -110,6 +114,7 @@ if (import.meta.main) {
     const plot = plotName === undefined ? undefined : userPath(plotName);
     const groupsName = stringFlag(values, "plot-groups");
     const groupsPlot = groupsName === undefined ? undefined : userPath(groupsName);
+    for (const name of [plotName, groupsName]) if (name !== undefined) plotFormat(name);
     const groupBy = stringFlag(values, "group-by") ?? "label";
     if (groupBy !== "label" && groupBy !== "grade") {
       throw new UsageError(`--group-by must be label or grade, got ${JSON.stringify(groupBy)}`);
@@ -154,7 +159,7 @@ if (import.meta.main) {
         testRun: build.testRun,
         out,
         plot,
-        makePlot: () => wirebondPlot(build),
+        makePlot: () => wirebondPlot(build, { logCount: values["log-counts"] === true }),
         client,
         log: (line) => console.log(line),
         note: (line) => console.error(line),

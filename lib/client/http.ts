@@ -38,7 +38,7 @@ import {
   warningsIn,
 } from "./errors_map.ts";
 import { redact } from "./redact.ts";
-import { type NodeTransport, WIRE_METHOD_HEADER } from "./transport.ts";
+import { closedClientError, type NodeTransport, WIRE_METHOD_HEADER } from "./transport.ts";
 
 /** Whether a request may be repeated freely (`read`) or only when provably safe (`write`). */
 export type RetryPolicy = "read" | "write";
@@ -159,6 +159,8 @@ export class HttpEngine {
     const { retries } = this.#options;
     let attempt = 0;
     let renewed = false;
+    // A closed client fails at once: no token, no retry, one line.
+    if (this.#options.transport.closed) throw closedClientError(o.url);
     for (;;) {
       o.signal?.throwIfAborted();
       const token = o.auth ? await this.#token() : undefined;

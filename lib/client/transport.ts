@@ -105,12 +105,7 @@ export class NodeTransport {
   /** The `fetch` to give ky (bound; safe to pass around). */
   readonly fetch: FetchLike = async (input, init) => {
     const request = input instanceof Request ? input : new Request(input, init);
-    if (this.#closed) {
-      throw new NetworkError(`client is closed; cannot send ${request.url}`, {
-        url: request.url,
-        maybeSent: false,
-      });
-    }
+    if (this.#closed) throw closedClientError(request.url);
     const signal = init?.signal ?? request.signal;
     signal?.throwIfAborted();
     const wireMethod = (request.headers.get(WIRE_METHOD_HEADER) ?? request.method).toUpperCase();
@@ -119,7 +114,15 @@ export class NodeTransport {
     return this.#send(request, wireMethod, body, signal ?? undefined);
   };
 
-  /** Destroys every socket; later requests fail with a `NetworkError` (`maybeSent: false`). */
+  /** True once {@link NodeTransport.close} was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Destroys every socket; later requests fail at once with the one-line error of
+   * {@link closedClientError} (`maybeSent: false`, not retried).
+   */
   close(): void {
     this.#closed = true;
     for (const agent of this.#agents.values()) agent.destroy();
@@ -350,4 +353,25 @@ function classify(
         : "check ITKDB_API_URL / ITKDB_AUTH_URL and the network"
       : undefined,
   });
+}
+
+/**
+ * The error of a request on a closed client: one line that says what to do, never retried
+ * (`retryable: false`, nothing was sent), and a stack of that one line only, so that a notebook
+ * shows one line rather than a trace through ky.
+ *
+ * @example
+ * ```ts
+ * import { closedClientError } from "./transport.ts";
+ * closedClientError("http://127.0.0.1:1/listInstitutions").retryable; // false
+ * ```
+ */
+export function closedClientError(url?: string): NetworkError {
+  const error = new NetworkError(
+    "this ITkPD client is closed (client.close() ran, e.g. in a notebook's clean-up cell): " +
+      "make a new client; in a notebook, run the set-up cell again",
+    { url, maybeSent: false, retryable: false },
+  );
+  error.stack = `${error.name}: ${error.message}`;
+  return error;
 }

@@ -108,6 +108,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     );
     const histogram = await loadHistogram(loads, {
       threshold: WIREBOND_PULL_CUTS.PULL_STRENGTH_MIN_MIN,
+      meanCut: WIREBOND_PULL_CUTS.PULL_STRENGTH_MIN_MEAN,
       title: `All pulls of the batch (${loads.length})`,
     });
     const plots = [join(opts.out, "modules.svg"), join(opts.out, "loads.svg")];

@@ -20,7 +20,7 @@ import { $display, type Displayable, type MimeBundle } from "./display.ts";
 import { describeError, type ErrorParts, placeOf } from "./_describe_error.ts";
 export type { ErrorParts } from "./_describe_error.ts";
 import { escapeHtml } from "./_html.ts";
-import { table } from "./table.ts";
+import { NO_MATH, table } from "./table.ts";
 
 /** Options of {@linkcode errorView}. */
 export interface ErrorViewOptions {
@@ -65,7 +65,7 @@ export class ErrorView implements Displayable {
     const title = this.title
       ? `<div style="font-weight:bold;margin-bottom:0.3em">${escapeHtml(this.title)}</div>`
       : "";
-    return `<div class="itkpd-error" style="border-left:4px solid ${RED};padding:0.4em 0.8em">` +
+    return `<div class="itkpd-error ${NO_MATH}" style="border-left:4px solid ${RED};padding:0.4em 0.8em">` +
       title + htmlOf(this.parts) + "</div>";
   }
 

@@ -25,8 +25,10 @@
  */
 
 export * from "./display.ts";
+export * from "./cell_order.ts";
 export * from "./table.ts";
 export * from "./errors_view.ts";
+export * from "./failure_groups.ts";
 export * from "./progress_reporter.ts";
 export * from "./progress.ts";
 export * from "./progress_kernel.ts";

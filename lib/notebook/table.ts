@@ -60,6 +60,15 @@ interface Cell {
 const SAFE_HREF = /^(data:|https?:|[^:]*$)/i;
 
 const PASS_STYLE = "color:#1a7f37;font-weight:bold";
+/**
+ * The class by which Jupyter's MathJax leaves an element alone (classic Notebook, JupyterLab):
+ * without it, two `$` in a table ("a.csv $.institution", "b.csv $.institution") are typeset as
+ * a formula.
+ */
+export const NO_MATH = "tex2jax_ignore";
+
+/** Cells of at most this many characters never wrap in HTML. */
+export const NOWRAP_MAX = 32;
 const FAIL_STYLE = "color:#cf222e;font-weight:bold";
 
 /**
@@ -129,21 +138,30 @@ export class Table implements Displayable {
     return out.join("\n");
   }
 
-  /** The table as HTML; every text is escaped. */
+  /**
+   * The table as HTML; every text is escaped. The title is a line above the table (not a
+   * `<caption>`, which wraps word by word above a narrow table); short cells (up to
+   * {@linkcode NOWRAP_MAX} characters: serial numbers, numbers, "to create") never wrap, so that
+   * only long texts take more lines when the table is wider than the page. MathJax leaves it
+   * alone ({@linkcode NO_MATH}).
+   */
   toHtml(): string {
     const align = (i: number) => this.#rightAligned[i] ? "right" : "left";
-    const out: string[] = ['<table class="itkpd-table">'];
+    const wrap = (text: string) => textWidth(text) <= NOWRAP_MAX ? ";white-space:nowrap" : "";
+    const out: string[] = [];
     if (this.title) {
       out.push(
-        `<caption style="caption-side:top;text-align:left;font-weight:bold">${
+        `<div class="itkpd-table-title ${NO_MATH}" style="font-weight:bold;margin:0.2em 0">${
           escapeHtml(this.title)
-        }</caption>`,
+        }</div>`,
       );
     }
+    out.push(`<table class="itkpd-table ${NO_MATH}">`);
     out.push(
       "<thead><tr>" +
-        this.columns.map((key, i) => `<th style="text-align:${align(i)}">${escapeHtml(key)}</th>`)
-          .join("") +
+        this.columns.map((key, i) =>
+          `<th style="text-align:${align(i)}${wrap(oneLine(key))}">${escapeHtml(key)}</th>`
+        ).join("") +
         "</tr></thead>",
     );
     out.push("<tbody>");
@@ -164,7 +182,7 @@ export class Table implements Displayable {
                 : ` download="${escapeHtml(cell.link.download)}"`
             }>${escapeHtml(cell.text)}</a>`
             : escapeHtml(cell.text);
-          return `<td style="text-align:${align(i)}${num}">${content}</td>`;
+          return `<td style="text-align:${align(i)}${num}${wrap(cell.text)}">${content}</td>`;
         }).join("") + "</tr>",
       );
     }

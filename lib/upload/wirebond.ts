@@ -277,10 +277,62 @@ function statsTable(
   return [line(head), ...body.map(line)];
 }
 
+/** A value with its unit as the cut lines write it: 2 decimals, "%" for shares. */
+function measured(value: number, unit: string): string {
+  return `${value.toFixed(2)}${unit === "%" ? " %" : ` ${unit}`}`;
+}
+
+/**
+ * Every pass cut of the run, one line each: the result, its measured value, the limit and ✓ or
+ * ✗, e.g. `PULL_STRENGTH 8.70 g >= 7 g ✓` (a failing one adds what failed, in words).
+ */
+function cutLines(build: WirebondBuild): string[] {
+  const failed = new Map(build.failedCuts.map((c) => [c.code, c]));
+  const rows: { code: string; value: string; limit: string }[] = [];
+  if (build.testType === LEGACY_WIREBOND) {
+    const r = (build.testRun as LegacyWirebondRun).results;
+    rows.push({
+      code: "MIN_LOAD",
+      value: measured(r.MIN_LOAD, "g"),
+      limit: `> ${build.threshold} g`,
+    });
+  } else {
+    const r = (build.testRun as WirebondPullTestRun).results;
+    const c = WIREBOND_PULL_CUTS;
+    if (r.DATA_UNAVAILABLE) {
+      rows.push({ code: "DATA_UNAVAILABLE", value: "true", limit: "= false" });
+    } else {
+      rows.push(
+        {
+          code: "PULL_STRENGTH",
+          value: measured(r.PULL_STRENGTH, "g"),
+          limit: `>= ${c.PULL_STRENGTH_MIN_MEAN} g`,
+        },
+        {
+          code: "PULL_STRENGTH_MIN",
+          value: measured(r.PULL_STRENGTH_MIN, "g"),
+          limit: `>= ${c.PULL_STRENGTH_MIN_MIN} g`,
+        },
+        {
+          code: "LIFT_OFFS_LESS_THAN_7G",
+          value: measured(r.LIFT_OFFS_LESS_THAN_7G, "%"),
+          limit: `<= ${c.LIFT_OFFS_LESS_THAN_7G_MAX} %`,
+        },
+      );
+    }
+  }
+  const width = (k: "code" | "value" | "limit") => Math.max(...rows.map((r) => r[k].length));
+  return rows.map((r) => {
+    const cut = failed.get(r.code);
+    return `  ${r.code.padEnd(width("code"))}  ${r.value.padStart(width("value"))}  ` +
+      `${r.limit.padEnd(width("limit"))}  ${cut ? `✗ ${cut.message}` : "✓"}`;
+  });
+}
+
 /**
  * The summary printed by the step: files read, lines left out (file:line), warnings, load
  * statistics overall, per label and per grade code (with its break mode), the mapping used, the
- * results, and the pass cuts that failed.
+ * results, and every pass cut with its measured value, its limit and ✓ or ✗.
  *
  * @example
  * ```ts ignore
@@ -331,36 +383,67 @@ export function renderWirebondSummary(build: WirebondBuild): string {
       }`,
     );
   }
-  if (build.failedCuts.length) {
-    out.push(`failed cuts (${build.failedCuts.length}): passed = false`);
-    for (const c of build.failedCuts) {
-      out.push(`  $.results.${c.code} ${c.requirement}: ${c.message}`);
-    }
-  } else {
-    out.push("every pass cut met: passed = true");
-  }
+  const failed = build.failedCuts.length;
+  out.push(
+    failed ? `failed cuts (${failed}): passed = false` : "every pass cut met: passed = true",
+    ...cutLines(build),
+  );
   return out.join("\n");
 }
 
+/** Options of {@link wirebondPlot}. */
+export interface WirebondPlotOptions {
+  /** A logarithmic count axis, so that the few pulls below the cut are seen. */
+  logCount?: boolean;
+}
+
 /**
- * The load histogram of the pulls with the per-pull cut (`WIREBOND_PULL_TEST`: 4 g, the
- * minimum-strength cut; `WIREBOND`: the `--min-load` cut).
+ * The load histogram of the pulls with the cuts: `WIREBOND_PULL_TEST`, the minimum-strength cut
+ * (4 g, bins below it red) and the cut on the mean (7 g); `WIREBOND`, the `--min-load` cut.
  *
  * @example
  * ```ts ignore
- * await (await wirebondPlot(build)).save("loads.svg");
+ * await (await wirebondPlot(build, { logCount: true })).save("loads.png");
  * ```
  */
-export async function wirebondPlot(build: WirebondBuild): Promise<Plot> {
+export async function wirebondPlot(
+  build: WirebondBuild,
+  options: WirebondPlotOptions = {},
+): Promise<Plot> {
   const who = build.testRun.component ? `${build.testRun.component}: ` : "";
   return await loadHistogram(build.parsed.tests.map((t) => t.load), {
     threshold: build.threshold,
-    title: `${who}wire pull loads (${build.testType}, cut ${build.threshold} g)`,
+    meanCut: build.testType === LEGACY_WIREBOND
+      ? undefined
+      : WIREBOND_PULL_CUTS.PULL_STRENGTH_MIN_MEAN,
+    logCount: options.logCount,
+    title: `${who}wire pull loads (${build.testType})`,
   });
 }
 
 /**
- * The loads of a wire-bond build per bond group (`label`) or per grade code, with the cut.
+ * Axis labels of grade codes: each code with the break mode it means in `mapping`, on two
+ * lines (`"2\nheel break on hybrid"`), for {@link loadsByGroup}'s `labels`.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_BREAK_MODE_MAPPING } from "../analysis/break_modes.ts";
+ * import { gradeCodeLabels } from "./wirebond.ts";
+ * gradeCodeLabels(DEFAULT_BREAK_MODE_MAPPING)["2"]; // "2\nheel break on hybrid"
+ * ```
+ */
+export function gradeCodeLabels(mapping: BreakModeMapping): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(mapping.gradeCodes).map(([code, mode]) => [
+      code,
+      `${code}\n${BREAK_MODE_NAMES[mode]}`,
+    ]),
+  );
+}
+
+/**
+ * The loads of a wire-bond build per bond group (`label`, in the order of the file) or per grade
+ * code (named by the break mode each means in the mapping of the build), with the cut.
  *
  * @example
  * ```ts ignore
@@ -372,12 +455,14 @@ export async function wirebondGroupPlot(
   by: "label" | "gradeCode",
 ): Promise<Plot> {
   const who = build.testRun.component ? `${build.testRun.component}: ` : "";
+  const labels = Object.fromEntries(build.byGrade.map((g) => [g.key, `${g.key}\n${g.modeName}`]));
   return await loadsByGroup(
     build.parsed.tests.map((t) => ({ load: t.load, label: t.label, gradeCode: t.gradeCode })),
     {
       by,
       threshold: build.threshold,
-      title: `${who}loads by ${by === "label" ? "bond group" : "grade code"}`,
+      labels: by === "gradeCode" ? labels : undefined,
+      title: `${who}loads by ${by === "label" ? "bond group" : "grade code (break mode)"}`,
     },
   );
 }

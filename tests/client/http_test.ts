@@ -475,3 +475,29 @@ Deno.test("faults: a slow answer gives TimeoutError, without waiting for it", as
     }
   });
 });
+
+Deno.test("a closed client fails at once, in one line, without retries", async () => {
+  await withSandbox({}, async (sb) => {
+    const { client, lines } = clientFor(sb, { retries: 4 });
+    await client.listInstitutions();
+    client.close();
+    const before = client.stats();
+    const served = sb.stats().requests;
+    for (
+      const call of [() => client.listInstitutions(), () => client.getTestRun({ testRun: "x" })]
+    ) {
+      await assert.rejects(call(), (e: unknown) => {
+        assert.ok(e instanceof NetworkError, String(e));
+        assert.equal(e.maybeSent, false);
+        assert.equal(e.retryable, false);
+        assert.equal(e.message.split("\n").length, 1, e.message);
+        assert.match(e.message, /client is closed .*run the set-up cell again/);
+        assert.equal(e.stack, `NetworkError: ${e.message}`);
+        return true;
+      });
+    }
+    assert.deepEqual(client.stats(), before, "nothing sent, no retry");
+    assert.equal(sb.stats().requests, served);
+    assert.ok(!lines.some((l) => /retry/.test(l)), lines.join("\n"));
+  });
+});

@@ -8,6 +8,7 @@
  */
 
 import assert from "node:assert/strict";
+import { pdfFacts, pngSize } from "../_helpers/plot_files.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const PYTHON = "/usr/bin/python3";
@@ -49,9 +50,14 @@ for (let i = 0; i < 5; i++) {
 }
 await p.done();`,
   `await show(table([{ shown: "from show()" }]));`,
+  // A plot saved from a notebook as PNG and PDF (SAVE_DIR is filled in by notebook()).
+  `const saved = await loadHistogram([8.4, 9.1, 3.6, 10.9], { threshold: 4, meanCut: 7 });
+await saved.save("SAVE_DIR/from_kernel.png");
+await saved.save("SAVE_DIR/from_kernel.pdf");
+console.log("saved", saved.svg.match(/width="(\\d+)" height="(\\d+)"/)!.slice(1).join("x"));`,
 ];
 
-function notebook(): unknown {
+function notebook(saveDir: string): unknown {
   return {
     nbformat: 4,
     nbformat_minor: 5,
@@ -65,7 +71,7 @@ function notebook(): unknown {
       metadata: {},
       execution_count: null,
       outputs: [],
-      source,
+      source: source.replaceAll("SAVE_DIR", saveDir),
     })),
   };
 }
@@ -91,7 +97,7 @@ Deno.test({
     try {
       // Not ".ipynb": `deno fmt` formats notebooks and might run meanwhile; the runner does not care.
       const path = `${dir}/display.notebook`;
-      await Deno.writeTextFile(path, JSON.stringify(notebook(), null, 1));
+      await Deno.writeTextFile(path, JSON.stringify(notebook(dir), null, 1));
       const out = await new Deno.Command(PYTHON, {
         args: ["scripts/_notebook_runner.py", "--out", `${dir}/out`, "--timeout", "180", path],
         cwd: ROOT.pathname,
@@ -118,7 +124,11 @@ Deno.test({
         const result = outputs[1].find((o) => o.output_type === "execute_result");
         assert.ok(result?.data, JSON.stringify(outputs[1]));
         const html = joined(result.data["text/html"]);
-        assert.ok(html.startsWith("<table"), html.slice(0, 80));
+        assert.ok(
+          html.startsWith('<div class="itkpd-table-title tex2jax_ignore"'),
+          html.slice(0, 80),
+        );
+        assert.ok(html.includes("<table"));
         assert.ok(html.includes("kernel table"));
         assert.ok(html.includes("20UPGM22110001"));
         assert.ok(html.includes("&lt;script&gt;x&lt;/script&gt;"));
@@ -159,6 +169,17 @@ Deno.test({
       await t.step("show() displays a table from inside a cell", () => {
         const shown = outputs[5].find((o) => o.output_type === "display_data");
         assert.ok(joined(shown?.data?.["text/html"]).includes("from show()"));
+      });
+      await t.step("a plot saved from the notebook as PNG and PDF", async () => {
+        const text = outputs[6].filter((o) => o.output_type === "stream").map((o) => joined(o.text))
+          .join("");
+        const [w, h] = /^saved (\d+)x(\d+)/.exec(text)!.slice(1).map(Number);
+        assert.deepEqual(pngSize(await Deno.readFile(`${dir}/from_kernel.png`)), {
+          width: 2 * w,
+          height: 2 * h,
+        });
+        const pdf = await pdfFacts(await Deno.readFile(`${dir}/from_kernel.pdf`));
+        assert.deepEqual(pdf.mediaBox, [0, 0, w * 0.75, h * 0.75]);
       });
     } finally {
       await Deno.remove(dir, { recursive: true });

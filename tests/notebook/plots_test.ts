@@ -50,8 +50,8 @@ Deno.test("plots", async (t) => {
     const counts = bars.map((b) => Number(b.match(/Pulls: (\d+)/)![1]));
     assert.deepEqual(counts, [1, 0, 1, 2, 2, 1]);
     assert.equal(marks(plot.svg, "threshold").length, 1);
-    assert.ok(plot.svg.includes(">cut 7.0 g</text>"));
-    assert.ok(plot.svg.includes("1 below 7.0 g"));
+    assert.ok(plot.svg.includes(">cut 7 g</text>"));
+    assert.ok(plot.svg.includes("1 below 7 g"));
     assert.ok(plot.svg.includes("1 non-numeric left out"));
     // Bins below the cut are red.
     assert.ok(bars[0].includes('fill="#e45756"') && bars[2].includes('fill="#4c78a8"'));
@@ -102,8 +102,8 @@ Deno.test("plots", async (t) => {
     assert.equal(marks(plot.svg, "min").length, 4);
     assert.equal(means.filter((m) => m.includes('fill="#e45756"')).length, 2);
     assert.equal(marks(plot.svg, "cuts").length, 2);
-    assert.ok(plot.svg.includes(">mean cut 7.0 g</text>"));
-    assert.ok(plot.svg.includes(">min cut 4.0 g</text>"));
+    assert.ok(plot.svg.includes(">mean cut 7 g</text>"));
+    assert.ok(plot.svg.includes(">min cut 4 g</text>"));
     assert.deepEqual(
       marks(plot.svg, "highlight_label").map((m) => m.includes("20UPGM22110002")),
       [true],
@@ -113,7 +113,7 @@ Deno.test("plots", async (t) => {
     assert.equal(marks(scatter.svg, "modules").length, 4);
     assert.ok(scatter.svg.includes(">Mean pull strength (g)</text>"));
     assert.ok(scatter.svg.includes(">Minimum pull strength (g)</text>"));
-    assert.ok(scatter.svg.includes(">mean cut 8.0 g</text>"));
+    assert.ok(scatter.svg.includes(">mean cut 8 g</text>"));
   });
 
   await t.step("ivCurve: |V| on x, current on y, error bars where sem is given", async () => {

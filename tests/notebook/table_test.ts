@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { table } from "../../lib/notebook/table.ts";
+import { NOWRAP_MAX, table } from "../../lib/notebook/table.ts";
 import { $display } from "../../lib/notebook/display.ts";
 
 const ROWS = [
@@ -24,8 +24,30 @@ Deno.test("table", async (t) => {
     assert.ok(!html.includes("<script>"));
     assert.ok(html.includes("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
     assert.ok(html.includes("A&amp;B"));
-    assert.ok(html.includes("<caption"));
     assert.ok(html.includes("&lt;b&gt;Wire pull&lt;/b&gt;"));
+  });
+
+  await t.step("HTML: MathJax leaves the table alone (two $ are not a formula)", () => {
+    const html = table([{ where: "a.csv $.institution" }, { where: "b.csv $.institution" }], {
+      title: "$.results",
+    }).toHtml();
+    assert.match(html, /<table class="itkpd-table tex2jax_ignore">/);
+    assert.match(html, /<div class="itkpd-table-title tex2jax_ignore"/);
+  });
+
+  await t.step("HTML: the title is a line above the table; short cells never wrap", () => {
+    const long = "x".repeat(NOWRAP_MAX + 1);
+    const html = table([{ plan: "to create", note: long }], { title: "0 module(s) with a note" })
+      .toHtml();
+    // A <caption> is as narrow as its table: a title there wraps one word per line.
+    assert.ok(!html.includes("<caption"), html);
+    assert.match(
+      html,
+      /^<div class="itkpd-table-title tex2jax_ignore"[^>]*>0 module\(s\) with a note<\/div>\n<table/,
+    );
+    assert.match(html, /<td style="[^"]*white-space:nowrap[^"]*">to create<\/td>/);
+    assert.match(html, /<th style="[^"]*white-space:nowrap[^"]*">plan<\/th>/);
+    assert.match(html, new RegExp(`<td style="text-align:left">${long}</td>`));
   });
 
   await t.step("HTML has one header cell per column and one row per record", () => {

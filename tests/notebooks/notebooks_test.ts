@@ -7,7 +7,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { runTask } from "../_helpers/task.ts";
+import { runTask, testHome } from "../_helpers/task.ts";
 import {
   checkJupyter,
   failureLines,
@@ -75,6 +75,27 @@ interface Notebook {
 }
 
 const joined = (v: string | string[] | undefined) => Array.isArray(v) ? v.join("") : v ?? "";
+
+/**
+ * Whether Jupyter trusts each notebook: nbformat's NotebookNotary asked, with the Jupyter secret
+ * and signature database of the HOME the `notebooks` task ran with (tests/_helpers/task.ts).
+ */
+async function notaryVerdicts(paths: string[]): Promise<boolean[]> {
+  const out = await new Deno.Command(PYTHON, {
+    args: [
+      "-c",
+      "import json, sys, nbformat; from nbformat.sign import NotebookNotary; n = NotebookNotary(); " +
+      "print(json.dumps([n.check_signature(nbformat.read(p, as_version=4)) for p in sys.argv[1:]]))",
+      ...paths,
+    ],
+    env: { HOME: testHome(), PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" },
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  return JSON.parse(new TextDecoder().decode(out.stdout));
+}
 
 async function readNotebook(path: string | URL): Promise<Notebook> {
   return JSON.parse(await Deno.readTextFile(path));
@@ -249,11 +270,13 @@ Deno.test({
         const toCreate = Number(plan.m[1]);
         assert.equal(Number(plan.m[2]), 11);
         assert.match(plan.value, /does not exist in ITkPD/);
-        assert.match(plan.value, /20UPGM2\d{7}\.csv:\d+: /);
+        // The file is in the file column: the note says the line, not the file name again.
+        assert.match(plan.value, />20UPGM20000037\.csv<\/td>/);
+        assert.match(plan.value, />line 1440: TEST line cannot be read/);
         assert.match(plan.value, /no valid TEST line/);
         assert.match(
           plan.value,
-          /unknown institution &quot;SANDBOX_8&quot; \(did you mean SANDBOX_/,
+          /unknown institution &quot;SANDBOX-B&quot; \(did you mean SANDBOX_B\?\)/,
         );
 
         const progress = outputs(nb).filter((o) =>
@@ -278,7 +301,7 @@ Deno.test({
         assert.equal(created, toCreate);
         assert.match(line, new RegExp(`ok ${created} · skipped 0 · failed 0`));
         const failures = htmlTitled(nb, /^11 file\(s\) not uploaded/);
-        assert.match(failures.value, /SANDBOX_8/);
+        assert.match(failures.value, /SANDBOX-B/);
 
         const second = htmlTitled(
           nb,
@@ -365,6 +388,122 @@ Deno.test({
         assert.match(text, new RegExp(`wrote ${runs} rows \\(${runs} runs\\) to \\S+runs\\.csv`));
         assert.match(text, /wrote \d+ rows \(\d+ runs\) to \S+pulls\.csv/);
       });
+
+      await t.step("the executed copies are trusted, as `jupyter trust` signs them", async () => {
+        // Asked of nbformat's own notary, with the secret of the HOME the task ran with.
+        const verdicts = await notaryVerdicts(NOTEBOOKS.map((name) => `${out}/${name}`));
+        assert.deepEqual(verdicts, NOTEBOOKS.map(() => true), `${NOTEBOOKS}`);
+        // A copy whose outputs were changed afterwards is not trusted any more.
+        const nb = await readNotebook(`${out}/${NOTEBOOKS[1]}`);
+        const changed = nb.cells.find((c) => c.outputs?.some((o) => o.data?.["image/svg+xml"]))!;
+        changed.outputs = [{ output_type: "stream", name: "stdout", text: "changed\n" }];
+        await Deno.writeTextFile(`${out}/changed.ipynb`, JSON.stringify(nb));
+        assert.deepEqual(await notaryVerdicts([`${out}/changed.ipynb`]), [false]);
+      });
+
+      await t.step("every plot of every notebook fits a notebook page (≤ 900 px)", () => {
+        let plots = 0;
+        for (const [name, nb] of nbs) {
+          for (const s of withMime(nb, "image/svg+xml")) {
+            const width = Number(/^\s*<svg[^>]* width="(\d+(?:\.\d+)?)"/.exec(s.value)?.[1]);
+            assert.ok(width > 0 && width <= 900, `${name}: plot ${width} px wide: ${s.plain}`);
+            plots++;
+          }
+        }
+        assert.ok(plots >= 9, `${plots} plots`);
+      });
+
+      await t.step("tables: titles above, short cells on one line, failures by cause", () => {
+        for (const [name, nb] of nbs) {
+          for (const h of withMime(nb, "text/html")) {
+            assert.ok(!h.value.includes("<caption"), `${name}: a caption wraps word by word`);
+          }
+        }
+        const plan = htmlTitled(nbs.get(NOTEBOOKS[2])!, /^Plan: /);
+        assert.match(plan.value, /<td style="text-align:left;white-space:nowrap">to create<\/td>/);
+        const failures = htmlTitled(nbs.get(NOTEBOOKS[2])!, /^11 file\(s\) not uploaded/);
+        const rows = [...failures.value.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].slice(1);
+        assert.equal(rows.length, 7, "one row per cause");
+        for (const serial of ["20UPGM20000190", "20UPGM20000198", "20UPGM20000037"]) {
+          assert.equal(failures.value.split(`${serial}.csv`).length - 1, 1, `${serial} once`);
+        }
+        const remedy = "fix the file (or the manifest), then run the same batch again";
+        assert.equal(failures.value.split(remedy).length - 1, 1, "the remedy said once");
+        assert.match(failures.plain, /^component does not exist in ITkPD +3 /m);
+        const unusual = htmlTitled(nbs.get(NOTEBOOKS[1])!, /^\d+ module\(s\) with an unusual mean/);
+        assert.match(unusual.value, /^<div class="itkpd-table-title/);
+      });
+
+      await t.step("units and cuts agree with what the notebooks print", () => {
+        const nb = nbs.get(NOTEBOOKS[1])!;
+        const printed = /current in the file in (\S+?)(?:, plotted in (\S+) \(× (\d+)\))?\n/.exec(
+          streams(nb),
+        );
+        assert.ok(printed, streams(nb));
+        const iv = withMime(nb, "image/svg+xml").find((s) => /IV curve/.test(s.plain))!;
+        const axis = /\|Current\| \(([^)]+)\)/.exec(iv.value)?.[1];
+        assert.equal(axis, printed[2] ?? printed[1], "the axis unit is the unit printed");
+        // |current| from 0: no negative tick on the current axis.
+        assert.doesNotMatch(iv.value, />[−-]\d[\d.]*<\/text>/);
+        const hist = withMime(nb, "image/svg+xml").find((s) =>
+          /^\[plot: All \d+ pulls/.test(s.plain)
+        )!;
+        assert.equal(hist.value.split(">min cut 4 g</text>").length - 1, 1);
+        assert.equal(hist.value.split(">mean cut 7 g</text>").length - 1, 1);
+        assert.match(hist.value, />Pulls \(log scale\)</);
+      });
+
+      await t.step("03 says what it prints: institution codes and numbers", () => {
+        const nb = nbs.get(NOTEBOOKS[2])!;
+        const md = (i: number) => joined(nb.cells[i].source);
+        const mdAll = nb.cells.filter((c) => c.cell_type === "markdown").map((c) =>
+          joined(c.source)
+        )
+          .join("\n");
+        const plan = htmlTitled(nb, /^Plan: /);
+        const hint = /unknown institution &quot;(\S+)&quot; \(did you mean (\S+)\?\)/.exec(
+          plan.value,
+        );
+        assert.ok(hint, "the plan suggests an institution");
+        const [, typo, suggested] = hint;
+        // The text names the typo and the institution the plan suggests, and the fix applies
+        // exactly that suggestion (not another site's code).
+        const folder = nb.cells.findIndex((c) => joined(c.source).startsWith("## The folder"));
+        assert.match(md(folder), new RegExp(`\`${typo}\`\\s+instead of \`${suggested}\``));
+        assert.match(md(folder), new RegExp(`with a suggestion: \`${suggested}\``));
+        const fix = nb.cells.find((c) =>
+          c.cell_type === "code" && joined(c.source).includes("replaceAll(")
+        )!;
+        const replaced = /replaceAll\("([^"]+)", "([^"]+)"\)/.exec(joined(fix.source))!;
+        assert.deepEqual([replaced[1], replaced[2]], [typo, suggested]);
+        assert.match(mdAll, new RegExp(`\`${typo}\` → \`${suggested}\``));
+        // No other institution is named: only the typo, the suggestion and the set-up's own.
+        const own = /const INSTITUTION = USE_SANDBOX \? "(\w+)"/.exec(
+          nb.cells.map((c) => joined(c.source)).join("\n"),
+        )![1];
+        for (const m of mdAll.matchAll(/\bSANDBOX[-_]\w\b/g)) {
+          assert.ok([typo, suggested, own].includes(m[0]), `the text names ${m[0]}`);
+        }
+        // The numbers of the text: 200 modules (+ the copy and notes.csv), 3 unreadable, 3 not
+        // registered, the 3 of the partner site created after the fix.
+        assert.match(streams(nb), /^202 files in /m);
+        assert.match(md(folder), /^200 modules' exports/m);
+        assert.match(md(folder), /- 3 exports with a line that cannot be read/);
+        assert.match(md(folder), /- 3 modules that are not registered in ITkPD yet/);
+        const failures = htmlTitled(nb, /^11 file\(s\) not uploaded/).plain;
+        const count = (cause: RegExp) => Number(cause.exec(failures)?.[1]);
+        const unreadable = count(/^TEST line cannot be read.*? {2,}(\d+) {2}/m) +
+          count(/^load "ERR" is not a number {2,}(\d+) {2}/m);
+        assert.equal(unreadable, 3);
+        assert.equal(count(/^component does not exist in ITkPD {2,}(\d+) {2}/m), 3);
+        assert.equal(count(new RegExp(`^unknown institution "${typo}".*? {2,}(\\d+) {2}`, "m")), 3);
+        assert.match(
+          mdAll,
+          /Modules 190–192 were bonded and pulled at a partner site, `SANDBOX_B`/,
+        );
+        assert.match(mdAll, /only the three runs held back are created now/);
+        assert.match(htmlTitled(nb, /^After the fix: /).plain, /^After the fix: 3 created/);
+      });
     } finally {
       await Deno.remove(out, { recursive: true });
     }
@@ -427,6 +566,158 @@ Deno.test({
       });
     } finally {
       await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+/** The names a cell declares at its top level (`const x`, `const { a, b }`, `function f`). */
+function declaredNames(source: string): string[] {
+  const names: string[] = [];
+  for (const line of source.split("\n")) {
+    const plain = /^(?:export\s+)?(?:const|let|var|class|function|async function)\s+(\w+)/
+      .exec(line);
+    if (plain) names.push(plain[1]);
+    const destructured = /^(?:const|let)\s+\{([^}]+)\}\s*=/.exec(line);
+    if (destructured) {
+      for (const part of destructured[1].split(",")) {
+        const name = part.split(":").pop()!.trim();
+        if (/^\w+$/.test(name)) names.push(name);
+      }
+    }
+  }
+  return names;
+}
+
+Deno.test("committed notebooks: every cell says what it needs; the clean-up cell is the end", async () => {
+  for (const name of NOTEBOOKS) {
+    const nb = await readNotebook(new URL(`notebooks/${name}`, ROOT));
+    const headings = nb.cells.filter((c) => c.cell_type === "markdown")
+      .flatMap((c) => joined(c.source).split("\n"))
+      .filter((l) => /^#+ /.test(l))
+      .map((l) => l.replace(/^#+ /, ""));
+    const cells = nb.cells.map((c, i) => ({ ...c, i, text: joined(c.source) }));
+    const code = cells.filter((c) => c.cell_type === "code");
+    const declared = new Set<string>();
+    const last = code[code.length - 1];
+    const hasEnd = last.text.startsWith("// The end:");
+    for (const [k, cell] of code.entries()) {
+      const where = `${name}, cell ${cell.i + 1}`;
+      const first = cell.text.split("\n")[0];
+      assert.match(first, /^\/\/ \S/, `${where}: the first line says what the cell is`);
+      if (k === 0) assert.match(first, /^\/\/ Run this cell first/, where);
+      const body = cell.text.replace(/\/\/.*$/gm, "");
+      const uses = [...declared].filter((n) => new RegExp(`\\b${n}\\b`).test(body));
+      const isEnd = hasEnd && cell === last;
+      if (uses.length && !isEnd) {
+        assert.match(first, /^\/\/ Needs: /, `${where} uses ${uses.join(", ")}`);
+        assert.match(body, /\bneed\(\{/, `${where}: a need() guard`);
+      }
+      for (const m of cell.text.matchAll(/need\(\{([^}]*)\}\)/g)) {
+        for (const key of m[1].matchAll(/"([^"]+)":/g)) {
+          assert.ok(
+            headings.some((h) => h.startsWith(key[1])),
+            `${where}: "${key[1]}" is a heading`,
+          );
+        }
+      }
+      if (k > 0) { for (const d of declaredNames(cell.text)) declared.add(d); }
+    }
+    if (name !== "02_exploring_pull_tests.ipynb") {
+      // A notebook with a client ends with its clean-up cell, which says it is the end.
+      assert.ok(hasEnd, `${name}: the last cell is the clean-up, starting "// The end:"`);
+      assert.match(last.text, /^\/\/ The end: run this when you are done/);
+      const before = cells[last.i - 1];
+      assert.match(before.text, /^## The end: .*\(run this when you are done\)/);
+      assert.match(last.text, /client\.close\(\)/);
+    }
+  }
+});
+
+Deno.test({
+  name: "notebooks out of order and after their clean-up: one line each, no folder left",
+  ignore: !KERNEL,
+  async fn() {
+    // Inside the project, so that the kernel finds deno.json (the imports' map) from its folder.
+    const dir = await Deno.makeTempDir({
+      dir: new URL("tests/notebooks/", ROOT).pathname,
+      prefix: ".tmp-order-",
+    });
+    const tmp = await Deno.makeTempDir({ prefix: "itkpd-notebooks-tmpdir-" });
+    try {
+      const cellsOf = async (name: string) =>
+        (await readNotebook(new URL(`notebooks/${name}`, ROOT))).cells
+          .filter((c) => c.cell_type === "code")
+          .map((c) =>
+            joined(c.source).replace(/"\.\.\/([^"]+)"/g, (_, rel) => `"${new URL(rel, ROOT).href}"`)
+          );
+      const [one, two] = [await cellsOf(NOTEBOOKS[0]), await cellsOf(NOTEBOOKS[1])];
+      const sources = [
+        two[0], // the imports of notebook 2
+        two[3], // “One line per module” before “Read every file”: too early
+        two[1], // the data cell…
+        two[1], // …run again
+        one[0], // notebook 1: imports, set-up, the clean-up at the end…
+        one[1],
+        one[one.length - 1],
+        one[2], // …then a cell that asks ITkPD
+      ];
+      const nb = {
+        nbformat: 4,
+        nbformat_minor: 5,
+        metadata: { kernelspec: { name: "deno", display_name: "Deno", language: "typescript" } },
+        cells: sources.map((source, i) => ({
+          id: `c${i}`,
+          cell_type: "code",
+          metadata: {},
+          execution_count: null,
+          outputs: [],
+          source,
+        })),
+      };
+      await Deno.writeTextFile(`${dir}/order.notebook`, JSON.stringify(nb));
+      const run = await new Deno.Command(PYTHON, {
+        args: [
+          new URL("scripts/_notebook_runner.py", ROOT).pathname,
+          "--out",
+          `${dir}/out`,
+          "--allow-errors",
+          "--timeout",
+          "180",
+          `${dir}/order.notebook`,
+        ],
+        env: { TMPDIR: tmp, ...JUPYTER_ENV },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert.equal(run.code, 0, new TextDecoder().decode(run.stderr));
+      const executed = await readNotebook(`${dir}/out/order.notebook`);
+      const errors = executed.cells.map((c) =>
+        c.outputs?.find((o) => o.output_type === "error") as
+          | (Output & { traceback?: string[] })
+          | undefined
+      );
+      assert.deepEqual(errors.map((e) => e?.ename), [
+        undefined,
+        "CellOrderError",
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        "NetworkError",
+      ], JSON.stringify(errors, null, 1));
+      const early = errors[1]!;
+      assert.match(early.evalue!, /needs modules from the cell under “Read every file”/);
+      assert.deepEqual(early.traceback, [`CellOrderError: ${early.evalue}`]);
+      const closed = errors[7]!;
+      assert.match(closed.evalue!, /client is closed .*run the set-up cell again/);
+      assert.deepEqual(closed.traceback, [`NetworkError: ${closed.evalue}`], "no stack via ky");
+      // The data cell ran twice and left no temporary folder behind.
+      assert.match(joined(executed.cells[3].outputs?.[0]?.text), /^40 DAGE files read/);
+      assert.deepEqual([...Deno.readDirSync(tmp)].map((e) => e.name), []);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+      await Deno.remove(tmp, { recursive: true });
     }
   },
 });

@@ -5,6 +5,7 @@ import { startSandbox } from "../../lib/sandbox/mod.ts";
 import { writeDageFixtures } from "../../lib/fixtures/mod.ts";
 import { runTask, withoutFlag } from "../_helpers/task.ts";
 import { assertOneLine } from "../_helpers/assertions.ts";
+import { pdfFacts, pngSize } from "../_helpers/plot_files.ts";
 
 Deno.test("batch-upload script", async (t) => {
   const sandbox = await startSandbox({ port: 0, demoModules: 6 });
@@ -61,6 +62,46 @@ Deno.test("batch-upload script", async (t) => {
       assert.equal(r.code, 0);
       assert.match(r.stdout, /^Usage: deno task batch-upload --dir DIR/);
     });
+  } finally {
+    await sandbox.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("batch-upload: --plot as PNG or PDF", async () => {
+  const sandbox = await startSandbox({ port: 0, demoModules: 4 });
+  const dir = await Deno.makeTempDir({ prefix: "itkpd-batch-plots-" });
+  try {
+    await writeDageFixtures(join(dir, "data"), { modules: 4, seed: 5 });
+    for (const name of ["modules.png", "modules.pdf"]) {
+      const r = await runTask("batch-upload", [
+        "--dir",
+        "data",
+        "--institution",
+        "SANDBOX_A",
+        "--dry-run",
+        "--plot",
+        name,
+      ], { env: sandbox.env(), cwd: dir });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`plot: .*${name.replace(".", "\\.")}`));
+    }
+    const png = pngSize(await Deno.readFile(join(dir, "modules.png")));
+    assert.ok(png.width >= 600 && png.height >= 400, `${png.width}×${png.height}`);
+    const pdf = await pdfFacts(await Deno.readFile(join(dir, "modules.pdf")));
+    assert.match(pdf.title, /^Pull strength of 4 modules/);
+    const served = sandbox.stats().requests;
+    const bad = await runTask("batch-upload", [
+      "--dir",
+      "data",
+      "--institution",
+      "SANDBOX_A",
+      "--dry-run",
+      "--plot",
+      "modules.txt",
+    ], { env: sandbox.env(), cwd: dir });
+    assertOneLine(bad, 2);
+    assert.equal(sandbox.stats().requests, served, "a bad --plot stops before any request");
   } finally {
     await sandbox.close();
     await Deno.remove(dir, { recursive: true });

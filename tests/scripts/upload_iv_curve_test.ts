@@ -11,6 +11,7 @@ import { generateIv } from "../../lib/fixtures/mod.ts";
 import { startSandbox } from "../../lib/sandbox/mod.ts";
 import { valuesOf } from "../../lib/schemas/mod.ts";
 import { assertOneLine, idOf, reference } from "../_helpers/assertions.ts";
+import { pdfFacts, pngSize } from "../_helpers/plot_files.ts";
 
 const TASK = "upload-iv-curve";
 const REFERENCE = reference("sample_IV_curve.txt");
@@ -104,6 +105,28 @@ Deno.test("upload-iv-curve", async (t) => {
   } finally {
     client.close();
     await sandbox.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("upload-iv-curve: --plot as PNG or PDF", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "itkpd_iv_plots_" });
+  try {
+    await Deno.writeTextFile(join(dir, "iv.txt"), generateIv({ index: 3 }));
+    const args = ["--input", "iv.txt", "--component", "20UPGM20000003", "--institution", "X"];
+    for (const name of ["iv.png", "iv.pdf"]) {
+      const r = await runTask(TASK, [...args, "--plot", name], { cwd: dir });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`wrote .*${name.replace(".", "\\.")}`));
+    }
+    const png = pngSize(await Deno.readFile(join(dir, "iv.png")));
+    const pdf = await pdfFacts(await Deno.readFile(join(dir, "iv.pdf")));
+    // One plot: the PNG twice its size in pixels, the PDF page its size in points.
+    assert.deepEqual(pdf.mediaBox, [0, 0, (png.width / 2) * 0.75, (png.height / 2) * 0.75]);
+    assert.ok(png.width >= 1000, `a PNG wide enough for a slide: ${png.width} px`);
+    const bad = await runTask(TASK, [...args, "--plot", "iv"], { cwd: dir });
+    assertOneLine(bad, 2);
+  } finally {
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -12,6 +12,7 @@ import { generateDage } from "../../lib/fixtures/mod.ts";
 import { startSandbox } from "../../lib/sandbox/mod.ts";
 import { valuesOf } from "../../lib/schemas/mod.ts";
 import { assertOneLine, idOf, reference } from "../_helpers/assertions.ts";
+import { pdfFacts, pngSize } from "../_helpers/plot_files.ts";
 
 const TASK = "upload-wirebond-results";
 const REFERENCE = reference("sample_wirebond_data.csv");
@@ -67,7 +68,10 @@ Deno.test("upload-wirebond-results", async (t) => {
         );
         assert.match(r.stdout, /pulls: 60 {2}mean 8\.7026 g {2}std 1\.2728 g/);
         assert.match(r.stdout, /break modes: grade→mode \(default\): 1→0 midspan break/);
-        assert.match(r.stdout, /\$\.results\.MIN_LOAD > 15/);
+        assert.match(
+          r.stdout,
+          /^ +MIN_LOAD +5\.58 g +> 15 g +✗ minimum load 5\.5805 g is not above/m,
+        );
         const id = idOf(r);
         await assertStored(id, doc);
 
@@ -228,6 +232,91 @@ Deno.test("upload-wirebond-results", async (t) => {
   } finally {
     client.close();
     await sandbox.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("upload-wirebond-results: --plot and --plot-groups as PNG or PDF", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "itkpd_wirebond_plots_" });
+  try {
+    await Deno.writeTextFile(join(dir, "m.csv"), generateDage({ index: 4 }).text);
+    const args = ["--input", "m.csv", "--component", "20UPGM20000004", "--institution", "X"];
+    const r = await runTask(TASK, [
+      ...args,
+      "--plot",
+      "loads.png",
+      "--plot-groups",
+      "groups.pdf",
+      "--group-by",
+      "grade",
+      "--log-counts",
+    ], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /wrote .*loads\.png/);
+    const svg = await runTask(TASK, [...args, "--plot", "loads.svg", "--out", "b.json"], {
+      cwd: dir,
+    });
+    assert.equal(svg.code, 0, svg.stderr);
+    const size = /^<svg[^>]* width="(\d+)" height="(\d+)"/.exec(
+      await Deno.readTextFile(join(dir, "loads.svg")),
+    )!;
+    // The PNG is twice the SVG's size (a slide's width).
+    assert.deepEqual(pngSize(await Deno.readFile(join(dir, "loads.png"))), {
+      width: 2 * Number(size[1]),
+      height: 2 * Number(size[2]),
+    });
+    const pdf = await pdfFacts(await Deno.readFile(join(dir, "groups.pdf")));
+    assert.match(pdf.title, /20UPGM20000004: loads by grade code/);
+    // A plot file that is neither: one usage line, before any work.
+    const bad = await runTask(TASK, [...args, "--plot", "loads.jpg"], { cwd: dir });
+    assertOneLine(bad, 2);
+    assert.match(bad.stderr, /loads\.jpg: a plot is written as \.svg, \.png or \.pdf/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("upload-wirebond-results: each pass cut with its value and limit", async (t) => {
+  const dir = await Deno.makeTempDir({ prefix: "itkpd_wirebond_cuts_" });
+  try {
+    // Module 4 of the generated ones passes; module 10 has a pull below 4 g.
+    for (const [index, passes] of [[4, true], [10, false]] as const) {
+      await t.step(passes ? "a passing module" : "a failing module", async () => {
+        await Deno.writeTextFile(join(dir, "m.csv"), generateDage({ index }).text);
+        const r = await runTask(TASK, [
+          "--input",
+          "m.csv",
+          "--component",
+          `20UPGM2${String(index).padStart(7, "0")}`,
+          "--institution",
+          "X",
+        ], { cwd: dir });
+        assert.equal(r.code, 0, r.stderr);
+        const doc = JSON.parse(
+          await Deno.readTextFile(join(dir, "prototype_WIREBOND_PULL_TEST.json")),
+        );
+        assert.equal(doc.passed, passes);
+        const res = doc.results;
+        const line = (code: string, value: number, unit: string, limit: string, ok: boolean) =>
+          new RegExp(
+            `^ +${code} +${value.toFixed(2).replace(".", "\\.")} ${unit} +${limit} +` +
+              (ok ? "✓$" : "✗ \\S"),
+            "m",
+          );
+        const mean = res.PULL_STRENGTH;
+        const min = res.PULL_STRENGTH_MIN;
+        const peel = res.LIFT_OFFS_LESS_THAN_7G;
+        assert.match(r.stdout, line("PULL_STRENGTH", mean, "g", ">= 7 g", mean >= 7));
+        assert.match(r.stdout, line("PULL_STRENGTH_MIN", min, "g", ">= 4 g", min >= 4));
+        assert.match(r.stdout, line("LIFT_OFFS_LESS_THAN_7G", peel, "%", "<= 9 %", peel <= 9));
+        assert.match(
+          r.stdout,
+          passes ? /^every pass cut met: passed = true$/m : /^failed cuts \(1\): passed = false$/m,
+        );
+        if (!passes) assert.match(r.stdout, /PULL_STRENGTH_MIN .*✗ minimum pull strength/);
+      });
+    }
+  } finally {
     await Deno.remove(dir, { recursive: true });
   }
 });

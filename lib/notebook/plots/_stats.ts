@@ -23,9 +23,12 @@ export function short(x: number): string {
   return String(Number(x.toFixed(Math.abs(x) >= 100 ? 1 : 3)));
 }
 
-/** A cut value as written on a plot: "7.0", "4.0", "0.25". */
+/**
+ * A cut value as written on a plot: "7", "4", "0.25" — as the cuts are written everywhere else
+ * ("minimum pull strength 2.6 g is below 4 g").
+ */
 export function cutText(x: number): string {
-  return Number.isInteger(x) ? x.toFixed(1) : short(x);
+  return short(x);
 }
 
 /** A box plot's numbers: quartiles and whiskers (furthest values within 1.5 IQR). */

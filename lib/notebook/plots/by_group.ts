@@ -31,6 +31,12 @@ export interface LoadsByGroupOptions {
   unit?: string;
   /** Plot height in pixels. Default 300. */
   height?: number;
+  /**
+   * What each group is called on the axis, by its key: e.g. a grade code with the break mode it
+   * means in the mapping in use (`{ "2": "2\nheel break on hybrid" }`; a label of several lines
+   * is written upright, line by line). Default: the key.
+   */
+  labels?: Readonly<Record<string, string>>;
 }
 
 const OK = "#4c78a8";
@@ -38,11 +44,15 @@ const LOW = "#e45756";
 const CUT = "#cf222e";
 /** Pulls without a label or grade code. */
 const NONE = "(none)";
+/** Widest plot area: with the axes and titles the SVG stays within ~900 px. */
+const MAX_PLOT_WIDTH = 720;
 
 /**
  * Plots loads per bond label or per grade code: a box plot per group and every pull as a
- * point (spread sideways by a fixed, repeatable jitter). Groups are in natural order
- * ("r2" before "r10"). Non-numeric loads are left out and counted in the subtitle.
+ * point (spread sideways by a fixed, repeatable jitter). Bond groups are in the order of the
+ * file (of their first pull), grade codes in natural order ("2" before "10"); pulls without one
+ * come last. Non-numeric loads are left out and counted in the subtitle. At most 900 px wide:
+ * many groups share a fixed width.
  *
  * @example
  * ```ts
@@ -72,7 +82,8 @@ export async function loadsByGroup(
       return;
     }
     const raw = by === "label" ? p.label : p.gradeCode;
-    const group = raw === undefined || String(raw).trim() === "" ? NONE : String(raw).trim();
+    const key = raw === undefined || String(raw).trim() === "" ? NONE : String(raw).trim();
+    const group = options.labels?.[key] ?? key;
     points.push({
       group,
       load: p.load,
@@ -80,7 +91,17 @@ export async function loadsByGroup(
       low: threshold !== undefined && p.load < threshold,
     });
   });
-  const groups = [...new Set(points.map((p) => p.group))].sort(naturalCompare);
+  const seen = [...new Set(points.map((p) => p.group))];
+  const none = options.labels?.[NONE] ?? NONE;
+  const groups = by === "label"
+    ? [...seen.filter((g) => g !== none), ...seen.filter((g) => g === none)]
+    : seen.sort((a, b) => naturalCompare(a, b, none));
+
+  // Labels of several lines ("2\nheel break on hybrid") stand upright, a column wide enough
+  // for their longest line (about 7 px a character at 11 px).
+  const multiLine = groups.some((g) => g.includes("\n"));
+  const longest = Math.max(0, ...groups.flatMap((g) => g.split("\n").map((l) => l.length)));
+  const step = multiLine ? Math.max(56, Math.ceil(longest * 7) + 8) : 56;
 
   const subtitle = [
     `n = ${points.length}`,
@@ -96,7 +117,9 @@ export async function loadsByGroup(
     type: "nominal",
     title: groupTitle,
     scale: { domain: groups, paddingInner: 0.2 },
-    axis: { labelAngle: groups.some((g) => g.length > 6) ? -30 : 0, grid: false },
+    axis: multiLine
+      ? { labelAngle: 0, grid: false, labelExpr: "split(datum.label, '\\n')", labelLimit: 0 }
+      : { labelAngle: groups.some((g) => g.length > 6) ? -30 : 0, grid: false },
   };
   const y = {
     field: "load",
@@ -157,7 +180,7 @@ export async function loadsByGroup(
     });
   }
   const svg = await renderSvg({
-    width: groups.length <= 24 ? { step: 56 } : 720,
+    width: groups.length * step <= MAX_PLOT_WIDTH ? { step } : MAX_PLOT_WIDTH,
     height: options.height ?? 300,
     title: { text: title, subtitle: subtitle.join(" · ") },
     layer: layers,
@@ -171,8 +194,8 @@ function jitter(i: number): number {
   return Number(((h / 2 ** 32 - 0.5) * 1.6).toFixed(4));
 }
 
-/** Compares "r2" < "r10", "1" < "2", with "(none)" last. */
-function naturalCompare(a: string, b: string): number {
-  if (a === NONE || b === NONE) return a === b ? 0 : a === NONE ? 1 : -1;
+/** Compares "r2" < "r10", "1" < "2", with `none` last. */
+function naturalCompare(a: string, b: string, none: string): number {
+  if (a === none || b === none) return a === b ? 0 : a === none ? 1 : -1;
   return a.localeCompare(b, "en", { numeric: true, sensitivity: "base" });
 }

@@ -36,9 +36,37 @@ export interface IvCurveOptions {
 
 const LINE = "#4c78a8";
 
+/** The unit a current axis shows, and the factor from the data's unit to it. */
+export interface CurrentScale {
+  /** The unit on the axis, e.g. "nA". */
+  unit: string;
+  /** Multiply a current in the data's unit by this to get the axis unit (1 or 1000). */
+  factor: number;
+}
+
 /**
- * Plots current against |V|, points joined in order of |V|, with error bars of ± sem where
- * given. Points with a non-numeric voltage or current are left out and counted.
+ * The unit in which {@linkcode ivCurve} shows currents: small currents given in µA (all below
+ * 1 µA) in nA, so that the axis has readable numbers; any other unit as it is. `"uA"` (how IV
+ * tables write it) is written µA.
+ *
+ * @example
+ * ```ts
+ * import { currentScale } from "./iv_curve.ts";
+ * currentScale([0.012, 0.2], "uA"); // { unit: "nA", factor: 1000 }
+ * currentScale([1.5, 2.0], "uA"); // { unit: "µA", factor: 1 }
+ * ```
+ */
+export function currentScale(currents: readonly number[], unit = "µA"): CurrentScale {
+  const micro = /^(µ|μ|u)A$/.test(unit);
+  const maxI = Math.max(0, ...currents.filter(Number.isFinite).map(Math.abs));
+  if (micro && maxI > 0 && maxI < 1) return { unit: "nA", factor: 1000 };
+  return { unit: micro ? "µA" : unit, factor: 1 };
+}
+
+/**
+ * Plots |current| against |V|, points joined in order of |V|, with error bars of ± sem where
+ * given (never below 0), the current axis from 0 in the unit of {@linkcode currentScale}.
+ * Points with a non-numeric voltage or current are left out and counted.
  *
  * @example
  * ```ts
@@ -60,13 +88,10 @@ export async function ivCurve(
   // Sensors are biased with either sign: magnitudes on both axes, as IV curves are read.
   // Small currents given in µA are shown in nA, so the axis has readable numbers.
   const finite = points.filter((p) => Number.isFinite(p.voltage) && Number.isFinite(p.current));
-  let iUnit = options.currentUnit ?? "µA";
-  let scale = 1;
-  const maxI = Math.max(0, ...finite.map((p) => Math.abs(p.current)));
-  if (/^(µ|μ|u)A$/.test(iUnit) && maxI > 0 && maxI < 1) {
-    iUnit = "nA";
-    scale = 1000;
-  }
+  const { unit: iUnit, factor: scale } = currentScale(
+    finite.map((p) => p.current),
+    options.currentUnit ?? "µA",
+  );
   const data = finite
     .map((p, i) => {
       const sem = typeof p.sem === "number" && Number.isFinite(p.sem) ? Math.abs(p.sem) : undefined;
@@ -75,7 +100,10 @@ export async function ivCurve(
         order: i,
         v: Math.abs(p.voltage),
         i: current,
-        ...(sem === undefined ? {} : { lo: current - sem * scale, hi: current + sem * scale }),
+        // A magnitude is never below 0: the error bar stops there.
+        ...(sem === undefined
+          ? {}
+          : { lo: Math.max(0, current - sem * scale), hi: current + sem * scale }),
       };
     })
     .sort((a, b) => a.v - b.v || a.order - b.order);
@@ -84,7 +112,7 @@ export async function ivCurve(
   const symbols = data.length <= (options.maxSymbols ?? 300);
 
   const x = { field: "v", type: "quantitative", title: `|Bias voltage| (${vUnit})` };
-  const y = { type: "quantitative", title: `|Current| (${iUnit})`, scale: { zero: false } };
+  const y = { type: "quantitative", title: `|Current| (${iUnit})`, scale: { domainMin: 0 } };
   const layers: Record<string, unknown>[] = [];
   if (withSem.length) {
     layers.push(

@@ -1,10 +1,49 @@
 /**
- * A rendered plot: its SVG, shown as `image/svg+xml` in the kernel, and `save(path)`.
+ * A rendered plot: its SVG, shown as `image/svg+xml` in the kernel, and `save(path)` as SVG,
+ * PNG or PDF by the file's extension.
  *
  * @module
  */
 
 import { $display, type Displayable, type MimeBundle } from "../display.ts";
+import { UsageError } from "../../errors.ts";
+
+/** The file formats a plot is saved in. */
+export type PlotFormat = "svg" | "png" | "pdf";
+
+/** Options of {@linkcode Plot.save}, {@linkcode Plot.toPng} and {@linkcode Plot.toPdf}. */
+export interface RasterOptions {
+  /**
+   * Pixels per SVG pixel. Default 2 for PNG (a 560 px plot becomes 1120 px: sharp on a slide or
+   * a high-resolution screen) and 3 for the image inside a PDF (about 290 dpi on paper).
+   */
+  scale?: number;
+}
+
+/** Default scales: PNG for slides and screens, PDF for paper. */
+const PNG_SCALE = 2;
+const PDF_SCALE = 3;
+
+/**
+ * The format a plot file is written in, from its extension (`.svg`, `.png`, `.pdf`, any case).
+ * Anything else is a {@linkcode UsageError} (a script checks its flags with this before doing
+ * any work).
+ *
+ * @example
+ * ```ts
+ * import { plotFormat } from "./plot.ts";
+ * plotFormat("out/loads.PNG"); // "png"
+ * ```
+ */
+export function plotFormat(path: string | URL): PlotFormat {
+  const name = path instanceof URL ? path.pathname : path;
+  const ext = /\.([^./\\]+)$/.exec(name)?.[1]?.toLowerCase();
+  if (ext === "svg" || ext === "png" || ext === "pdf") return ext;
+  throw new UsageError(
+    `${name}: a plot is written as .svg, .png or .pdf (by the file's extension)` +
+      (ext ? `, not .${ext}` : ""),
+  );
+}
 
 /**
  * A rendered plot. `svg` is the complete SVG document text.
@@ -28,15 +67,47 @@ export class Plot implements Displayable {
   }
 
   /**
-   * Writes the SVG to a file (needs `--allow-write` for that path only).
+   * Writes the plot to a file, in the format its extension says: `.svg` (the SVG as it is),
+   * `.png` (twice the size by default) or `.pdf` (one page of the plot's size). Needs
+   * `--allow-write` for that path; PNG and PDF also read the rasteriser and its font from
+   * `node_modules` (loaded only then).
    *
    * @example
    * ```ts ignore
-   * await plot.save("out/loads.svg");
+   * await plot.save("out/loads.png");
    * ```
    */
-  async save(path: string | URL): Promise<void> {
-    await Deno.writeTextFile(path, this.svg);
+  async save(path: string | URL, options: RasterOptions = {}): Promise<void> {
+    const format = plotFormat(path);
+    if (format === "svg") return await Deno.writeTextFile(path, this.svg);
+    const bytes = format === "png" ? await this.toPng(options) : await this.toPdf(options);
+    await Deno.writeFile(path, bytes);
+  }
+
+  /**
+   * The plot as a PNG file's bytes.
+   *
+   * @example
+   * ```ts ignore
+   * const png = await plot.toPng({ scale: 3 });
+   * ```
+   */
+  async toPng(options: RasterOptions = {}): Promise<Uint8Array> {
+    const { svgToPng } = await import("./_raster.ts");
+    return await svgToPng(this.svg, scaleOf(options, PNG_SCALE));
+  }
+
+  /**
+   * The plot as a one-page PDF file's bytes (the plot as an image; its text is not selectable).
+   *
+   * @example
+   * ```ts ignore
+   * const pdf = await plot.toPdf();
+   * ```
+   */
+  async toPdf(options: RasterOptions = {}): Promise<Uint8Array> {
+    const { svgToPdf } = await import("./_raster.ts");
+    return await svgToPdf(this.svg, scaleOf(options, PDF_SCALE), this.title);
   }
 
   /** A one-line description, for text output. */
@@ -48,4 +119,13 @@ export class Plot implements Displayable {
   [$display](): MimeBundle {
     return { "image/svg+xml": this.svg, "text/plain": this.toString() };
   }
+}
+
+/** The scale asked for (a positive number up to 10), or the default. */
+function scaleOf(options: RasterOptions, fallback: number): number {
+  const scale = options.scale ?? fallback;
+  if (!(scale > 0 && scale <= 10)) {
+    throw new RangeError(`scale must be a number above 0 and at most 10, got ${scale}`);
+  }
+  return scale;
 }

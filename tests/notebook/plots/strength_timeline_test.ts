@@ -18,7 +18,7 @@ Deno.test("strengthTimeline: mean and min of every run, failing in red, the cuts
   assert.equal(marks(plot.svg, "min").length, 3);
   assert.deepEqual(means.map(fillOf).filter((c) => c === "#e45756").length, 1);
   assert.equal(marks(plot.svg, "cuts").length, 2);
-  assert.ok(plot.svg.includes(">mean cut 7.0 g</text>"));
-  assert.ok(plot.svg.includes(">min cut 4.0 g</text>"));
+  assert.ok(plot.svg.includes(">mean cut 7 g</text>"));
+  assert.ok(plot.svg.includes(">min cut 4 g</text>"));
   assert.ok(plot.svg.includes("1 without numbers left out"));
 });
