@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { InputError, ParseError } from "../../lib/errors.ts";
 import {
   breakdown,
+  checkCuts,
   DEFAULT_BREAK_MODE_MAPPING,
   describeMapping,
   ivResults,
@@ -304,5 +305,29 @@ Deno.test("IV results", async (t) => {
       assert.equal(e.problems[0].path, "iv.txt:1");
       return true;
     });
+  });
+});
+
+Deno.test("a run whose statistics are not finite never passes", async (t) => {
+  const p = file([["1", 10], ["1", 9]]);
+  const { testRun } = wirebondPullTest(p, DEFAULT_BREAK_MODE_MAPPING);
+  await t.step("WIREBOND_PULL_TEST: every statistic the cuts read", () => {
+    assert.deepEqual(checkCuts(testRun.results), []);
+    for (const code of ["PULL_STRENGTH", "PULL_STRENGTH_MIN", "LIFT_OFFS_LESS_THAN_7G"] as const) {
+      for (const bad of [Infinity, -Infinity, NaN]) {
+        const failed = checkCuts({ ...testRun.results, [code]: bad });
+        assert.ok(failed.length > 0, `${code} = ${bad}`);
+        assert.equal(failed[0].code, code);
+        assert.match(failed[0].message, /not a finite number: the run cannot pass/);
+      }
+    }
+    const failed = checkCuts({ ...testRun.results, PULL_STRENGTH_MAX: Infinity });
+    assert.deepEqual(failed.map((f) => f.code), ["PULL_STRENGTH_MAX"]);
+  });
+  await t.step("WIREBOND: an infinite load does not pass MIN_LOAD > 15", () => {
+    const q = file([["1", 20], ["1", 30]]);
+    assert.equal(legacyWirebond(q, DEFAULT_BREAK_MODE_MAPPING).passed, true);
+    for (const t of q.tests) t.load = Infinity;
+    assert.equal(legacyWirebond(q, DEFAULT_BREAK_MODE_MAPPING).passed, false);
   });
 });
