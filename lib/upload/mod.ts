@@ -31,3 +31,4 @@ export * from "./iv.ts";
 export * from "./permissions.ts";
 export * from "./upload_once.ts";
 export * from "./step_output.ts";
+export * from "./guard.ts";

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { fileURLToPath } from "node:url";
+import { writeOutputFile } from "../../io/write_output.ts";
 import { $display, type Displayable, type MimeBundle } from "../display.ts";
 
 /**
@@ -28,15 +30,19 @@ export class Plot implements Displayable {
   }
 
   /**
-   * Writes the SVG to a file (needs `--allow-write` for that path only).
+   * Writes the SVG to a file atomically (a temporary file in the same folder renamed into
+   * place; a link at `path` is replaced, never written through). An existing file is replaced
+   * unless `overwrite: false` (then one with other content is refused). Needs `--allow-write`
+   * (and `--allow-read`) for that folder.
    *
    * @example
    * ```ts ignore
    * await plot.save("out/loads.svg");
    * ```
    */
-  async save(path: string | URL): Promise<void> {
-    await Deno.writeTextFile(path, this.svg);
+  async save(path: string | URL, opts: { overwrite?: boolean } = {}): Promise<void> {
+    const file = path instanceof URL ? fileURLToPath(path) : path;
+    await writeOutputFile(file, this.svg, { overwrite: opts.overwrite ?? true });
   }
 
   /** A one-line description, for text output. */
