@@ -110,13 +110,15 @@ export class Table implements Displayable {
     if (this.title) {
       out.push(
         `<caption style="caption-side:top;text-align:left;font-weight:bold">${
-          escapeHtml(this.title)
+          escapeHtml(oneLine(this.title))
         }</caption>`,
       );
     }
     out.push(
       "<thead><tr>" +
-        this.columns.map((key, i) => `<th style="text-align:${align(i)}">${escapeHtml(key)}</th>`)
+        this.columns.map((key, i) =>
+          `<th style="text-align:${align(i)}">${escapeHtml(oneLine(key))}</th>`
+        )
           .join("") +
         "</tr></thead>",
     );
