@@ -93,6 +93,22 @@ Deno.test("batch-upload: one bad input never stops the rest, whatever it holds",
       '"LOADUNIT","g"\n' +
         Array.from({ length: 500_000 }, (_, i) => `"TEST",${i + 1},"1",9,0,"0","a"`).join("\n"),
     );
+    // Three files of 100,000 tiny header blocks each (the most memory per byte a DAGE file can
+    // take): prepared one after the other, never together.
+    for (const name of ["blocks1.csv", "blocks2.csv", "blocks3.csv"]) {
+      await Deno.writeTextFile(
+        join(data, name),
+        Array.from(
+          { length: 100_000 },
+          (_, i) => {
+            const clock = [i / 3600 % 24, i / 60 % 60, i % 60].map((x) =>
+              String(Math.floor(x)).padStart(2, "0")
+            ).join(":");
+            return `"TIME","${clock}"\n"LOADUNIT","g"\n"TEST",${i + 1},"1",9,0,"0","a"`;
+          },
+        ).join("\n"),
+      );
+    }
     await Deno.writeTextFile(
       join(data, "deep.json"),
       '{"results": ' + "[".repeat(10_000) + "]".repeat(10_000) + "}",
@@ -105,12 +121,13 @@ Deno.test("batch-upload: one bad input never stops the rest, whatever it holds",
         const r = await run(["--dir", "data", "--institution", "SANDBOX_A", "--quiet"]);
         assert.equal(r.code, 1, r.stderr); // invalid items: exit 1, not a crash
         assert.doesNotMatch(r.stderr, /out of memory|Maximum call stack|internal error|\n\s+at /);
-        assert.match(r.stdout, /plan: 4 to create, 0 already present, 4 invalid/);
+        assert.match(r.stdout, /plan: 4 to create, 0 already present, 7 invalid/);
+        assert.match(r.stdout, /invalid: blocks1\.csv: no component/);
         assert.match(
           r.stdout,
           /invalid: big\.csv: cannot read the file \(it is 21\d(\.\d)? MiB, above the limit of 16 MiB/,
         );
-        assert.match(r.stdout, /invalid: tiny\.csv:50002: more than 50,000 TEST lines/);
+        assert.match(r.stdout, /invalid: tiny\.csv:100002: more than 100,000 TEST lines/);
         assert.match(
           r.stdout,
           /invalid: deep\.json:1: not valid JSON .*nested deeper than 64 levels/,
@@ -121,7 +138,7 @@ Deno.test("batch-upload: one bad input never stops the rest, whatever it holds",
         );
         assert.match(
           r.stdout,
-          /summary: 4 created, 0 skipped \(already present\), 0 failed, 4 invalid/,
+          /summary: 4 created, 0 skipped \(already present\), 0 failed, 7 invalid/,
         );
       },
     );
