@@ -143,6 +143,9 @@ function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 function preview(value: unknown): string {
+  // Only the start is shown: a large or deep value is not written out whole.
+  if (Array.isArray(value)) return value.length === 0 ? "[]" : "[…]";
+  if (value && typeof value === "object") return "{…}";
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 40 ? text.slice(0, 37) + "…" : text;
 }

@@ -156,3 +156,15 @@ Deno.test("validateTestRun is linear in the size of the run, and its answer shor
     assert.ok(large.v.problems.length < 20, JSON.stringify(large.v.problems));
   });
 });
+
+Deno.test("validateTestRun: a value nested 10,000 levels is one problem, not a crash", () => {
+  let deep: unknown = 1;
+  for (let i = 0; i < 10_000; i++) deep = [deep];
+  const doc = goodMetrology();
+  (doc.results as Record<string, unknown>).THICKNESS_VARIATION_PICKUP_AREA = deep;
+  const v = validateTestRun(doc, metrology);
+  assert.deepEqual(v.problems, [{
+    path: "$.results.THICKNESS_VARIATION_PICKUP_AREA",
+    message: "The value must be a number. Got […].",
+  }]);
+});
