@@ -8,6 +8,7 @@
  * ├── UsageError          bad command-line use (exit code 2)
  * ├── InputError          bad input data: a file, a JSON document, a value (exit code 1)
  * │   └── ParseError      a file that cannot be parsed, with file and line
+ * ├── OutputError         an output file that cannot be written (full disk, read-only, exists)
  * ├── NetworkError        the site could not be reached, the connection dropped
  * │   └── TimeoutError    no answer within the time limit
  * ├── AuthError           no token, bad access codes, a token that fails its checks
@@ -16,8 +17,12 @@
  *     └── NotFoundError       the object asked for does not exist
  * ```
  *
+ * Problems are shown one per line with every control character of their text escaped
+ * (`formatProblems`), so that a crafted file name or key cannot forge a line.
+ *
  * @module
  */
+import { escapeControls } from "./escape.ts";
 
 /** One problem at one place: a JSON path (`$.results.MEAN_LOAD`) or `file:line`. */
 export interface Problem {
@@ -82,13 +87,28 @@ export class ParseError extends InputError {
     file: string,
     line: number | undefined,
     message: string,
-    options: ItkpdErrorOptions = {},
+    options: ItkpdErrorOptions & { problems?: Problem[] } = {},
   ) {
     const where = line === undefined ? file : `${file}:${line}`;
-    super(`${where}: ${message}`, [], options);
+    super(`${where}: ${message}`, options.problems ?? [], options);
     this.name = "ParseError";
     this.file = file;
     this.line = line;
+  }
+}
+
+/**
+ * An output file that cannot be written: a full disk, a read-only folder, a folder in its place,
+ * or a file already there that is not to be overwritten. `path` says which; the previous file,
+ * if any, is unchanged.
+ */
+export class OutputError extends ItkpdError {
+  /** The output that could not be written. */
+  readonly path: string;
+  constructor(path: string, message: string, options: ItkpdErrorOptions = {}) {
+    super(`${path}: ${message}`, options);
+    this.name = "OutputError";
+    this.path = path;
   }
 }
 
@@ -192,9 +212,10 @@ export class ApiValidationError extends ServerError {
   constructor(command: string, status: number, uuAppErrorMap: UuAppErrorMap) {
     const { missing, invalid, unsupported } = collectDtoInProblems(uuAppErrorMap);
     const lines: string[] = [`${command} refused the input (HTTP ${status}, invalid dtoIn):`];
-    for (const m of missing) lines.push(`  missing: ${m}`);
-    for (const p of invalid) lines.push(`  invalid: ${p.path}: ${p.message}`);
-    for (const u of unsupported) lines.push(`  unsupported key (ignored): ${u}`);
+    const e = (text: string) => escapeControls(text);
+    for (const m of missing) lines.push(`  missing: ${e(m)}`);
+    for (const p of invalid) lines.push(`  invalid: ${e(p.path)}: ${e(p.message)}`);
+    for (const u of unsupported) lines.push(`  unsupported key (ignored): ${e(u)}`);
     const other = describeErrorMap(uuAppErrorMap, /invalidDtoIn|unsupportedKeys/);
     super(command, status, uuAppErrorMap, lines.join("\n") + other, {
       hint: "fix the listed keys and send again",
@@ -214,9 +235,84 @@ export class NotFoundError extends ServerError {
   }
 }
 
-/** Formats problems one per line, indented, for a message. */
-export function formatProblems(problems: Problem[]): string {
-  return problems.map((p) => `  ${p.path}: ${p.message}`).join("\n");
+/** Problems listed in a message at most; the rest are counted (all stay in `problems`). */
+export const MAX_LISTED_PROBLEMS = 100;
+
+/**
+ * Formats problems one per line, indented, for a message: control characters in a path or a
+ * message are escaped (a newline in a file name cannot start a line of its own), and beyond
+ * {@link MAX_LISTED_PROBLEMS} the rest are counted in one line.
+ */
+export function formatProblems(problems: readonly Problem[]): string {
+  const lines: string[] = [];
+  const shown = Math.min(problems.length, MAX_LISTED_PROBLEMS);
+  for (let i = 0; i < shown; i++) lines.push(problemLine(problems[i]));
+  if (problems.length > shown) {
+    lines.push(`  … and ${(problems.length - shown).toLocaleString("en")} more problems`);
+  }
+  return lines.join("\n");
+}
+
+/** What a `Got <preview>.` of a message says the value was: "a number", "a string", … */
+function kindOfPreview(preview: string): string {
+  const c = preview[0];
+  if (c === '"') return "a string";
+  if (c === "[") return "a list";
+  if (c === "{") return "an object";
+  if (preview.startsWith("null")) return "null";
+  if (preview.startsWith("true") || preview.startsWith("false")) return "true or false";
+  if (c === "-" || (c >= "0" && c <= "9")) return "a number";
+  return "something else";
+}
+
+/**
+ * Problems of one kind summarised: problems whose paths differ only in list indices
+ * (`$.a[0].b`, `$.a[7].b`) and whose messages say the same (a `Got <value>.` ending counts by
+ * the kind of value) become one problem when there are more than `keep` of them:
+ * `"30,000 elements: The value must be a list, got a number; first at $.a[0]"`. Linear in the
+ * number of problems; order of first appearance is kept.
+ *
+ * @example
+ * ```ts
+ * import { summarizeProblems } from "./errors.ts";
+ * const many = [0, 1, 2, 3, 4].map((i) => ({ path: `$.r.X[${i}]`, message: `bad. Got ${i}.` }));
+ * summarizeProblems(many)[0].message; // "5 elements: bad, got a number; first at $.r.X[0]"
+ * ```
+ */
+export function summarizeProblems(problems: readonly Problem[], keep = 3): Problem[] {
+  const groups = new Map<string, { first: Problem[]; count: number; kind: string }>();
+  for (const p of problems) {
+    const pattern = p.path.replace(/\[\d+\]/g, "[*]");
+    const got = / Got (.*)\.$/s.exec(p.message);
+    const kind = got
+      ? `${p.message.slice(0, got.index).replace(/\.$/, "")}, got ${kindOfPreview(got[1])}`
+      : p.message;
+    const key = `${pattern}\u0000${kind}`;
+    const g = groups.get(key);
+    if (!g) groups.set(key, { first: [p], count: 1, kind });
+    else {
+      g.count++;
+      if (g.first.length <= keep) g.first.push(p);
+    }
+  }
+  const out: Problem[] = [];
+  for (const g of groups.values()) {
+    if (g.count <= keep) {
+      out.push(...g.first);
+      continue;
+    }
+    const first = g.first[0].path;
+    out.push({
+      path: first.replace(/\[\d+\]/g, "[*]"),
+      message: `${g.count.toLocaleString("en")} elements: ${g.kind}; first at ${first}`,
+    });
+  }
+  return out;
+}
+
+/** One problem as one indented line (`  path: message`), its text escaped. */
+export function problemLine(p: Problem, indent = "  "): string {
+  return `${indent}${escapeControls(p.path)}: ${escapeControls(p.message)}`;
 }
 
 /** Reads the missingKeyMap / invalidValueKeyMap / unsupportedKeyList of every entry. */
@@ -227,6 +323,7 @@ export function collectDtoInProblems(map: UuAppErrorMap): {
 } {
   const missing = new Set<string>();
   const invalid: Problem[] = [];
+  const seenInvalid = new Set<string>();
   const unsupported = new Set<string>();
   for (const entry of Object.values(map)) {
     const params = (entry?.paramMap ?? {}) as Record<string, unknown>;
@@ -240,7 +337,9 @@ export function collectDtoInProblems(map: UuAppErrorMap): {
         const text = reasons && typeof reasons === "object"
           ? Object.values(reasons as Record<string, unknown>).map(String).join("; ")
           : String(reasons);
-        if (!invalid.some((p) => p.path === path && p.message === text)) {
+        const key = `${path}\u0000${text}`;
+        if (!seenInvalid.has(key)) {
+          seenInvalid.add(key);
           invalid.push({ path, message: text });
         }
       }
@@ -256,7 +355,8 @@ export function describeErrorMap(map: UuAppErrorMap, skip?: RegExp): string {
   const parts: string[] = [];
   for (const [code, entry] of Object.entries(map)) {
     if (skip?.test(code)) continue;
-    parts.push(`\n  ${entry?.type ?? "error"} ${code}: ${entry?.message ?? ""}`.trimEnd());
+    const text = `${entry?.type ?? "error"} ${code}: ${entry?.message ?? ""}`.trimEnd();
+    parts.push(`\n  ${escapeControls(text)}`);
   }
   return parts.join("");
 }

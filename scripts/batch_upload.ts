@@ -23,8 +23,9 @@ every run looked up on the server. Then the upload, exactly once: running the sa
 Options:
   --dir DIR            folder of input files (walked recursively)
   --file FILE          an input file (repeatable)
-  --manifest FILE      CSV (file,component[,institution][,operator]) or JSON mapping files to
-                       components; otherwise the serial number in the file or its name is used
+  --manifest FILE      CSV (file,component[,institution][,operator][,date]) or JSON mapping
+                       files to components (and test dates); otherwise the serial number in the
+                       file or its name is used
   --institution CODE   institution of the runs (unless the manifest or file says otherwise)
   --operator NAME      operator written into DAGE results (default: the file's OPERATOR)
   --test-type CODE     test type for DAGE files: WIREBOND_PULL_TEST (default) or WIREBOND
@@ -32,6 +33,9 @@ Options:
   --concurrency N      uploads at the same time (default 8)
   --dry-run            show the plan and stop; nothing is sent
   --all-or-nothing     send nothing when any file is invalid
+  --allow-default-values
+                       take test-run JSON files whose every value is still a prototype default
+                       (0, 0.0, false); by default they are invalid (unedited prototypes)
   --journal FILE       journal (default DIR/.itkpd-journal.sqlite)
   --report FILE        JSON report of every item (default DIR/.itkpd-report.json)
   --plot FILE          also write the mean and minimum load of every module, with the cuts
@@ -57,6 +61,7 @@ if (import.meta.main) {
       concurrency: { type: "string" },
       "dry-run": { type: "boolean" },
       "all-or-nothing": { type: "boolean" },
+      "allow-default-values": { type: "boolean" },
       journal: { type: "string" },
       report: { type: "string" },
       plot: { type: "string" },
@@ -98,6 +103,7 @@ if (import.meta.main) {
         concurrency,
         dryRun: Boolean(values["dry-run"]),
         allOrNothing: Boolean(values["all-or-nothing"]),
+        allowDefaultValues: Boolean(values["allow-default-values"]),
         journal: values.journal === ":memory:" || !values.journal
           ? values.journal as string | undefined
           : userPath(values.journal as string),

@@ -16,6 +16,7 @@ import {
 } from "../lib/cli/mod.ts";
 import { ItkpdClient, requireEnvAccess } from "../lib/client/mod.ts";
 import { InputError, UsageError } from "../lib/errors.ts";
+import { MAX_JSON_BYTES, readInputText } from "../lib/io/read_input.ts";
 import {
   checkRequests,
   Conversation,
@@ -116,13 +117,11 @@ async function main(args: string[]): Promise<number> {
   let single = true;
   if (from !== undefined) {
     const path = userPath(from);
-    let text: string;
-    try {
-      text = await Deno.readTextFile(path);
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) throw new InputError(`${from}: no such file`);
-      throw e;
-    }
+    const text = await readInputText(path, {
+      what: "registrations file",
+      name: from,
+      maxBytes: MAX_JSON_BYTES,
+    });
     ({ items, single } = parseRequestsJson(text, from));
     if (items.length === 0) throw new InputError(`${from}: the array is empty`);
   }

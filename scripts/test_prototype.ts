@@ -12,7 +12,12 @@ import { parseFlags, requireString, runMain, stringFlag, userPath } from "../lib
 import { ItkpdClient } from "../lib/client/mod.ts";
 import { UsageError } from "../lib/errors.ts";
 import { ProjectCodeSchema } from "../lib/schemas/common.ts";
-import { requireNetFor, requirePermission, writePrototypes } from "../lib/upload/mod.ts";
+import {
+  describeWrite,
+  requireNetFor,
+  requirePermission,
+  writePrototypes,
+} from "../lib/upload/mod.ts";
 
 const USAGE = `Usage: deno task test-prototype --project P --component-type MODULE [options]
 
@@ -25,6 +30,8 @@ Options:
   --component-type CODE  component type code, e.g. MODULE
   --test-type CODE       only this test type (unknown: the available codes are listed)
   --out-dir DIR          folder to write to (default: the current folder; created if needed)
+  --force                replace existing prototype files with other content (by default they
+                         are refused, so that a file being filled in is never lost)
   --verbose              also store each raw test type definition, and log the requests
   --help                 show this help
 
@@ -37,6 +44,7 @@ if (import.meta.main) {
       "component-type": { type: "string" },
       "test-type": { type: "string" },
       "out-dir": { type: "string" },
+      force: { type: "boolean" },
       verbose: { type: "boolean" },
     });
     if (help) {
@@ -54,15 +62,16 @@ if (import.meta.main) {
     const client = new ItkpdClient({ verbose, sessionFile: defaultSessionFile() });
     try {
       requireNetFor(client);
-      const paths = await writePrototypes(client, {
+      const written = await writePrototypes(client, {
         project,
         componentType,
         testType: stringFlag(values, "test-type"),
         outDir,
         verbose,
+        force: values.force === true,
       });
-      for (const p of paths) console.log(`wrote ${p}`);
-      console.log(`${paths.length} prototype${paths.length === 1 ? "" : "s"} written`);
+      for (const w of written) console.log(describeWrite(w.path, w.status));
+      console.log(`${written.length} prototype${written.length === 1 ? "" : "s"} written`);
     } finally {
       client.close();
     }

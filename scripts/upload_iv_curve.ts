@@ -4,12 +4,22 @@
  * unless the database already has that run.
  *
  *   deno task upload-iv-curve --input FILE --component SERIAL --institution I [--out FILE]
- *     [--upload] [--test-type IV_MEASURE] [--plot out.svg] [--verbose]
+ *     [--force] [--date YYYY-MM-DD] [--upload] [--test-type IV_MEASURE] [--plot out.svg]
+ *     [--verbose]
  *
  * @module
  */
 import { defaultSessionFile } from "../lib/cli/session.ts";
-import { parseFlags, requireString, runMain, stringFlag, userPath } from "../lib/cli/mod.ts";
+import {
+  dateFlag,
+  parseFlags,
+  requireString,
+  runMain,
+  stringFlag,
+  userCwd,
+  userPath,
+} from "../lib/cli/mod.ts";
+import { join } from "node:path";
 import { type ApiWarning, ItkpdClient } from "../lib/client/mod.ts";
 import { IV_TEST_TYPE } from "../lib/analysis/mod.ts";
 import { plotFormat } from "../lib/notebook/plots/plot.ts";
@@ -17,7 +27,6 @@ import {
   buildIvRun,
   finishStep,
   ivPlot,
-  prototypeFileName,
   readIvInput,
   renderIvSummary,
   requireNetFor,
@@ -35,7 +44,11 @@ Options:
   --input FILE         the IV table
   --component SERIAL   the module's serial number (or component code)
   --institution I      institution code
-  --out FILE           output JSON (default prototype_<TEST TYPE>.json)
+  --out FILE           output JSON (default <SERIAL>_<TEST TYPE>_<run number>.json in the
+                       current folder)
+  --force              replace an existing output file with other content (default: refused)
+  --date D             the test date, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS] (an IV table has none;
+                       without it the run has no date)
   --upload             also upload it, unless the database already has this run
   --test-type CODE     test type (default ${IV_TEST_TYPE})
   --plot FILE          also write the IV curve plot: FILE.svg, FILE.png (for slides) or
@@ -52,6 +65,8 @@ if (import.meta.main) {
       component: { type: "string" },
       institution: { type: "string" },
       out: { type: "string" },
+      force: { type: "boolean" },
+      date: { type: "string" },
       upload: { type: "boolean" },
       "test-type": { type: "string" },
       plot: { type: "string" },
@@ -65,14 +80,15 @@ if (import.meta.main) {
     const component = requireString(values, "component");
     const institution = requireString(values, "institution");
     const testType = stringFlag(values, "test-type") ?? IV_TEST_TYPE;
-    const out = userPath(stringFlag(values, "out") ?? prototypeFileName(testType));
+    const outName = stringFlag(values, "out");
+    const date = dateFlag(values, "date");
     const plotName = stringFlag(values, "plot");
     const plot = plotName === undefined ? undefined : userPath(plotName);
     if (plotName !== undefined) plotFormat(plotName);
     const upload = values.upload === true;
     const verbose = values.verbose === true;
 
-    for (const path of [out, plot]) {
+    for (const path of [outName === undefined ? userCwd() : userPath(outName), plot]) {
       if (path) requirePermission({ name: "write", path }, `write access to "${path}"`);
     }
     const warn = (w: ApiWarning) => console.error(`warning: ${w.command}: ${w.code}: ${w.message}`);
@@ -82,13 +98,13 @@ if (import.meta.main) {
     try {
       if (client) requireNetFor(client);
       const parsed = await readIvInput({ path: userPath(input), name: input });
-      const build = buildIvRun(parsed, { component, institution, testType });
+      const build = buildIvRun(parsed, { component, institution, testType, date });
       console.log(renderIvSummary(build));
       await finishStep({
         testRun: build.testRun,
-        out,
-        plot,
-        makePlot: () => ivPlot(build),
+        out: outName === undefined ? join(userCwd(), build.fileName) : userPath(outName),
+        plots: plot ? [{ path: plot, make: () => ivPlot(build) }] : [],
+        force: values.force === true,
         client,
         log: (line) => console.log(line),
         note: (line) => console.error(line),

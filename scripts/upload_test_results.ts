@@ -35,6 +35,9 @@ Options:
   --test               check and print the JSON that would be sent; send nothing
   --allow-duplicate    upload even when the database already has a run of this component,
                        test type and run number (by default it is not uploaded again)
+  --allow-default-values
+                       upload even when every property and result is still a prototype
+                       default (0, 0.0, false): by default that is refused as unedited
   --verbose            print the JSON sent and log the requests
   --help               show this help
 
@@ -49,6 +52,7 @@ if (import.meta.main) {
       institution: { type: "string" },
       test: { type: "boolean" },
       "allow-duplicate": { type: "boolean" },
+      "allow-default-values": { type: "boolean" },
       verbose: { type: "boolean" },
     });
     if (help) {
@@ -69,7 +73,10 @@ if (import.meta.main) {
         component: stringFlag(values, "component-id"),
         institution: stringFlag(values, "institution"),
       });
-      const prepared = await prepareUpload(client, doc, { source: file });
+      const prepared = await prepareUpload(client, doc, {
+        source: file,
+        allowDefaultValues: values["allow-default-values"] === true,
+      });
       for (const n of prepared.notices) console.error(`note: ${n.path}: ${n.message}`);
       if (values.test) {
         console.log(renderDryRun(prepared.dtoIn).trimEnd());

@@ -4,19 +4,22 @@
  * `--upload` uploads it unless the database already has that run.
  *
  *   deno task upload-wirebond-results --input FILE.csv [--input …] --component SERIAL
- *     --institution I [--operator NAME] [--run-number N] [--out FILE] [--upload]
- *     [--test-type WIREBOND_PULL_TEST|WIREBOND] [--break-modes MAPPING.json] [--min-load 15.0]
- *     [--plot out.svg] [--plot-groups out.svg [--group-by label|grade]] [--verbose]
+ *     --institution I [--operator NAME] [--run-number N] [--date YYYY-MM-DD] [--out FILE]
+ *     [--force] [--upload] [--test-type WIREBOND_PULL_TEST|WIREBOND] [--break-modes MAPPING.json]
+ *     [--min-load 15.0] [--allow-missing-serial] [--plot out.svg]
+ *     [--plot-groups out.svg [--group-by label|grade]] [--verbose]
  *
  * @module
  */
 import { defaultSessionFile } from "../lib/cli/session.ts";
 import {
+  dateFlag,
   numberFlag,
   parseFlags,
   requireString,
   runMain,
   stringFlag,
+  userCwd,
   userPath,
 } from "../lib/cli/mod.ts";
 import { type ApiWarning, ItkpdClient } from "../lib/client/mod.ts";
@@ -27,17 +30,19 @@ import {
   buildWirebondRun,
   finishStep,
   LEGACY_MIN_LOAD,
+  MAX_JSON_BYTES,
   readDageInputs,
   readInputText,
   renderWirebondSummary,
   requireNetFor,
   requirePermission,
-  WIREBOND_OUTPUT_FILES,
+  type StepPlot,
   WIREBOND_TEST_TYPES,
   wirebondGroupPlot,
   wirebondPlot,
   type WirebondTestType,
 } from "../lib/upload/mod.ts";
+import { join } from "node:path";
 
 const USAGE = `Usage: deno task upload-wirebond-results --input FILE.csv --component SERIAL \\
          --institution I [options]
@@ -48,13 +53,20 @@ code → break mode mapping, the failed cuts), and writes the test-run JSON. Bad
 reported with file:line and left out.
 
 Options:
-  --input FILE.csv     a DAGE export (repeat for several files of the same module)
-  --component SERIAL   the module's serial number (or component code)
+  --input FILE.csv     a DAGE export (repeat for several files of the same module; the same
+                       file twice, or files of two modules, are refused)
+  --component SERIAL   the module's serial number: a file whose Serial Number differs is refused
+  --allow-missing-serial
+                       accept files whose Serial Number is empty as --component's (without it
+                       they are refused: they cannot be checked)
   --institution I      institution code
   --operator NAME      operator (default: the file's OPERATOR)
   --run-number N       run number (default: derived from the data, the same on every re-run)
-  --out FILE           output JSON (default prototype_WIREBOND_PULL_TEST.json, or
-                       prototype_WIREBOND_DAGE.json for --test-type WIREBOND)
+  --date D             the test date, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS], instead of the
+                       file's DATE/TIME (needed when those are not a real date)
+  --out FILE           output JSON (default <SERIAL>_<TEST TYPE>_<run number>.json in the
+                       current folder; the original's name: --out prototype_WIREBOND_DAGE.json)
+  --force              replace an existing output file with other content (default: refused)
   --upload             also upload it, unless the database already has this run
   --test-type T        WIREBOND_PULL_TEST (default; cuts: mean >= 7 g, min >= 4 g, bond peels
                        below 7 g <= 9 %) or WIREBOND (the original's; passed = MIN_LOAD > --min-load)
@@ -80,7 +92,10 @@ if (import.meta.main) {
       institution: { type: "string" },
       operator: { type: "string" },
       "run-number": { type: "string" },
+      date: { type: "string" },
       out: { type: "string" },
+      force: { type: "boolean" },
+      "allow-missing-serial": { type: "boolean" },
       upload: { type: "boolean" },
       "test-type": { type: "string" },
       "break-modes": { type: "string" },
@@ -109,7 +124,8 @@ if (import.meta.main) {
     if (values["min-load"] !== undefined && testType !== "WIREBOND") {
       console.error("note: --min-load applies to --test-type WIREBOND only");
     }
-    const out = userPath(stringFlag(values, "out") ?? WIREBOND_OUTPUT_FILES[testType]);
+    const outName = stringFlag(values, "out");
+    const date = dateFlag(values, "date");
     const plotName = stringFlag(values, "plot");
     const plot = plotName === undefined ? undefined : userPath(plotName);
     const groupsName = stringFlag(values, "plot-groups");
@@ -123,7 +139,7 @@ if (import.meta.main) {
     const verbose = values.verbose === true;
 
     // Permissions first: stop before any work when one is missing.
-    for (const path of [out, plot, groupsPlot]) {
+    for (const path of [outName === undefined ? userCwd() : userPath(outName), plot, groupsPlot]) {
       if (path) requirePermission({ name: "write", path }, `write access to "${path}"`);
     }
     const warn = (w: ApiWarning) => console.error(`warning: ${w.command}: ${w.code}: ${w.message}`);
@@ -136,7 +152,12 @@ if (import.meta.main) {
       const mapping = mappingFile === undefined
         ? DEFAULT_BREAK_MODE_MAPPING
         : parseBreakModeMapping(
-          await readInputText(userPath(mappingFile), "break-mode mapping", mappingFile),
+          await readInputText(
+            userPath(mappingFile),
+            "break-mode mapping",
+            mappingFile,
+            MAX_JSON_BYTES,
+          ),
           mappingFile,
         );
       const parts = await readDageInputs(inputs.map((name) => ({ path: userPath(name), name })));
@@ -148,18 +169,28 @@ if (import.meta.main) {
         operator: stringFlag(values, "operator"),
         runNumber: stringFlag(values, "run-number"),
         minLoad,
+        date,
+        allowMissingSerial: values["allow-missing-serial"] === true,
       });
       console.log(renderWirebondSummary(build));
+      const plots: StepPlot[] = [];
+      if (plot) {
+        plots.push({
+          path: plot,
+          make: () => wirebondPlot(build, { logCount: values["log-counts"] === true }),
+        });
+      }
       if (groupsPlot) {
-        await (await wirebondGroupPlot(build, groupBy === "grade" ? "gradeCode" : "label"))
-          .save(groupsPlot);
-        console.log(`wrote ${groupsPlot}`);
+        plots.push({
+          path: groupsPlot,
+          make: () => wirebondGroupPlot(build, groupBy === "grade" ? "gradeCode" : "label"),
+        });
       }
       await finishStep({
         testRun: build.testRun,
-        out,
-        plot,
-        makePlot: () => wirebondPlot(build, { logCount: values["log-counts"] === true }),
+        out: outName === undefined ? join(userCwd(), build.fileName) : userPath(outName),
+        plots,
+        force: values.force === true,
         client,
         log: (line) => console.log(line),
         note: (line) => console.error(line),

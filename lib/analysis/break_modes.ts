@@ -19,7 +19,9 @@
  * @module
  */
 import { z } from "zod";
-import { InputError, ParseError, type Problem } from "../errors.ts";
+import { InputError, type Problem } from "../errors.ts";
+import { MAX_JSON_BYTES, readInputText } from "../io/read_input.ts";
+import { parseJsonDocument } from "../parsers/json.ts";
 import type { DageTest } from "../parsers/dage_types.ts";
 
 /** A break mode: 0 midspan, 1 heel on hybrid, 2 heel on chip, 3 peel on hybrid, 4 peel on chip, 5 failure. */
@@ -75,7 +77,8 @@ export const BreakModeMappingFileSchema = z.strictObject({
 
 /**
  * Reads a mapping from the text of a JSON mapping file; every problem names `file` and the JSON
- * path. Throws {@link ParseError} for bad JSON, {@link InputError} for a bad shape.
+ * path. Throws ParseError for bad JSON, {@link InputError} for a bad shape (a key given twice
+ * included).
  *
  * @example
  * ```ts
@@ -85,18 +88,11 @@ export const BreakModeMappingFileSchema = z.strictObject({
  * ```
  */
 export function parseBreakModeMapping(text: string, file: string): BreakModeMapping {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    const m = /line (\d+)/.exec((e as Error).message);
-    throw new ParseError(
-      file,
-      m ? Number(m[1]) : undefined,
-      `not valid JSON: ${(e as Error).message}`,
-      {
-        hint: 'a mapping file looks like {"gradeCodes": {"1": 0, "2": 1}, "site": "MYLAB"}',
-      },
+  const { value: json, problems: jsonProblems } = parseJsonDocument(text, file);
+  if (jsonProblems.length > 0) {
+    throw new InputError(
+      `${file}: not a valid break-mode mapping`,
+      jsonProblems.map((p) => ({ path: `${file} ${p.path}`, message: p.message })),
     );
   }
   const result = BreakModeMappingFileSchema.safeParse(json);
@@ -123,18 +119,7 @@ export function parseBreakModeMapping(text: string, file: string): BreakModeMapp
 
 /** Reads a mapping file (see {@link parseBreakModeMapping}); InputError if it cannot be read. */
 export async function loadBreakModeMapping(path: string): Promise<BreakModeMapping> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    throw new InputError(
-      `${path}: cannot read the break-mode mapping (${(e as Error).message})`,
-      [],
-      {
-        cause: e,
-      },
-    );
-  }
+  const text = await readInputText(path, { what: "break-mode mapping", maxBytes: MAX_JSON_BYTES });
   return parseBreakModeMapping(text, path);
 }
 

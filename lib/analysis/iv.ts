@@ -4,8 +4,15 @@
  *
  * @module
  */
-import { InputError } from "../errors.ts";
+import { InputError, type Problem } from "../errors.ts";
 import type { IvParseResult } from "../parsers/iv.ts";
+import {
+  CURRENT_RANGE,
+  type PhysicalRange,
+  rangeProblem,
+  SEM_RANGE,
+  VOLTAGE_RANGE,
+} from "../schemas/ranges.ts";
 
 const VOLTS: Record<string, number> = { V: 1, mV: 1e-3, kV: 1e3 };
 const MICROAMPS: Record<string, number> = {
@@ -57,10 +64,36 @@ export function ivResults(parsed: IvParseResult): IvResults {
   if (v === undefined || i === undefined) {
     throw new InputError(`${parsed.file}: IV units cannot be converted`, problems);
   }
-  return {
+  const out = {
     VOLTAGE: v === 1 ? [...parsed.voltage] : parsed.voltage.map((x) => x * v),
     CURRENT: i === 1 ? [...parsed.current] : parsed.current.map((x) => x * i),
   };
+  requireInRange(parsed, [["U", out.VOLTAGE, VOLTAGE_RANGE], ["I", out.CURRENT, CURRENT_RANGE]]);
+  return out;
+}
+
+/**
+ * Throws {@link InputError} listing every row (file:line) whose converted value is outside
+ * its physical range (`lib/schemas/ranges.ts`): such a file is refused, not uploaded.
+ */
+function requireInRange(
+  parsed: IvParseResult,
+  columns: [string, readonly number[], PhysicalRange][],
+): void {
+  const problems: Problem[] = [];
+  for (const [name, values, range] of columns) {
+    values.forEach((x, k) => {
+      const bad = rangeProblem(x, range);
+      if (bad && problems.length < 100) {
+        problems.push({ path: `${parsed.file}:${parsed.lines[k]}`, message: `${name}: ${bad}` });
+      }
+    });
+  }
+  if (problems.length > 0) {
+    throw new InputError(`${parsed.file}: IV values outside their physical range`, problems, {
+      hint: "check the units in the header and the values of these rows",
+    });
+  }
 }
 
 /** The IV test type of the sandbox catalogue (VOLTAGE and CURRENT arrays). */
@@ -128,6 +161,7 @@ export function ivTestRun(parsed: IvParseResult, opts: IvTestRunOptions = {}): I
       }]);
     }
     results.SIGMA_CURRENT = parsed.sem.map((x) => x * scale);
+    requireInRange(parsed, [["Isem", results.SIGMA_CURRENT, SEM_RANGE]]);
   }
   const run: IvTestRun = {
     component: opts.component ?? null,

@@ -9,7 +9,8 @@ import type { DageParseResult } from "../parsers/dage_types.ts";
 import { requireTests } from "../parsers/dage.ts";
 import { forceToGrams } from "../parsers/units.ts";
 import { BREAK_MODE, type BreakModeMapping, breakModesOf } from "./break_modes.ts";
-import { runNumber as makeRunNumber } from "./run_number.ts";
+import { type GivenDate, runDateOf, runNumber as makeRunNumber } from "./run_number.ts";
+import { InputError } from "../errors.ts";
 import { summarize } from "./stats.ts";
 
 /** The original's output (`prototype_WIREBOND_DAGE.json`), same keys. */
@@ -39,6 +40,8 @@ export interface LegacyWirebondOptions {
   runNumber?: string;
   /** Overrides the file's OPERATOR. */
   operator?: string;
+  /** The date that makes the run number instead of the file's DATE/TIME (`--date`). */
+  date?: GivenDate;
 }
 
 /**
@@ -69,12 +72,29 @@ export function legacyWirebond(
   const header = tests[0].header;
   const load = header.testLoad;
   const minLoad = opts.minLoad ?? 15.0;
+  // A TESTLOAD or TESTSPEED that is there but refused (not a number, out of range) is not
+  // replaced by 0: the run would carry a made-up value.
+  for (const [key, value] of [["TESTLOAD", load], ["TESTSPEED", header.testSpeed]] as const) {
+    if (value === undefined && header.fields[key] !== undefined) {
+      throw new InputError(
+        `${parsed.file}:${header.fieldLines[key] ?? header.line}: the ${key} value ` +
+          `${
+            JSON.stringify(header.fields[key][0] ?? "")
+          } is refused, and the WIREBOND run needs it`,
+        [],
+        { hint: "fix the header line" },
+      );
+    }
+  }
+  const finite = [s.mean, s.min, s.max].every(Number.isFinite);
+  const date = runDateOf(parsed, opts.date).parts;
   return {
     component: opts.component ?? null,
     testType: "WIREBOND",
     institution: opts.institution ?? null,
-    runNumber: opts.runNumber ?? makeRunNumber(parsed),
-    passed: s.min > minLoad,
+    runNumber: opts.runNumber ?? makeRunNumber(parsed, { mapping, minLoad, date: date ?? null }),
+    // Never passed when a statistic is not a finite number (an overflowed load).
+    passed: finite && s.min > minLoad,
     problems: false,
     properties: {
       MACHINE: "DAGE",

@@ -1,30 +1,80 @@
 /**
  * A deterministic run number and test date from the data of a DAGE file: re-running on the same
- * file gives the same run number, so a re-upload can be recognised as one.
+ * file with the same settings gives the same run number, so a re-upload is recognised as one;
+ * anything that changes the uploaded results gives another.
+ *
+ * The run number is `YYYYMMDD-HHMMSS-<hash>`: the date used (the first test's DATE/TIME, or
+ * the one the user gave) and a hash of
+ * - every pull: index, grade code, load as written, its unit, and the bond label;
+ * - the grade code → break mode mapping, for the grade codes of the file whose break mode
+ *   differs from the default mapping's (the break-mode percentages depend on it);
+ * - the original WIREBOND pass cut (`--min-load`) when it is not the original's 15.0 g.
+ *
+ * With the default mapping and cut nothing is added, so run numbers of existing data stay as
+ * they were. Without any date the run number is `undated-<hash>`.
  *
  * @module
  */
-import type { DageParseResult } from "../parsers/dage_types.ts";
+import { InputError } from "../errors.ts";
+import type { DageParseResult, DageTest } from "../parsers/dage_types.ts";
+import {
+  compactDate,
+  type DateTimeParts,
+  isoDate,
+  parseDageDate,
+  readableDate,
+} from "../parsers/date.ts";
+import { type BreakModeMapping, DEFAULT_BREAK_MODE_MAPPING } from "./break_modes.ts";
 
-/** Date and time of the first test, or `undefined` when absent or not MM/DD/YYYY + HH:MM[:SS]. */
+/** The original WIREBOND pass cut: MIN_LOAD > 15.0 g. */
+const ORIGINAL_MIN_LOAD = 15.0;
+
+/** The date in a parsed file: the first test's DATE/TIME, where it is written, or why not. */
+export interface FileDate {
+  /** The date and time, when the file has a valid DATE. */
+  parts?: DateTimeParts;
+  /** `file:line` of the DATE line. */
+  where?: string;
+  /** Why the DATE/TIME cannot be used (not a real date), with its place. */
+  error?: { path: string; message: string };
+}
+
+/** The date of the first test of `parsed` (see {@link FileDate}). */
+export function fileDate(parsed: Pick<DageParseResult, "tests" | "file">): FileDate {
+  const header = parsed.tests[0]?.header;
+  if (header?.date === undefined) return {};
+  const line = header.fieldLines?.DATE ?? header.line;
+  const where = `${parsed.file}:${line}`;
+  const d = parseDageDate(header.date, header.time);
+  if (!d.ok) {
+    const timeLine = header.fieldLines?.TIME;
+    const path = d.reason.startsWith("TIME") && timeLine ? `${parsed.file}:${timeLine}` : where;
+    return { where, error: { path, message: d.reason } };
+  }
+  return { parts: d.value, where };
+}
+
+/** Date and time of the first test as text parts, or `undefined` when absent or not valid. */
 export function testDateParts(
   parsed: Pick<DageParseResult, "tests">,
 ): { y: string; mo: string; d: string; h: string; mi: string; s: string } | undefined {
-  const header = parsed.tests[0]?.header;
-  const date = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})\s*$/.exec(header?.date ?? "");
-  const time = /^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$/.exec(header?.time ?? "");
-  if (!date || !time) return undefined;
-  const [mo, d, y] = [Number(date[1]), Number(date[2]), Number(date[3])];
-  const [h, mi, s] = [Number(time[1]), Number(time[2]), Number(time[3] ?? "0")];
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return undefined;
+  const p = fileDate({ ...parsed, file: "" }).parts;
+  if (!p) return undefined;
   const p2 = (n: number) => String(n).padStart(2, "0");
-  return { y: String(y), mo: p2(mo), d: p2(d), h: p2(h), mi: p2(mi), s: p2(s) };
+  return {
+    y: String(p.year),
+    mo: p2(p.month),
+    d: p2(p.day),
+    h: p2(p.hour),
+    mi: p2(p.minute),
+    s: p2(p.second),
+  };
 }
 
 /**
  * The test date in ITkPD form (`2018-10-09T14:05:32.000Z`) from the first test's DATE
  * (MM/DD/YYYY) and TIME. DAGE files carry no time zone: the machine's wall-clock time is written
- * as if it were UTC. `undefined` when DATE or TIME is absent or malformed.
+ * as if it were UTC. `undefined` when DATE is absent or not a real date.
  *
  * @example
  * ```ts ignore
@@ -32,39 +82,167 @@ export function testDateParts(
  * ```
  */
 export function testDate(parsed: Pick<DageParseResult, "tests">): string | undefined {
-  const p = testDateParts(parsed);
-  return p ? `${p.y}-${p.mo}-${p.d}T${p.h}:${p.mi}:${p.s}.000Z` : undefined;
+  const p = fileDate({ ...parsed, file: "" }).parts;
+  return p ? isoDate(p) : undefined;
+}
+
+/** The date a run gets, and where it came from (for the summary). */
+export interface RunDate {
+  /** The date used; absent when there is none (the run is uploaded without a date). */
+  parts?: DateTimeParts;
+  /** `"file"` (DATE/TIME), `"given"` (`--date`, a manifest), or `"none"`. */
+  source: "file" | "given" | "none";
+  /** One line for the summary: which date, and from where. */
+  description: string;
+  /** Things to know: a DATE of the file not used because a date was given. */
+  notes: string[];
+}
+
+/** A date given by the user: the value, and its origin for messages (`--date`, `m.csv:3`). */
+export interface GivenDate {
+  parts: DateTimeParts;
+  from: string;
 }
 
 /**
- * FNV-1a (32 bit) of the tests' content (index, grade code, load as written, unit, label), as
- * 8 hex digits. Stable across runs and platforms; line ends and header repetitions do not
- * change it.
+ * Decides the date of a run: the `given` one (`--date`, a manifest column) when there is one,
+ * else the first test's DATE/TIME. Throws {@link InputError} with file:line when the file's
+ * DATE/TIME is not a real date and none is given: a date is never dropped or guessed.
+ *
+ * @example
+ * ```ts ignore
+ * runDateOf(parsed).description; // "date 2018-10-09 14:05:32 from a.csv:3 (DATE/TIME)"
+ * ```
  */
-export function contentHash(parsed: Pick<DageParseResult, "tests">): string {
+export function runDateOf(
+  parsed: Pick<DageParseResult, "tests" | "file">,
+  given?: GivenDate,
+): RunDate {
+  const own = fileDate(parsed);
+  if (given) {
+    const notes: string[] = [];
+    if (own.error) {
+      notes.push(`${own.error.path}: ${own.error.message} (not used: the date is given)`);
+    } else if (own.parts && isoDate(own.parts) !== isoDate(given.parts)) {
+      notes.push(
+        `${own.where}: the file's date ${readableDate(own.parts)} is replaced by ` +
+          `${readableDate(given.parts)} (${given.from})`,
+      );
+    }
+    return {
+      parts: given.parts,
+      source: "given",
+      description: `date ${readableDate(given.parts)} from ${given.from}`,
+      notes,
+    };
+  }
+  if (own.error) {
+    throw new InputError(`${own.error.path}: ${own.error.message}`, [], {
+      hint: "fix the DATE/TIME line, or give the date with --date YYYY-MM-DD[THH:MM[:SS]]",
+    });
+  }
+  if (own.parts) {
+    return {
+      parts: own.parts,
+      source: "file",
+      description: `date ${readableDate(own.parts)} from ${own.where} (DATE/TIME)`,
+      notes: [],
+    };
+  }
+  return {
+    source: "none",
+    description: `no date: ${parsed.file} has no DATE line and no --date was given; the run ` +
+      "has no date (its run number starts with undated-)",
+    notes: [],
+  };
+}
+
+/** What else than the pulls makes the results of a run (see the module documentation). */
+export interface RunIdentityOptions {
+  /** The grade code → break mode mapping in use (default: the default mapping). */
+  mapping?: BreakModeMapping;
+  /** The original WIREBOND pass cut in use (default 15.0). */
+  minLoad?: number;
+  /**
+   * The date used: a date given by the user, or `null` for none; `undefined` takes the
+   * file's DATE/TIME.
+   */
+  date?: DateTimeParts | null;
+}
+
+/** FNV-1a (32 bit) of `s` continuing from `h`. */
+function fnv(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h;
+}
+
+/**
+ * The grade codes of the tests whose break mode in `mapping` differs from the default
+ * mapping's, as `code→mode` in sorted order (empty for the default mapping).
+ */
+export function mappingDeviations(
+  tests: readonly DageTest[],
+  mapping: BreakModeMapping,
+): string[] {
+  const codes = new Set<string>();
+  for (const t of tests) codes.add(t.gradeCode);
+  const out: string[] = [];
+  for (const code of [...codes].sort()) {
+    const mode = Object.hasOwn(mapping.gradeCodes, code) ? mapping.gradeCodes[code] : undefined;
+    const def = Object.hasOwn(DEFAULT_BREAK_MODE_MAPPING.gradeCodes, code)
+      ? DEFAULT_BREAK_MODE_MAPPING.gradeCodes[code]
+      : undefined;
+    if (mode !== def) out.push(`${code}→${mode ?? "?"}`);
+  }
+  return out;
+}
+
+/**
+ * FNV-1a (32 bit) of what makes the results (see the module documentation), as 8 hex digits.
+ * Stable across runs and platforms; line ends and header repetitions do not change it.
+ */
+export function contentHash(
+  parsed: Pick<DageParseResult, "tests">,
+  opts: Omit<RunIdentityOptions, "date"> = {},
+): string {
   let h = 0x811c9dc5;
   for (const t of parsed.tests) {
-    const s = `${t.index},${t.gradeCode},${t.loadRaw.value},${t.loadRaw.unit},${t.label}\n`;
-    for (let i = 0; i < s.length; i++) {
-      h ^= s.charCodeAt(i);
-      h = Math.imul(h, 0x01000193);
-    }
+    h = fnv(h, `${t.index},${t.gradeCode},${t.loadRaw.value},${t.loadRaw.unit},${t.label}\n`);
+  }
+  const deviations = opts.mapping ? mappingDeviations(parsed.tests, opts.mapping) : [];
+  if (deviations.length > 0) h = fnv(h, `mapping:${deviations.join(";")}\n`);
+  if (opts.minLoad !== undefined && opts.minLoad !== ORIGINAL_MIN_LOAD) {
+    h = fnv(h, `minLoad:${opts.minLoad}\n`);
   }
   return (h >>> 0).toString(16).padStart(8, "0");
 }
 
 /**
- * The run number of a DAGE file: `YYYYMMDD-HHMMSS-<hash>` from the first test's DATE and TIME
- * and {@link contentHash} of the tests (two files written in the same second still differ);
- * `undated-<hash>` when DATE/TIME are absent or malformed.
+ * The run number of a DAGE file (see the module documentation). Throws {@link InputError} when
+ * the file's DATE/TIME is not a real date and no date is given.
  *
  * @example
  * ```ts ignore
  * runNumber(parseDage(reference)); // "20181009-140532-xxxxxxxx"
  * ```
  */
-export function runNumber(parsed: Pick<DageParseResult, "tests">): string {
-  const p = testDateParts(parsed);
-  const hash = contentHash(parsed);
-  return p ? `${p.y}${p.mo}${p.d}-${p.h}${p.mi}${p.s}-${hash}` : `undated-${hash}`;
+export function runNumber(
+  parsed: Pick<DageParseResult, "tests"> & { file?: string },
+  opts: RunIdentityOptions = {},
+): string {
+  let date = opts.date;
+  if (date === undefined) {
+    const own = fileDate({ tests: parsed.tests, file: parsed.file ?? "<input>" });
+    if (own.error) {
+      throw new InputError(`${own.error.path}: ${own.error.message}`, [], {
+        hint: "fix the DATE/TIME line, or give the date with --date YYYY-MM-DD[THH:MM[:SS]]",
+      });
+    }
+    date = own.parts ?? null;
+  }
+  const hash = contentHash(parsed, opts);
+  return date ? `${compactDate(date)}-${hash}` : `undated-${hash}`;
 }

@@ -21,7 +21,8 @@ import {
   breakModesOf,
   describeMapping,
 } from "./break_modes.ts";
-import { runNumber as makeRunNumber, testDate } from "./run_number.ts";
+import { type GivenDate, runDateOf, runNumber as makeRunNumber } from "./run_number.ts";
+import { isoDate } from "../parsers/date.ts";
 import { summarize } from "./stats.ts";
 import { requireTests } from "../parsers/dage.ts";
 
@@ -177,7 +178,11 @@ export interface WirebondPullOptions {
   component?: string | null;
   institution?: string | null;
   runNumber?: string;
-  date?: string;
+  /**
+   * The date of the run when the file's DATE/TIME is not to be used (`--date`, a manifest
+   * column); it also makes the run number. By default the first test's DATE/TIME.
+   */
+  date?: GivenDate;
   operator?: string;
   machine?: string;
   problems?: boolean;
@@ -245,12 +250,13 @@ export function wirebondPullTest(
   const failedCuts = checkCuts(results);
   const header = tests[0]?.header;
   const mappingText = describeMapping(mapping);
+  const date = runDateOf(parsed, opts.date).parts;
   const testRun: WirebondPullTestRun = {
     component: opts.component ?? null,
     testType: WIREBOND_PULL_TEST,
     institution: opts.institution ?? null,
-    runNumber: opts.runNumber ?? makeRunNumber(parsed),
-    date: opts.date ?? testDate(parsed),
+    runNumber: opts.runNumber ?? makeRunNumber(parsed, { mapping, date: date ?? null }),
+    date: date ? isoDate(date) : undefined,
     passed: failedCuts.length === 0,
     problems: opts.problems ?? false,
     properties: {
@@ -265,9 +271,36 @@ export function wirebondPullTest(
   return { testRun, failedCuts, mapping: mappingText };
 }
 
-/** The pass cuts that `results` fail (empty: passed). */
+/** The statistics the cuts read: a run where one of them is not a finite number never passes. */
+const CUT_STATISTICS = [
+  "PULL_STRENGTH",
+  "PULL_STRENGTH_ERROR",
+  "PULL_STRENGTH_MIN",
+  "PULL_STRENGTH_MAX",
+  "HEEL_BREAKS_ON_FE_CHIP",
+  "HEEL_BREAKS_ON_PCB",
+  "BOND_PEEL",
+  "LIFT_OFFS_LESS_THAN_7G",
+] as const;
+
+/**
+ * The pass cuts that `results` fail (empty: passed). A statistic that is not a finite number
+ * (an overflowed load) is a failed cut of its own: such a run never passes.
+ */
 export function checkCuts(results: WirebondPullResults): FailedCut[] {
   const out: FailedCut[] = [];
+  for (const code of CUT_STATISTICS) {
+    const value = results[code];
+    if (typeof value !== "number" || !Number.isFinite(value)) {
+      out.push({
+        code,
+        value,
+        requirement: "a finite number",
+        message: `${code} is ${value}, not a finite number: the run cannot pass`,
+      });
+    }
+  }
+  if (out.length > 0) return out;
   if (results.DATA_UNAVAILABLE) {
     out.push({
       code: "DATA_UNAVAILABLE",

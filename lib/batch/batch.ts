@@ -63,6 +63,8 @@ export interface BatchOptions {
   light?: boolean;
   /** Write the module comparison plot (mean and minimum load per module) to this SVG file. */
   plot?: string;
+  /** Accept test-run JSON files whose every value is still a prototype default. */
+  allowDefaultValues?: boolean;
 }
 
 /** What {@link batchUpload} did. */
@@ -85,7 +87,12 @@ export async function batchUpload(client: ItkpdClient, opts: BatchOptions): Prom
   if (reportPath) ignore.push(reportPath);
   if (opts.manifest) ignore.push(opts.manifest);
   if (reportPath) await checkReportPath(reportPath);
-  const files = await discoverInputs(dir, opts.files ?? [], ignore);
+  const files = await discoverInputs(
+    dir,
+    opts.files ?? [],
+    ignore,
+    (skipped) => log(`skipped: ${skipped.display}: ${skipped.reason}`),
+  );
   const manifest = opts.manifest ? await loadManifest(opts.manifest) : undefined;
   const mapping = typeof opts.breakModes === "string"
     ? await loadBreakModeMapping(opts.breakModes)
@@ -128,6 +135,7 @@ async function planAndRun(
     operator: opts.operator,
     dageTestType: opts.dageTestType,
     light: opts.light,
+    allowDefaultValues: opts.allowDefaultValues,
   });
   log(formatPlan(plan));
   if (opts.plot) {

@@ -6,6 +6,7 @@
  */
 import { join, relative, resolve } from "node:path";
 import { InputError } from "../errors.ts";
+import { escapeControls } from "../escape.ts";
 
 /** The kinds of file a batch takes. */
 export type InputKind = "dage" | "iv" | "testrun";
@@ -28,17 +29,40 @@ export function kindOfName(name: string): InputKind | undefined {
   return undefined;
 }
 
+/** A file or folder the walk did not take, and why. */
+export interface SkippedEntry {
+  /** Where it is, as shown to the user (relative to the batch folder). */
+  display: string;
+  reason: string;
+}
+
 /**
  * Lists the input files under `dir` (recursively, sorted, hidden entries and the batch's own
- * journal/report files skipped) plus any extra `files`.
+ * journal/report files skipped) plus any extra `files`. Symbolic links are followed, to files
+ * and to folders, wherever they point; a folder already walked (a loop, or two links to one
+ * folder) is not walked again and a file reached twice is taken once: each such entry, and a
+ * link that points nowhere, is given to `onSkip` with the reason. A FIFO, socket or device
+ * with an input's name is listed, so that the batch reports it as one invalid item.
  */
 export async function discoverInputs(
   dir: string | undefined,
   files: string[] = [],
   ignore: string[] = [],
+  onSkip: (entry: SkippedEntry) => void = () => {},
 ): Promise<InputFile[]> {
   const out: InputFile[] = [];
   const skip = new Set(ignore.map((p) => resolve(p)));
+  const seenFiles = new Map<string, string>();
+  const take = async (path: string, display: string) => {
+    const real = await Deno.realPath(path).catch(() => path);
+    const before = seenFiles.get(real);
+    if (before !== undefined) {
+      onSkip({ display, reason: `the same file as ${before} (reached through a link)` });
+      return;
+    }
+    seenFiles.set(real, display);
+    out.push({ path, display, kind: kindOfName(path)! });
+  };
   if (dir !== undefined) {
     const root = resolve(dir);
     let info: Deno.FileInfo;
@@ -53,10 +77,14 @@ export async function discoverInputs(
     if (!info.isDirectory) {
       throw new InputError(`${dir}: not a folder`, [], { hint: "check --dir" });
     }
-    for await (const path of walk(root)) {
-      if (skip.has(path)) continue;
-      const kind = kindOfName(path);
-      if (kind) out.push({ path, display: relative(root, path), kind });
+    const shown = (path: string) => escapeControls(relative(root, path));
+    for await (const entry of walk(root, new Set([await Deno.realPath(root)]), shown)) {
+      if ("reason" in entry) {
+        onSkip(entry);
+        continue;
+      }
+      if (skip.has(entry.path) || !kindOfName(entry.path)) continue;
+      await take(entry.path, shown(entry.path));
     }
   }
   for (const f of files) {
@@ -65,20 +93,51 @@ export async function discoverInputs(
     if (!kind) {
       throw new InputError(`${f}: not a file kind the batch takes (.csv, .txt/.dat, .json)`);
     }
-    out.push({ path, display: f, kind });
+    await take(path, escapeControls(f));
   }
   out.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   return out;
 }
 
-async function* walk(dir: string): AsyncGenerator<string> {
+/**
+ * Every file (any entry that is not a folder) under `dir`, following links; `walked` holds the
+ * real paths of the folders entered, so that none is entered twice.
+ */
+async function* walk(
+  dir: string,
+  walked: Set<string>,
+  shown: (path: string) => string,
+): AsyncGenerator<{ path: string } | SkippedEntry> {
   const entries: Deno.DirEntry[] = [];
   for await (const e of Deno.readDir(dir)) entries.push(e);
   entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   for (const e of entries) {
     if (e.name.startsWith(".")) continue;
     const path = join(dir, e.name);
-    if (e.isDirectory) yield* walk(path);
-    else if (e.isFile) yield path;
+    let isDirectory = e.isDirectory;
+    if (e.isSymlink) {
+      try {
+        isDirectory = (await Deno.stat(path)).isDirectory;
+      } catch (err) {
+        if (err instanceof Deno.errors.NotCapable) throw err;
+        yield { display: shown(path), reason: "a link to nothing (its target does not exist)" };
+        continue;
+      }
+    }
+    if (isDirectory) {
+      const real = await Deno.realPath(path);
+      if (walked.has(real)) {
+        yield {
+          display: shown(path),
+          reason: "a link to a folder already walked (a loop, or a second way to it): not " +
+            "walked again",
+        };
+        continue;
+      }
+      walked.add(real);
+      yield* walk(path, walked, shown);
+    } else {
+      yield { path };
+    }
   }
 }

@@ -1,8 +1,11 @@
 /**
- * The manifest of a batch: which component (and optionally institution, operator) each file
- * belongs to, as CSV (`file,component[,institution][,operator]` with a header line) or JSON
- * (`[{file, component, institution?, operator?}]` or `{"<file>": "<component>"}`). File names
- * are relative to the manifest's folder unless absolute.
+ * The manifest of a batch: which component (and optionally institution, operator, test date)
+ * each file belongs to, as CSV (`file,component[,institution][,operator][,date]` with a header
+ * line) or JSON (`[{file, component, institution?, operator?, date?}]` or
+ * `{"<file>": "<component>"}`). File names are relative to the manifest's folder unless
+ * absolute. Every value is checked like any other input: no control characters, and a `date`
+ * (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM[:SS]`) must be a real date; a problem names the manifest's
+ * line or JSON path.
  *
  * @module
  */
@@ -11,13 +14,20 @@ import Papa from "papaparse";
 import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { InputError, type Problem } from "../errors.ts";
-import { jsonPath } from "../schemas/mod.ts";
+import { findUnsafeChar } from "../escape.ts";
+import type { GivenDate } from "../analysis/run_number.ts";
+import { MAX_INPUT_BYTES, readInputText } from "../io/read_input.ts";
+import { parseUserDate } from "../parsers/date.ts";
+import { parseJsonDocument } from "../parsers/json.ts";
+import { jsonPath, jsonPathStep } from "../schemas/mod.ts";
 
 /** What the manifest says of one file. */
 export interface ManifestEntry {
   component: string;
   institution?: string;
   operator?: string;
+  /** The test date to use instead of the file's own (`date` column). */
+  date?: GivenDate;
   /** Where the entry is written (`manifest.csv:3`, `manifest.json $[2]`). */
   where?: string;
   /** The file name as written in the manifest. */
@@ -29,6 +39,7 @@ const EntrySchema = z.strictObject({
   component: z.string().min(1),
   institution: z.string().min(1).optional(),
   operator: z.string().min(1).optional(),
+  date: z.string().min(1).optional(),
 });
 const JsonManifestSchema = z.union([
   z.array(EntrySchema),
@@ -40,17 +51,45 @@ export function parseManifest(text: string, path: string): Map<string, ManifestE
   const base = dirname(resolve(path));
   const out = new Map<string, ManifestEntry>();
   const problems: Problem[] = [];
-  const add = (file: string, entry: ManifestEntry, where: string) => {
+  const add = (
+    file: string,
+    entry: Omit<ManifestEntry, "date"> & { date?: string },
+    where: string,
+  ) => {
+    for (const [key, value] of Object.entries({ file, ...entry })) {
+      if (typeof value !== "string") continue;
+      const bad = findUnsafeChar(value);
+      if (bad) {
+        problems.push({
+          path: where,
+          message: `${key} contains ${bad.name}: control characters are not accepted`,
+        });
+        return;
+      }
+    }
+    const { date: dateText, ...rest } = entry;
+    let date: GivenDate | undefined;
+    if (dateText !== undefined) {
+      const d = parseUserDate(dateText);
+      if (!d.ok) {
+        problems.push({ path: where, message: `date: ${d.reason}` });
+        return;
+      }
+      date = { parts: d.value, from: `${where} (date)` };
+    }
     const abs = resolve(base, file);
-    if (out.has(abs)) problems.push({ path: where, message: `${file} is listed twice` });
-    out.set(abs, { ...entry, where, file });
+    if (out.has(abs)) {
+      problems.push({ path: where, message: `${JSON.stringify(file)} is listed twice` });
+    }
+    out.set(abs, { ...rest, ...(date ? { date } : {}), where, file });
   };
   if (path.toLowerCase().endsWith(".json")) {
-    let doc: unknown;
-    try {
-      doc = JSON.parse(text);
-    } catch (e) {
-      throw new InputError(`${path}: not valid JSON: ${(e as Error).message}`);
+    const { value: doc, problems: jsonProblems } = parseJsonDocument(text, path);
+    if (jsonProblems.length > 0) {
+      throw new InputError(
+        `${path}: not a manifest`,
+        jsonProblems.map((p) => ({ path: `${path} ${p.path}`, message: p.message })),
+      );
     }
     const parsed = JsonManifestSchema.safeParse(doc);
     if (!parsed.success) {
@@ -70,7 +109,7 @@ export function parseManifest(text: string, path: string): Map<string, ManifestE
       });
     } else {
       for (const [file, component] of Object.entries(parsed.data)) {
-        add(file, { component }, `${path} $.${file}`);
+        add(file, { component }, `${path} $${jsonPathStep(file)}`);
       }
     }
   } else {
@@ -80,7 +119,7 @@ export function parseManifest(text: string, path: string): Map<string, ManifestE
     const col = (name: string) => header.indexOf(name);
     if (col("file") < 0 || col("component") < 0) {
       throw new InputError(`${path}:1: the header must name the columns file and component`, [], {
-        hint: "e.g. file,component,institution,operator",
+        hint: "e.g. file,component,institution,operator,date",
       });
     }
     rows.slice(1).forEach((row, i) => {
@@ -95,7 +134,12 @@ export function parseManifest(text: string, path: string): Map<string, ManifestE
       }
       add(
         file,
-        { component, institution: get("institution"), operator: get("operator") },
+        {
+          component,
+          institution: get("institution"),
+          operator: get("operator"),
+          date: get("date"),
+        },
         `${path}:${line}`,
       );
     });
@@ -106,11 +150,6 @@ export function parseManifest(text: string, path: string): Map<string, ManifestE
 
 /** Reads and parses a manifest file. */
 export async function loadManifest(path: string): Promise<Map<string, ManifestEntry>> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    throw new InputError(`${path}: cannot read the manifest: ${(e as Error).message}`);
-  }
+  const text = await readInputText(path, { what: "manifest", maxBytes: MAX_INPUT_BYTES });
   return parseManifest(text, path);
 }

@@ -6,14 +6,21 @@
  *
  * @module
  */
-import { ItkpdError, type Problem } from "../errors.ts";
-import { parseDage } from "../parsers/dage.ts";
+import { ItkpdError, type Problem, summarizeProblems } from "../errors.ts";
+import { dageSerial, parseDage } from "../parsers/dage.ts";
 import { parseIv } from "../parsers/iv.ts";
+import { parseJsonDocument } from "../parsers/json.ts";
+import { isoDate } from "../parsers/date.ts";
 import type { BreakModeMapping } from "../analysis/break_modes.ts";
 import { wirebondPullTest } from "../analysis/wirepull.ts";
 import { legacyWirebond } from "../analysis/legacy_wirebond.ts";
 import { ivTestRun } from "../analysis/iv.ts";
 import { summarize } from "../analysis/stats.ts";
+import { ByteBudget } from "../io/byte_budget.ts";
+import { decodeText, MAX_INPUT_BYTES, MAX_JSON_BYTES, readInputBytes } from "../io/read_input.ts";
+import { defaultValuesProblem } from "../upload/checks.ts";
+import { FREE_TEXT_KEYS } from "../upload/files.ts";
+import { runValueProblems } from "../upload/guard.ts";
 import {
   checkValues,
   findPlaceholders,
@@ -90,9 +97,23 @@ export interface PrepareContext {
   ivTestType?: string;
   /** The manifest entry for each file (by absolute path). */
   manifest?: ReadonlyMap<string, ManifestEntry>;
-  /** Reads a file (defaults to Deno.readTextFile). */
+  /**
+   * Reads a file. By default: bounded ({@link MAX_INPUT_BYTES}, {@link MAX_JSON_BYTES} for
+   * JSON; FIFOs and devices refused), strictly decoded, and within a byte budget shared by the
+   * files prepared at the same time, so that memory stays flat whatever the files hold.
+   */
   readText?: (path: string) => Promise<string>;
+  /** Accept test-run JSON files whose every value is still a prototype default. */
+  allowDefaultValues?: boolean;
 }
+
+/**
+ * Bytes of input files prepared at the same time: half the size limit (a larger file is
+ * prepared alone). Parsing takes up to about 20 times a file's size in memory (a DAGE export of
+ * tiny header blocks; 6 times for DAGE's own layout), so whatever the files hold, the files in
+ * preparation take at most about 170 MB: within the 256 MB heap of the batch task.
+ */
+const PREPARE_BUDGET = new ByteBudget(MAX_INPUT_BYTES / 2);
 
 /** The identity of a test run: what the exactly-once check compares. */
 export function runKey(component: string, testType: string, runNumber: string): string {
@@ -115,18 +136,71 @@ export function componentOf(
   return SERIAL_IN_NAME.exec(name)?.[0];
 }
 
-/** Prepares one file; never throws for bad input (it becomes an {@link InvalidItem}). */
+/**
+ * Where the component of a file is said, when two places say different serial numbers: the
+ * file's own serial (`Serial Number`, a test run's `component`) against the manifest, and
+ * against a serial number in the file's name. A manifest naming a component code (not a serial
+ * number) cannot be compared here; the plan resolves it.
+ */
+export function componentConflicts(
+  file: InputFile,
+  fromContent: { serial: string; where: string } | undefined,
+  manifest?: ReadonlyMap<string, ManifestEntry>,
+): Problem[] {
+  if (!fromContent) return [];
+  const out: Problem[] = [];
+  const entry = manifest?.get(file.path);
+  if (
+    entry?.component && SERIAL_NUMBER_PATTERN.test(entry.component) &&
+    entry.component !== fromContent.serial
+  ) {
+    out.push({
+      path: fromContent.where,
+      message: `the file says it is ${fromContent.serial}, the manifest (${entry.where}) says ` +
+        `${entry.component}: not uploaded (fix the manifest or check the file)`,
+    });
+  }
+  const name = file.path.split(/[\\/]/).pop() ?? "";
+  const inName = SERIAL_IN_NAME.exec(name)?.[0];
+  if (!entry?.component && inName && inName !== fromContent.serial) {
+    out.push({
+      path: fromContent.where,
+      message: `the file says it is ${fromContent.serial}, its name says ${inName}: not ` +
+        "uploaded (rename the file, or say which module it is in a manifest)",
+    });
+  }
+  return out;
+}
+
+/** Reads a batch input bounded and decoded, within the shared byte budget. */
+async function readBatchInput(file: InputFile): Promise<string> {
+  const max = file.kind === "testrun" ? MAX_JSON_BYTES : MAX_INPUT_BYTES;
+  const bytes = await readInputBytes(file.path, { name: file.display, maxBytes: max });
+  return decodeText(bytes, file.display).text;
+}
+
+/**
+ * Prepares one file; never throws for bad input (it becomes an {@link InvalidItem}): a file
+ * that cannot be read (too large, a FIFO or device, not UTF-8), a file too deep or too large to
+ * be a test run, even a fault while preparing it, is one invalid item and the batch goes on.
+ */
 export async function prepareFile(
   file: InputFile,
   ctx: PrepareContext,
 ): Promise<PreparedItem | InvalidItem> {
-  let text: string;
+  let release = () => {};
   try {
-    text = await (ctx.readText ?? Deno.readTextFile)(file.path);
-  } catch (e) {
-    return invalid(file, `${file.display}`, `cannot read the file: ${(e as Error).message}`);
-  }
-  try {
+    if (!ctx.readText) {
+      const size = await Deno.stat(file.path).then((i) => i.size, () => 0);
+      release = await PREPARE_BUDGET.acquire(size);
+    }
+    let text: string;
+    try {
+      text = await (ctx.readText ?? (() => readBatchInput(file)))(file.path);
+    } catch (e) {
+      if (e instanceof ItkpdError) return invalidOf(file, e);
+      return invalid(file, file.display, `cannot read the file: ${firstLine(e)}`);
+    }
     switch (file.kind) {
       case "dage":
         return prepareDage(file, text, ctx);
@@ -136,33 +210,71 @@ export async function prepareFile(
         return prepareTestRunJson(file, text, ctx);
     }
   } catch (e) {
-    if (e instanceof ItkpdError) {
-      const problems = (e as { problems?: Problem[] }).problems;
-      return {
-        ok: false,
-        file,
-        problems: problems?.length
-          ? problems
-          : [{ path: file.display, message: e.message.split("\n")[0] }],
-      };
-    }
-    throw e;
+    if (e instanceof Deno.errors.NotCapable) throw e;
+    if (e instanceof ItkpdError) return invalidOf(file, e);
+    // A fault while preparing one file must not stop the others: it is this item's problem.
+    return invalid(file, file.display, `not prepared: internal error: ${firstLine(e)}`);
+  } finally {
+    release();
   }
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split("\n")[0];
+}
+
+function invalidOf(file: InputFile, e: ItkpdError): InvalidItem {
+  const problems = (e as { problems?: Problem[] }).problems;
+  if (problems?.length) return { ok: false, file, problems };
+  // "name: what" or "name:line: what": the place is the problem's path, said once.
+  const line = firstLine(e);
+  const place = new RegExp(`^(${escapeRegExp(file.display)}(?::\\d+)?): `).exec(line);
+  return {
+    ok: false,
+    file,
+    problems: [
+      place
+        ? { path: place[1], message: line.slice(place[0].length) }
+        : { path: file.display, message: line },
+    ],
+  };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 function prepareDage(file: InputFile, text: string, ctx: PrepareContext) {
   const parsed = parseDage(text, file.display);
-  const problems: Problem[] = [...parsed.errors];
+  const entry = ctx.manifest?.get(file.path);
+  const problems: Problem[] = [];
+  for (const p of parsed.errors) {
+    // A date given by the manifest replaces the file's: its DATE/TIME lines are not used.
+    if (entry?.date && /^(DATE|TIME) /.test(p.message)) {
+      parsed.warnings.push({
+        ...p,
+        message: `${p.message} (not used: the manifest gives the date, ${entry.date.from})`,
+      });
+    } else problems.push(p);
+  }
   if (parsed.tests.length === 0) {
     problems.push({ path: file.display, message: "no valid TEST line: nothing to upload" });
     return { ok: false as const, file, problems };
   }
-  const header = parsed.tests[0].header;
-  const serialInFile = header.serialNumber && SERIAL_NUMBER_PATTERN.test(header.serialNumber.trim())
-    ? header.serialNumber
+  const serial = dageSerial(parsed);
+  problems.push(...serial.problems);
+  const serialInFile = serial.serial && SERIAL_NUMBER_PATTERN.test(serial.serial)
+    ? serial.serial
     : undefined;
+  problems.push(
+    ...componentConflicts(
+      file,
+      serialInFile ? { serial: serialInFile, where: serial.where! } : undefined,
+      ctx.manifest,
+    ),
+  );
+  if (problems.length > 0) return { ok: false as const, file, problems };
   const component = componentOf(file, serialInFile, ctx.manifest);
-  const entry = ctx.manifest?.get(file.path);
   const institution = entry?.institution ?? ctx.institution;
   const operator = entry?.operator ?? ctx.operator;
   const pulls = summarize(parsed.tests.map((t) => t.load));
@@ -174,12 +286,14 @@ function prepareDage(file: InputFile, text: string, ctx: PrepareContext) {
       component: component ?? null,
       institution: institution ?? null,
       operator,
+      date: entry?.date,
     }) as unknown as Record<string, unknown>;
   } else {
     const outcome = wirebondPullTest(parsed, ctx.mapping, {
       component: component ?? null,
       institution: institution ?? null,
       operator,
+      date: entry?.date,
     });
     run = outcome.testRun as unknown as Record<string, unknown>;
     failedCuts = outcome.failedCuts.map((c) => c.message);
@@ -202,6 +316,7 @@ function prepareIv(file: InputFile, text: string, ctx: PrepareContext) {
     institution: entry?.institution ?? ctx.institution ?? null,
     operator: entry?.operator ?? ctx.operator,
     testType: ctx.ivTestType,
+    date: entry?.date ? isoDate(entry.date.parts) : undefined,
   }) as unknown as Record<string, unknown>;
   return finish(
     file,
@@ -215,18 +330,25 @@ function prepareIv(file: InputFile, text: string, ctx: PrepareContext) {
 }
 
 function prepareTestRunJson(file: InputFile, text: string, ctx: PrepareContext) {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    return invalid(file, file.display, `not valid JSON: ${(e as Error).message}`);
-  }
+  // Throws ParseError (syntax, too deep, too many values): caught by prepareFile.
+  const { value: doc, problems: jsonProblems } = parseJsonDocument(text, file.display, {
+    freeTextKeys: FREE_TEXT_KEYS,
+  });
+  const problems: Problem[] = jsonProblems.map((p) => ({
+    path: `${file.display} ${p.path}`,
+    message: p.message,
+  }));
   if (!doc || typeof doc !== "object" || Array.isArray(doc)) {
     return invalid(file, file.display, "a test-run file holds one JSON object");
   }
+  if (problems.length > 0) return { ok: false as const, file, problems };
   const run = { ...(doc as Record<string, unknown>) };
   delete run.definition;
   const entry = ctx.manifest?.get(file.path);
+  const own = typeof run.component === "string" && SERIAL_NUMBER_PATTERN.test(run.component)
+    ? { serial: run.component, where: `${file.display} $.component` }
+    : undefined;
+  problems.push(...componentConflicts(file, own, ctx.manifest));
   const component = componentOf(
     file,
     typeof run.component === "string" ? run.component : undefined,
@@ -234,10 +356,24 @@ function prepareTestRunJson(file: InputFile, text: string, ctx: PrepareContext) 
   );
   if (entry?.institution) run.institution = entry.institution;
   else if (!run.institution && ctx.institution) run.institution = ctx.institution;
-  const problems: Problem[] = findPlaceholders(run).map((path) => ({
-    path: `${file.display} ${path}`,
-    message: 'still holds the prototype placeholder "some_string": fill it in',
-  }));
+  if (entry?.date) run.date = isoDate(entry.date.parts);
+  const placeholders = findPlaceholders(run);
+  for (const path of placeholders.slice(0, 100)) {
+    problems.push({
+      path: `${file.display} ${path}`,
+      message: 'still holds the prototype placeholder "some_string": fill it in',
+    });
+  }
+  if (placeholders.length > 100) {
+    problems.push({
+      path: file.display,
+      message: `… and ${placeholders.length - 100} more "some_string" placeholders`,
+    });
+  }
+  if (placeholders.length === 0 && !ctx.allowDefaultValues) {
+    const unedited = defaultValuesProblem(run);
+    if (unedited) problems.push({ ...unedited, path: `${file.display} ${unedited.path}` });
+  }
   return finish(file, run, ctx, problems, [], {}, component);
 }
 
@@ -288,13 +424,18 @@ function finish(
       for (const m of check.missing) {
         problems.push({ path: `${where} ${m}`, message: "required by the test type but missing" });
       }
-      for (const p of check.invalid) {
+      const invalid = summarizeProblems(check.invalid);
+      for (const p of invalid) {
         problems.push({ path: `${where} ${p.path}`, message: p.message });
       }
-      for (const u of check.unknown) {
+      for (const u of check.unknown.slice(0, 100)) {
         warnings.push({ path: `${where} ${u}`, message: `not a field of ${testType.code}` });
       }
     }
+  }
+  // The last guard: nothing non-finite, out of range or with control characters is sent.
+  for (const p of runValueProblems(run)) {
+    problems.push({ path: `${where} ${p.path}`, message: p.message });
   }
   if (problems.length) return { ok: false, file, problems };
   const dtoIn: UploadDtoIn = {

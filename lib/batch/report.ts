@@ -7,6 +7,7 @@
  */
 import { dirname } from "node:path";
 import { InputError } from "../errors.ts";
+import { writeOutputFile } from "../io/write_output.ts";
 import type { BatchPlan } from "./plan.ts";
 import type { BatchReport } from "./runner.ts";
 
@@ -59,15 +60,15 @@ export function formatSummary(report: BatchReport): string {
   return lines.join("\n");
 }
 
-/** Writes the JSON report atomically (a temporary file renamed into place). */
+/**
+ * Writes the JSON report atomically (`lib/io/write_output.ts`: a temporary file flushed and
+ * renamed into place; a link at `path` is replaced, never written through).
+ */
 export async function writeReport(path: string, report: BatchReport): Promise<void> {
-  const tmp = `${path}.tmp-${Deno.pid}`;
   try {
     await Deno.mkdir(dirname(path), { recursive: true });
-    await Deno.writeTextFile(tmp, JSON.stringify(report, null, 2) + "\n");
-    await Deno.rename(tmp, path);
+    await writeOutputFile(path, JSON.stringify(report, null, 2) + "\n", { overwrite: true });
   } catch (e) {
-    await Deno.remove(tmp).catch(() => {});
     if (e instanceof Deno.errors.NotCapable) throw e;
     throw new InputError(`${path}: the report cannot be written: ${(e as Error).message}`, [], {
       hint: "the uploads are done and recorded in the journal; give --report a file path",

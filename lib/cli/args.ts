@@ -6,6 +6,8 @@
  */
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors.ts";
+import type { GivenDate } from "../analysis/run_number.ts";
+import { parseUserDate } from "../parsers/date.ts";
 import { suggest } from "../suggest.ts";
 
 export { suggest };
@@ -116,4 +118,22 @@ export function stringFlag(values: ParsedArgs["values"], name: string): string |
   const v = values[name];
   if (Array.isArray(v)) return v[v.length - 1];
   return typeof v === "string" ? v : undefined;
+}
+
+/**
+ * An optional date flag (`--date YYYY-MM-DD` or `YYYY-MM-DDTHH:MM[:SS]`), checked to be a real
+ * calendar date: `--date 2018-02-31` is a UsageError.
+ *
+ * @example
+ * ```ts
+ * import { dateFlag } from "./args.ts";
+ * dateFlag({ date: "2018-10-09" }, "date")?.from; // "--date"
+ * ```
+ */
+export function dateFlag(values: ParsedArgs["values"], name: string): GivenDate | undefined {
+  const v = stringFlag(values, name);
+  if (v === undefined) return undefined;
+  const d = parseUserDate(v);
+  if (!d.ok) throw new UsageError(`--${name}: ${d.reason}`);
+  return { parts: d.value, from: `--${name}` };
 }

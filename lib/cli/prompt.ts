@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { escapeControls } from "../escape.ts";
 
 const encoder = new TextEncoder();
 
@@ -82,9 +83,9 @@ export class ArrayLineSource implements LineSource {
   }
 }
 
-/** Writes text to stderr without a newline (for prompts). */
+/** Writes text to stderr without a newline (for prompts), control characters escaped. */
 export function writeErr(text: string): void {
-  Deno.stderr.writeSync(encoder.encode(text));
+  Deno.stderr.writeSync(encoder.encode(escapeControls(text, { keepNewlines: true })));
 }
 
 /** Asks a question on stderr and reads one line; `null` at end of input. */

@@ -2,12 +2,22 @@
  * The outer shell of every script: runs `main`, maps errors to one clear line on stderr and an
  * exit code, never a stack trace for a user's mistake or a missing permission.
  *
+ * It is also the display boundary of the scripts: everything they print through `console`
+ * (their output, notes, warnings, errors) passes through {@link escapeControls}, so that no
+ * control character from a file name, a file's content, a manifest or a server message reaches
+ * the terminal raw (ESC sequences, `\r`, NUL, C1 controls, bidirectional overrides appear as
+ * visible escapes such as `\x1b`); the line breaks of the text itself are kept. The builders of
+ * that text escape line breaks inside data (a file name, a key) where they interpolate it.
+ *
  * Exit codes: 0 ok, 1 input/server/network error, 2 bad usage, 3 missing permission,
  * 70 internal error (a bug: the stack is printed).
  *
  * @module
  */
+import { format } from "node:util";
 import { ItkpdError } from "../errors.ts";
+import { escapeControls } from "../escape.ts";
+import { describeStorageFault } from "../io/write_output.ts";
 
 /** Exit code for a missing Deno permission. */
 export const EXIT_PERMISSION = 3;
@@ -41,12 +51,24 @@ export function describeFailure(e: unknown, script: string): { text: string; cod
     return { text: `error: permission missing: ${first}.${advice}`, code: EXIT_PERMISSION };
   }
   if (e instanceof ItkpdError) return { text: `error: ${oneLineIfShort(e)}`, code: e.exitCode };
+  if (isStorageFault(e)) {
+    return { text: `error: ${describeStorageFault(e)}: ${firstLine(e)}`, code: 1 };
+  }
   if (SYSTEM_ERRORS.some((kind) => e instanceof kind)) {
     const what = e instanceof Deno.errors.PermissionDenied ? "the system refused: " : "";
     return { text: `error: ${what}${(e as Error).message.split("\n")[0]}`, code: 1 };
   }
   const err = e instanceof Error ? e : new Error(String(e));
   return { text: `internal error: ${err.stack ?? err.message}`, code: EXIT_INTERNAL };
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split("\n")[0];
+}
+
+/** A full disk, a read-only file system or an exceeded quota met outside an output writer. */
+function isStorageFault(e: unknown): boolean {
+  return e instanceof Error && /os error (28|30|122)\b/.test(e.message);
 }
 
 /** The message, with its hint on the same line when the rest is one line (no problem list). */
@@ -65,8 +87,33 @@ function permissionCause(e: unknown): Error | undefined {
   return undefined;
 }
 
+let consoleIsSafe = false;
+
+/**
+ * Makes `console.log`, `console.info`, `console.warn`, `console.error` and `console.debug`
+ * escape control characters (keeping line breaks and tabs) before anything reaches the
+ * terminal. Called by {@link runMain}; calling it again does nothing.
+ *
+ * @example
+ * ```ts ignore
+ * import { installSafeConsole } from "./run.ts";
+ * installSafeConsole();
+ * console.log("evil\x1b]0;title\x07.csv"); // prints evil\x1b]0;title\x07.csv
+ * ```
+ */
+export function installSafeConsole(): void {
+  if (consoleIsSafe) return;
+  consoleIsSafe = true;
+  for (const method of ["log", "info", "warn", "error", "debug"] as const) {
+    const original = console[method].bind(console);
+    console[method] = (...args: unknown[]) =>
+      original(escapeControls(format(...args), { keepNewlines: true }));
+  }
+}
+
 /**
  * Runs a script's `main` and exits with its code. `main` returns an exit code (default 0).
+ * Everything printed through `console` is escaped (see {@link installSafeConsole}).
  *
  * @example
  * ```ts ignore
@@ -78,6 +125,7 @@ export async function runMain(
   script: string,
   main: (args: string[]) => Promise<number | void>,
 ): Promise<never> {
+  installSafeConsole();
   let code: number;
   try {
     code = (await main(Deno.args)) ?? 0;

@@ -22,6 +22,7 @@ import {
 } from "../errors.ts";
 import { jsonPath } from "../schemas/field_values.ts";
 import { redact } from "./redact.ts";
+import { escapeControls } from "../escape.ts";
 
 /** A code of the uuAppErrorMap that says the token is missing, invalid or expired. */
 export const INVALID_TOKEN_CODE =
@@ -114,7 +115,8 @@ export function warningsIn(command: string, map: UuAppErrorMap): ApiWarning[] {
     out.push({
       command,
       code,
-      message: redact(String(entry.message ?? "warning")),
+      // Shown to a person as one line: a line break from the server cannot forge another.
+      message: escapeControls(redact(String(entry.message ?? "warning"))),
       unsupportedKeys: Array.isArray(list) ? list.map(String) : [],
     });
   }
@@ -173,7 +175,7 @@ export function errorForAnswer(
         status,
         {},
         `${command}: not an ITkPD API answer (not JSON, HTTP ${status}): ${
-          redact(body.text.slice(0, 200))
+          escapeControls(redact(body.text.slice(0, 200)))
         }`,
         { hint: "check ITKDB_API_URL" },
       );
@@ -182,7 +184,7 @@ export function errorForAnswer(
       command,
       status,
       {},
-      `${command} failed with HTTP ${status}: ${redact(body.text.slice(0, 200))}`,
+      `${command} failed with HTTP ${status}: ${escapeControls(redact(body.text.slice(0, 200)))}`,
     );
   }
   if (status >= 200 && status < 300) return undefined;
@@ -193,7 +195,7 @@ export function errorForAnswer(
   if (status === 401) {
     return new AuthError(
       `${command}: HTTP 401, the token was refused${
-        errorCodes.length ? ` (${errorCodes.join(", ")})` : ""
+        errorCodes.length ? ` (${escapeControls(errorCodes.join(", "))})` : ""
       }`,
       {
         codes,

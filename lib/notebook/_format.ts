@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { escapeControls } from "../escape.ts";
 
 /** How a column's numbers are written. */
 export interface NumberStyle {
@@ -61,9 +62,13 @@ export function formatValue(v: unknown, style: NumberStyle): string {
   }
 }
 
-/** Puts a text on one line: line breaks and tabs become spaces. */
+/**
+ * Puts a text on one line for a table cell: every control character (line breaks, tabs, ESC,
+ * NUL, bidirectional overrides, …) becomes a visible escape (`\n`, `\x1b`, `\u202e`), so that a
+ * value from a file can neither break the table nor act on the terminal.
+ */
 export function oneLine(text: string): string {
-  return text.replace(/\r?\n|\r|\t/g, " ");
+  return escapeControls(text);
 }
 
 /** The width of a text in terminal columns (code points; good enough for our texts). */

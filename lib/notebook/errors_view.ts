@@ -20,6 +20,7 @@ import { $display, type Displayable, type MimeBundle } from "./display.ts";
 import { describeError, type ErrorParts, placeOf } from "./_describe_error.ts";
 export type { ErrorParts } from "./_describe_error.ts";
 import { escapeHtml } from "./_html.ts";
+import { escapeControls } from "../escape.ts";
 import { NO_MATH, table } from "./table.ts";
 
 /** Options of {@linkcode errorView}. */
@@ -55,7 +56,7 @@ export class ErrorView implements Displayable {
   /** The error as text: headline, place, problems, what to do; a stack only for faults. */
   toString(): string {
     const out: string[] = [];
-    if (this.title) out.push(this.title);
+    if (this.title) out.push(e(this.title));
     textOf(this.parts, out, "");
     return out.join("\n");
   }
@@ -63,7 +64,7 @@ export class ErrorView implements Displayable {
   /** The error as HTML; every text is escaped. */
   toHtml(): string {
     const title = this.title
-      ? `<div style="font-weight:bold;margin-bottom:0.3em">${escapeHtml(this.title)}</div>`
+      ? `<div style="font-weight:bold;margin-bottom:0.3em">${h(this.title)}</div>`
       : "";
     return `<div class="itkpd-error ${NO_MATH}" style="border-left:4px solid ${RED};padding:0.4em 0.8em">` +
       title + htmlOf(this.parts) + "</div>";
@@ -205,18 +206,24 @@ function rowOf(failure: ItemFailure, maxProblems: number): FailureRow {
   };
 }
 
+/** Text of an error for display: one line, every control character escaped. */
+const e = (text: string) => escapeControls(text);
+/** The same for HTML. */
+const h = (text: string) => escapeHtml(escapeControls(text));
+
 function textOf(parts: ErrorParts, out: string[], indent: string, isCause = false): void {
   const mark = isCause ? "" : "✗ ";
   out.push(
-    `${indent}${mark}${parts.name}${parts.where ? ` at ${parts.where}` : ""}: ${parts.headline}`,
+    `${indent}${mark}${e(parts.name)}${parts.where ? ` at ${e(parts.where)}` : ""}: ` +
+      e(parts.headline),
   );
-  for (const d of parts.details) out.push(`${indent}  ${d}`);
+  for (const d of parts.details) out.push(`${indent}  ${e(d)}`);
   if (parts.problems.length) {
     out.push(`${indent}  problems:`);
-    for (const p of parts.problems) out.push(`${indent}    ${p.path}: ${p.message}`);
+    for (const p of parts.problems) out.push(`${indent}    ${e(p.path)}: ${e(p.message)}`);
   }
-  if (!isCause) out.push(`${indent}  what to do: ${parts.todo}`);
-  if (parts.stack) { for (const l of parts.stack.split("\n")) out.push(`${indent}    ${l}`); }
+  if (!isCause) out.push(`${indent}  what to do: ${e(parts.todo)}`);
+  if (parts.stack) { for (const l of parts.stack.split("\n")) out.push(`${indent}    ${e(l)}`); }
   if (parts.cause) {
     out.push(`${indent}  caused by:`);
     textOf(parts.cause, out, `${indent}    `, true);
@@ -224,35 +231,37 @@ function textOf(parts: ErrorParts, out: string[], indent: string, isCause = fals
 }
 
 function htmlOf(parts: ErrorParts, isCause = false): string {
-  const h: string[] = [];
-  h.push(
+  const out: string[] = [];
+  out.push(
     `<div><span style="color:${RED};font-weight:bold">${isCause ? "" : "✗ "}${
-      escapeHtml(parts.name)
+      h(parts.name)
     }</span>` +
-      (parts.where ? ` at <code>${escapeHtml(parts.where)}</code>` : "") +
-      `: ${escapeHtml(parts.headline)}</div>`,
+      (parts.where ? ` at <code>${h(parts.where)}</code>` : "") +
+      `: ${h(parts.headline)}</div>`,
   );
   if (parts.details.length) {
-    h.push(`<pre style="margin:0.2em 0">${escapeHtml(parts.details.join("\n"))}</pre>`);
+    out.push(`<pre style="margin:0.2em 0">${parts.details.map(h).join("\n")}</pre>`);
   }
   if (parts.problems.length) {
-    h.push(
+    out.push(
       '<ul style="margin:0.2em 0">' +
-        parts.problems.map((p) =>
-          `<li><code>${escapeHtml(p.path)}</code>: ${escapeHtml(p.message)}</li>`
-        ).join("") + "</ul>",
+        parts.problems.map((p) => `<li><code>${h(p.path)}</code>: ${h(p.message)}</li>`)
+          .join("") +
+        "</ul>",
     );
   }
-  if (!isCause) h.push(`<div><b>What to do:</b> ${escapeHtml(parts.todo)}</div>`);
+  if (!isCause) out.push(`<div><b>What to do:</b> ${h(parts.todo)}</div>`);
   if (parts.stack) {
-    h.push(
-      `<details><summary>stack trace</summary><pre>${escapeHtml(parts.stack)}</pre></details>`,
+    out.push(
+      `<details><summary>stack trace</summary><pre>${
+        parts.stack.split("\n").map(h).join("\n")
+      }</pre></details>`,
     );
   }
   if (parts.cause) {
-    h.push(
+    out.push(
       `<div style="margin-left:1em;margin-top:0.3em">caused by:${htmlOf(parts.cause, true)}</div>`,
     );
   }
-  return h.join("");
+  return out.join("");
 }

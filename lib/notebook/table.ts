@@ -152,7 +152,7 @@ export class Table implements Displayable {
     if (this.title) {
       out.push(
         `<div class="itkpd-table-title ${NO_MATH}" style="font-weight:bold;margin:0.2em 0">${
-          escapeHtml(this.title)
+          escapeHtml(oneLine(this.title))
         }</div>`,
       );
     }
@@ -160,7 +160,7 @@ export class Table implements Displayable {
     out.push(
       "<thead><tr>" +
         this.columns.map((key, i) =>
-          `<th style="text-align:${align(i)}${wrap(oneLine(key))}">${escapeHtml(key)}</th>`
+          `<th style="text-align:${align(i)}${wrap(oneLine(key))}">${escapeHtml(oneLine(key))}</th>`
         ).join("") +
         "</tr></thead>",
     );

@@ -3,10 +3,34 @@
  *
  * @module
  */
-import type { Problem } from "../errors.ts";
+import { ParseError, type Problem } from "../errors.ts";
+import { findUnsafeChar } from "../escape.ts";
+import {
+  LOAD_RANGE,
+  PERCENT_RANGE,
+  type PhysicalRange,
+  rangeProblem,
+  SPEED_RANGE,
+} from "../schemas/ranges.ts";
 import { parseCsvLine } from "./_csv.ts";
 import { isBlank, parseDecimal } from "./_lines.ts";
+import { parseClockTime, parseDageDate } from "./date.ts";
 import type { DageHeader, Quantity } from "./dage_types.ts";
+import { forceToGrams } from "./units.ts";
+
+/** Most lines in one header block (a DAGE header has about 25). */
+export const MAX_HEADER_LINES = 1000;
+
+/** Header fields whose text ends up in a test run: a control character in them is an error. */
+const RUN_FIELDS = new Set(["TESTER", "DATE", "TIME", "Serial Number", "OPERATOR", "LOADUNIT"]);
+
+/** The quantities of a header, their ranges, and whether the value is a force. */
+const QUANTITIES: Record<string, { range: PhysicalRange; force?: boolean }> = {
+  TESTSPEED: { range: SPEED_RANGE },
+  TESTLOAD: { range: LOAD_RANGE, force: true },
+  MAXTESTLOAD: { range: LOAD_RANGE, force: true },
+  FALLBACK: { range: PERCENT_RANGE },
+};
 
 /** One line of the previous block: where it was in the text, and what it held. */
 interface BlockLine {
@@ -60,9 +84,12 @@ function sameSpan(text: string, aStart: number, aEnd: number, bStart: number, bE
 const EXPECTED_FIELDS = ["DATE", "TIME", "OPERATOR", "LOADUNIT", "TESTSPEED", "TESTLOAD"];
 
 /**
- * Parses the header block `text` whose first line is `firstLine`; problems go to `warnings`
- * (a header problem does not invalidate a test by itself; a missing LOADUNIT makes the tests
- * under it unreadable, which the TEST line check reports).
+ * Parses the header block `text` whose first line is `firstLine`. A value that ends up in a
+ * test run and is not valid (a quantity that is not a finite number in its range, a DATE that is
+ * not a real date, a control character in OPERATOR, …) goes to `errors` with its file:line;
+ * other header problems go to `warnings` (a missing LOADUNIT makes the tests under it
+ * unreadable, which the TEST line check reports). Throws {@link ParseError} for a block of more
+ * than {@link MAX_HEADER_LINES} lines (not a DAGE header).
  */
 export function parseHeaderBlock(
   text: string,
@@ -72,6 +99,7 @@ export function parseHeaderBlock(
   file: string,
   warnings: Problem[],
   memory?: HeaderBlockMemory,
+  errors: Problem[] = warnings,
 ): DageHeader {
   let fields: Record<string, string[]> = {};
   const previous = memory?.text === text ? memory.lines : [];
@@ -84,6 +112,14 @@ export function parseHeaderBlock(
     if (end === -1 || end > stop) end = stop;
     const lineEnd = end > pos && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
     number++;
+    if (number - firstLine >= MAX_HEADER_LINES) {
+      throw new ParseError(
+        file,
+        firstLine,
+        `more than ${MAX_HEADER_LINES} header lines before a TEST line: not a DAGE export ` +
+          "(or a damaged one); the file is not read",
+      );
+    }
     const old = previous[lines.length];
     const entry = old !== undefined && sameSpan(text, pos, lineEnd, old.start, old.end)
       ? old.entry
@@ -106,23 +142,63 @@ export function parseHeaderBlock(
     }
     fields[key] = entry.values;
   }
+  const at = (key: string) => `${file}:${lineOf(lines, key, true)}`;
   const quantity = (key: string): Quantity | undefined => {
     const values = fields[key];
     if (values === undefined) return undefined;
-    const value = parseDecimal(values[0] ?? "");
+    const raw = (values[0] ?? "").trim();
+    const shown = raw.length > 24 ? `${JSON.stringify(raw.slice(0, 20))}…` : JSON.stringify(raw);
+    const value = parseDecimal(raw);
     if (value === undefined) {
-      warnings.push({
-        path: `${file}:${lineOf(lines, key, true)}`,
-        message: `${key} value ${JSON.stringify(values[0] ?? "")} is not a number`,
+      errors.push({ path: at(key), message: `${key} value ${shown} is not a number` });
+      return undefined;
+    }
+    const unit = (values[1] ?? "").trim();
+    const spec = QUANTITIES[key];
+    const inUnits = spec.force ? forceToGrams(value, unit) ?? value : value;
+    const bad = Number.isFinite(value)
+      ? rangeProblem(inUnits, spec.range)
+      : "too large to be a finite number";
+    if (bad) {
+      errors.push({
+        path: at(key),
+        message: `${key} value ${shown}${unit ? ` ${unit}` : ""} refused: ${bad}`,
       });
       return undefined;
     }
-    return { value, unit: (values[1] ?? "").trim() };
+    return { value, unit };
   };
+  for (const [key, values] of Object.entries(fields)) {
+    for (const v of values) {
+      const bad = findUnsafeChar(v);
+      if (!bad) continue;
+      const problem = {
+        path: at(key),
+        message: `${key} contains ${bad.name}: control characters are not accepted`,
+      };
+      if (RUN_FIELDS.has(key)) errors.push(problem);
+      else warnings.push(problem);
+      break;
+    }
+  }
+  if (fields.DATE !== undefined) {
+    const time = fields.TIME?.[0];
+    const d = parseDageDate(fields.DATE[0] ?? "", time);
+    if (!d.ok) {
+      const timeFault = d.reason.startsWith("TIME");
+      errors.push({ path: at(timeFault ? "TIME" : "DATE"), message: d.reason });
+    }
+  } else if (fields.TIME !== undefined) {
+    const t = parseClockTime(fields.TIME[0] ?? "");
+    if (!t.ok) errors.push({ path: at("TIME"), message: `TIME ${t.reason}` });
+  }
   const loadUnit = fields.LOADUNIT?.[0]?.trim();
+  const fieldLines: Record<string, number> = {};
+  for (const key of Object.keys(fields)) fieldLines[key] = lineOf(lines, key, true)!;
   const header: DageHeader = {
     line: firstLine,
     fields,
+    fieldLines,
     tester: fields.TESTER,
     date: fields.DATE?.[0],
     time: fields.TIME?.[0],

@@ -3,6 +3,8 @@
  *
  * @module
  */
+import { findUnsafeChar } from "../escape.ts";
+import { LOAD_RANGE, rangeProblem, SECOND_VALUE_RANGE } from "../schemas/ranges.ts";
 import { parseCsvLine } from "./_csv.ts";
 import { parseDecimal } from "./_lines.ts";
 import type { DageHeader, DageTest } from "./dage_types.ts";
@@ -34,18 +36,29 @@ export function parseTestLine(
         (f.length < 7 ? "; truncated?" : "; a decimal comma or an unquoted comma?"),
     };
   }
-  if (!INTEGER.test(f[1])) {
-    return { error: `test index ${JSON.stringify(f[1])} is not a whole number` };
+  if (!INTEGER.test(f[1]) || !Number.isSafeInteger(Number(f[1]))) {
+    return { error: `test index ${shortText(f[1])} is not a whole number` };
   }
   const gradeCode = f[2].trim();
   if (gradeCode === "") return { error: "grade code is empty" };
+  for (const [what, text] of [["grade code", f[2]], ["flag", f[5]], ["label", f[6]]]) {
+    const bad = findUnsafeChar(text);
+    if (bad) {
+      return { error: `${what} contains ${bad.name}: control characters are not accepted` };
+    }
+  }
   const value = parseDecimal(f[3]);
-  if (value === undefined) return { error: `load ${JSON.stringify(f[3])} is not a number` };
+  if (value === undefined) return { error: `load ${shortText(f[3])} is not a number` };
+  if (!Number.isFinite(value)) {
+    return { error: `load ${shortText(f[3])} is too large to be a finite number` };
+  }
   if (value < 0) return { error: `load ${f[3].trim()} is negative` };
   const secondValue = parseDecimal(f[4]);
   if (secondValue === undefined) {
-    return { error: `second value ${JSON.stringify(f[4])} is not a number` };
+    return { error: `second value ${shortText(f[4])} is not a number` };
   }
+  const secondBad = rangeProblem(secondValue, SECOND_VALUE_RANGE);
+  if (secondBad) return { error: `second value ${shortText(f[4])}: ${secondBad}` };
   if (header === undefined) {
     return { error: "TEST line before any header block: the load unit (LOADUNIT) is unknown" };
   }
@@ -62,6 +75,13 @@ export function parseTestLine(
         `(known: ${KNOWN_FORCE_UNITS.join(", ")})`,
     };
   }
+  const loadBad = rangeProblem(load, LOAD_RANGE);
+  if (loadBad) {
+    return {
+      error: `load ${shortText(f[3])} ${unit} is ${Number(load.toPrecision(6))} g: ${loadBad} ` +
+        "(no pull tester measures more than 100 kg)",
+    };
+  }
   return {
     test: {
       line: lineNo,
@@ -75,4 +95,12 @@ export function parseTestLine(
       header,
     },
   };
+}
+
+/** A field's text for a message: quoted, and cut to 24 characters (a number may be huge). */
+function shortText(text: string): string {
+  const t = text.trim();
+  return t.length > 24
+    ? `${JSON.stringify(t.slice(0, 20))}… (${t.length.toLocaleString("en")} characters)`
+    : JSON.stringify(t);
 }

@@ -15,12 +15,23 @@ import type { DageHeader, DageParseResult, DageTest } from "./dage_types.ts";
 
 export type { DageHeader, DageParseResult, DageTest, Quantity } from "./dage_types.ts";
 
-const INDEX_OF_BAD_LINE = /^\s*"?TEST"?\s*,\s*"?(\d+)"?\s*,/;
+const INDEX_OF_BAD_LINE = /^\s*"?TEST"?\s*,\s*"?(\d{1,15})"?\s*,/;
+
+/**
+ * Most TEST lines read from one file: 100,000 (the reference export has 60; a file at the size
+ * limit of 16 MiB holds about 30,000 in DAGE's layout). Beyond, the file is refused: whatever
+ * the lines hold, parsing one file stays within about 120 MB.
+ */
+export const MAX_TESTS = 100_000;
+/** Rejected lines (and warnings) listed at most; the rest are counted in a last problem. */
+export const MAX_LINE_PROBLEMS = 1000;
 
 /**
  * Parses the text of a DAGE CSV file. Handles LF and CRLF, a byte-order mark, blank lines, one
  * header block per test or per many tests, load units other than grams (converted to grams).
- * Never throws for bad content: see `errors` and `warnings`, and {@link requireTests}.
+ * Bad lines do not throw: see `errors` and `warnings`, and {@link requireTests}. A file beyond
+ * the limits ({@link MAX_TESTS} TEST lines, a header block of more than 1000 lines) is refused
+ * as a whole with a {@link ParseError}: memory stays bounded whatever the file holds.
  *
  * @example
  * ```ts
@@ -43,6 +54,13 @@ export function parseDage(text: string, file = "<input>"): DageParseResult {
   let lastIndex: number | undefined;
   let lastIndexLine = 0;
   let lineNo = 0;
+  let testLines = 0;
+  const dropped = {
+    errors: 0,
+    warnings: 0,
+    lastError: undefined as string | undefined,
+    lastWarning: undefined as string | undefined,
+  };
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const n = text.length;
   while (pos < n) {
@@ -68,17 +86,40 @@ export function parseDage(text: string, file = "<input>"): DageParseResult {
     if (blockStart !== -1) {
       const blockText = text.slice(blockStart, pos);
       if (current === undefined || blockText !== currentText) {
-        current = parseHeaderBlock(text, blockStart, pos, blockLine, file, warnings, memory);
+        current = parseHeaderBlock(
+          text,
+          blockStart,
+          pos,
+          blockLine,
+          file,
+          warnings,
+          memory,
+          errors,
+        );
         headers.push(current);
         currentText = blockText;
       }
       blockStart = -1;
     }
+    if (++testLines > MAX_TESTS) {
+      throw new ParseError(
+        file,
+        lineNo,
+        `more than ${MAX_TESTS.toLocaleString("en")} TEST lines: far more than one module's ` +
+          "pull test; the file is not read",
+        { hint: "check that this is the right file, or split it" },
+      );
+    }
     const line = text.slice(pos, stop);
     const r = parseTestLine(line, lineNo, current);
     let index: number | undefined;
     if (r.error !== undefined) {
-      errors.push({ path: `${file}:${lineNo}`, message: r.error });
+      if (errors.length < MAX_LINE_PROBLEMS) {
+        errors.push({ path: `${file}:${lineNo}`, message: r.error });
+      } else {
+        dropped.errors++;
+        dropped.lastError = `${file}:${lineNo}`;
+      }
       const m = INDEX_OF_BAD_LINE.exec(line);
       if (m) index = Number(m[1]);
     } else {
@@ -86,7 +127,12 @@ export function parseDage(text: string, file = "<input>"): DageParseResult {
       index = r.test.index;
     }
     if (index !== undefined) {
-      if (lastIndex !== undefined && index !== lastIndex + 1) {
+      if (
+        lastIndex !== undefined && index !== lastIndex + 1 && warnings.length >= MAX_LINE_PROBLEMS
+      ) {
+        dropped.warnings++;
+        dropped.lastWarning = `${file}:${lineNo}`;
+      } else if (lastIndex !== undefined && index !== lastIndex + 1) {
         warnings.push({
           path: `${file}:${lineNo}`,
           message: index > lastIndex + 1
@@ -106,7 +152,30 @@ export function parseDage(text: string, file = "<input>"): DageParseResult {
       message: "header block not followed by any TEST line (file cut short?)",
     });
   }
+  capProblems(errors, dropped.errors, dropped.lastError, "rejected lines");
+  capProblems(warnings, dropped.warnings, dropped.lastWarning, "warnings");
   return { file, tests, headers, warnings, errors };
+}
+
+/** Keeps {@link MAX_LINE_PROBLEMS} problems and counts the others in one last problem. */
+function capProblems(
+  problems: Problem[],
+  droppedBefore: number,
+  lastDropped: string | undefined,
+  what: string,
+): void {
+  let extra = droppedBefore;
+  let last = lastDropped;
+  if (problems.length > MAX_LINE_PROBLEMS) {
+    extra += problems.length - MAX_LINE_PROBLEMS;
+    last ??= problems[problems.length - 1].path;
+    problems.length = MAX_LINE_PROBLEMS;
+  }
+  if (extra === 0) return;
+  problems.push({
+    path: last ?? "",
+    message: `… and ${extra.toLocaleString("en")} more ${what} (the last here)`,
+  });
 }
 
 const BLANK = 0;
@@ -152,10 +221,10 @@ export function requireTests(result: DageParseResult): DageParseResultWithTests 
   const line = first ? Number(first.path.slice(first.path.lastIndexOf(":") + 1)) : undefined;
   const detail = result.errors.length === 0
     ? "no valid TEST line found (is this a DAGE wire-pull CSV export?)"
-    : `no valid TEST line found; ${result.errors.length} rejected:\n` +
-      result.errors.map((p) => `  ${p.path}: ${p.message}`).join("\n");
+    : `no valid TEST line found; ${result.errors.length} line(s) rejected:`;
   throw new ParseError(result.file, line, detail, {
     hint: `a DAGE export has lines like ${TEST_LINE_SHAPE} after its header lines`,
+    problems: result.errors,
   });
 }
 
@@ -171,4 +240,46 @@ export function parseDageStrict(text: string, file = "<input>"): DageParseResult
     });
   }
   return result;
+}
+
+/** The serial number a DAGE file says it belongs to. */
+export interface DageSerial {
+  /** The `Serial Number` of its header blocks, when one is given (trimmed). */
+  serial?: string;
+  /** `file:line` of that `Serial Number` line. */
+  where?: string;
+  /** Header blocks naming different serial numbers (one file, several modules). */
+  problems: Problem[];
+}
+
+/**
+ * The `Serial Number` of a parsed DAGE file: empty fields are ignored; blocks that disagree are
+ * problems (each at the line of the differing serial).
+ *
+ * @example
+ * ```ts
+ * import { dageSerial, parseDage } from "./dage.ts";
+ * const r = parseDage('"Serial Number","20UPGM20000001"\n"LOADUNIT","g"\n"TEST",1,"1",9,0,"0","a"\n', "a.csv");
+ * dageSerial(r).serial; // "20UPGM20000001"
+ * ```
+ */
+export function dageSerial(result: Pick<DageParseResult, "file" | "headers">): DageSerial {
+  const out: DageSerial = { problems: [] };
+  for (const h of result.headers) {
+    const serial = h.serialNumber?.trim();
+    if (!serial) continue;
+    const where = `${result.file}:${h.fieldLines["Serial Number"] ?? h.line}`;
+    if (out.serial === undefined) {
+      out.serial = serial;
+      out.where = where;
+    } else if (serial !== out.serial) {
+      out.problems.push({
+        path: where,
+        message: `Serial Number ${JSON.stringify(serial)} differs from ${
+          JSON.stringify(out.serial)
+        } (${out.where}): one file must hold the pulls of one module`,
+      });
+    }
+  }
+  return out;
 }

@@ -21,6 +21,8 @@ export interface DageHeader {
   line: number;
   /** Every field of the block, unknown keys too: key → the values after the key, as text. */
   fields: Record<string, string[]>;
+  /** The 1-based line of each field of `fields`. */
+  fieldLines: Record<string, number>;
   /** `TESTER`: machine model and serial, e.g. `["4000Plus", "20001013"]`. */
   tester?: string[];
   /** `DATE` as written (MM/DD/YYYY). */
@@ -79,6 +81,11 @@ export interface DageParseResult {
   headers: DageHeader[];
   /** Things that do not invalidate a test (missing header fields, gaps in test indices, …). */
   warnings: Problem[];
-  /** TEST lines that were rejected (excluded from `tests`), and why. */
+  /**
+   * Lines that were rejected, and why: TEST lines (excluded from `tests`), and header values
+   * that would end up in a run and are not valid (a quantity out of range, a DATE that is not a
+   * date, a control character in OPERATOR). At most `MAX_LINE_PROBLEMS` are listed; a last one
+   * counts the rest.
+   */
   errors: Problem[];
 }

@@ -6,7 +6,30 @@
  * @module
  */
 import { ParseError, type Problem } from "../errors.ts";
-import { isBlank, parseDecimal, splitLines } from "./_lines.ts";
+import { findUnsafeChar } from "../escape.ts";
+import { isBlank, type Line, parseDecimal } from "./_lines.ts";
+
+/** Most rows read from one IV table: 100,000 (a scan has about a hundred). */
+export const MAX_IV_ROWS = 100_000;
+/** Rejected rows listed at most; the rest are counted in a last problem. */
+export const MAX_IV_PROBLEMS = 1000;
+
+/** The non-blank lines of `text`, one at a time (no array of every line is built). */
+function* nonBlankLines(text: string): Generator<Line> {
+  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let number = 0;
+  const n = text.length;
+  while (pos < n) {
+    let end = text.indexOf("\n", pos);
+    const next = end === -1 ? n : end + 1;
+    if (end === -1) end = n;
+    const stop = end > pos && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    number++;
+    const line = text.slice(pos, stop);
+    pos = next;
+    if (!isBlank(line)) yield { number, text: line };
+  }
+}
 
 /** Units of the columns, as written in the header (e.g. `V`, `uA`). */
 export interface IvUnits {
@@ -50,9 +73,19 @@ const COLUMN = /^([A-Za-z_][A-Za-z0-9_]*)\[([^\]]*)\]$/;
  * ```
  */
 export function parseIv(text: string, file = "<input>"): IvParseResult {
-  const lines = splitLines(text).filter((l) => !isBlank(l.text));
-  const head = lines[0];
-  if (head === undefined) throw new ParseError(file, undefined, "empty file: no IV table");
+  const lines = nonBlankLines(text);
+  const first = lines.next();
+  if (first.done) throw new ParseError(file, undefined, "empty file: no IV table");
+  const head = first.value;
+  // Tabs separate the columns; any other control character is refused.
+  const unsafe = findUnsafeChar(head.text.trim(), { allowLineBreaks: true });
+  if (unsafe) {
+    throw new ParseError(
+      file,
+      head.number,
+      `the header contains ${unsafe.name}: control characters are not accepted`,
+    );
+  }
   const names = head.text.trim().split(/\s+/);
   const cols = names.map((c) => COLUMN.exec(c));
   const hint = "the first line must be a header like `U[V] Imean[uA] Isem[uA]`";
@@ -84,29 +117,58 @@ export function parseIv(text: string, file = "<input>"): IvParseResult {
     lines: [],
     errors: [],
   };
-  for (const { number, text: line } of lines.slice(1)) {
+  let dropped = 0;
+  let lastDropped = "";
+  const reject = (where: string, message: string) => {
+    if (result.errors.length < MAX_IV_PROBLEMS) result.errors.push({ path: where, message });
+    else {
+      dropped++;
+      lastDropped = where;
+    }
+  };
+  let rows = 0;
+  for (const { number, text: line } of lines) {
+    if (++rows > MAX_IV_ROWS) {
+      throw new ParseError(
+        file,
+        number,
+        `more than ${MAX_IV_ROWS.toLocaleString("en")} rows: not one IV scan; the file is not read`,
+        { hint: "check that this is the right file" },
+      );
+    }
     const parts = line.trim().split(/\s+/);
     const where = `${file}:${number}`;
     if (parts.length !== cols.length) {
-      result.errors.push({
-        path: where,
-        message: `row has ${parts.length} value(s), expected ${cols.length} (${names.join(" ")})`,
-      });
+      reject(
+        where,
+        `row has ${parts.length} value(s), expected ${cols.length} (${names.join(" ")})`,
+      );
       continue;
     }
     const values = parts.map(parseDecimal);
-    const bad = values.findIndex((v) => v === undefined);
+    const bad = values.findIndex((v) => v === undefined || !Number.isFinite(v));
     if (bad !== -1) {
-      result.errors.push({
-        path: where,
-        message: `${names[bad]} value ${JSON.stringify(parts[bad])} is not a number`,
-      });
+      const shown = parts[bad].length > 24
+        ? `${JSON.stringify(parts[bad].slice(0, 20))}… (${parts[bad].length} characters)`
+        : JSON.stringify(parts[bad]);
+      reject(
+        where,
+        `${names[bad]} value ${shown} is ${
+          values[bad] === undefined ? "not a number" : "too large to be a finite number"
+        }`,
+      );
       continue;
     }
     result.voltage.push(values[0] as number);
     result.current.push(values[1] as number);
     if (s) result.sem.push(values[2] as number);
     result.lines.push(number);
+  }
+  if (dropped > 0) {
+    result.errors.push({
+      path: lastDropped,
+      message: `… and ${dropped.toLocaleString("en")} more rejected rows (the last here)`,
+    });
   }
   if (result.voltage.length === 0) {
     const first = result.errors[0];

@@ -1,28 +1,23 @@
 /**
- * Reading DAGE and IV files from disk (the only I/O of the parsers).
+ * Reading DAGE and IV files from disk (the only I/O of the parsers), bounded and strictly
+ * decoded (`lib/io/read_input.ts`).
  *
  * @module
  */
-import { InputError } from "../errors.ts";
+import { readInputText } from "../io/read_input.ts";
 import { parseDage } from "./dage.ts";
 import type { DageParseResult } from "./dage_types.ts";
 import { type IvParseResult, parseIv } from "./iv.ts";
 
-async function readText(path: string | URL): Promise<{ name: string; text: string }> {
+async function readText(path: string | URL, what: string): Promise<{ name: string; text: string }> {
   const name = path instanceof URL ? decodeURIComponent(path.pathname) : path;
-  try {
-    return { name, text: await Deno.readTextFile(path) };
-  } catch (e) {
-    throw new InputError(`${name}: cannot read the file (${(e as Error).message})`, [], {
-      cause: e,
-      hint: "check the path and that the script may read it (--allow-read)",
-    });
-  }
+  return { name, text: await readInputText(name, { what }) };
 }
 
 /**
- * Reads and parses the DAGE CSV file at `path` (UTF-8); problems name the file as `path`.
- * Throws {@link InputError} when the file cannot be read.
+ * Reads and parses the DAGE CSV file at `path`; problems name the file as `path`. Throws
+ * InputError when the file cannot be read (not a regular file, larger than 16 MiB, not UTF-8 or
+ * UTF-16 with a byte-order mark).
  *
  * @example
  * ```ts ignore
@@ -31,7 +26,7 @@ async function readText(path: string | URL): Promise<{ name: string; text: strin
  * ```
  */
 export async function parseDageFile(path: string | URL): Promise<DageParseResult> {
-  const { name, text } = await readText(path);
+  const { name, text } = await readText(path, "DAGE file");
   return parseDage(text, name);
 }
 
@@ -40,6 +35,6 @@ export async function parseDageFile(path: string | URL): Promise<DageParseResult
  * read and ParseError when it is not an IV table.
  */
 export async function parseIvFile(path: string | URL): Promise<IvParseResult> {
-  const { name, text } = await readText(path);
+  const { name, text } = await readText(path, "IV table");
   return parseIv(text, name);
 }

@@ -6,7 +6,9 @@
  * @module
  */
 import { suggest } from "../suggest.ts";
-import { ItkpdError, ParseError, type Problem } from "../errors.ts";
+import { InputError, ItkpdError, ParseError, type Problem } from "../errors.ts";
+import { findUnsafeChar } from "../escape.ts";
+import { parseJsonDocument } from "../parsers/json.ts";
 import { checkValues } from "../schemas/field_values.ts";
 import type { ComponentType } from "../schemas/catalogue.ts";
 import { SERIAL_NUMBER_PATTERN } from "../schemas/component.ts";
@@ -90,6 +92,11 @@ export async function checkRequest(
     return { problems };
   }
   const req = request as Record<string, unknown>;
+  for (const key of ["institution", "project", "componentType", "type", "subproject", "stage"]) {
+    const v = req[key];
+    const bad = typeof v === "string" ? findUnsafeChar(v) : undefined;
+    if (bad) add(`$.${key}`, `holds ${bad.name}: control characters are not accepted`);
+  }
   for (const key of Object.keys(req)) {
     if (!KNOWN_KEYS.includes(key)) {
       const close = closest(key, KNOWN_KEYS);
@@ -166,6 +173,13 @@ export async function checkRequest(
     : text("subproject");
 
   let serialNumber: string | undefined;
+  if (req.serialNumber === null) {
+    add(
+      "$.serialNumber",
+      "null is not a serial number: give the serial number (or its last 7 digits), or leave " +
+        "the key out when the type assigns one",
+    );
+  }
   const serialGiven = text("serialNumber");
   if (serialGiven !== undefined && !(variant && subproject)) {
     if (!/^\d{7}$/.test(serialGiven) && !SERIAL_NUMBER_PATTERN.test(serialGiven)) {
@@ -285,19 +299,22 @@ export async function checkRequests(
 /**
  * Reads a `--from` file's text: one object or an array of objects.
  *
- * @throws {ParseError} when it is not JSON, or not an object or array.
+ * @throws {ParseError} when it is not JSON (or nested too deep), or not an object or array;
+ * InputError for a key given twice, a number that is not finite, a control character.
  */
 export function parseRequestsJson(
   text: string,
   file: string,
 ): { items: unknown[]; single: boolean } {
-  let value: unknown;
-  try {
-    value = JSON.parse(text.replace(/^\uFEFF/, ""));
-  } catch (e) {
-    const m = /position (\d+)/.exec((e as Error).message);
-    const line = m ? text.slice(0, Number(m[1])).split("\n").length : undefined;
-    throw new ParseError(file, line, `not valid JSON: ${(e as Error).message}`);
+  // Strict: depth bounded, a key given twice, a non-finite number or a control character in a
+  // string is a problem with its JSON path (see lib/parsers/json.ts).
+  const { value, problems } = parseJsonDocument(text, file, { freeTextKeys: ["comments"] });
+  if (problems.length > 0) {
+    throw new InputError(
+      `${file}: not read: ${problems.length} problem${problems.length === 1 ? "" : "s"}`,
+      problems.map((p) => ({ path: `${file} ${p.path}`, message: p.message })),
+      { hint: "fix every listed key and run again; nothing was sent" },
+    );
   }
   if (Array.isArray(value)) return { items: value, single: false };
   if (typeof value === "object" && value !== null) return { items: [value], single: true };

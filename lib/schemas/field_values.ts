@@ -8,6 +8,7 @@
 import { z } from "zod";
 import type { Problem } from "../errors.ts";
 import type { FieldDefinition } from "./test_type.ts";
+import { jsonPathStep, jsonPathSuffix } from "./json_path.ts";
 
 /** The zod schema of one value of a field (a single value, or an array when `valueType` is array). */
 export function fieldValueSchema(def: FieldDefinition): z.ZodType {
@@ -17,7 +18,10 @@ export function fieldValueSchema(def: FieldDefinition): z.ZodType {
     const dims = typeof def.arrayDimensions === "number" && def.arrayDimensions > 1
       ? def.arrayDimensions
       : 1;
-    for (let i = 0; i < dims; i++) value = z.array(value);
+    for (let i = 0; i < dims; i++) {
+      const what = i < dims - 1 ? `a list (one row of ${def.code})` : "a list";
+      value = z.array(value, { error: `The value must be ${what}.` });
+    }
   }
   return def.required ? value : value.nullish();
 }
@@ -91,7 +95,9 @@ export function checkValues(
   }
   const record = values as Record<string, unknown>;
   const known = new Set(fields.map((f) => f.code));
-  for (const key of Object.keys(record)) if (!known.has(key)) out.unknown.push(`${base}.${key}`);
+  for (const key of Object.keys(record)) {
+    if (!known.has(key)) out.unknown.push(`${base}${jsonPathStep(key)}`);
+  }
   for (const f of fields) {
     const path = `${base}.${f.code}`;
     const v = record[f.code];
@@ -109,12 +115,4 @@ export function checkValues(
   return out;
 }
 
-/** Turns a zod issue path into a JSON-path suffix: `["a", 0]` → `.a[0]`. */
-export function jsonPathSuffix(path: readonly PropertyKey[]): string {
-  return path.map((p) => typeof p === "number" ? `[${p}]` : `.${String(p)}`).join("");
-}
-
-/** Turns a zod issue path into a full JSON path (`$.component`). */
-export function jsonPath(path: readonly PropertyKey[]): string {
-  return "$" + jsonPathSuffix(path);
-}
+export { jsonPath, jsonPathStep, jsonPathSuffix } from "./json_path.ts";

@@ -5,6 +5,7 @@
  * @module
  */
 import type { FieldDefinition, TestType } from "./test_type.ts";
+import { jsonPathStep } from "./json_path.ts";
 
 /** The placeholder the original used for strings; an upload refuses a file still holding it. */
 export const STRING_PLACEHOLDER = "some_string";
@@ -70,16 +71,62 @@ export function prototypeFor(testType: TestType, verbose = false): TestRunProtot
   return proto;
 }
 
-/** JSON paths of every leftover string placeholder in a document. */
+/** Deepest nesting {@link findPlaceholders} and {@link isPrototypeDefault} look into. */
+export const MAX_WALK_DEPTH = 64;
+
+/**
+ * JSON paths of every leftover string placeholder in a document (in document order). The walk
+ * keeps its own stack and stops at {@link MAX_WALK_DEPTH} levels: a deeper document cannot
+ * overflow the call stack (the JSON reader refuses it anyway).
+ *
+ * @example
+ * ```ts
+ * import { findPlaceholders } from "./prototype.ts";
+ * findPlaceholders({ results: { A: "some_string", B: [1, "some_string"] } });
+ * // ["$.results.A", "$.results.B[1]"]
+ * ```
+ */
 export function findPlaceholders(doc: unknown, base = "$"): string[] {
-  if (doc === STRING_PLACEHOLDER) return [base];
-  if (Array.isArray(doc)) return doc.flatMap((v, i) => findPlaceholders(v, `${base}[${i}]`));
-  if (doc && typeof doc === "object") {
-    return Object.entries(doc as Record<string, unknown>).flatMap(([k, v]) =>
-      findPlaceholders(v, `${base}.${k}`)
-    );
+  const out: string[] = [];
+  const stack: [unknown, string, number][] = [[doc, base, 0]];
+  while (stack.length > 0) {
+    const [value, path, depth] = stack.pop()!;
+    if (value === STRING_PLACEHOLDER) {
+      out.push(path);
+      continue;
+    }
+    if (!value || typeof value !== "object" || depth >= MAX_WALK_DEPTH) continue;
+    const entries: [string | number, unknown][] = Array.isArray(value)
+      ? value.map((v, i) => [i, v])
+      : Object.entries(value as Record<string, unknown>);
+    for (let k = entries.length - 1; k >= 0; k--) {
+      stack.push([entries[k][1], path + jsonPathStep(entries[k][0]), depth + 1]);
+    }
   }
-  return [];
+  return out;
+}
+
+/**
+ * True when `value` is still what a prototype holds before it is filled in: `0`, `0.0`,
+ * `false`, `"some_string"`, or a list or object of such values only (an empty one too).
+ *
+ * @example
+ * ```ts
+ * import { isPrototypeDefault } from "./prototype.ts";
+ * isPrototypeDefault([0.0]); // true
+ * isPrototypeDefault({ A: 0, B: [false] }); // true
+ * isPrototypeDefault(8.7); // false
+ * ```
+ */
+export function isPrototypeDefault(value: unknown): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === 0 || v === false || v === STRING_PLACEHOLDER) continue;
+    if (!v || typeof v !== "object" || depth >= MAX_WALK_DEPTH) return false;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return true;
 }
 
 const FLOAT_ZERO = "@@itkpd-float-zero@@";

@@ -8,7 +8,8 @@
  */
 import type { Problem } from "../errors.ts";
 import { suggest } from "../suggest.ts";
-import { findPlaceholders, STRING_PLACEHOLDER } from "../schemas/prototype.ts";
+import { findUnsafeChar } from "../escape.ts";
+import { findPlaceholders, isPrototypeDefault, STRING_PLACEHOLDER } from "../schemas/prototype.ts";
 import type { JsonObject } from "./files.ts";
 
 /** Values given on the command line that replace those of the file. */
@@ -50,10 +51,24 @@ export const REQUIRED_KEYS: Readonly<Record<string, string>> = {
   results: "set it in the file (an object {code: value})",
 };
 
+/** Options of {@link checkTestRun}. */
+export interface CheckTestRunOptions {
+  /**
+   * Accept a run whose every property and result is still a prototype default (0, 0.0, false):
+   * `--allow-default-values`. By default such a run is refused as an unedited prototype.
+   */
+  allowDefaultValues?: boolean;
+}
+
+/** The keys that name a run: one line of text, no control characters at all. */
+const IDENTITY_KEYS = ["component", "testType", "institution", "runNumber"] as const;
+
 /**
- * The original step's checks: every key of {@link REQUIRED_KEYS} present (not null), and no
- * `"some_string"` placeholder left anywhere (an unedited prototype). Every problem is listed,
- * each with its JSON path.
+ * The original step's checks: every key of {@link REQUIRED_KEYS} present (not null), no
+ * `"some_string"` placeholder left anywhere, and — unless `allowDefaultValues` — not every
+ * property and result still the prototype's default (see {@link defaultValuesProblem}); the
+ * identity keys are text without control characters. Every problem is listed, each with its
+ * JSON path.
  *
  * @example
  * ```ts
@@ -63,7 +78,7 @@ export const REQUIRED_KEYS: Readonly<Record<string, string>> = {
  * // ["$.component", "$.results.NOTE"]
  * ```
  */
-export function checkTestRun(doc: JsonObject): Problem[] {
+export function checkTestRun(doc: JsonObject, opts: CheckTestRunOptions = {}): Problem[] {
   const problems: Problem[] = [];
   for (const [key, hint] of Object.entries(REQUIRED_KEYS)) {
     const v = doc[key];
@@ -71,7 +86,22 @@ export function checkTestRun(doc: JsonObject): Problem[] {
       problems.push({ path: `$.${key}`, message: `missing: ${hint}` });
     }
   }
-  for (const path of findPlaceholders(doc)) {
+  for (const key of IDENTITY_KEYS) {
+    const v = doc[key];
+    const bad = typeof v === "string" ? findUnsafeChar(v) : undefined;
+    if (bad) {
+      problems.push({
+        path: `$.${key}`,
+        message: `holds ${bad.name}: a ${key} is one line of text without control characters`,
+      });
+    }
+  }
+  const placeholders = findPlaceholders(doc);
+  if (placeholders.length === 0 && !opts.allowDefaultValues) {
+    const unedited = defaultValuesProblem(doc);
+    if (unedited) problems.push(unedited);
+  }
+  for (const path of placeholders) {
     problems.push({
       path,
       message: `still the prototype placeholder ${JSON.stringify(STRING_PLACEHOLDER)}: ` +
@@ -79,6 +109,35 @@ export function checkTestRun(doc: JsonObject): Problem[] {
     });
   }
   return problems;
+}
+
+/**
+ * The problem of a run whose every property and result is still a prototype default (0, 0.0,
+ * false, `"some_string"`, lists and objects of those): an unedited prototype, perhaps with its
+ * placeholder lines removed. `undefined` when some value was filled in (or there is none).
+ *
+ * @example
+ * ```ts
+ * import { defaultValuesProblem } from "./checks.ts";
+ * defaultValuesProblem({ runNumber: "0-0", properties: {}, results: { MEAN: 0.0, N: 0 } })?.path;
+ * // "$.results"
+ * defaultValuesProblem({ runNumber: "1", results: { MEAN: 8.7 } }); // undefined
+ * ```
+ */
+export function defaultValuesProblem(doc: JsonObject): Problem | undefined {
+  const values: unknown[] = [];
+  for (const key of ["properties", "results"]) {
+    const map = doc[key];
+    if (map && typeof map === "object" && !Array.isArray(map)) values.push(...Object.values(map));
+  }
+  if (values.length === 0 || !values.every(isPrototypeDefault)) return undefined;
+  return {
+    path: "$.results",
+    message: "every property and result is still the prototype's default (0, 0.0, false" +
+      (doc.runNumber === "0-0" ? '; runNumber "0-0"' : "") +
+      "): an unedited prototype is not uploaded; fill in the values, or pass " +
+      "--allow-default-values if these really are the measured values",
+  };
 }
 
 /** The top-level keys `uploadTestRunResults` takes. */

@@ -5,8 +5,12 @@
  *
  * @module
  */
-import { InputError, ParseError } from "../errors.ts";
-import { jsonErrorOffset, lineColumn } from "./_json_position.ts";
+import { InputError } from "../errors.ts";
+import { MAX_INPUT_BYTES, MAX_JSON_BYTES, readInputText as readBounded } from "../io/read_input.ts";
+import { parseJsonDocument } from "../parsers/json.ts";
+
+export { MAX_INPUT_BYTES, MAX_JSON_BYTES } from "../io/read_input.ts";
+import { writeOutputFile, type WriteOutputOptions, type WriteStatus } from "../io/write_output.ts";
 
 /** True for the errors Deno throws when a permission is missing. */
 export function isPermissionError(e: unknown): boolean {
@@ -14,42 +18,37 @@ export function isPermissionError(e: unknown): boolean {
 }
 
 /**
- * Reads a text file. A missing permission is rethrown unchanged; any other failure (no such
- * file, a folder, …) becomes an {@link InputError} naming the file.
+ * Reads a text file bounded and strictly decoded (see `lib/io/read_input.ts`: regular files
+ * only, at most {@link MAX_INPUT_BYTES}, UTF-8 or UTF-16 with a byte-order mark, invalid UTF-8
+ * refused with file:line). A missing permission is rethrown unchanged; any other failure (no
+ * such file, a folder, a FIFO, too large, …) is an {@link InputError} naming the file.
  *
  * @example
  * ```ts ignore
  * import { readInputText } from "./files.ts";
- * const text = await readInputText("prototype_IV_MEASURE.json");
+ * const text = await readInputText("20UPGM20000001.csv", "DAGE file");
  * ```
  */
 export async function readInputText(
   path: string,
   what = "file",
   name = path,
+  maxBytes = MAX_INPUT_BYTES,
 ): Promise<string> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (e) {
-    if (isPermissionError(e)) throw e;
-    const reason = e instanceof Deno.errors.NotFound
-      ? "no such file"
-      : e instanceof Deno.errors.IsADirectory
-      ? "it is a folder"
-      : (e as Error).message;
-    throw new InputError(`${name}: cannot read the ${what} (${reason})`, [], {
-      cause: e,
-      hint: "check the path (relative paths are taken from the folder you ran the command in)",
-    });
-  }
+  return await readBounded(path, { what, name, maxBytes });
 }
 
 /** A JSON object read from a file, as it was written. */
 export type JsonObject = Record<string, unknown>;
 
+/** Top-level keys of a test run whose strings are free text (line breaks allowed). */
+export const FREE_TEXT_KEYS: readonly string[] = ["comments", "defects"];
+
 /**
- * Parses the text of a test-run JSON file. Throws {@link ParseError} (with file, line and column)
- * when it is not JSON, {@link InputError} when it is JSON but not an object.
+ * Parses the text of a test-run JSON file strictly (see `lib/parsers/json.ts`). Throws
+ * {@link ParseError} (with file, line and column) when it is not JSON or is nested too deep,
+ * and {@link InputError} when it is JSON but not an object, or holds a key given twice, a
+ * number that is not finite, or a string with control characters (each with its JSON path).
  *
  * @example
  * ```ts
@@ -59,29 +58,20 @@ export type JsonObject = Record<string, unknown>;
  * ```
  */
 export function parseTestRunJson(text: string, file: string): JsonObject {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (e) {
-    const offset = jsonErrorOffset(text) ?? text.length;
-    const { line, column } = lineColumn(text, offset);
-    const reason = (e as Error).message
-      .replace(/, ".*" is not valid JSON$/s, "")
-      .replace(/ in JSON at position \d+( \(line \d+ column \d+\))?$/, "")
-      .replace(/^Unexpected end of JSON input$/, "the text ends too early");
-    throw new ParseError(
-      file,
-      line,
-      `not valid JSON at line ${line}, column ${column}: ${reason}`,
-      {
-        hint: "fix the JSON (a missing comma or quote, a trailing comma) and run again",
-      },
-    );
-  }
+  const { value: doc, problems } = parseJsonDocument(text, file, { freeTextKeys: FREE_TEXT_KEYS });
   if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
     throw new InputError(
       `${file}: a test-run file holds one JSON object {component, testType, …}, ` +
         `not ${Array.isArray(doc) ? "a list" : JSON.stringify(doc)}`,
+    );
+  }
+  if (problems.length > 0) {
+    throw new InputError(
+      `${file}: not read: ${problems.length} problem${
+        problems.length === 1 ? "" : "s"
+      } in the JSON`,
+      problems,
+      { hint: "fix every listed key and run again; nothing was sent" },
     );
   }
   return doc as JsonObject;
@@ -98,7 +88,7 @@ export function parseTestRunJson(text: string, file: string): JsonObject {
  * ```
  */
 export async function readTestRunFile(path: string, name = path): Promise<JsonObject> {
-  return parseTestRunJson(await readInputText(path, "test-run file", name), name);
+  return parseTestRunJson(await readInputText(path, "test-run file", name, MAX_JSON_BYTES), name);
 }
 
 /** A document as the JSON text the steps write: 2-space indentation, a final newline. */
@@ -107,14 +97,20 @@ export function formatJson(doc: unknown): string {
 }
 
 /**
- * Writes `doc` as JSON to `path` (replacing the file). Needs write permission for `path`.
+ * Writes `doc` as JSON to `path` atomically (`lib/io/write_output.ts`: a temporary file renamed
+ * into place; a link at `path` is replaced, never written through; an existing file with other
+ * content is refused unless `overwrite`). Needs write permission for `path`'s folder.
  *
  * @example
  * ```ts ignore
  * import { writeJsonFile } from "./files.ts";
- * await writeJsonFile("prototype_WIREBOND_PULL_TEST.json", { testType: "WIREBOND_PULL_TEST" });
+ * await writeJsonFile("20UPGM20000001_IV_MEASURE_iv-1a2b3c4d.json", { testType: "IV_MEASURE" });
  * ```
  */
-export async function writeJsonFile(path: string, doc: unknown): Promise<void> {
-  await Deno.writeTextFile(path, formatJson(doc));
+export async function writeJsonFile(
+  path: string,
+  doc: unknown,
+  opts: WriteOutputOptions = {},
+): Promise<WriteStatus> {
+  return await writeOutputFile(path, formatJson(doc), { what: "JSON", ...opts });
 }

@@ -4,13 +4,16 @@
  *
  * @module
  */
-import type { Problem } from "../errors.ts";
+import { type Problem, problemLine } from "../errors.ts";
+import { escapeControls } from "../escape.ts";
+import { isoDate, readableDate } from "../parsers/date.ts";
+import type { GivenDate } from "../analysis/run_number.ts";
 import { IV_TEST_TYPE, type IvTestRun, ivTestRun } from "../analysis/iv.ts";
 import { type IvParseResult, parseIv } from "../parsers/iv.ts";
 import { ivCurve } from "../notebook/plots/iv_curve.ts";
 import type { Plot } from "../notebook/plots/plot.ts";
 import { readInputText } from "./files.ts";
-import { prototypeFileName } from "./prototypes.ts";
+import { runFileName } from "./prototypes.ts";
 import type { InputFile } from "./wirebond.ts";
 
 /**
@@ -35,12 +38,16 @@ export interface IvBuildOptions {
   testType?: string;
   /** Overrides the run number derived from the data. */
   runNumber?: string;
+  /** The date of the run (`--date`): an IV table carries none. */
+  date?: GivenDate;
 }
 
 /** What the IV step found and built. */
 export interface IvBuild {
   testRun: IvTestRun;
-  /** Default output file name: `prototype_<TESTTYPE>.json`. */
+  /** The date of the run and where it came from, in words (`description`). */
+  date: { description: string };
+  /** Default output file name: `<component>_<TESTTYPE>_<runNumber>.json`. */
   fileName: string;
   parsed: IvParseResult;
   /** Rows left out, with file:line. */
@@ -56,7 +63,7 @@ export interface IvBuild {
  * import { buildIvRun } from "./iv.ts";
  * const b = buildIvRun(parseIv("U[V] Imean[uA]\n-2 -0.1\n", "iv.txt"), { component: "C" });
  * b.testRun.results.VOLTAGE; // [-2]
- * b.fileName; // "prototype_IV_MEASURE.json"
+ * b.fileName; // "C_IV_MEASURE_iv-….json"
  * ```
  */
 export function buildIvRun(parsed: IvParseResult, opts: IvBuildOptions = {}): IvBuild {
@@ -66,8 +73,20 @@ export function buildIvRun(parsed: IvParseResult, opts: IvBuildOptions = {}): Iv
     institution: opts.institution ?? null,
     testType,
     runNumber: opts.runNumber,
+    date: opts.date ? isoDate(opts.date.parts) : undefined,
   });
-  return { testRun, fileName: prototypeFileName(testType), parsed, rejected: parsed.errors };
+  const date = {
+    description: opts.date
+      ? `date ${readableDate(opts.date.parts)} from ${opts.date.from}`
+      : `no date: an IV table carries none and no --date was given; the run has no date`,
+  };
+  return {
+    testRun,
+    date,
+    fileName: runFileName(testRun),
+    parsed,
+    rejected: parsed.errors,
+  };
 }
 
 /** min … max, to 4 significant digits (the file keeps every digit; this is for reading). */
@@ -88,19 +107,22 @@ function range(values: readonly number[]): string {
 export function renderIvSummary(build: IvBuild): string {
   const { testRun, parsed } = build;
   const out = [
-    `read ${parsed.file}: ${testRun.results.VOLTAGE.length} points (columns ` +
-    `${parsed.columns.map((c, k) => `${c}[${Object.values(parsed.units)[k]}]`).join(" ")})`,
+    escapeControls(
+      `read ${parsed.file}: ${testRun.results.VOLTAGE.length} points (columns ` +
+        `${parsed.columns.map((c, k) => `${c}[${Object.values(parsed.units)[k]}]`).join(" ")})`,
+    ),
   ];
   if (build.rejected.length) {
     out.push(`left out (${build.rejected.length}):`);
-    for (const p of build.rejected) out.push(`  ${p.path}: ${p.message}`);
+    for (const p of build.rejected) out.push(problemLine(p));
   }
   out.push(`VOLTAGE [V]: ${range(testRun.results.VOLTAGE)}`);
   out.push(`CURRENT [uA]: ${range(testRun.results.CURRENT)}`);
   if (testRun.results.SIGMA_CURRENT) {
     out.push(`SIGMA_CURRENT [uA]: ${range(testRun.results.SIGMA_CURRENT)}`);
   }
-  out.push(`test type ${testRun.testType}, run number ${testRun.runNumber}`);
+  out.push(escapeControls(`test type ${testRun.testType}, run number ${testRun.runNumber}`));
+  out.push(escapeControls(build.date.description));
   return out.join("\n");
 }
 

@@ -32,3 +32,4 @@ export * from "./permissions.ts";
 export * from "./upload_once.ts";
 export * from "./step_output.ts";
 export * from "./attach_once.ts";
+export * from "./guard.ts";

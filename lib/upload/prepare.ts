@@ -15,6 +15,7 @@ import type { TestRunSummary } from "../schemas/test_run.ts";
 import { checkTestRun, toDtoIn } from "./checks.ts";
 import { formatJson, type JsonObject } from "./files.ts";
 import { validateTestRun } from "./schema.ts";
+import { runValueProblems } from "./guard.ts";
 
 /** The component and the definition of its test type. */
 export interface ResolvedTestType {
@@ -94,13 +95,17 @@ export interface PreparedUpload {
 export interface PrepareOptions {
   /** Named in the error message (e.g. the file the document came from). */
   source?: string;
+  /** Accept a run whose every value is still a prototype default (`--allow-default-values`). */
+  allowDefaultValues?: boolean;
 }
 
 /**
  * Checks a test-run document completely before anything is sent: the original's checks (keys
- * present, no placeholder left), then — when component and test type are given — the test type
- * definition, against which every value is validated. Throws one {@link InputError} listing
- * every problem with its JSON path; nothing is sent by this function but reads.
+ * present, no placeholder left, not every value a prototype default), the guard of every value
+ * (finite, in range, no control characters), then — when component and test type are given —
+ * the test type definition, against which every value is validated (problems of one kind in
+ * many list elements are summarised). Throws one {@link InputError} listing every problem with
+ * its JSON path; nothing is sent by this function but reads. Linear in the size of the run.
  *
  * @example
  * ```ts ignore
@@ -113,8 +118,10 @@ export async function prepareUpload(
   doc: JsonObject,
   opts: PrepareOptions = {},
 ): Promise<PreparedUpload> {
-  const problems: Problem[] = checkTestRun(doc);
+  const problems: Problem[] = checkTestRun(doc, { allowDefaultValues: opts.allowDefaultValues });
   const { dtoIn, notices } = toDtoIn(doc);
+  // The last guard: nothing non-finite, out of range or with control characters is sent.
+  problems.push(...runValueProblems(dtoIn));
   let resolved: ResolvedTestType | undefined;
   const component = doc.component;
   const testType = doc.testType;
@@ -148,8 +155,9 @@ export async function prepareUpload(
   }
   if (resolved) {
     const validation = validateTestRun(dtoIn, resolved.testType);
+    const seen = new Set(problems.map((p) => p.path));
     for (const p of validation.problems) {
-      if (!problems.some((q) => q.path === p.path)) problems.push(p);
+      if (!seen.has(p.path)) problems.push(p);
     }
     notices.push(...validation.unknown);
   }

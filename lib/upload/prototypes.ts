@@ -6,6 +6,7 @@
  */
 import { join } from "node:path";
 import { InputError } from "../errors.ts";
+import { type OutputFs, writeOutputFiles, type WriteStatus } from "../io/write_output.ts";
 import { suggest } from "../suggest.ts";
 import type { ItkpdClient } from "../client/client.ts";
 import { prototypeFor, prototypeJson, type TestRunPrototype } from "../schemas/prototype.ts";
@@ -24,6 +25,32 @@ import type { ProjectCode } from "../schemas/common.ts";
  */
 export function prototypeFileName(code: string): string {
   return `prototype_${code.replace(/[^A-Za-z0-9_.-]/g, "_")}.json`;
+}
+
+/** `A…Z a…z 0…9 _ . -` kept, anything else `_`: a name that is safe in any folder. */
+function safeNamePart(text: string): string {
+  const t = text.replace(/[^A-Za-z0-9_.-]/g, "_").replace(/^\.+/, "_");
+  return t === "" ? "_" : t;
+}
+
+/**
+ * The default file name of a test run built from a data file:
+ * `<component>_<TESTTYPE>_<runNumber>.json`. Two modules, two test types, or two runs never get
+ * the same name (the run number is derived from the data); characters that cannot be in a file
+ * name become `_`.
+ *
+ * @example
+ * ```ts
+ * import { runFileName } from "./prototypes.ts";
+ * runFileName({ component: "20UPGM20000001", testType: "IV_MEASURE", runNumber: "iv-1a2b3c4d" });
+ * // "20UPGM20000001_IV_MEASURE_iv-1a2b3c4d.json"
+ * ```
+ */
+export function runFileName(
+  run: { component: string | null; testType: string; runNumber: string },
+): string {
+  return `${safeNamePart(run.component ?? "no-component")}_${safeNamePart(run.testType)}_` +
+    `${safeNamePart(run.runNumber)}.json`;
 }
 
 /** One prototype: its test type code, file name and document. */
@@ -95,21 +122,33 @@ export interface WritePrototypesOptions {
   outDir: string;
   /** Also store the raw definitions. */
   verbose?: boolean;
+  /** Replace existing files with other content (`--force`); by default they are refused. */
+  force?: boolean;
+  /** The file-system calls (tests inject storage faults here). */
+  fs?: OutputFs;
+}
+
+/** A prototype file written: where, and whether it was new, replaced or already so. */
+export interface WrittenPrototype {
+  path: string;
+  status: WriteStatus;
 }
 
 /**
  * Fetches the test types of a component type and writes `prototype_<CODE>.json` for each (or
- * the one asked for) into `outDir`. Answers the paths written.
+ * the one asked for) into `outDir`, atomically; every target is checked before any is written
+ * (an existing file with other content, e.g. a prototype being filled in, is refused unless
+ * `force`). Answers the files and what was done to each.
  *
  * @example
  * ```ts ignore
- * const paths = await writePrototypes(client, { project: "P", componentType: "MODULE", outDir: "." });
+ * const written = await writePrototypes(client, { project: "P", componentType: "MODULE", outDir: "." });
  * ```
  */
 export async function writePrototypes(
   client: ItkpdClient,
   opts: WritePrototypesOptions,
-): Promise<string[]> {
+): Promise<WrittenPrototype[]> {
   const testTypes = await client.listTestTypes({
     project: opts.project as ProjectCode,
     componentType: opts.componentType,
@@ -120,11 +159,10 @@ export async function writePrototypes(
     scope: `${opts.project}/${opts.componentType}`,
   });
   await Deno.mkdir(opts.outDir, { recursive: true });
-  const paths: string[] = [];
-  for (const f of files) {
-    const path = join(opts.outDir, f.fileName);
-    await Deno.writeTextFile(path, prototypeJson(f.testType, f.doc));
-    paths.push(path);
-  }
-  return paths;
+  const outputs = files.map((f) => ({
+    path: join(opts.outDir, f.fileName),
+    content: prototypeJson(f.testType, f.doc),
+  }));
+  const statuses = await writeOutputFiles(outputs, { overwrite: opts.force, fs: opts.fs });
+  return outputs.map((o, i) => ({ path: o.path, status: statuses[i] }));
 }

@@ -7,9 +7,9 @@
  * @module
  */
 import { z } from "zod";
-import type { Problem } from "../errors.ts";
+import { type Problem, summarizeProblems } from "../errors.ts";
 import { suggest } from "../suggest.ts";
-import { jsonPath, valuesObjectSchema } from "../schemas/field_values.ts";
+import { jsonPath, jsonPathStep, valuesObjectSchema } from "../schemas/field_values.ts";
 import type { FieldDefinition, TestType } from "../schemas/test_type.ts";
 
 type JsonMap = Record<string, unknown>;
@@ -71,7 +71,8 @@ export interface TestRunValidation {
 
 /**
  * Validates a test run (`{component, testType, …, properties, results}`) against its test type;
- * lists every problem with its JSON path.
+ * lists every problem with its JSON path, problems of one kind in many list elements as one
+ * (see `summarizeProblems`). Linear in the size of the run.
  *
  * @example
  * ```ts
@@ -88,6 +89,7 @@ export interface TestRunValidation {
  */
 export function validateTestRun(doc: unknown, testType: TestType): TestRunValidation {
   const problems: Problem[] = [];
+  const seen = new Set<string>();
   const result = testRunSchema(testType).safeParse(doc);
   if (!result.success) {
     for (const issue of result.error.issues) {
@@ -97,16 +99,17 @@ export function validateTestRun(doc: unknown, testType: TestType): TestRunValida
       const message = (value === undefined || value === null) && typeof last !== "number"
         ? `required by test type ${testType.code} but missing`
         : `${issue.message} Got ${preview(value)}.`;
-      if (!problems.some((p) => p.path === path && p.message === message)) {
-        problems.push({ path, message });
-      }
+      const key = `${path}\u0000${message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      problems.push({ path, message });
     }
   }
   const unknown = [
     ...unknownKeys(doc, "properties", testType.properties ?? [], testType.code),
     ...unknownKeys(doc, "results", testType.parameters ?? [], testType.code),
   ];
-  return { problems, unknown };
+  return { problems: summarizeProblems(problems), unknown };
 }
 
 function unknownKeys(
@@ -118,10 +121,11 @@ function unknownKeys(
   const values = (doc as Record<string, unknown> | null)?.[key];
   if (!values || typeof values !== "object" || Array.isArray(values)) return [];
   const known = fields.map((f) => f.code);
-  return Object.keys(values).filter((k) => !known.includes(k)).map((k) => {
+  const knownSet = new Set(known);
+  return Object.keys(values).filter((k) => !knownSet.has(k)).slice(0, 100).map((k) => {
     const close = suggest(k, known);
     return {
-      path: `$.${key}.${k}`,
+      path: `$.${key}${jsonPathStep(k)}`,
       message: `not defined by test type ${code}` +
         (close ? ` (did you mean ${close}?)` : ` (it defines: ${known.join(", ") || "none"})`) +
         "; the service would store it without a data type",
@@ -139,6 +143,9 @@ function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 function preview(value: unknown): string {
+  // Only the start is shown: a large or deep value is not written out whole.
+  if (Array.isArray(value)) return value.length === 0 ? "[]" : "[…]";
+  if (value && typeof value === "object") return "{…}";
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 40 ? text.slice(0, 37) + "…" : text;
 }

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { InputError, type Problem } from "../errors.ts";
+import { InputError, type Problem, problemLine } from "../errors.ts";
+import { escapeControls } from "../escape.ts";
 import {
   BREAK_MODE_NAMES,
   type BreakModeMapping,
@@ -14,7 +15,13 @@ import {
   describeMapping,
 } from "../analysis/break_modes.ts";
 import { legacyWirebond, type LegacyWirebondRun } from "../analysis/legacy_wirebond.ts";
-import { runNumber as dataRunNumber, testDate } from "../analysis/run_number.ts";
+import {
+  type GivenDate,
+  type RunDate,
+  runDateOf,
+  runNumber as dataRunNumber,
+  testDate,
+} from "../analysis/run_number.ts";
 import { breakdown, type GroupSummary, summarize, type Summary } from "../analysis/stats.ts";
 import {
   type FailedCut,
@@ -23,12 +30,14 @@ import {
   wirebondPullTest,
   type WirebondPullTestRun,
 } from "../analysis/wirepull.ts";
-import { parseDage, requireTests } from "../parsers/dage.ts";
+import { dageSerial, parseDage, requireTests } from "../parsers/dage.ts";
+import { SERIAL_NUMBER_PATTERN } from "../schemas/component.ts";
 import type { DageParseResult } from "../parsers/dage_types.ts";
 import { loadHistogram } from "../notebook/plots/histogram.ts";
 import { loadsByGroup } from "../notebook/plots/by_group.ts";
 import type { Plot } from "../notebook/plots/plot.ts";
 import { readInputText } from "./files.ts";
+import { runFileName } from "./prototypes.ts";
 
 /** The legacy test type of the original script. */
 export const LEGACY_WIREBOND = "WIREBOND";
@@ -38,7 +47,10 @@ export const WIREBOND_TEST_TYPES = [WIREBOND_PULL_TEST, LEGACY_WIREBOND] as cons
 /** One of {@link WIREBOND_TEST_TYPES}. */
 export type WirebondTestType = (typeof WIREBOND_TEST_TYPES)[number];
 
-/** Default output file of each test type (`WIREBOND`: the original script's name). */
+/**
+ * The original script's output file of each test type (`WIREBOND`: `prototype_WIREBOND_DAGE.json`),
+ * available with `--out`; the default is {@link runFileName}, which cannot collide between modules.
+ */
 export const WIREBOND_OUTPUT_FILES: Readonly<Record<WirebondTestType, string>> = {
   WIREBOND_PULL_TEST: "prototype_WIREBOND_PULL_TEST.json",
   WIREBOND: "prototype_WIREBOND_DAGE.json",
@@ -56,8 +68,10 @@ export interface InputFile {
 }
 
 /**
- * Reads and parses DAGE files (never throws for bad content: see each result's `errors`). A
- * missing read permission is rethrown as is; an unreadable file is an {@link InputError}.
+ * Reads and parses DAGE files (bad lines do not throw: see each result's `errors`). The same
+ * file given twice (the same path, or the same content under another name) is an
+ * {@link InputError}: its pulls would be counted twice. A missing read permission is rethrown
+ * as is; an unreadable file is an {@link InputError}.
  *
  * @example
  * ```ts ignore
@@ -66,11 +80,102 @@ export interface InputFile {
  */
 export async function readDageInputs(files: readonly InputFile[]): Promise<DageParseResult[]> {
   const out: DageParseResult[] = [];
+  const byPath = new Map<string, string>();
+  const byContent = new Map<string, string>();
   for (const f of files) {
-    const text = await readInputText(f.path, "DAGE file", f.name);
-    out.push(parseDage(text, f.name ?? f.path));
+    const name = f.name ?? f.path;
+    const real = await Deno.realPath(f.path).catch(() => f.path);
+    const before = byPath.get(real);
+    if (before !== undefined) {
+      throw new InputError(
+        `${name}: the same file is given twice (${before} and ${name}): its pulls would be ` +
+          "counted twice",
+        [],
+        { hint: "give each file once" },
+      );
+    }
+    byPath.set(real, name);
+    const text = await readInputText(f.path, "DAGE file", name);
+    const twin = byContent.get(text);
+    if (twin !== undefined) {
+      throw new InputError(
+        `${name}: the same content as ${twin}: its pulls would be counted twice`,
+        [],
+        { hint: "give each export once (a copy of a file is the same file)" },
+      );
+    }
+    byContent.set(text, name);
+    out.push(parseDage(text, name));
   }
   return out;
+}
+
+/**
+ * Checks that DAGE files belong to `component`: every `Serial Number` they give must be that
+ * component (and they must agree with each other). A file without any serial number cannot be
+ * checked and is refused unless `allowMissingSerial` (the user says the file is that module's).
+ * Throws {@link InputError} listing every mismatch with its file:line.
+ *
+ * @example
+ * ```ts
+ * import { parseDage } from "../parsers/dage.ts";
+ * import { checkSerials } from "./wirebond.ts";
+ * const a = parseDage('"Serial Number","20UPGM20000011"\n"LOADUNIT","g"\n"TEST",1,"1",9,0,"0","r1"\n', "a.csv");
+ * try {
+ *   checkSerials([a], "20UPGM20000013");
+ * } catch (e) {
+ *   (e as Error).message; // "the files are not all of module 20UPGM20000013 …"
+ * }
+ * ```
+ */
+export function checkSerials(
+  parts: readonly DageParseResult[],
+  component: string | null | undefined,
+  opts: { allowMissingSerial?: boolean } = {},
+): void {
+  const problems: Problem[] = [];
+  let first: { serial: string; where: string } | undefined;
+  const missing: string[] = [];
+  for (const p of parts) {
+    const s = dageSerial(p);
+    problems.push(...s.problems);
+    if (s.serial === undefined || s.where === undefined) {
+      missing.push(p.file);
+      continue;
+    }
+    if (component && s.serial !== component) {
+      problems.push({
+        path: s.where,
+        message: `Serial Number ${JSON.stringify(s.serial)} is not the module given ` +
+          `(${component})` +
+          (SERIAL_NUMBER_PATTERN.test(component)
+            ? ""
+            : `; if ${component} is that module's code, give its serial number instead`),
+      });
+    } else if (!component && first && s.serial !== first.serial) {
+      problems.push({
+        path: s.where,
+        message: `Serial Number ${JSON.stringify(s.serial)} differs from ` +
+          `${JSON.stringify(first.serial)} (${first.where}): the files are of two modules`,
+      });
+    }
+    first ??= { serial: s.serial, where: s.where };
+  }
+  if (problems.length > 0) {
+    throw new InputError(
+      `the files are not all of module ${component ?? first?.serial ?? "?"}: nothing is written`,
+      problems,
+      { hint: "give the files of one module, and its serial number with --component" },
+    );
+  }
+  if (component && missing.length > 0 && !opts.allowMissingSerial) {
+    throw new InputError(
+      `${missing.join(", ")}: no Serial Number in the file, so it cannot be checked to be ` +
+        `${component}`,
+      [],
+      { hint: `if it is that module's export, run again with --allow-missing-serial` },
+    );
+  }
 }
 
 /**
@@ -115,6 +220,13 @@ export interface WirebondBuildOptions {
   runNumber?: string;
   /** `WIREBOND` only: passed when MIN_LOAD > minLoad (default 15.0, as the original). */
   minLoad?: number;
+  /** The date to use instead of the files' DATE/TIME (`--date`). */
+  date?: GivenDate;
+  /**
+   * Accept files without a `Serial Number` for `component` (a mismatch is always refused).
+   * Without `component`, serial numbers are only checked to agree.
+   */
+  allowMissingSerial?: boolean;
 }
 
 /** A grade code's pulls with the break mode it maps to. */
@@ -130,7 +242,7 @@ export interface WirebondBuild {
   testType: WirebondTestType;
   /** The test run to write and upload. */
   testRun: WirebondPullTestRun | LegacyWirebondRun;
-  /** The default output file name of the test type. */
+  /** The default output file name: `<component>_<TESTTYPE>_<runNumber>.json`. */
   fileName: string;
   /** The merged parse result (all valid tests). */
   parsed: DageParseResult;
@@ -152,21 +264,25 @@ export interface WirebondBuild {
   rejected: Problem[];
   /** Things to check that did not exclude a pull (index gaps, missing header fields, …). */
   warnings: Problem[];
+  /** The date of the run and where it came from. */
+  date: RunDate;
 }
 
 /**
  * Builds the test run of one module from the parse results of its DAGE file(s). Throws
  * ParseError when no file holds a valid TEST line, {@link InputError} when a grade code has no
- * break mode in the mapping (every such code, with the file:line of its first use).
+ * break mode in the mapping (every such code, with the file:line of its first use), when the
+ * files' serial numbers are not all `component` (see {@link checkSerials}), and when the date
+ * of the first test is not a real date and none is given.
  *
  * @example
  * ```ts
  * import { parseDage } from "../parsers/dage.ts";
  * import { buildWirebondRun } from "./wirebond.ts";
  * const b = buildWirebondRun([parseDage('"LOADUNIT","g"\n"TEST",1,"1",10.5,0.02,"0","r1"\n', "a.csv")],
- *   { component: "20UPGM20000001", institution: "SANDBOX_A" });
+ *   { component: "20UPGM20000001", institution: "SANDBOX_A", allowMissingSerial: true });
  * b.testRun.testType; // "WIREBOND_PULL_TEST"
- * b.fileName; // "prototype_WIREBOND_PULL_TEST.json"
+ * b.fileName; // "20UPGM20000001_WIREBOND_PULL_TEST_undated-….json"
  * ```
  */
 export function buildWirebondRun(
@@ -196,8 +312,15 @@ export function buildWirebondRun(
     });
   }
   const parsed = requireTests(mergeDage(parts));
+  checkSerials(parts, opts.component, { allowMissingSerial: opts.allowMissingSerial });
   warnings.push(...parsed.warnings);
-  const runNumber = opts.runNumber ?? dataRunNumber(parsed);
+  const date = runDateOf(parsed, opts.date);
+  const runNumber = opts.runNumber ??
+    dataRunNumber(parsed, {
+      mapping,
+      minLoad: testType === LEGACY_WIREBOND ? opts.minLoad ?? LEGACY_MIN_LOAD : undefined,
+      date: date.parts ?? null,
+    });
   const mappingText = describeMapping(mapping);
   let testRun: WirebondPullTestRun | LegacyWirebondRun;
   let failedCuts: FailedCut[];
@@ -210,6 +333,7 @@ export function buildWirebondRun(
       institution: opts.institution ?? null,
       runNumber,
       operator: opts.operator,
+      date: opts.date,
     });
     const min = testRun.results.MIN_LOAD;
     failedCuts = testRun.passed ? [] : [{
@@ -225,6 +349,7 @@ export function buildWirebondRun(
       institution: opts.institution ?? null,
       runNumber,
       operator: opts.operator,
+      date: opts.date,
     });
     testRun = outcome.testRun;
     failedCuts = outcome.failedCuts;
@@ -234,7 +359,7 @@ export function buildWirebondRun(
   return {
     testType,
     testRun,
-    fileName: WIREBOND_OUTPUT_FILES[testType],
+    fileName: runFileName(testRun),
     parsed,
     files: parts.map((p) => ({ file: p.file, tests: p.tests.length, rejected: p.errors.length })),
     summary: summarize(parsed.tests.map((t) => t.load)),
@@ -247,6 +372,7 @@ export function buildWirebondRun(
     threshold,
     rejected: parsed.errors,
     warnings,
+    date,
   };
 }
 
@@ -261,7 +387,7 @@ function statsTable(
 ): string[] {
   const head = [keyTitle, "count", "mean", "std", "min", "max", ""];
   const body = rows.map((r) => [
-    r.key,
+    escapeControls(r.key),
     String(r.count),
     num(r.mean),
     num(r.std),
@@ -343,17 +469,17 @@ export function renderWirebondSummary(build: WirebondBuild): string {
   const out: string[] = [];
   for (const f of build.files) {
     out.push(
-      `read ${f.file}: ${f.tests} pull${f.tests === 1 ? "" : "s"}` +
+      `read ${escapeControls(f.file)}: ${f.tests} pull${f.tests === 1 ? "" : "s"}` +
         (f.rejected ? `, ${f.rejected} line${f.rejected === 1 ? "" : "s"} left out` : ""),
     );
   }
   if (build.rejected.length) {
     out.push(`left out (${build.rejected.length}):`);
-    for (const p of build.rejected) out.push(`  ${p.path}: ${p.message}`);
+    for (const p of build.rejected) out.push(problemLine(p));
   }
   if (build.warnings.length) {
     out.push(`warnings (${build.warnings.length}):`);
-    for (const p of build.warnings) out.push(`  ${p.path}: ${p.message}`);
+    for (const p of build.warnings) out.push(problemLine(p));
   }
   const s = build.summary;
   out.push(
@@ -370,7 +496,9 @@ export function renderWirebondSummary(build: WirebondBuild): string {
   );
   out.push(`break modes: ${build.mapping}`);
   const run = build.testRun;
-  out.push(`test type ${run.testType}, run number ${run.runNumber}`);
+  out.push(`test type ${run.testType}, run number ${escapeControls(run.runNumber)}`);
+  out.push(escapeControls(build.date.description));
+  for (const n of build.date.notes) out.push(`  note: ${escapeControls(n)}`);
   out.push("results:");
   for (const [code, value] of Object.entries(run.results)) {
     out.push(

@@ -1,6 +1,6 @@
 /**
- * Tests of lib/analysis/iv.ts: IV results in V and µA from every unit the header may use, and
- * the IV test run.
+ * Tests of lib/analysis/iv.ts: IV results in V and µA from every unit the header may use, in
+ * their physical ranges, and the IV test run.
  */
 import assert from "node:assert/strict";
 import { InputError } from "../../lib/errors.ts";
@@ -37,19 +37,19 @@ Deno.test("IV units: every voltage unit, to volts", async (t) => {
 });
 
 Deno.test("IV units: every current unit, to microamperes", async (t) => {
-  // [unit, what 2.5 of it is in µA]
+  // [unit, what 0.25 of it is in µA] (0.25 A is within the physical range of ±1 A)
   const cases: [string, number][] = [
-    ["A", 2.5e6],
-    ["mA", 2500],
-    ["uA", 2.5],
-    ["\u00b5A", 2.5], // µ, the micro sign
-    ["\u03bcA", 2.5], // μ, the Greek letter mu
-    ["nA", 0.0025],
-    ["pA", 0.0000025],
+    ["A", 2.5e5],
+    ["mA", 250],
+    ["uA", 0.25],
+    ["\u00b5A", 0.25], // µ, the micro sign
+    ["\u03bcA", 0.25], // μ, the Greek letter mu
+    ["nA", 0.00025],
+    ["pA", 0.00000025],
   ];
   for (const [unit, microamps] of cases) {
-    await t.step(`2.5 ${unit} = ${microamps} µA (CURRENT and SIGMA_CURRENT)`, () => {
-      const parsed = parseIv(`U[V] Imean[${unit}] Isem[${unit}]\n-1 2.5 2.5\n`, "iv.txt");
+    await t.step(`0.25 ${unit} = ${microamps} µA (CURRENT and SIGMA_CURRENT)`, () => {
+      const parsed = parseIv(`U[V] Imean[${unit}] Isem[${unit}]\n-1 0.25 0.25\n`, "iv.txt");
       close(ivResults(parsed).CURRENT[0], microamps);
       const run = ivTestRun(parsed);
       close(run.results.CURRENT[0], microamps);
@@ -88,5 +88,27 @@ Deno.test("IV units: anything else is refused, never guessed", async (t) => {
         e instanceof InputError &&
         e.problems[0].message === 'Isem unit "xA" unknown (A, mA, uA, nA, pA)',
     );
+  });
+});
+
+Deno.test("IV values outside their physical range: the table is refused with file:line", async (t) => {
+  await t.step("a voltage of 20 kV, a current of 2 A (after unit conversion)", () => {
+    const parsed = parseIv("U[kV] I[mA]\n0 0\n-20 -0.1\n-0.5 2000\n", "iv.txt");
+    assert.throws(() => ivResults(parsed), (e: unknown) => {
+      assert.ok(e instanceof InputError);
+      assert.deepEqual(e.problems, [
+        { path: "iv.txt:3", message: "U: -20000 is outside -10000 … 10000 V" },
+        { path: "iv.txt:4", message: "I: 2000000 is outside -1000000 … 1000000 uA" },
+      ]);
+      return true;
+    });
+  });
+  await t.step("a negative standard error", () => {
+    const parsed = parseIv("U[V] I[uA] Isem[uA]\n0 -0.1 -0.01\n", "iv.txt");
+    assert.throws(() => ivTestRun(parsed), /iv\.txt:2: Isem: -0\.01 is outside 0 … 1000000 uA/);
+  });
+  await t.step("values in range pass", () => {
+    const run = ivTestRun(parseIv("U[V] I[nA] Isem[nA]\n-1000 -150 3\n", "iv.txt"));
+    assert.deepEqual(run.results, { VOLTAGE: [-1000], CURRENT: [-0.15], SIGMA_CURRENT: [0.003] });
   });
 });

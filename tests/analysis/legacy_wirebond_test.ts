@@ -135,3 +135,10 @@ Deno.test("legacy WIREBOND: statistics over every pull, as the original", async 
     assert.equal(r.passed, true);
   });
 });
+
+Deno.test("WIREBOND: an infinite load does not pass MIN_LOAD > 15", () => {
+  const q = dageFile([["1", 20], ["1", 30]]);
+  assert.equal(legacyWirebond(q, DEFAULT_BREAK_MODE_MAPPING).passed, true);
+  for (const t of q.tests) t.load = Infinity;
+  assert.equal(legacyWirebond(q, DEFAULT_BREAK_MODE_MAPPING).passed, false);
+});

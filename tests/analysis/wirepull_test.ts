@@ -352,3 +352,18 @@ Deno.test("WIREBOND_PULL_TEST: percentages and statistics", async (t) => {
     });
   }
 });
+
+Deno.test("a run whose statistics are not finite never passes", () => {
+  const { testRun } = wirebondPullTest(dageFile([["1", 10], ["1", 9]]), DEFAULT_BREAK_MODE_MAPPING);
+  assert.deepEqual(checkCuts(testRun.results), []);
+  for (const code of ["PULL_STRENGTH", "PULL_STRENGTH_MIN", "LIFT_OFFS_LESS_THAN_7G"] as const) {
+    for (const bad of [Infinity, -Infinity, NaN]) {
+      const failed = checkCuts({ ...testRun.results, [code]: bad });
+      assert.ok(failed.length > 0, `${code} = ${bad}`);
+      assert.equal(failed[0].code, code);
+      assert.match(failed[0].message, /not a finite number: the run cannot pass/);
+    }
+  }
+  const failed = checkCuts({ ...testRun.results, PULL_STRENGTH_MAX: Infinity });
+  assert.deepEqual(failed.map((f) => f.code), ["PULL_STRENGTH_MAX"]);
+});

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describeFailure, parseFlags, stringFlag } from "../../lib/cli/mod.ts";
 import { InputError, NetworkError, UsageError } from "../../lib/errors.ts";
+import { rawControls } from "../_helpers/control_chars.ts";
 
 Deno.test("describeFailure: what a user sees, and the exit code", async (t) => {
   await t.step("a missing permission: one line, exit 3, the task to use", () => {
@@ -78,4 +79,51 @@ Deno.test("describeFailure: what a user sees, and the exit code", async (t) => {
         /unknown flag --verbos \(did you mean --verbose\?\); see --help/.test(e.message),
     );
   });
+});
+
+Deno.test("describeFailure: a full disk or a read-only file system is one line, exit 1", () => {
+  for (
+    const [e, says] of [
+      [new Error("No space left on device (os error 28)"), /^error: the disk is full/],
+      [
+        new Error("Read-only file system (os error 30): open 'x'"),
+        /^error: the file system is read-only/,
+      ],
+    ] as const
+  ) {
+    const f = describeFailure(e, "batch-upload");
+    assert.equal(f.code, 1);
+    assert.equal(f.text.split("\n").length, 1, f.text);
+    assert.match(f.text, says);
+  }
+});
+
+Deno.test("runMain escapes control characters of everything printed", async () => {
+  const script = `
+    import { runMain } from ${
+    JSON.stringify(new URL("../../lib/cli/run.ts", import.meta.url).href)
+  };
+    import { InputError } from ${
+    JSON.stringify(new URL("../../lib/errors.ts", import.meta.url).href)
+  };
+    runMain("x", async () => {
+      console.log("out \\x1b]0;pwned\\x07 two\\nlines");
+      console.error("err \\r\\u202e", { a: "\\x00" });
+      throw new InputError("bad\\x1b[2J.csv: no", [{ path: "a\\nplan: 0", message: "m\\x9b" }]);
+    });
+  `;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", script],
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const stdout = new TextDecoder().decode(out.stdout);
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 1);
+  assert.equal(stdout, "out \\x1b]0;pwned\\x07 two\nlines\n");
+  assert.deepEqual(rawControls(stderr), [], JSON.stringify(stderr));
+  assert.match(stderr, /^err \\r\\u202e \{ a: '\\x00' \}\n/);
+  assert.match(stderr, /^error: bad\\x1b\[2J\.csv: no\n {2}a\\nplan: 0: m\\x9b$/m);
+  assert.doesNotMatch(stderr, /^plan: /m);
 });

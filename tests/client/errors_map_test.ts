@@ -138,3 +138,18 @@ Deno.test("errors: answer mapping without a server", async (t) => {
     assert.equal(errorForAnswer("x", "u", 200, body({})), undefined);
   });
 });
+
+Deno.test("errors: text from the server is shown on one line, its controls escaped", async () => {
+  const { errorForAnswer, parseBody, warningsIn } = await import("../../lib/client/errors_map.ts");
+  const e = errorForAnswer(
+    "getComponent",
+    "https://x/getComponent",
+    502,
+    parseBody("bad gateway\nplan: 99 to create\x1b[2J", "text/plain"),
+  );
+  assert.ok(e);
+  assert.equal(e.message.split("\n").length, 1, e.message);
+  assert.match(e.message, /bad gateway\\nplan: 99 to create\\x1b\[2J/);
+  const [w] = warningsIn("x", { "a/b/c": { type: "warning", message: "one\ntwo\u202e" } });
+  assert.equal(w.message, "one\\ntwo\\u202e");
+});

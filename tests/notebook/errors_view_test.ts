@@ -7,6 +7,7 @@ import {
   ServerError,
 } from "../../lib/errors.ts";
 import { errorView, failuresView } from "../../lib/notebook/errors_view.ts";
+import { hasRawControl } from "../_helpers/control_chars.ts";
 import { $display } from "../../lib/notebook/display.ts";
 
 const PARSE = new ParseError("pulls.csv", 12, 'load is not a number: "<abc>"', {
@@ -125,4 +126,21 @@ Deno.test("errors view", async (t) => {
     assert.match(html, /<td style="text-align:left[^"]*">pulls\.csv:12<\/td>/);
     assert.ok(html.includes("&lt;abc&gt;"));
   });
+});
+
+Deno.test("errors view: file names, values and server messages are shown escaped", () => {
+  const e = new ParseError("evil\x1b[2J.csv", 3, "OPERATOR \u202eevil\u202c is bad", {
+    problems: [{ path: "a\nb.csv:1", message: "label \x00" }],
+    hint: "fix\r it",
+  });
+  const view = errorView(e, { title: "upload of \x9b31m" });
+  for (const out of [view.toString(), view.toHtml()]) {
+    const lines = out.split("\n");
+    assert.ok(!lines.some((l) => hasRawControl(l, false)), JSON.stringify(out));
+  }
+  assert.match(view.toString(), /evil\\x1b\[2J\.csv:3/);
+  assert.match(view.toString(), /a\\nb\.csv:1: label \\x00/);
+  const failures = failuresView([{ item: "m\n.csv", error: e }]).toString();
+  assert.ok(!failures.split("\n").some((l) => hasRawControl(l, false)), failures);
+  assert.match(failures, /m\\n\.csv/);
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { NOWRAP_MAX, table } from "../../lib/notebook/table.ts";
+import { hasRawControl } from "../_helpers/control_chars.ts";
 import { $display } from "../../lib/notebook/display.ts";
 
 const ROWS = [
@@ -150,4 +151,18 @@ Deno.test("table", async (t) => {
     assert.ok(String(bundle["text/html"]).startsWith("<table"));
     assert.ok(String(bundle["text/plain"]).includes("20UPGM22110001"));
   });
+});
+
+Deno.test("table: values from files never act on a terminal or break a row", () => {
+  const t = table([{ file: "m\nplan: 0 to create\x1b]0;pwned\x07.csv", label: "r1\u202e02" }], {
+    title: "crafted\r",
+  });
+  const text = t.toString();
+  assert.ok(!hasRawControl(text), JSON.stringify(text));
+  assert.equal(text.split("\n").length, 4);
+  assert.match(text, /m\\nplan: 0 to create\\x1b\]0;pwned\\x07\.csv/);
+  assert.match(text, /r1\\u202e02/);
+  const html = t.toHtml();
+  assert.ok(!hasRawControl(html.replaceAll("\n", "")), html);
+  assert.match(html, /crafted\\r/);
 });

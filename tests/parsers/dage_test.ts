@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { InputError, ParseError } from "../../lib/errors.ts";
-import { parseDage, parseDageFile, parseDageStrict, requireTests } from "../../lib/parsers/mod.ts";
+import {
+  dageSerial,
+  MAX_LINE_PROBLEMS,
+  MAX_TESTS,
+  parseDage,
+  parseDageFile,
+  parseDageStrict,
+  requireTests,
+} from "../../lib/parsers/mod.ts";
 import { reference } from "../_helpers/assertions.ts";
 
 const REFERENCE = reference("sample_wirebond_data.csv");
@@ -286,7 +294,7 @@ Deno.test("requireTests and parseDageStrict", async (t) => {
     assert.throws(() => requireTests(r), (e: unknown) => {
       assert.ok(e instanceof ParseError);
       assert.equal(e.line, 9);
-      assert.match(e.message, /^bad\.csv:9: no valid TEST line found; 2 rejected:/);
+      assert.match(e.message, /^bad\.csv:9: no valid TEST line found; 2 line\(s\) rejected:/);
       assert.match(e.message, /bad\.csv:18: load "y" is not a number/);
       return true;
     });
@@ -307,8 +315,176 @@ Deno.test("requireTests and parseDageStrict", async (t) => {
   await t.step("parseDageFile: unreadable file is an InputError naming it", async () => {
     await assert.rejects(parseDageFile("/nonexistent/x.csv"), (e: unknown) => {
       assert.ok(e instanceof InputError);
-      assert.match(e.message, /^\/nonexistent\/x\.csv: cannot read the file/);
+      assert.match(e.message, /^\/nonexistent\/x\.csv: cannot read the DAGE file \(no such file\)/);
       return true;
     });
+  });
+});
+
+Deno.test("parseDage: every number finite and in its physical range", async (t) => {
+  const rejected = (lines: string[]) => parseDage(lines.join("\n"), "n.csv").errors;
+  await t.step("loads that overflow a double, negative or absurd: the line is refused", () => {
+    const huge = "9".repeat(20_000_000);
+    const r = parseDage(
+      perTest(["1e999", "2.5E+400", huge, "-1", "1e300", "100001", 8.5]).join("\n"),
+      "n.csv",
+    );
+    assert.equal(r.tests.length, 1);
+    assert.deepEqual(r.errors.map((p) => p.path), [
+      "n.csv:9",
+      "n.csv:18",
+      "n.csv:27",
+      "n.csv:36",
+      "n.csv:45",
+      "n.csv:54",
+    ]);
+    assert.match(r.errors[0].message, /^load "1e999" is too large to be a finite number$/);
+    assert.match(r.errors[2].message, /^load "9{20}"… \(20,000,000 characters\) is too large/);
+    assert.match(r.errors[3].message, /^load -1 is negative$/);
+    assert.match(r.errors[4].message, /is outside 0 … 100000 g \(no pull tester measures more/);
+    assert.ok(r.tests.every((x) => Number.isFinite(x.load)));
+  });
+  await t.step("a load in kg that is 200 kg: refused after conversion", () => {
+    const kg = HEADER.map((l) => l.replace('"LOADUNIT","g"', '"LOADUNIT","kg"'));
+    const r = parseDage(perTest([200], kg).join("\n"), "kg.csv");
+    assert.match(r.errors[0].message, /^load "200" kg is 200000 g: 200000 is outside 0 … 100000 g/);
+  });
+  await t.step("the second value: finite and within ±10⁶", () => {
+    const line = (second: string) => `"TEST",1,"1",9.5,${second},"0","r1"`;
+    const errs = rejected([...HEADER, line("1e999"), ...HEADER, line("2e6")]);
+    assert.match(errs[0].message, /^second value "1e999": Infinity is not a finite number$/);
+    assert.match(errs[1].message, /^second value "2e6": 2000000 is outside -1000000 … 1000000$/);
+  });
+  await t.step("a test index that is not a safe whole number", () => {
+    const errs = rejected([...HEADER, `"TEST",${"9".repeat(30)},"1",9.5,0.02,"0","r1"`]);
+    assert.match(errs[0].message, /^test index "9{20}"… \(30 characters\) is not a whole number$/);
+  });
+  await t.step("header quantities out of range or not finite: refused with their line", () => {
+    const header = [
+      ...HEADER.filter((l) => !/TESTSPEED|TESTLOAD/.test(l)),
+      `"TESTSPEED",1e999,"um/s"`,
+      `"TESTLOAD",-3,"g"`,
+      `"MAXTESTLOAD",2.5E+400,"g"`,
+      `"FALLBACK",130,"%"`,
+    ];
+    const r = parseDage([...header, test(1, 9.5)].join("\n"), "h.csv");
+    assert.deepEqual(r.errors.map((p) => [p.path, p.message]), [
+      ["h.csv:6", 'TESTSPEED value "1e999" um/s refused: too large to be a finite number'],
+      ["h.csv:7", 'TESTLOAD value "-3" g refused: -3 is outside 0 … 100000 g'],
+      ["h.csv:8", 'MAXTESTLOAD value "2.5E+400" g refused: too large to be a finite number'],
+      ["h.csv:9", 'FALLBACK value "130" % refused: 130 is outside 0 … 100 %'],
+    ]);
+    assert.equal(r.tests[0].header.testSpeed, undefined);
+    assert.equal(r.tests.length, 1);
+  });
+});
+
+Deno.test("parseDage: DATE and TIME must be real", async (t) => {
+  for (
+    const [date, time, line, reason] of [
+      ["yesterday", "14:05:32", 2, /DATE "yesterday" is not a date MM\/DD\/YYYY/],
+      ["2018-13-45", "14:05:32", 2, /is not a date MM\/DD\/YYYY/],
+      ["10/09/99999", "14:05:32", 2, /is not a date/],
+      ["02/31/2018", "14:05:32", 2, /day 31 does not exist in 2018-02/],
+      ["10/09/2018", "25:61:00", 3, /TIME "25:61:00" is not a time of day/],
+    ] as const
+  ) {
+    await t.step(`${date} ${time}: an error at line ${line}`, () => {
+      const header = HEADER.map((l) =>
+        l.startsWith('"DATE"')
+          ? `"DATE","${date}"`
+          : l.startsWith('"TIME"')
+          ? `"TIME","${time}"`
+          : l
+      );
+      const r = parseDage([...header, test(1, 9.5)].join("\n"), "d.csv");
+      assert.equal(r.errors.length, 1);
+      assert.equal(r.errors[0].path, `d.csv:${line}`);
+      assert.match(r.errors[0].message, reason);
+    });
+  }
+});
+
+Deno.test("parseDage: control characters in values that go into a run", async (t) => {
+  await t.step("in a label, a grade code or a flag: the TEST line is refused", () => {
+    const r = parseDage(
+      [...HEADER, test(1, 9.5, "r1\x1b[2J"), test(2, 9.5, "r1\u202e"), test(3, 9, "r1", "1\x00")]
+        .join("\n"),
+      "c.csv",
+    );
+    assert.equal(r.tests.length, 0);
+    assert.deepEqual(r.errors.map((p) => p.message), [
+      "label contains ESC (\\x1b): control characters are not accepted",
+      "label contains the bidirectional control (\\u202e): control characters are not accepted",
+      "grade code contains NUL (\\x00): control characters are not accepted",
+    ]);
+  });
+  await t.step(
+    "in OPERATOR (stored in the run): an error; in another header field: a warning",
+    () => {
+      const header = [
+        ...HEADER.map((l) => l.replace("Default operator", "Eve\x1b]0;pwned\x07")),
+        `"Batch","lot\x07"`,
+      ];
+      const r = parseDage([...header, test(1, 9.5)].join("\n"), "o.csv");
+      assert.deepEqual(r.errors, [{
+        path: "o.csv:4",
+        message: "OPERATOR contains ESC (\\x1b): control characters are not accepted",
+      }]);
+      assert.deepEqual(r.warnings.map((p) => p.path), ["o.csv:8"]);
+    },
+  );
+});
+
+Deno.test("parseDage: bounded whatever the file holds", async (t) => {
+  await t.step(`more than ${MAX_TESTS.toLocaleString("en")} TEST lines: refused as a whole`, () => {
+    const text = '"LOADUNIT","g"\n' +
+      Array.from({ length: MAX_TESTS + 1 }, (_, i) => `"TEST",${i + 1},"1",9,0,"0","a"`)
+        .join("\n");
+    assert.throws(() => parseDage(text, "many.csv"), (e: unknown) => {
+      assert.ok(e instanceof ParseError);
+      assert.equal(e.line, MAX_TESTS + 2);
+      assert.match(e.message, /more than 100,000 TEST lines/);
+      return true;
+    });
+  });
+  await t.step("a header block of thousands of lines: refused as a whole", () => {
+    const text = Array.from({ length: 2000 }, (_, i) => `"K${i}","v"`).join("\n") +
+      '\n"TEST",1,"1",9,0,"0","a"\n';
+    assert.throws(() => parseDage(text, "h.csv"), /more than 1000 header lines/);
+  });
+  await t.step(`rejected lines: ${MAX_LINE_PROBLEMS} listed, the rest counted`, () => {
+    const text = '"LOADUNIT","g"\n' +
+      Array.from({ length: 5000 }, (_, i) => `"TEST",${i + 1},"1",x,0,"0","a"`).join("\n");
+    const r = parseDage(text, "bad.csv");
+    assert.equal(r.errors.length, MAX_LINE_PROBLEMS + 1);
+    assert.deepEqual(r.errors.at(-1), {
+      path: "bad.csv:5001",
+      message: "… and 4,000 more rejected lines (the last here)",
+    });
+  });
+});
+
+Deno.test("dageSerial", async (t) => {
+  const withSerial = (serial: string) =>
+    [`"Serial Number","${serial}"`, ...HEADER.slice(1)].join("\n");
+  await t.step("the serial of the file, with its line; empty fields ignored", () => {
+    const r = parseDage(
+      `${withSerial("")}\n${test(1, 9)}\n${withSerial("20UPGM20000011")}\n${test(2, 9)}\n`,
+      "s.csv",
+    );
+    assert.deepEqual(dageSerial(r), { serial: "20UPGM20000011", where: "s.csv:9", problems: [] });
+  });
+  await t.step("two serials in one file: a problem at the second", () => {
+    const r = parseDage(
+      `${withSerial("20UPGM20000011")}\n${test(1, 9)}\n${withSerial("20UPGM20000013")}\n${
+        test(2, 9)
+      }\n`,
+      "s.csv",
+    );
+    const s = dageSerial(r);
+    assert.equal(s.serial, "20UPGM20000011");
+    assert.deepEqual(s.problems.map((p) => p.path), ["s.csv:9"]);
+    assert.match(s.problems[0].message, /one file must hold the pulls of one module/);
   });
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ParseError } from "../../lib/errors.ts";
-import { parseIv } from "../../lib/parsers/iv.ts";
+import { MAX_IV_PROBLEMS, MAX_IV_ROWS, parseIv } from "../../lib/parsers/iv.ts";
 import { reference } from "../_helpers/assertions.ts";
 
 const REFERENCE = reference("sample_IV_curve.txt");
@@ -50,5 +50,40 @@ Deno.test("parseIv: variations and errors", async (t) => {
       () => parseIv("U[V] I[uA]\nx y\n", "e.txt"),
       (e: unknown) => e instanceof ParseError && e.line === 2 && /no valid IV row/.test(e.message),
     );
+  });
+});
+
+Deno.test("parseIv: bounded and strict", async (t) => {
+  await t.step("values that overflow a double are rejected rows with file:line", () => {
+    const iv = parseIv(
+      `U[V] I[uA]\n0 -0.1\n-2 1e999\n-4 ${"9".repeat(400)}\n-6 -0.3\n`,
+      "iv.txt",
+    );
+    assert.deepEqual(iv.voltage, [0, -6]);
+    assert.deepEqual(iv.errors, [
+      { path: "iv.txt:3", message: 'I[uA] value "1e999" is too large to be a finite number' },
+      {
+        path: "iv.txt:4",
+        message:
+          'I[uA] value "99999999999999999999"… (400 characters) is too large to be a finite number',
+      },
+    ]);
+  });
+  await t.step("a control character in the header: refused with its line", () => {
+    assert.throws(() => parseIv("\nU[V]\x1b[2J I[uA]\n0 1\n", "iv.txt"), (e: unknown) => {
+      assert.ok(e instanceof ParseError);
+      assert.equal(e.line, 2);
+      assert.match(e.message, /the header contains ESC \(\\x1b\)/);
+      return true;
+    });
+  });
+  await t.step(`more than ${MAX_IV_ROWS.toLocaleString("en")} rows: refused as a whole`, () => {
+    const text = "U[V] I[uA]\n" + "0 1\n".repeat(MAX_IV_ROWS + 1);
+    assert.throws(() => parseIv(text, "big.txt"), /more than 100,000 rows/);
+  });
+  await t.step(`rejected rows: ${MAX_IV_PROBLEMS} listed, the rest counted`, () => {
+    const iv = parseIv("U[V] I[uA]\n0 1\n" + "x y\n".repeat(3000), "bad.txt");
+    assert.equal(iv.errors.length, MAX_IV_PROBLEMS + 1);
+    assert.equal(iv.errors.at(-1)?.message, "… and 2,000 more rejected rows (the last here)");
   });
 });

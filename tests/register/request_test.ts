@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { ServerError } from "../../lib/errors.ts";
 import { ItkpdClient } from "../../lib/client/mod.ts";
-import { ParseError } from "../../lib/errors.ts";
+import { InputError, ParseError } from "../../lib/errors.ts";
 import {
   checkRequest,
   checkRequests,
@@ -128,6 +128,30 @@ Deno.test("non-interactive requests against the catalogue", async (t) => {
         return true;
       });
       assert.throws(() => parseRequestsJson("42", "f.json"), ParseError);
+    });
+
+    await t.step('"serialNumber": null is caught here, at its place', async () => {
+      const [, second] = await checkRequests(catalogue, [GOOD, { ...GOOD, serialNumber: null }]);
+      assert.deepEqual(second.problems.map((p) => p.path), ["$[1].serialNumber"]);
+      assert.match(second.problems[0].message, /^null is not a serial number/);
+      assert.equal(second.resolved, undefined);
+    });
+
+    await t.step("a key given twice, a control character, deep nesting: refused locally", () => {
+      assert.throws(
+        () =>
+          parseRequestsJson('[{"serialNumber": "0000501", "serialNumber": "0000502"}]', "r.json"),
+        (e) => {
+          assert.ok(e instanceof InputError);
+          assert.deepEqual(e.problems.map((p) => p.path), ["r.json $[0].serialNumber"]);
+          return true;
+        },
+      );
+      assert.throws(
+        () => parseRequestsJson('{"institution": "SANDBOX_A\\u001b[2J"}', "r.json"),
+        /r\.json \$\.institution: text holding ESC/,
+      );
+      assert.throws(() => parseRequestsJson("[".repeat(10_000), "r.json"), ParseError);
     });
   } finally {
     client.close();

@@ -70,6 +70,29 @@ Deno.test("test-prototype", async (t) => {
       });
     });
 
+    await t.step("a prototype being filled in is never overwritten; --force replaces", async () => {
+      const path = join(dir, "prototype_IV_MEASURE.json");
+      const again = await run(base);
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stdout, /prototype_IV_MEASURE\.json already holds exactly this/);
+      const edited = (await Deno.readTextFile(path)).replace('"0-0"', '"run-7"');
+      await Deno.writeTextFile(path, edited);
+      const r = await run(base);
+      assertOneLine(r, 1);
+      assert.match(
+        r.stderr,
+        /prototype_IV_MEASURE\.json: already exists with other content; not overwritten/,
+      );
+      assert.equal(await Deno.readTextFile(path), edited);
+      const forced = await run([...base, "--force"]);
+      assert.equal(forced.code, 0, forced.stderr);
+      assert.match(
+        forced.stdout,
+        /wrote .*prototype_IV_MEASURE\.json \(replaced the previous file: --force\)/,
+      );
+      assert.doesNotMatch(await Deno.readTextFile(path), /run-7/);
+    });
+
     await t.step("an unknown test type: said, with the available codes (exit 1)", async () => {
       const r = await run([...base, "--test-type", "WIREBOND_PULL", "--out-dir", "none"]);
       assert.equal(r.code, 1);

@@ -41,7 +41,10 @@ Deno.test("upload-iv-curve", async (t) => {
         const r = await run(["--input", REFERENCE, ...module("20UPGM20000001"), "--upload"]);
         assert.equal(r.code, 0, r.stderr);
         assert.match(r.stdout, /51 points \(columns U\[V\] Imean\[uA\] Isem\[uA\]\)/);
-        const doc = await readJson("prototype_IV_MEASURE.json");
+        const out = /^wrote (\S+\.json)$/m.exec(r.stdout)?.[1] ?? "";
+        assert.match(out, /\/20UPGM20000001_IV_MEASURE_iv-[0-9a-f]{8}\.json$/);
+        assert.match(r.stdout, /^no date: an IV table carries none/m);
+        const doc = JSON.parse(await Deno.readTextFile(out));
         assert.equal(doc.results.VOLTAGE.length, 51);
         assert.equal(doc.results.VOLTAGE[1], -2);
         assert.equal(doc.results.CURRENT[0], -0.00017509677000000003);
@@ -126,6 +129,43 @@ Deno.test("upload-iv-curve: --plot as PNG or PDF", async () => {
     assert.ok(png.width >= 1000, `a PNG wide enough for a slide: ${png.width} px`);
     const bad = await runTask(TASK, [...args, "--plot", "iv"], { cwd: dir });
     assertOneLine(bad, 2);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("upload-iv-curve: --date, values out of range, no silent overwrite", async (t) => {
+  const dir = await Deno.makeTempDir({ prefix: "itkpd_iv_refused_" });
+  const run = (args: string[]) => runTask(TASK, args, { cwd: dir });
+  const module = ["--component", "20UPGM20000001", "--institution", "SANDBOX_A"];
+  try {
+    await Deno.writeTextFile(join(dir, "iv.txt"), generateIv({ index: 5 }));
+    await t.step("--date gives the run its date, and the summary says so", async () => {
+      const r = await run(["--input", "iv.txt", ...module, "--date", "2024-05-17T10:00"]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^date 2024-05-17 10:00:00 from --date$/m);
+      const out = /^wrote (\S+\.json)$/m.exec(r.stdout)![1];
+      assert.equal(JSON.parse(await Deno.readTextFile(out)).date, "2024-05-17T10:00:00.000Z");
+      assertOneLine(await run(["--input", "iv.txt", ...module, "--date", "2024-02-30"]), 2);
+    });
+    await t.step("an existing output with other content: refused unless --force", async () => {
+      await Deno.writeTextFile(join(dir, "iv.json"), "{}\n");
+      const r = await run(["--input", "iv.txt", ...module, "--out", "iv.json"]);
+      assertOneLine(r, 1);
+      assert.match(r.stderr, /iv\.json: already exists with other content/);
+      const forced = await run(["--input", "iv.txt", ...module, "--out", "iv.json", "--force"]);
+      assert.equal(forced.code, 0, forced.stderr);
+    });
+    await t.step(
+      "a current of 2 A (unit slip): refused with file:line, nothing written",
+      async () => {
+        await Deno.writeTextFile(join(dir, "amps.txt"), "U[V] I[A]\n0 0\n-2 2\n");
+        const r = await run(["--input", "amps.txt", ...module, "--out", "amps.json"]);
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, /amps\.txt:3: I: 2000000 is outside -1000000 … 1000000 uA/);
+        await assert.rejects(Deno.stat(join(dir, "amps.json")), Deno.errors.NotFound);
+      },
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

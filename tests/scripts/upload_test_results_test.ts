@@ -10,6 +10,7 @@ import { ItkpdClient } from "../../lib/client/mod.ts";
 import { startSandbox } from "../../lib/sandbox/mod.ts";
 import { valuesOf } from "../../lib/schemas/mod.ts";
 import { assertOneLine } from "../_helpers/assertions.ts";
+import { rawControls } from "../_helpers/control_chars.ts";
 
 const TASK = "upload-test-results";
 const CHAIN_MODULE = "20UPGM20000001";
@@ -140,6 +141,93 @@ Deno.test("upload-test-results", async (t) => {
       assert.equal(dtoIn.institution, "SANDBOX_A");
       assert.deepEqual(dtoIn.results, good.results);
       assert.match(r.stderr, /checked against test type QUAD_MODULE_METROLOGY; nothing sent/);
+    });
+
+    await t.step("a JSON nested 10,000 levels: one line, exit 1 (no stack trace)", async () => {
+      await Deno.writeTextFile(
+        join(dir, "deep.json"),
+        '{"results": ' + "[".repeat(10_000) + "]".repeat(10_000) + "}",
+      );
+      const r = await run(["--test-file", "deep.json"]);
+      assertOneLine(r, 1);
+      assert.match(
+        r.stderr,
+        /^error: deep\.json:1: not valid JSON at line 1, column \d+: nested deeper than 64 levels/,
+      );
+    });
+
+    await t.step(
+      "every value still a prototype default: refused unless --allow-default-values",
+      async () => {
+        const blank = {
+          ...prototype,
+          component: REFUSED_MODULE,
+          institution: "SANDBOX_A",
+          properties: {},
+          results: Object.fromEntries(
+            Object.entries(prototype.results as Record<string, unknown>).filter(([, v]) =>
+              !JSON.stringify(v).includes("some_string")
+            ),
+          ),
+        };
+        await Deno.writeTextFile(join(dir, "blank.json"), JSON.stringify(blank));
+        const r = await run(["--test-file", "blank.json", "--test"]);
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(
+          r.stderr,
+          /\$\.results: every property and result is still the prototype's default/,
+        );
+        const allowed = await run([
+          "--test-file",
+          "blank.json",
+          "--test",
+          "--allow-default-values",
+        ]);
+        assert.doesNotMatch(allowed.stderr, /prototype's default/);
+      },
+    );
+
+    await t.step(
+      "a key twice, 1e999, control characters: refused by path, nothing sent",
+      async () => {
+        await Deno.writeTextFile(
+          join(dir, "dup.json"),
+          `{"component": "${REFUSED_MODULE}", "testType": "QUAD_MODULE_METROLOGY",\n` +
+            `"institution": "SANDBOX_A", "runNumber": "1\\u001b[2J", "passed": true,\n` +
+            `"results": {"THICKNESS_VARIATION_PICKUP_AREA": 1e999,\n` +
+            `"THICKNESS_VARIATION_PICKUP_AREA": 2}}`,
+        );
+        const r = await run(["--test-file", "dup.json"]);
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stderr, /^ {2}\$\.runNumber: text holding ESC/m);
+        assert.match(
+          r.stderr,
+          /^ {2}\$\.results\.THICKNESS_VARIATION_PICKUP_AREA: the number 1e999 \(line 3\)/m,
+        );
+        assert.match(r.stderr, /given twice in one object \(lines 3 and 4\)/);
+        assert.deepEqual(rawControls(r.stderr), []);
+      },
+    );
+
+    await t.step("100,000 bad elements: a short answer, quickly", async () => {
+      await Deno.writeTextFile(
+        join(dir, "pulls.json"),
+        JSON.stringify({
+          component: REFUSED_MODULE,
+          testType: "WIREBOND_PULL_TEST",
+          institution: "SANDBOX_A",
+          runNumber: "pulls",
+          passed: true,
+          results: { PULL_STRENGTH_DATA: Array.from({ length: 100_000 }, (_, i) => i % 40) },
+        }),
+      );
+      const r = await run(["--test-file", "pulls.json"]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(
+        r.stderr,
+        /\$\.results\.PULL_STRENGTH_DATA\[\*\]: 100,000 elements: The value must be a list \(one row of PULL_STRENGTH_DATA\), got a number; first at \$\.results\.PULL_STRENGTH_DATA\[0\]/,
+      );
+      assert.ok(r.stderr.split("\n").length < 40, r.stderr);
     });
 
     await t.step("no run of the refused module was created", async () => {

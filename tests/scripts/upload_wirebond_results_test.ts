@@ -13,6 +13,9 @@ import { startSandbox } from "../../lib/sandbox/mod.ts";
 import { valuesOf } from "../../lib/schemas/mod.ts";
 import { assertOneLine, idOf, reference } from "../_helpers/assertions.ts";
 import { pdfFacts, pngSize } from "../_helpers/plot_files.ts";
+import { rawControls } from "../_helpers/control_chars.ts";
+import { runTaskOnSmallFs, smallFsAvailable } from "../_helpers/small_fs.ts";
+import { fileURLToPath } from "node:url";
 
 const TASK = "upload-wirebond-results";
 const REFERENCE = reference("sample_wirebond_data.csv");
@@ -26,6 +29,12 @@ Deno.test("upload-wirebond-results", async (t) => {
     runTask(TASK, args, { env, cwd: dir, editArgs });
   const module = (serial: string) => ["--component", serial, "--institution", "SANDBOX_A"];
   const readJson = async (name: string) => JSON.parse(await Deno.readTextFile(join(dir, name)));
+  /** The test-run JSON a run wrote (the first "wrote …json" line, or the one it left as is). */
+  const written = (r: { stdout: string }) => {
+    const m = /^(?:wrote (\S+\.json)|(\S+\.json) already holds exactly this)/m.exec(r.stdout);
+    assert.ok(m, r.stdout);
+    return (m[1] ?? m[2]).slice(dir.length + 1);
+  };
   const assertStored = async (id: string, doc: Record<string, unknown>) => {
     const stored = await client.getTestRun({ testRun: id });
     assert.equal(stored.testType.code, doc.testType);
@@ -46,8 +55,15 @@ Deno.test("upload-wirebond-results", async (t) => {
     await t.step({
       name: "reference file, WIREBOND: the original's values, upload, read back, no second run",
       fn: async () => {
-        const args = ["--input", REFERENCE, ...module("20UPGM20000001"), "--test-type", "WIREBOND"];
-        const r = await run([...args, "--upload"]);
+        const args = [
+          "--input",
+          REFERENCE,
+          ...module("20UPGM20000001"),
+          "--allow-missing-serial",
+          "--test-type",
+          "WIREBOND",
+        ];
+        const r = await run([...args, "--upload", "--out", "prototype_WIREBOND_DAGE.json"]);
         assert.equal(r.code, 0, r.stderr);
         const doc = await readJson("prototype_WIREBOND_DAGE.json");
         assert.equal(doc.testType, "WIREBOND");
@@ -76,6 +92,8 @@ Deno.test("upload-wirebond-results", async (t) => {
         await assertStored(id, doc);
 
         const again = await run([...args, "--upload"]);
+        // The default name: serial, test type and run number.
+        assert.equal(written(again), `20UPGM20000001_WIREBOND_${doc.runNumber}.json`);
         assert.equal(again.code, 0, again.stderr);
         assert.match(again.stdout, new RegExp(`already uploaded as ${id}`));
         assert.doesNotMatch(again.stdout, /^testRun /m);
@@ -93,9 +111,15 @@ Deno.test("upload-wirebond-results", async (t) => {
     await t.step({
       name: "reference file, WIREBOND_PULL_TEST: upload and read back every result",
       fn: async () => {
-        const r = await run(["--input", REFERENCE, ...module("20UPGM20000001"), "--upload"]);
+        const r = await run([
+          "--input",
+          REFERENCE,
+          ...module("20UPGM20000001"),
+          "--allow-missing-serial",
+          "--upload",
+        ]);
         assert.equal(r.code, 0, r.stderr);
-        const doc = await readJson("prototype_WIREBOND_PULL_TEST.json");
+        const doc = await readJson(written(r));
         assert.equal(doc.testType, "WIREBOND_PULL_TEST");
         assert.equal(doc.results.WIRE_PULLS, 60);
         assert.equal(doc.results.PULL_STRENGTH.toFixed(6), "8.702613");
@@ -117,7 +141,7 @@ Deno.test("upload-wirebond-results", async (t) => {
       assert.equal(bad.length, 2);
       for (const p of bad) assert.match(r.stdout, new RegExp(`module2\\.csv:${p.line}: `));
       assert.match(r.stdout, /read module2\.csv: 58 pulls, 2 lines left out/);
-      const doc = await readJson("prototype_WIREBOND_PULL_TEST.json");
+      const doc = await readJson(written(r));
       assert.equal(doc.results.WIRE_PULLS, 58);
       assert.equal(doc.component, "20UPGM20000002");
       assert.match(doc.properties.BOND_GROUPS, /^1=r1 20g; 2=r2 20g;/);
@@ -125,14 +149,13 @@ Deno.test("upload-wirebond-results", async (t) => {
     });
 
     await t.step("re-running with --upload creates no second run", async () => {
-      const first = await readJson("prototype_WIREBOND_PULL_TEST.json");
       const r = await run(["--input", "module2.csv", ...module("20UPGM20000002"), "--upload"]);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /already uploaded as \S+/);
-      assert.equal(
-        (await readJson("prototype_WIREBOND_PULL_TEST.json")).runNumber,
-        first.runNumber,
-      );
+      // The same output again: left as it is, not refused.
+      assert.match(r.stdout, /already holds exactly this; left as it is/);
+      const first = await readJson(written(r));
+      assert.equal(first.component, "20UPGM20000002");
       const runs = await client.listTestRunsByComponent({ filterMap: { code: "20UPGM20000002" } });
       assert.equal(runs.length, 1);
     });
@@ -319,4 +342,320 @@ Deno.test("upload-wirebond-results: each pass cut with its value and limit", asy
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("upload-wirebond-results: what is refused, and outputs that are never half-written", async (t) => {
+  const dir = await Deno.makeTempDir({ prefix: "itkpd_wirebond_refused_" });
+  const run = (args: string[]) => runTask(TASK, args, { cwd: dir });
+  const write = (name: string, text: string) => Deno.writeTextFile(join(dir, name), text);
+  const reference = fileURLToPath(
+    new URL("../../fixtures/reference/sample_wirebond_data.csv", import.meta.url),
+  );
+  const ref = await Deno.readTextFile(reference);
+  const own = (serial: string) =>
+    ref.replaceAll('"Serial Number",""', `"Serial Number","${serial}"`);
+  const module = (serial: string) => ["--component", serial, "--institution", "SANDBOX_A"];
+  const outputs = async () => {
+    const names: string[] = [];
+    for await (const e of Deno.readDir(dir)) if (e.name.endsWith(".json")) names.push(e.name);
+    return names.sort();
+  };
+  try {
+    await write("m11.csv", own("20UPGM20000011"));
+    await write("m13.csv", own("20UPGM20000013"));
+
+    await t.step(
+      "a file of another module than --component: refused, nothing written",
+      async () => {
+        const r = await run(["--input", "m11.csv", ...module("20UPGM20000013")]);
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stderr, /^error: the files are not all of module 20UPGM20000013/);
+        assert.match(
+          r.stderr,
+          /m11\.csv:9: Serial Number "20UPGM20000011" is not the module given/,
+        );
+        assert.deepEqual(await outputs(), []);
+      },
+    );
+    await t.step("files of two modules, the same file twice: refused", async () => {
+      const two = await run([
+        "--input",
+        "m11.csv",
+        "--input",
+        "m13.csv",
+        ...module("20UPGM20000011"),
+      ]);
+      assert.equal(two.code, 1);
+      assert.match(two.stderr, /m13\.csv:9: Serial Number "20UPGM20000013" is not the module/);
+      assertOneLine(
+        await run(["--input", "m11.csv", "--input", "m11.csv", ...module("20UPGM20000011")]),
+        1,
+      );
+      await write("copy.csv", own("20UPGM20000011"));
+      const copy = await run([
+        "--input",
+        "m11.csv",
+        "--input",
+        "copy.csv",
+        ...module("20UPGM20000011"),
+      ]);
+      assertOneLine(copy, 1);
+      assert.match(copy.stderr, /copy\.csv: the same content as m11\.csv/);
+    });
+    await t.step("a file without a serial needs --allow-missing-serial", async () => {
+      await write("noserial.csv", ref);
+      const r = await run(["--input", "noserial.csv", ...module("20UPGM20000011")]);
+      assertOneLine(r, 1);
+      assert.match(r.stderr, /no Serial Number in the file.*--allow-missing-serial/);
+      const ok = await run([
+        "--input",
+        "noserial.csv",
+        ...module("20UPGM20000011"),
+        "--allow-missing-serial",
+      ]);
+      assert.equal(ok.code, 0, ok.stderr);
+    });
+    await t.step(
+      "loads that overflow a double are left out with file:line; no null written",
+      async () => {
+        const text = own("20UPGM20000021")
+          .replace('"TEST",1,"1",10.525,', '"TEST",1,"1",1e999,')
+          .replace(/"TEST",2,"(\d)",[\d.]+,/, '"TEST",2,"$1",2.5E+400,')
+          .replace(/"TEST",3,"(\d)",[\d.]+,/, `"TEST",3,"$1",${"9".repeat(4000)},`);
+        await write("m21.csv", text);
+        const r = await run(["--input", "m21.csv", ...module("20UPGM20000021")]);
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stdout, /^ {2}m21\.csv:24: load "1e999" is too large to be a finite/m);
+        assert.match(r.stdout, /^ {2}m21\.csv:48: load "2\.5E\+400" is too large to be/m);
+        assert.match(r.stdout, /^ {2}m21\.csv:72: load "9{20}"… \(4,000 characters\) is too/m);
+        const out = /^wrote (\S+\.json)$/m.exec(r.stdout)![1];
+        const json = await Deno.readTextFile(out);
+        assert.doesNotMatch(json, /null|NaN|Infinity/);
+        assert.equal(JSON.parse(json).results.WIRE_PULLS, 57);
+      },
+    );
+    await t.step(
+      "a DATE that is not a date: exit 1 with file:line; --date supplies it",
+      async () => {
+        await write("d.csv", own("20UPGM20000022").replaceAll('"10/09/2018"', '"02/31/2018"'));
+        const r = await run(["--input", "d.csv", ...module("20UPGM20000022")]);
+        assert.equal(r.code, 1);
+        assert.match(
+          r.stderr,
+          /^error: d\.csv:3: DATE "02\/31\/2018" is not a real date: day 31 does not exist in 2018-02/,
+        );
+        const fixed = await run([
+          "--input",
+          "d.csv",
+          ...module("20UPGM20000022"),
+          "--date",
+          "2018-02-28T14:05:32",
+        ]);
+        assert.equal(fixed.code, 0, fixed.stderr);
+        assert.match(fixed.stdout, /^date 2018-02-28 14:05:32 from --date$/m);
+        assert.match(
+          fixed.stdout,
+          /note: d\.csv:3: DATE "02\/31\/2018" is not a real date.*not used/,
+        );
+        const doc = JSON.parse(
+          await Deno.readTextFile(/^wrote (\S+\.json)$/m.exec(fixed.stdout)![1]),
+        );
+        assert.equal(doc.date, "2018-02-28T14:05:32.000Z");
+        assert.match(doc.runNumber, /^20180228-140532-/);
+        assertOneLine(
+          await run(["--input", "d.csv", ...module("20UPGM20000022"), "--date", "2018-13-45"]),
+          2,
+        );
+      },
+    );
+    await t.step("the summary says which date was used and from where", async () => {
+      const r = await run(["--input", "m11.csv", ...module("20UPGM20000011")]);
+      assert.match(r.stdout, /^date 2018-10-09 14:05:32 from m11\.csv:3 \(DATE\/TIME\)$/m);
+    });
+    await t.step("/dev/zero, a FIFO, a 210 MB file: one line each, before reading", async () => {
+      for (
+        const [input, says] of [["/dev/zero", /it is a character device/], [
+          "pipe.csv",
+          /it is a FIFO/,
+        ], ["big.csv", /it is 210 MiB, above the limit of 16 MiB/]] as const
+      ) {
+        if (input === "pipe.csv") {
+          await new Deno.Command("mkfifo", { args: [join(dir, input)] }).output();
+        }
+        if (input === "big.csv") {
+          const f = await Deno.open(join(dir, input), { write: true, create: true });
+          await f.truncate(210 * 1024 * 1024);
+          f.close();
+        }
+        const r = await run(["--input", input, ...module("20UPGM20000011")]);
+        assertOneLine(r, 1);
+        assert.match(r.stderr, says);
+      }
+    });
+    await t.step("a UTF-16 export (byte-order mark) is read like the UTF-8 one", async () => {
+      const text = own("20UPGM20000023");
+      const bytes = new Uint8Array(2 + text.length * 2);
+      bytes.set([0xff, 0xfe]);
+      for (let i = 0; i < text.length; i++) bytes[2 + 2 * i] = text.charCodeAt(i);
+      await Deno.writeFile(join(dir, "u16.csv"), bytes);
+      const r = await run(["--input", "u16.csv", ...module("20UPGM20000023")]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /pulls: 60 {2}mean 8\.7026 g/);
+    });
+    await t.step(
+      "an existing output with other content: refused in one line; --force replaces",
+      async () => {
+        await write("out.json", "{}\n");
+        const r = await run([
+          "--input",
+          "m11.csv",
+          ...module("20UPGM20000011"),
+          "--out",
+          "out.json",
+        ]);
+        assertOneLine(r, 1);
+        assert.match(
+          r.stderr,
+          /out\.json: already exists with other content; not overwritten \(give another name \(--out\), or --force/,
+        );
+        assert.equal(await Deno.readTextFile(join(dir, "out.json")), "{}\n");
+        const forced = await run([
+          "--input",
+          "m11.csv",
+          ...module("20UPGM20000011"),
+          "--out",
+          "out.json",
+          "--force",
+        ]);
+        assert.equal(forced.code, 0, forced.stderr);
+        assert.equal(
+          JSON.parse(await Deno.readTextFile(join(dir, "out.json"))).component,
+          "20UPGM20000011",
+        );
+      },
+    );
+    await t.step(
+      "an output that is a link: the link is replaced, its target never written",
+      async () => {
+        await write("precious.txt", "precious\n");
+        await Deno.symlink(join(dir, "precious.txt"), join(dir, "link.json"));
+        await Deno.symlink(join(dir, "precious.txt"), join(dir, "link.svg"));
+        const args = [
+          "--input",
+          "m11.csv",
+          ...module("20UPGM20000011"),
+          "--out",
+          "link.json",
+          "--plot",
+          "link.svg",
+          "--force",
+        ];
+        const r = await run(args);
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(await Deno.readTextFile(join(dir, "precious.txt")), "precious\n");
+        assert.ok((await Deno.lstat(join(dir, "link.json"))).isFile);
+        assert.ok((await Deno.lstat(join(dir, "link.svg"))).isFile);
+      },
+    );
+    await t.step("default names cannot collide between modules", async () => {
+      await write("m12.csv", own("20UPGM20000012"));
+      const a = await run(["--input", "m11.csv", ...module("20UPGM20000011")]);
+      const b = await run(["--input", "m12.csv", ...module("20UPGM20000012")]);
+      const name = (r: { stdout: string }) =>
+        /^(?:wrote (\S+\.json)|(\S+\.json) already holds)/m.exec(r.stdout)!.slice(1).find(Boolean)!;
+      assert.notEqual(name(a), name(b));
+      assert.match(
+        name(b),
+        /\/20UPGM20000012_WIREBOND_PULL_TEST_20181009-140532-[0-9a-f]{8}\.json$/,
+      );
+    });
+    await t.step("crafted file name and content: nothing raw reaches the terminal", async () => {
+      const name = "evil\x1b]0;pwned\x07\nplan: 99 to create\u202e.csv";
+      const text = own("20UPGM20000024")
+        .replace('"Default operator"', '"Eve\x1b[2J\x9b31m"')
+        .replace('"r1 20g"', '"r1\x00\r"');
+      await Deno.writeTextFile(join(dir, name), text);
+      for (const extra of [[], ["--operator", "x\x1b[2J"]]) {
+        const r = await run(["--input", name, ...module("20UPGM20000024"), ...extra]);
+        assert.deepEqual(rawControls(r.stdout + r.stderr), [], r.stdout + r.stderr);
+        assert.doesNotMatch(r.stdout + r.stderr, /^plan: /m);
+      }
+      const r = await run(["--input", name, ...module("20UPGM20000024")]);
+      assert.match(
+        r.stdout + r.stderr,
+        /evil\\x1b\]0;pwned\\x07\\nplan: 99 to create\\u202e\.csv:\d+: OPERATOR contains ESC/,
+      );
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test({
+  name: "upload-wirebond-results on a full disk and a read-only folder (a real small file system)",
+  ignore: !smallFsAvailable,
+  fn: async (t) => {
+    const dir = await Deno.makeTempDir({ prefix: "itkpd_wirebond_fs_" });
+    const reference = fileURLToPath(
+      new URL("../../fixtures/reference/sample_wirebond_data.csv", import.meta.url),
+    );
+    const previous = '{"previous": "run"}\n';
+    try {
+      await Deno.mkdir(join(dir, "mnt"));
+      await Deno.writeTextFile(join(dir, "previous.json"), previous);
+      const args = [
+        "--input",
+        reference,
+        "--component",
+        "20UPGM20000001",
+        "--institution",
+        "SANDBOX_A",
+        "--allow-missing-serial",
+        "--out",
+        join(dir, "mnt", "run.json"),
+        "--force",
+      ];
+      const after = `cp "$MNT/run.json" "${dir}/after.json"; ls -A "$MNT" > "${dir}/ls.txt"`;
+      await t.step(
+        "a full disk: one line naming the path, exit 1, the previous file intact",
+        async () => {
+          const r = await runTaskOnSmallFs(TASK, args, {
+            mount: join(dir, "mnt"),
+            size: "64k",
+            cwd: dir,
+            before:
+              `cp "${dir}/previous.json" "$MNT/run.json"; head -c 1000000 /dev/zero > "$MNT/filler" 2>/dev/null || true`,
+            after,
+          });
+          assertOneLine(r, 1);
+          assert.match(
+            r.stderr,
+            /^error: \S+\/mnt\/run\.json: cannot be written: the disk is full \(no space left\); the previous file is unchanged/,
+          );
+          assert.equal(await Deno.readTextFile(join(dir, "after.json")), previous);
+          assert.equal((await Deno.readTextFile(join(dir, "ls.txt"))).trim(), "filler\nrun.json");
+        },
+      );
+      await t.step(
+        "a read-only folder: one line naming the path, exit 1, the previous file intact",
+        async () => {
+          const r = await runTaskOnSmallFs(TASK, args, {
+            mount: join(dir, "mnt"),
+            size: "64k",
+            cwd: dir,
+            before: `cp "${dir}/previous.json" "$MNT/run.json"; mount -o remount,ro "$MNT"`,
+            after,
+          });
+          assertOneLine(r, 1);
+          assert.match(
+            r.stderr,
+            /run\.json: cannot be written: the file system is read-only; the previous file is unchanged/,
+          );
+          assert.equal(await Deno.readTextFile(join(dir, "after.json")), previous);
+        },
+      );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });

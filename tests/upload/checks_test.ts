@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { applyOverrides, checkTestRun, toDtoIn } from "../../lib/upload/mod.ts";
+import {
+  applyOverrides,
+  checkTestRun,
+  defaultValuesProblem,
+  toDtoIn,
+} from "../../lib/upload/mod.ts";
 import { prototypeFor } from "../../lib/schemas/mod.ts";
 import { moduleTestType } from "./_catalogue.ts";
 
@@ -96,5 +101,45 @@ Deno.test("toDtoIn", async (t) => {
     const { dtoIn, notices } = toDtoIn({ problems: true, properties: { A: 1 }, date: "2024" });
     assert.deepEqual(dtoIn, { problems: true, properties: { A: 1 }, date: "2024" });
     assert.deepEqual(notices, []);
+  });
+});
+
+Deno.test("an unedited prototype without its placeholders is still refused", async (t) => {
+  const proto = (): Record<string, unknown> => {
+    const p = prototypeFor(moduleTestType("QUAD_MODULE_METROLOGY")) as unknown as Record<
+      string,
+      unknown
+    >;
+    // The user removed the "some_string" lines and filled in who and where, nothing else.
+    const strip = (o: Record<string, unknown>) => {
+      for (const [k, v] of Object.entries(o)) {
+        if (JSON.stringify(v).includes('"some_string"')) delete o[k];
+      }
+    };
+    strip(p.properties as Record<string, unknown>);
+    strip(p.results as Record<string, unknown>);
+    return { ...p, component: "20UPGM20000001", institution: "SANDBOX_A" };
+  };
+  await t.step("every value still 0.0, 0 or false: one problem saying so", () => {
+    const problems = checkTestRun(proto());
+    assert.equal(problems.length, 1, JSON.stringify(problems));
+    assert.equal(problems[0].path, "$.results");
+    assert.match(problems[0].message, /still the prototype's default.*runNumber "0-0"/);
+    assert.match(problems[0].message, /--allow-default-values/);
+  });
+  await t.step("--allow-default-values lets it through; one filled-in value too", () => {
+    assert.deepEqual(checkTestRun(proto(), { allowDefaultValues: true }), []);
+    const edited = proto();
+    (edited.results as Record<string, unknown>).THICKNESS_VARIATION_PICKUP_AREA = 3.5;
+    assert.deepEqual(checkTestRun(edited), []);
+  });
+  await t.step("defaultValuesProblem: lists and objects of defaults count as defaults", () => {
+    assert.ok(defaultValuesProblem({ results: { A: [0.0], B: { C: false, D: [] } } }));
+    assert.equal(defaultValuesProblem({ results: { A: [0.0, 1] } }), undefined);
+    assert.equal(defaultValuesProblem({ results: {} }), undefined);
+  });
+  await t.step("identity keys must be one line without control characters", () => {
+    const doc = { ...proto(), runNumber: "1\n2", results: { X: 1 } };
+    assert.deepEqual(checkTestRun(doc).map((p) => p.path), ["$.runNumber"]);
   });
 });

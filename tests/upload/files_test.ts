@@ -8,7 +8,6 @@ import {
   readTestRunFile,
   writeJsonFile,
 } from "../../lib/upload/mod.ts";
-import { jsonErrorOffset, lineColumn } from "../../lib/upload/_json_position.ts";
 
 Deno.test("parseTestRunJson", async (t) => {
   await t.step("reads an object, with or without a byte-order mark", () => {
@@ -17,12 +16,13 @@ Deno.test("parseTestRunJson", async (t) => {
   });
 
   const cases: [string, string, number, number][] = [
-    ['{\n  "a": }\n', "Unexpected token '}'", 2, 8],
-    ['{"a": 1,\n}', "Expected double-quoted property name", 2, 1],
-    ['{"a": 1\n "b": 2}', "Expected ',' or '}' after property value", 2, 2],
-    ['{"a": "x', "", 1, 9],
+    ['{\n  "a": }\n', 'expected a value, found "}"', 2, 8],
+    ['{"a": 1,\n}', 'expected a key in double quotes, found "}"', 2, 1],
+    ['{"a": 1\n "b": 2}', "expected ',' or '}' after a value", 2, 2],
+    ['{"a": "x', "a string is not closed", 1, 9],
     ["", "the text ends too early", 1, 1],
-    ['{"a": tru}', "Unexpected token '}'", 1, 10],
+    ['{"a": tru}', 'expected a value, found "t"', 1, 7],
+    ['{"a": 01}', "a number must not start with 0", 1, 8],
   ];
   for (const [text, reason, line, column] of cases) {
     await t.step(`a JSON mistake gives file, line ${line} and column ${column}`, () => {
@@ -48,12 +48,57 @@ Deno.test("parseTestRunJson", async (t) => {
   });
 });
 
-Deno.test("jsonErrorOffset and lineColumn", () => {
-  assert.equal(jsonErrorOffset('{"a": [1, 2, {"b": null}], "c": "\\u00e9"}'), undefined);
-  assert.equal(jsonErrorOffset("[1, 2,]"), 6);
-  assert.equal(jsonErrorOffset('{"a": 01}'), 7);
-  assert.equal(jsonErrorOffset('"\\x"'), 2);
-  assert.deepEqual(lineColumn("ab\ncd", 4), { line: 2, column: 2 });
+Deno.test("parseTestRunJson refuses what JSON.parse lets through", async (t) => {
+  const refused = (text: string) => {
+    try {
+      parseTestRunJson(text, "run.json");
+    } catch (e) {
+      assert.ok(e instanceof InputError, String(e));
+      return e;
+    }
+    assert.fail("not refused");
+  };
+  await t.step("a key given twice, with its path and both lines", () => {
+    const e = refused('{\n  "results": {"A": 1,\n    "A": 2}\n}');
+    assert.ok(!(e instanceof ParseError));
+    assert.equal(e.problems.length, 1);
+    assert.equal(e.problems[0].path, "$.results.A");
+    assert.match(e.problems[0].message, /given twice in one object \(lines 2 and 3\)/);
+  });
+  await t.step("numbers that overflow a double: 1e999, 2.5E+400, a 20-million-digit number", () => {
+    const huge = "9".repeat(20_000_000);
+    const e = refused(`{"results": {"A": 1e999, "B": [2.5E+400, -${huge}]}}`);
+    assert.deepEqual(e.problems.map((p) => p.path), [
+      "$.results.A",
+      "$.results.B[0]",
+      "$.results.B[1]",
+    ]);
+    assert.match(
+      e.problems[2].message,
+      /\(20,000,001 characters\).*too large to be a finite number/,
+    );
+  });
+  await t.step("control characters and lone surrogates in strings, by path", () => {
+    const e = refused(
+      '{"runNumber": "1\\u001b[2J", "properties": {"OPERATOR": "a\\u0000b", "X": "\\ud800"},' +
+        ' "comments": ["two\\nlines are fine here"]}',
+    );
+    assert.deepEqual(e.problems.map((p) => p.path), [
+      "$.runNumber",
+      "$.properties.OPERATOR",
+      "$.properties.X",
+    ]);
+    assert.match(e.problems[0].message, /ESC \(\\x1b\)/);
+    assert.match(e.problems[2].message, /lone surrogate/);
+  });
+  await t.step("nesting 10,000 levels deep: one ParseError, no stack overflow", () => {
+    const deep = '{"a": ' + "[".repeat(10_000) + "]".repeat(10_000) + "}";
+    assert.throws(() => parseTestRunJson(deep, "deep.json"), (e: unknown) => {
+      assert.ok(e instanceof ParseError);
+      assert.match(e.message, /^deep\.json:1: not valid JSON at line 1, column \d+: nested deeper/);
+      return true;
+    });
+  });
 });
 
 Deno.test("reading and writing files", async (t) => {

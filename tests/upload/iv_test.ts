@@ -10,7 +10,7 @@ Deno.test("buildIvRun", async (t) => {
 
   await t.step("VOLTAGE in V, CURRENT and SIGMA_CURRENT in µA; bad rows with file:line", () => {
     const b = buildIvRun(parsed, { component: "C", institution: "I" });
-    assert.equal(b.fileName, "prototype_IV_MEASURE.json");
+    assert.equal(b.fileName, `C_IV_MEASURE_${b.testRun.runNumber}.json`);
     assert.deepEqual(b.testRun.results, {
       VOLTAGE: [0, -4],
       CURRENT: [-0.001, -0.003],
@@ -24,9 +24,13 @@ Deno.test("buildIvRun", async (t) => {
     assert.match(summary, /^ {2}iv\.txt:3: Imean\[nA\] value "x" is not a number$/m);
   });
 
-  await t.step("another test type code names the output file", () => {
+  await t.step("the output file is named by component, test type and run number", () => {
     const b = buildIvRun(parsed, { testType: "IV_OTHER", runNumber: "5" });
-    assert.equal(b.fileName, "prototype_IV_OTHER.json");
+    assert.equal(b.fileName, "no-component_IV_OTHER_5.json");
+    assert.equal(
+      buildIvRun(parsed, { component: "a/b", runNumber: "../x" }).fileName,
+      "a_b_IV_MEASURE___x.json",
+    );
     assert.equal(b.testRun.runNumber, "5");
   });
 

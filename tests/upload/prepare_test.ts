@@ -108,6 +108,41 @@ Deno.test("prepare and upload", async (t) => {
       assert.notEqual(id, firstId);
       assert.ok(warnings.some((w) => w.endsWith("/unknownFields")), warnings.join());
     });
+    await t.step("a non-finite or out-of-range value is never sent", async () => {
+      const run = ivRun("20UPGM20000001", "guard");
+      run.results = { VOLTAGE: [0, NaN], CURRENT: [0.1, 1e9] };
+      await assert.rejects(prepareUpload(client, run, { source: "iv.json" }), (e) => {
+        assert.ok(e instanceof InputError);
+        assert.deepEqual(e.problems.slice(0, 2).map((p) => p.path), [
+          "$.results.VOLTAGE[1]",
+          "$.results.CURRENT[1]",
+        ]);
+        return true;
+      });
+    });
+
+    await t.step("100,000 bad elements: a short, summarised answer", async () => {
+      const run = {
+        component: "20UPGM20000001",
+        testType: "WIREBOND_PULL_TEST",
+        institution: "SANDBOX_A",
+        runNumber: "bad-pulls",
+        passed: true,
+        results: { PULL_STRENGTH_DATA: Array.from({ length: 100_000 }, (_, i) => i % 50) },
+      };
+      await assert.rejects(prepareUpload(client, run, { source: "big.json" }), (e) => {
+        assert.ok(e instanceof InputError);
+        const summary = e.problems.find((p) => p.path === "$.results.PULL_STRENGTH_DATA[*]");
+        assert.ok(summary, JSON.stringify(e.problems.slice(0, 5)));
+        assert.equal(
+          summary.message,
+          "100,000 elements: The value must be a list (one row of PULL_STRENGTH_DATA), got a " +
+            "number; first at $.results.PULL_STRENGTH_DATA[0]",
+        );
+        assert.ok(e.message.split("\n").length < 40, e.message);
+        return true;
+      });
+    });
   } finally {
     client.close();
     await sandbox.close();

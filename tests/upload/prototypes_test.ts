@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { InputError } from "../../lib/errors.ts";
-import { prototypeFileName, selectPrototypes } from "../../lib/upload/mod.ts";
+import { prototypeFileName, runFileName, selectPrototypes } from "../../lib/upload/mod.ts";
 import { moduleTestType } from "./_catalogue.ts";
 
 const types = ["WIREBOND", "WIREBOND_PULL_TEST", "IV_MEASURE"].map(moduleTestType);
@@ -50,4 +50,23 @@ Deno.test("selectPrototypes", async (t) => {
       },
     );
   });
+});
+
+Deno.test("runFileName: outputs of two modules, test types or runs never share a name", () => {
+  const names = new Set([
+    runFileName({ component: "20UPGM20000001", testType: "IV_MEASURE", runNumber: "iv-1" }),
+    runFileName({ component: "20UPGM20000002", testType: "IV_MEASURE", runNumber: "iv-1" }),
+    runFileName({ component: "20UPGM20000001", testType: "WIREBOND", runNumber: "iv-1" }),
+    runFileName({ component: "20UPGM20000001", testType: "IV_MEASURE", runNumber: "iv-2" }),
+  ]);
+  assert.equal(names.size, 4);
+  assert.equal(
+    runFileName({ component: "20UPGM20000001", testType: "WIREBOND_PULL_TEST", runNumber: "x" }),
+    "20UPGM20000001_WIREBOND_PULL_TEST_x.json",
+  );
+  // Nothing of a run number can leave the folder or hide the file.
+  assert.equal(
+    runFileName({ component: null, testType: "T", runNumber: "../../etc/passwd\n" }),
+    "no-component_T___.._etc_passwd_.json",
+  );
 });

@@ -120,3 +120,51 @@ Deno.test("validateTestRun", async (t) => {
     ]);
   });
 });
+
+Deno.test("validateTestRun is linear in the size of the run, and its answer short", async (t) => {
+  const pullTest = moduleTestType("WIREBOND_PULL_TEST");
+  const doc = (n: number) => ({
+    component: "20UPGM20000001",
+    testType: "WIREBOND_PULL_TEST",
+    institution: "SANDBOX_A",
+    runNumber: "1",
+    passed: true,
+    problems: false,
+    properties: {},
+    results: { PULL_STRENGTH_DATA: Array.from({ length: n }, (_, i) => i * 0.5) },
+  });
+  const time = (n: number) => {
+    const d = doc(n);
+    const t0 = performance.now();
+    const v = validateTestRun(d, pullTest);
+    return { ms: performance.now() - t0, v };
+  };
+  await t.step("10,000 and 100,000 bare numbers: about 10 times the time, not 100", () => {
+    time(10_000); // warm up
+    const small = time(10_000);
+    const large = time(100_000);
+    assert.ok(
+      large.ms < small.ms * 40,
+      `10k: ${small.ms.toFixed(0)} ms, 100k: ${large.ms.toFixed(0)} ms`,
+    );
+    const summary = large.v.problems.find((p) => p.path === "$.results.PULL_STRENGTH_DATA[*]");
+    assert.equal(
+      summary?.message,
+      "100,000 elements: The value must be a list (one row of PULL_STRENGTH_DATA), got a " +
+        "number; first at $.results.PULL_STRENGTH_DATA[0]",
+    );
+    assert.ok(large.v.problems.length < 20, JSON.stringify(large.v.problems));
+  });
+});
+
+Deno.test("validateTestRun: a value nested 10,000 levels is one problem, not a crash", () => {
+  let deep: unknown = 1;
+  for (let i = 0; i < 10_000; i++) deep = [deep];
+  const doc = goodMetrology();
+  (doc.results as Record<string, unknown>).THICKNESS_VARIATION_PICKUP_AREA = deep;
+  const v = validateTestRun(doc, metrology);
+  assert.deepEqual(v.problems, [{
+    path: "$.results.THICKNESS_VARIATION_PICKUP_AREA",
+    message: "The value must be a number. Got […].",
+  }]);
+});

@@ -5,6 +5,7 @@ import { parseDage } from "../../lib/parsers/mod.ts";
 import { parseBreakModeMapping } from "../../lib/analysis/mod.ts";
 import {
   buildWirebondRun,
+  checkSerials,
   gradeCodeLabels,
   mergeDage,
   readDageInputs,
@@ -25,8 +26,9 @@ Deno.test({
       testType: "WIREBOND",
       component: "20UPGM20000001",
       institution: "SANDBOX_A",
+      allowMissingSerial: true,
     });
-    assert.equal(b.fileName, "prototype_WIREBOND_DAGE.json");
+    assert.equal(b.fileName, `20UPGM20000001_WIREBOND_${b.testRun.runNumber}.json`);
     const r = b.testRun.results as Record<string, number>;
     assert.equal(r.MEAN_LOAD.toFixed(6), "8.702613");
     assert.equal(r.STD_DEV_LOAD.toFixed(6), "1.272768");
@@ -54,7 +56,8 @@ Deno.test({
       testType: "WIREBOND",
       minLoad: 5,
     });
-    assert.equal(again.testRun.runNumber, b.testRun.runNumber);
+    // Another pass cut changes `passed`: another run.
+    assert.notEqual(again.testRun.runNumber, b.testRun.runNumber);
     assert.equal(again.testRun.passed, true);
   },
 });
@@ -64,10 +67,14 @@ Deno.test("buildWirebondRun", async (t) => {
   const parsed = parseDage(g.text, "m5.csv");
 
   await t.step("WIREBOND_PULL_TEST by default; bad lines left out with file:line", () => {
-    const b = buildWirebondRun([parsed], { component: "C", institution: "I", operator: "Ann" });
+    const b = buildWirebondRun([parsed], {
+      component: g.serial,
+      institution: "I",
+      operator: "Ann",
+    });
     assert.equal(b.testType, "WIREBOND_PULL_TEST");
-    assert.equal(b.fileName, "prototype_WIREBOND_PULL_TEST.json");
-    assert.equal(b.testRun.component, "C");
+    assert.equal(b.fileName, `${g.serial}_WIREBOND_PULL_TEST_${b.testRun.runNumber}.json`);
+    assert.equal(b.testRun.component, g.serial);
     assert.equal((b.testRun.properties as { OPERATOR: string }).OPERATOR, "Ann");
     assert.equal((b.testRun.results as Record<string, unknown>).WIRE_PULLS, 58);
     const bad = g.pulls.filter((p) => !p.valid).map((p) => `m5.csv:${p.line}`);
@@ -90,7 +97,10 @@ Deno.test("buildWirebondRun", async (t) => {
 
   await t.step("several files: one run, in an order that does not depend on the arguments", () => {
     const a = parseDage(generateDage({ index: 7, pulls: 12 }).text, "a.csv");
-    const b = parseDage(generateDage({ index: 8, pulls: 9 }).text, "b.csv");
+    const b = parseDage(
+      generateDage({ index: 8, pulls: 9, serial: "20UPGM20000007" }).text,
+      "b.csv",
+    );
     const ab = buildWirebondRun([a, b]);
     const ba = buildWirebondRun([b, a]);
     assert.equal((ab.testRun.results as Record<string, unknown>).WIRE_PULLS, 21);
@@ -129,7 +139,7 @@ Deno.test("buildWirebondRun", async (t) => {
   });
 
   await t.step("the plot is an SVG with both cuts, each labelled once", async () => {
-    const plot = await wirebondPlot(buildWirebondRun([parsed], { component: "C" }));
+    const plot = await wirebondPlot(buildWirebondRun([parsed], { component: g.serial }));
     assert.match(plot.svg, /^<svg/);
     assert.equal(plot.svg.split(">min cut 4 g</text>").length, 2);
     assert.equal(plot.svg.split(">mean cut 7 g</text>").length, 2);
@@ -152,4 +162,81 @@ Deno.test("buildWirebondRun", async (t) => {
       if (name) assert.ok(plot.svg.includes(`>${name}</tspan>`), `${g.key}: ${name}`);
     }
   });
+});
+
+Deno.test("the right module: serial numbers and files given twice", async (t) => {
+  const dage = (serial: string, index = 1) => generateDage({ index, pulls: 5, serial }).text;
+  const dir = await Deno.makeTempDir({ prefix: "itkpd_wirebond_serial_" });
+  try {
+    await Deno.writeTextFile(`${dir}/a11.csv`, dage("20UPGM20000011"));
+    await Deno.writeTextFile(`${dir}/b13.csv`, dage("20UPGM20000013", 2));
+    await Deno.writeTextFile(`${dir}/copy.csv`, dage("20UPGM20000011"));
+    await Deno.writeTextFile(`${dir}/noserial.csv`, dage("", 3));
+    const read = (...names: string[]) =>
+      readDageInputs(names.map((n) => ({ path: `${dir}/${n}`, name: n })));
+
+    await t.step(
+      "a file whose Serial Number is not --component: refused, with its line",
+      async () => {
+        assert.throws(
+          () => checkSerials([parseDage(dage("20UPGM20000011"), "a.csv")], "20UPGM20000013"),
+          (e) => {
+            assert.ok(e instanceof InputError);
+            assert.equal(e.problems[0].path, "a.csv:9");
+            assert.match(
+              e.problems[0].message,
+              /Serial Number "20UPGM20000011" is not the module given \(20UPGM20000013\)/,
+            );
+            return true;
+          },
+        );
+        const parts = await read("a11.csv");
+        assert.throws(
+          () => buildWirebondRun(parts, { component: "20UPGM20000013" }),
+          /not all of module 20UPGM20000013/,
+        );
+      },
+    );
+    await t.step("two files of two modules: refused, with or without --component", async () => {
+      const parts = await read("a11.csv", "b13.csv");
+      assert.throws(() => buildWirebondRun(parts, { component: "20UPGM20000011" }), (e) => {
+        assert.ok(e instanceof InputError);
+        assert.deepEqual(e.problems.map((p) => p.path), ["b13.csv:9"]);
+        return true;
+      });
+      assert.throws(() => buildWirebondRun(parts), /differs from "20UPGM20000011" \(a11\.csv:9\)/);
+    });
+    await t.step("the same file twice (same path, or the same content): refused", async () => {
+      await assert.rejects(read("a11.csv", "a11.csv"), /a11\.csv: the same file is given twice/);
+      await assert.rejects(
+        read("a11.csv", "./a11.csv"),
+        /the same file is given twice \(a11\.csv and \.\/a11\.csv\)/,
+      );
+      await assert.rejects(read("a11.csv", "copy.csv"), /copy\.csv: the same content as a11\.csv/);
+    });
+    await t.step("no serial in the file: refused for --component unless allowed", async () => {
+      const parts = await read("noserial.csv");
+      assert.throws(
+        () => buildWirebondRun(parts, { component: "20UPGM20000011" }),
+        /noserial\.csv: no Serial Number in the file.*--allow-missing-serial/s,
+      );
+      const b = buildWirebondRun(parts, { component: "20UPGM20000011", allowMissingSerial: true });
+      assert.equal(b.testRun.component, "20UPGM20000011");
+      // A mismatch is refused even when files without a serial are allowed.
+      const other = await read("b13.csv");
+      assert.throws(
+        () => buildWirebondRun(other, { component: "20UPGM20000011", allowMissingSerial: true }),
+        InputError,
+      );
+    });
+    await t.step("the summary says which date was used and where it came from", async () => {
+      const b = buildWirebondRun(await read("a11.csv"), { component: "20UPGM20000011" });
+      assert.match(
+        renderWirebondSummary(b),
+        /^date \d{4}-\d\d-\d\d \d\d:\d\d:\d\d from a11\.csv:3 \(DATE\/TIME\)$/m,
+      );
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

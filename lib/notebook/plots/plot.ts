@@ -5,6 +5,8 @@
  * @module
  */
 
+import { fileURLToPath } from "node:url";
+import { writeOutputFile } from "../../io/write_output.ts";
 import { $display, type Displayable, type MimeBundle } from "../display.ts";
 import { UsageError } from "../../errors.ts";
 
@@ -68,20 +70,39 @@ export class Plot implements Displayable {
 
   /**
    * Writes the plot to a file, in the format its extension says: `.svg` (the SVG as it is),
-   * `.png` (twice the size by default) or `.pdf` (one page of the plot's size). Needs
-   * `--allow-write` for that path; PNG and PDF also read the rasteriser and its font from
-   * `node_modules` (loaded only then).
+   * `.png` (twice the size by default) or `.pdf` (one page of the plot's size), atomically (a
+   * temporary file in the same folder renamed into place; a link at `path` is replaced, never
+   * written through). An existing file is replaced unless `overwrite: false` (then one with
+   * other content is refused). Needs `--allow-write` (and `--allow-read`) for that folder; PNG
+   * and PDF also read the rasteriser and its font from `node_modules` (loaded only then).
    *
    * @example
    * ```ts ignore
    * await plot.save("out/loads.png");
    * ```
    */
-  async save(path: string | URL, options: RasterOptions = {}): Promise<void> {
+  async save(
+    path: string | URL,
+    options: RasterOptions & { overwrite?: boolean } = {},
+  ): Promise<void> {
+    const file = path instanceof URL ? fileURLToPath(path) : path;
+    const content = await this.fileContent(file, options);
+    await writeOutputFile(file, content, { overwrite: options.overwrite ?? true });
+  }
+
+  /**
+   * What a file at `path` holds for this plot, by its extension: the SVG text, or the bytes of
+   * a PNG or PDF (a {@link UsageError} for another extension).
+   *
+   * @example
+   * ```ts ignore
+   * const bytes = await plot.fileContent("loads.png");
+   * ```
+   */
+  async fileContent(path: string | URL, options: RasterOptions = {}): Promise<string | Uint8Array> {
     const format = plotFormat(path);
-    if (format === "svg") return await Deno.writeTextFile(path, this.svg);
-    const bytes = format === "png" ? await this.toPng(options) : await this.toPdf(options);
-    await Deno.writeFile(path, bytes);
+    if (format === "svg") return this.svg;
+    return format === "png" ? await this.toPng(options) : await this.toPdf(options);
   }
 
   /**

@@ -1,0 +1,62 @@
+/** Finding a batch's files (lib/batch/discover.ts): links followed, loops and twins skipped. */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { discoverInputs, type SkippedEntry } from "../../lib/batch/discover.ts";
+
+Deno.test("discoverInputs follows links without loops and without taking a file twice", async () => {
+  const root = await Deno.makeTempDir({ prefix: "itkpd_discover_" });
+  const outside = await Deno.makeTempDir({ prefix: "itkpd_discover_out_" });
+  try {
+    const dir = join(root, "batch");
+    await Deno.mkdir(join(dir, "sub"), { recursive: true });
+    await Deno.writeTextFile(join(dir, "a.csv"), "a");
+    await Deno.writeTextFile(join(dir, "sub", "b.csv"), "b");
+    await Deno.writeTextFile(join(dir, ".itkpd-report.json"), "{}");
+    await Deno.writeTextFile(join(outside, "c.csv"), "c");
+    await Deno.mkdir(join(outside, "more"));
+    await Deno.writeTextFile(join(outside, "more", "d.txt"), "d");
+    // Links to a file and a folder elsewhere (followed), a loop, a second way to a file, a
+    // link to nothing, and a FIFO named like an input (listed: the batch refuses it).
+    await Deno.symlink(join(outside, "c.csv"), join(dir, "c-link.csv"));
+    await Deno.symlink(join(outside, "more"), join(dir, "more-link"));
+    await Deno.symlink(dir, join(dir, "sub", "loop"));
+    await Deno.symlink(join(dir, "a.csv"), join(dir, "sub", "a-again.csv"));
+    await Deno.symlink(join(root, "nowhere.csv"), join(dir, "broken.csv"));
+    const fifo = await new Deno.Command("mkfifo", { args: [join(dir, "pipe.csv")] }).output();
+    assert.equal(fifo.code, 0);
+
+    const skipped: SkippedEntry[] = [];
+    const files = await discoverInputs(dir, [], [], (s) => skipped.push(s));
+    assert.deepEqual(files.map((f) => [f.display, f.kind]), [
+      ["a.csv", "dage"],
+      ["c-link.csv", "dage"],
+      ["more-link/d.txt", "iv"],
+      ["pipe.csv", "dage"],
+      ["sub/b.csv", "dage"],
+    ]);
+    assert.deepEqual(skipped.map((s) => s.display), [
+      "broken.csv",
+      "sub/a-again.csv",
+      "sub/loop",
+    ]);
+    assert.match(skipped[0].reason, /a link to nothing/);
+    assert.match(skipped[1].reason, /the same file as a\.csv/);
+    assert.match(skipped[2].reason, /a link to a folder already walked \(a loop/);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+    await Deno.remove(outside, { recursive: true });
+  }
+});
+
+Deno.test("discoverInputs: a file name with control characters is shown escaped", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "itkpd_discover_" });
+  try {
+    const name = "m\nplan: 99 to create\x1b[2J.csv";
+    await Deno.writeTextFile(join(dir, name), "x");
+    const [file] = await discoverInputs(dir);
+    assert.equal(file.display, "m\\nplan: 99 to create\\x1b[2J.csv");
+    assert.equal(file.path, join(dir, name));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
