@@ -301,6 +301,39 @@ export function checkCuts(results: WirebondPullResults): FailedCut[] {
     }
   }
   if (out.length > 0) return out;
+  return cutsFailedBy(results);
+}
+
+/** The values the pass cuts read (e.g. of a run read back from ITkPD). */
+export type CutValues =
+  & Pick<WirebondPullResults, "PULL_STRENGTH" | "PULL_STRENGTH_MIN" | "LIFT_OFFS_LESS_THAN_7G">
+  & { DATA_UNAVAILABLE?: boolean };
+
+/**
+ * The pass cuts that these values fail (empty: passed); a cut value that is not a finite number
+ * fails its cut. {@link checkCuts} checks every statistic of a run first, then these.
+ *
+ * @example
+ * ```ts
+ * import { cutsFailedBy } from "./wirepull.ts";
+ * cutsFailedBy({ PULL_STRENGTH: 8.7, PULL_STRENGTH_MIN: 3.9, LIFT_OFFS_LESS_THAN_7G: 0 })
+ *   .map((c) => c.code); // ["PULL_STRENGTH_MIN"]
+ * ```
+ */
+export function cutsFailedBy(results: CutValues): FailedCut[] {
+  const out: FailedCut[] = [];
+  for (const code of ["PULL_STRENGTH", "PULL_STRENGTH_MIN", "LIFT_OFFS_LESS_THAN_7G"] as const) {
+    const value = results[code];
+    if (typeof value !== "number" || !Number.isFinite(value)) {
+      out.push({
+        code,
+        value,
+        requirement: "a finite number",
+        message: `${code} is ${value}, not a finite number: the run cannot pass`,
+      });
+    }
+  }
+  if (out.length > 0) return out;
   if (results.DATA_UNAVAILABLE) {
     out.push({
       code: "DATA_UNAVAILABLE",

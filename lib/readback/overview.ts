@@ -6,7 +6,7 @@
  * @module
  */
 import { BREAK_MODE_NAMES, type BreakMode } from "../analysis/break_modes.ts";
-import { checkCuts, type WirebondPullResults } from "../analysis/wirepull.ts";
+import { cutsFailedBy, type CutValues } from "../analysis/wirepull.ts";
 import type { RunRecord } from "./record.ts";
 
 /** One week (starting Monday, UTC) of one institution's runs. */
@@ -108,7 +108,7 @@ export function runStrengths(runs: readonly RunRecord[]): RunStrength[] {
     if (![mean, min, max].every((v) => typeof v === "number" && Number.isFinite(v))) continue;
     if (!r.date || !r.serial) continue;
     const cuts = typeof res.LIFT_OFFS_LESS_THAN_7G === "number"
-      ? checkCuts(res as unknown as WirebondPullResults).map((c) => c.message)
+      ? cutsFailedBy(res as unknown as CutValues).map((c) => c.message)
       : [];
     out.push({
       serial: r.serial,

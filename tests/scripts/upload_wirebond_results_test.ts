@@ -5,7 +5,7 @@
  * command-line contract.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { runTask, withoutFlag } from "../_helpers/task.ts";
 import { ItkpdClient } from "../../lib/client/mod.ts";
 import { generateDage } from "../../lib/fixtures/mod.ts";
@@ -315,9 +315,9 @@ Deno.test("upload-wirebond-results: each pass cut with its value and limit", asy
           "X",
         ], { cwd: dir });
         assert.equal(r.code, 0, r.stderr);
-        const doc = JSON.parse(
-          await Deno.readTextFile(join(dir, "prototype_WIREBOND_PULL_TEST.json")),
-        );
+        const written = /^wrote (\S+\.json)$/m.exec(r.stdout)?.[1];
+        assert.ok(written, r.stdout);
+        const doc = JSON.parse(await Deno.readTextFile(resolve(dir, written)));
         assert.equal(doc.passed, passes);
         const res = doc.results;
         const line = (code: string, value: number, unit: string, limit: string, ok: boolean) =>

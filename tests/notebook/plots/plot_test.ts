@@ -88,7 +88,7 @@ Deno.test("plot files: SVG, PNG or PDF by the extension", async (t) => {
   }
 });
 
-Deno.test("the rasteriser needs no network and reads only its npm packages", async () => {
+Deno.test("the rasteriser needs no network and reads only its npm packages (and the output folder)", async () => {
   const dir = await Deno.makeTempDir({ prefix: "itkpd-plot-perm-" });
   try {
     const script = `${dir}/save.ts`;
@@ -111,7 +111,9 @@ Deno.test("the rasteriser needs no network and reads only its npm packages", asy
         "--quiet",
         "--config",
         fileURLToPath(new URL("deno.json", ROOT)),
-        `--allow-read=${read.join(",")}`,
+        // The output folder is read too: an atomic write looks at what is there before it
+        // replaces it (a link is replaced, never written through).
+        `--allow-read=${[...read, dir].join(",")}`,
         `--allow-write=${dir}`,
         script,
         `${dir}/a.png`,
