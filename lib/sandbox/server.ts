@@ -15,7 +15,7 @@ import type { Catalogue } from "./catalogue.ts";
 import { CommandError, errorEntry } from "./command_error.ts";
 import type { CommandContext } from "./commands/context.ts";
 import type { FaultPlan, Faults } from "./faults.ts";
-import { readInput } from "./input.ts";
+import { declaredTooLarge, MAX_AUTH_INPUT_BYTES, MAX_INPUT_BYTES, readInput } from "./input.ts";
 import { route } from "./router.ts";
 import type { Store } from "./store.ts";
 
@@ -116,7 +116,11 @@ export class SandboxServer {
       );
 
     if (path === "/auth/grantToken" || path === "/auth/listKeys") {
-      const input = await readInput(req, url).catch(() => undefined);
+      const input = await readInput(req, url, MAX_AUTH_INPUT_BYTES).catch(() => undefined);
+      if (input && !input.ok && input.status === 413) {
+        this.#answerEarly(req, res, 413, tooLarge("grantToken", MAX_AUTH_INPUT_BYTES));
+        return done(413);
+      }
       const answer = path === "/auth/listKeys"
         ? this.#deps.auth.listKeys()
         : await this.#deps.auth.grantToken(input?.ok ? input.value : {});
@@ -132,21 +136,29 @@ export class SandboxServer {
     }
     this.#stats.byCommand[command] = (this.#stats.byCommand[command] ?? 0) + 1;
     const plan = this.#deps.faults.next(def.write);
-    const input = await readInput(req, url);
     if (plan.latencyMs > 0) await this.#sleep(plan.latencyMs);
     if (plan.failStatus) {
       this.#stats.faults++;
-      sendJson(res, plan.failStatus, { uuAppErrorMap: injectedFailure(plan) });
+      this.#answerEarly(req, res, plan.failStatus, { uuAppErrorMap: injectedFailure(plan) });
       return done(plan.failStatus, " (injected)");
     }
     if (plan.drop === "before") return this.#drop(req, done);
 
+    // The token is checked from the headers before a byte of the body is read: an
+    // unauthenticated request costs no memory, whatever it sends.
     const check = await this.#deps.auth.check(req.headers.authorization);
+    if (!check.ok) {
+      this.#answerEarly(req, res, check.status, check.body);
+      return done(check.status);
+    }
+    const input = await readInput(req, url);
+    if (!input.ok && input.status === 413) {
+      this.#answerEarly(req, res, 413, tooLarge(command, MAX_INPUT_BYTES));
+      return done(413);
+    }
     let status: number;
     let body: Record<string, unknown>;
-    if (!check.ok) {
-      [status, body] = [check.status, check.body];
-    } else if (!input.ok) {
+    if (!input.ok) {
       [status, body] = [400, {
         uuAppErrorMap: {
           [`cern-itkpd-main/${command}/invalidDtoIn`]: errorEntry("DtoIn is not valid.", {
@@ -194,6 +206,27 @@ export class SandboxServer {
     }
   }
 
+  /**
+   * Answers a request whose body was not read (a refused token, a body too large, an injected
+   * fault). A small body (declared at most {@link MAX_INPUT_BYTES}) is discarded by node:http
+   * and the connection kept; any other body is never read: the answer is sent and the connection
+   * closed, so memory stays flat whatever a client sends (such a client may see the connection
+   * reset before it reads the answer).
+   */
+  #answerEarly(
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    body: Record<string, unknown>,
+  ): void {
+    const small = req.headers["content-length"] !== undefined && !declaredTooLarge(req);
+    if (req.complete || small) return sendJson(res, status, body);
+    req.pause();
+    res.setHeader("connection", "close");
+    res.once("finish", () => req.socket.destroy());
+    sendJson(res, status, body);
+  }
+
   #drop(req: IncomingMessage, done: (status: number, note?: string) => void): void {
     this.#stats.dropped++;
     req.socket.destroy();
@@ -235,6 +268,18 @@ function injectedFailure(plan: FaultPlan): UuAppErrorMap {
         "Internal server error (fault injected by the sandbox).",
       ),
     };
+}
+
+/** The 413 answer of a body above `limit` bytes. */
+function tooLarge(command: string, limit: number): Record<string, unknown> {
+  return {
+    uuAppErrorMap: {
+      [`cern-itkpd-main/${command}/requestTooLarge`]: errorEntry(
+        `The request body exceeds the limit of ${limit} bytes; it was not read.`,
+        { limit },
+      ),
+    },
+  };
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
