@@ -51,8 +51,13 @@ export interface Sandbox {
   port: number;
   /** `ITKDB_API_URL`, `ITKDB_AUTH_URL`, `ITKDB_ACCESS_CODE1`, `ITKDB_ACCESS_CODE2`. */
   env(): Record<string, string>;
-  /** Changes the fault settings at run time. */
-  setFaults(f: { latencyMs?: number; failRate?: number; dropRate?: number }): void;
+  /**
+   * Changes the fault settings at run time. `diskFull` makes the database refuse to grow (as on
+   * a full disk: writes answer HTTP 507 with the real cause, reads go on).
+   */
+  setFaults(
+    f: { latencyMs?: number; failRate?: number; dropRate?: number; diskFull?: boolean },
+  ): void;
   /** Request counters. */
   stats(): SandboxStats;
   /** Closes the server (with keep-alive connections) and the database. */
@@ -116,7 +121,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         ITKDB_ACCESS_CODE1: accessCode1,
         ITKDB_ACCESS_CODE2: accessCode2,
       }),
-      setFaults: (f) => faults.set(f),
+      setFaults: ({ diskFull, ...rates }) => {
+        faults.set(rates);
+        if (diskFull !== undefined) store.setFull(diskFull);
+      },
       stats: () => s.stats(),
       close: () => closed ??= s.close().then(() => store.close()),
     };

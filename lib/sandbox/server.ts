@@ -196,6 +196,18 @@ export class SandboxServer {
         return [e.status, { uuAppErrorMap: { ...warnings, ...e.uuAppErrorMap } }];
       }
       const message = e instanceof Error ? e.message : String(e);
+      if (isStorageFull(e)) {
+        // The real cause (not a 500 hiding it): HTTP 507 Insufficient Storage, nothing stored.
+        return [507, {
+          uuAppErrorMap: {
+            ...warnings,
+            [`cern-itkpd-main/${command}/insufficientStorage`]: errorEntry(
+              `The database cannot store anything more: ${message} (SQLITE_FULL). ` +
+                `Nothing was stored.`,
+            ),
+          },
+        }];
+      }
       return [500, {
         uuAppErrorMap: {
           [`cern-itkpd-main/${command}/unexpectedError`]: errorEntry(
@@ -268,6 +280,12 @@ function injectedFailure(plan: FaultPlan): UuAppErrorMap {
         "Internal server error (fault injected by the sandbox).",
       ),
     };
+}
+
+/** True for SQLite's "database or disk is full" (SQLITE_FULL, extended codes included). */
+function isStorageFull(e: unknown): boolean {
+  const code = (e as { errcode?: unknown })?.errcode;
+  return typeof code === "number" && (code & 0xff) === 13;
 }
 
 /** The 413 answer of a body above `limit` bytes. */
