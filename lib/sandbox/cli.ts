@@ -25,6 +25,10 @@ Options:
   --latency-ms N       latency added to every API request
   --fail-rate P        probability 0..1 of an HTTP 500/503 answer
   --drop-rate P        probability 0..1 of a dropped connection
+  --slow-commit-rate P probability 0..1 that a write is answered as a dropped connection
+                       and committed only later (the server stores it after the client
+                       gave up)
+  --slow-commit-ms N   delay of such a commit (default 1000)
   --seed N             seed of the fault generator (reproducible faults)
   --help               show this help
 `;
@@ -53,13 +57,16 @@ export function parseCli(args: string[]): CliArgs {
         "latency-ms": { type: "string" },
         "fail-rate": { type: "string" },
         "drop-rate": { type: "string" },
+        "slow-commit-rate": { type: "string" },
+        "slow-commit-ms": { type: "string" },
         seed: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
   } catch (e) {
     const known = ["port", "db", "access-code1", "access-code2", "token-ttl", "demo-modules"]
-      .concat(["latency-ms", "fail-rate", "drop-rate", "seed", "help"]);
+      .concat(["latency-ms", "fail-rate", "drop-rate", "slow-commit-rate", "slow-commit-ms"])
+      .concat(["seed", "help"]);
     throw new UsageError(`${describeParseError(e, known)}; see --help`);
   }
   const v = parsed.values;
@@ -81,6 +88,8 @@ export function parseCli(args: string[]): CliArgs {
       latencyMs: int("--latency-ms", v["latency-ms"], 0, 600_000),
       failRate: probability("--fail-rate", v["fail-rate"]),
       dropRate: probability("--drop-rate", v["drop-rate"]),
+      slowCommitRate: probability("--slow-commit-rate", v["slow-commit-rate"]),
+      slowCommitMs: int("--slow-commit-ms", v["slow-commit-ms"], 0, 600_000),
       seed: int("--seed", v.seed, 0, 2 ** 32 - 1),
     },
   };

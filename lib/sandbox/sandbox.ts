@@ -32,6 +32,15 @@ export interface SandboxOptions {
   failRate?: number;
   /** Probability 0..1 of a destroyed connection without answer (writes: half after commit). */
   dropRate?: number;
+  /**
+   * Probability 0..1 that a write is answered as a dropped connection and committed only
+   * `slowCommitMs` later (a server storing a write after the client gave up).
+   */
+  slowCommitRate?: number;
+  /** Delay of a slow commit in ms (default 1000). */
+  slowCommitMs?: number;
+  /** Called synchronously each time a write is held by the slow-commit fault (pending count). */
+  onSlowCommit?: (pending: number) => void;
   /** Seed of the fault PRNG; default random. */
   seed?: number;
   /** Request log, one line per request (never holds tokens, access codes or bodies). */
@@ -56,8 +65,12 @@ export interface Sandbox {
    * a full disk: writes answer HTTP 507 with the real cause, reads go on).
    */
   setFaults(
-    f: { latencyMs?: number; failRate?: number; dropRate?: number; diskFull?: boolean },
+    f: Partial<FaultSettings> & { diskFull?: boolean },
   ): void;
+  /** Resolves once every write held by the slow-commit fault has been committed. */
+  settled(): Promise<void>;
+  /** Commits every held write now; answers how many. */
+  commitHeld(): number;
   /** Request counters. */
   stats(): SandboxStats;
   /** Closes the server (with keep-alive connections) and the database. */
@@ -87,6 +100,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     latencyMs: opts.latencyMs,
     failRate: opts.failRate,
     dropRate: opts.dropRate,
+    slowCommitRate: opts.slowCommitRate,
+    slowCommitMs: opts.slowCommitMs,
   };
   const faults = new Faults(settings, opts.seed ?? Math.floor(Math.random() * 2 ** 32));
   const ttl = opts.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
@@ -103,7 +118,14 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     // The auth URL (the tokens' issuer) is known once the port is; Auth reads it at signing.
     const authOpts = { store, accessCode1, accessCode2, tokenTtlSeconds: ttl, authUrl: "" };
     const auth = await Auth.create(authOpts);
-    server = new SandboxServer({ auth, store, catalogue, faults, log: opts.log });
+    server = new SandboxServer({
+      auth,
+      store,
+      catalogue,
+      faults,
+      log: opts.log,
+      onSlowCommit: opts.onSlowCommit,
+    });
     const port = await server.listen(opts.port ?? 0);
     const base = `http://127.0.0.1:${port}/`;
     authOpts.authUrl = base + "auth/";
@@ -126,6 +148,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         if (diskFull !== undefined) store.setFull(diskFull);
       },
       stats: () => s.stats(),
+      settled: () => s.settled(),
+      commitHeld: () => s.commitHeld(),
       close: () => closed ??= s.close().then(() => store.close()),
     };
   } catch (e) {

@@ -27,6 +27,10 @@ export interface SandboxStats {
   faults: number;
   /** Connections destroyed on purpose by the fault settings. */
   dropped: number;
+  /** Writes held by the slow-commit fault (answered as a drop, committed later), so far. */
+  slowCommits: number;
+  /** Of those, the ones not committed yet. */
+  pendingCommits: number;
   /** API requests per command. */
   byCommand: Record<string, number>;
 }
@@ -38,6 +42,14 @@ export interface ServerDeps {
   catalogue: Catalogue;
   faults: Faults;
   log?: (line: string) => void;
+  /** Called (synchronously) each time a write is held by the slow-commit fault. */
+  onSlowCommit?: (pending: number) => void;
+}
+
+/** A write held by the slow-commit fault. */
+interface HeldCommit {
+  timer: ReturnType<typeof setTimeout>;
+  commit: () => void;
 }
 
 const HTML_PAGE = `<!DOCTYPE html>
@@ -53,7 +65,16 @@ export class SandboxServer {
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
-  readonly #stats: SandboxStats = { requests: 0, faults: 0, dropped: 0, byCommand: {} };
+  readonly #stats: SandboxStats = {
+    requests: 0,
+    faults: 0,
+    dropped: 0,
+    slowCommits: 0,
+    pendingCommits: 0,
+    byCommand: {},
+  };
+  readonly #held = new Set<HeldCommit>();
+  #settledWaiters: (() => void)[] = [];
   #closing: Promise<void> | undefined;
 
   constructor(deps: ServerDeps) {
@@ -94,11 +115,35 @@ export class SandboxServer {
     return { ...this.#stats, byCommand: { ...this.#stats.byCommand } };
   }
 
+  /**
+   * Resolves once no write is held by the slow-commit fault (every held write committed, or
+   * discarded by {@link close}).
+   */
+  settled(): Promise<void> {
+    if (this.#held.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#settledWaiters.push(resolve));
+  }
+
+  /** Commits every held write now (instead of at its delay); answers how many. */
+  commitHeld(): number {
+    const held = [...this.#held];
+    for (const h of held) {
+      clearTimeout(h.timer);
+      h.commit();
+    }
+    return held.length;
+  }
+
   /** Stops listening and destroys every open connection (idempotent). */
   close(): Promise<void> {
     this.#closing ??= new Promise<void>((resolve) => {
       for (const t of this.#timers) clearTimeout(t);
       this.#timers.clear();
+      // Held writes die with the server, never committed (as when a real server is killed).
+      for (const h of this.#held) clearTimeout(h.timer);
+      this.#held.clear();
+      this.#stats.pendingCommits = 0;
+      this.#wakeSettled();
       this.#server.close(() => resolve());
       for (const s of this.#sockets) s.destroy();
     });
@@ -155,6 +200,11 @@ export class SandboxServer {
     if (!input.ok && input.status === 413) {
       this.#answerEarly(req, res, 413, tooLarge(command, MAX_INPUT_BYTES));
       return done(413);
+    }
+    if (plan.slowCommitMs > 0 && input.ok) {
+      // Answered as a dropped connection now, committed later: the client cannot know.
+      this.#hold(command, def.handler, input.value, check.user, plan.slowCommitMs);
+      return this.#drop(req, done, " (dropped, slow commit)");
     }
     let status: number;
     let body: Record<string, unknown>;
@@ -239,10 +289,46 @@ export class SandboxServer {
     sendJson(res, status, body);
   }
 
-  #drop(req: IncomingMessage, done: (status: number, note?: string) => void): void {
+  #drop(
+    req: IncomingMessage,
+    done: (status: number, note?: string) => void,
+    note = " (dropped)",
+  ): void {
     this.#stats.dropped++;
     req.socket.destroy();
-    done(0, " (dropped)");
+    done(0, note);
+  }
+
+  /** Holds a write, to be run `delayMs` from now (or at {@link commitHeld}). */
+  #hold(
+    command: string,
+    handler: (ctx: CommandContext, input: unknown) => unknown,
+    input: unknown,
+    user: { sub: string; name: string },
+    delayMs: number,
+  ): void {
+    const held: HeldCommit = {
+      timer: setTimeout(() => held.commit(), delayMs),
+      commit: () => {
+        if (!this.#held.delete(held)) return;
+        this.#stats.pendingCommits = this.#held.size;
+        // The handler runs (and commits) synchronously here; its answer goes nowhere.
+        this.#run(command, handler, input, user).then(([status]) => {
+          this.#deps.log?.(`slow commit of ${command}: ${status}`);
+        });
+        if (this.#held.size === 0) this.#wakeSettled();
+      },
+    };
+    this.#held.add(held);
+    this.#stats.slowCommits++;
+    this.#stats.pendingCommits = this.#held.size;
+    this.#deps.onSlowCommit?.(this.#held.size);
+  }
+
+  #wakeSettled(): void {
+    const waiters = this.#settledWaiters;
+    this.#settledWaiters = [];
+    for (const w of waiters) w();
   }
 
   #sleep(ms: number): Promise<void> {

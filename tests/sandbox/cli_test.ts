@@ -62,6 +62,10 @@ Deno.test("parseCli", async (t) => {
       "0.1",
       "--drop-rate",
       "0.05",
+      "--slow-commit-rate",
+      "0.2",
+      "--slow-commit-ms",
+      "300",
       "--seed",
       "9",
     ]);
@@ -75,6 +79,8 @@ Deno.test("parseCli", async (t) => {
       latencyMs: 10,
       failRate: 0.1,
       dropRate: 0.05,
+      slowCommitRate: 0.2,
+      slowCommitMs: 300,
       seed: 9,
     });
   });
@@ -84,6 +90,7 @@ Deno.test("parseCli", async (t) => {
         [["--nope"], /unknown flag --nope; see --help/],
         [["--port", "x"], /--port must be an integer 0\.\.65535, got 'x'/],
         [["--fail-rate", "1.5"], /--fail-rate must be a probability 0\.\.1/],
+        [["--slow-commit-rate", "2"], /--slow-commit-rate must be a probability 0\.\.1/],
         [["--access-code1", "a"], /give both --access-code1 and --access-code2/],
         [["stray"], /unexpected argument 'stray'/],
       ] as [string[], RegExp][]
