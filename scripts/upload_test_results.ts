@@ -11,14 +11,14 @@
 import { defaultSessionFile } from "../lib/cli/session.ts";
 import { parseFlags, requireString, runMain, stringFlag, userPath } from "../lib/cli/mod.ts";
 import { type ApiWarning, ItkpdClient } from "../lib/client/mod.ts";
+import type { TestRunUpload } from "../lib/schemas/test_run.ts";
 import {
   applyOverrides,
-  findExistingRun,
   prepareUpload,
   readTestRunFile,
   renderDryRun,
   requireNetFor,
-  uploadPrepared,
+  uploadRunOnce,
 } from "../lib/upload/mod.ts";
 
 const USAGE = `Usage: deno task upload-test-results --test-file F [options]
@@ -78,21 +78,23 @@ if (import.meta.main) {
         );
         return 0;
       }
-      if (values["allow-duplicate"] !== true) {
-        const earlier = await findExistingRun(client, prepared);
-        if (earlier) {
-          console.log(
-            `already uploaded as ${earlier.id} (${prepared.dtoIn.component}, ` +
-              `${prepared.dtoIn.testType}, run number ${prepared.dtoIn.runNumber}); ` +
-              `not uploaded again (--allow-duplicate to upload anyway)`,
-          );
-          return 0;
-        }
-      }
       if (verbose) console.error(`sending:\n${renderDryRun(prepared.dtoIn).trimEnd()}`);
-      const { id } = await uploadPrepared(client, prepared);
+      // Exactly once (lib/upload/upload_once.ts): looked up right before the send, and again
+      // before any resend after a lost answer.
+      const outcome = await uploadRunOnce(client, {
+        dtoIn: prepared.dtoIn as unknown as TestRunUpload,
+        componentCode: prepared.resolved.component.code,
+      }, { allowDuplicate: values["allow-duplicate"] === true });
+      if (outcome.status === "present") {
+        console.log(
+          `already uploaded as ${outcome.id} (${prepared.dtoIn.component}, ` +
+            `${prepared.dtoIn.testType}, run number ${prepared.dtoIn.runNumber}); ` +
+            `not uploaded again (--allow-duplicate to upload anyway)`,
+        );
+        return 0;
+      }
       console.log("method POST");
-      console.log(`testRun ${id}`);
+      console.log(`testRun ${outcome.id}`);
       return 0;
     } finally {
       client.close();
