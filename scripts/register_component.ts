@@ -12,6 +12,8 @@ import {
   parseFlags,
   runMain,
   StreamLineSource,
+  TIMEOUT_FLAG,
+  timeoutMsOf,
   userPath,
 } from "../lib/cli/mod.ts";
 import { ItkpdClient, requireEnvAccess } from "../lib/client/mod.ts";
@@ -66,6 +68,7 @@ Options:
   --property C=V      a property value, typed as its definition says (repeatable)
   --yes               do not ask for confirmation
   --verbose           log the requests (tokens hidden) to stderr
+  --timeout SECONDS   time limit of one request (default 60)
   -h, --help          show this text
 
 Exit codes: 0 done, 1 not all registered / cancelled / input or server error, 2 bad usage,
@@ -84,6 +87,7 @@ const FLAGS = {
   property: { type: "string", multiple: true },
   yes: { type: "boolean" },
   verbose: { type: "boolean" },
+  ...TIMEOUT_FLAG,
 } as const;
 
 const ITEM_FLAGS: [flag: string, key: keyof RegistrationRequest][] = [
@@ -128,6 +132,7 @@ async function main(args: string[]): Promise<number> {
   }
 
   const client = new ItkpdClient({
+    timeoutMs: timeoutMsOf(parsed.values),
     verbose: !!parsed.values.verbose,
     sessionFile: defaultSessionFile(),
   });

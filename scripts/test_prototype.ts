@@ -8,7 +8,15 @@
  * @module
  */
 import { defaultSessionFile } from "../lib/cli/session.ts";
-import { parseFlags, requireString, runMain, stringFlag, userPath } from "../lib/cli/mod.ts";
+import {
+  parseFlags,
+  requireString,
+  runMain,
+  stringFlag,
+  TIMEOUT_FLAG,
+  timeoutMsOf,
+  userPath,
+} from "../lib/cli/mod.ts";
 import { ItkpdClient } from "../lib/client/mod.ts";
 import { UsageError } from "../lib/errors.ts";
 import { ProjectCodeSchema } from "../lib/schemas/common.ts";
@@ -26,6 +34,7 @@ Options:
   --test-type CODE       only this test type (unknown: the available codes are listed)
   --out-dir DIR          folder to write to (default: the current folder; created if needed)
   --verbose              also store each raw test type definition, and log the requests
+  --timeout SECONDS    time limit of one request (default 60)
   --help                 show this help
 
 Connection: ITKDB_API_URL, ITKDB_AUTH_URL, ITKDB_ACCESS_CODE1/2 or ITK_DB_AUTH (as itkdb).`;
@@ -38,6 +47,7 @@ if (import.meta.main) {
       "test-type": { type: "string" },
       "out-dir": { type: "string" },
       verbose: { type: "boolean" },
+      ...TIMEOUT_FLAG,
     });
     if (help) {
       console.log(USAGE);
@@ -51,7 +61,11 @@ if (import.meta.main) {
     const outDir = userPath(stringFlag(values, "out-dir") ?? ".");
     const verbose = values.verbose === true;
     requirePermission({ name: "write", path: outDir }, `write access to "${outDir}"`);
-    const client = new ItkpdClient({ verbose, sessionFile: defaultSessionFile() });
+    const client = new ItkpdClient({
+      timeoutMs: timeoutMsOf(values),
+      verbose,
+      sessionFile: defaultSessionFile(),
+    });
     try {
       requireNetFor(client);
       const paths = await writePrototypes(client, {

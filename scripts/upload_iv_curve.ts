@@ -9,7 +9,15 @@
  * @module
  */
 import { defaultSessionFile } from "../lib/cli/session.ts";
-import { parseFlags, requireString, runMain, stringFlag, userPath } from "../lib/cli/mod.ts";
+import {
+  parseFlags,
+  requireString,
+  runMain,
+  stringFlag,
+  TIMEOUT_FLAG,
+  timeoutMsOf,
+  userPath,
+} from "../lib/cli/mod.ts";
 import { type ApiWarning, ItkpdClient } from "../lib/client/mod.ts";
 import { IV_TEST_TYPE } from "../lib/analysis/mod.ts";
 import {
@@ -39,6 +47,7 @@ Options:
   --test-type CODE     test type (default ${IV_TEST_TYPE})
   --plot FILE.svg      also write the IV curve plot
   --verbose            log the requests
+  --timeout SECONDS    time limit of one request (default 60)
   --help               show this help
 
 Connection (for --upload): ITKDB_API_URL, ITKDB_AUTH_URL, ITKDB_ACCESS_CODE1/2 or ITK_DB_AUTH.`;
@@ -54,6 +63,7 @@ if (import.meta.main) {
       "test-type": { type: "string" },
       plot: { type: "string" },
       verbose: { type: "boolean" },
+      ...TIMEOUT_FLAG,
     });
     if (help) {
       console.log(USAGE);
@@ -74,7 +84,12 @@ if (import.meta.main) {
     }
     const warn = (w: ApiWarning) => console.error(`warning: ${w.command}: ${w.code}: ${w.message}`);
     const client = upload
-      ? new ItkpdClient({ verbose, onWarning: warn, sessionFile: defaultSessionFile() })
+      ? new ItkpdClient({
+        timeoutMs: timeoutMsOf(values),
+        verbose,
+        onWarning: warn,
+        sessionFile: defaultSessionFile(),
+      })
       : undefined;
     try {
       if (client) requireNetFor(client);

@@ -9,7 +9,15 @@
  * @module
  */
 import { defaultSessionFile } from "../lib/cli/session.ts";
-import { parseFlags, requireString, runMain, stringFlag, userPath } from "../lib/cli/mod.ts";
+import {
+  parseFlags,
+  requireString,
+  runMain,
+  stringFlag,
+  TIMEOUT_FLAG,
+  timeoutMsOf,
+  userPath,
+} from "../lib/cli/mod.ts";
 import { type ApiWarning, ItkpdClient } from "../lib/client/mod.ts";
 import type { TestRunUpload } from "../lib/schemas/test_run.ts";
 import {
@@ -36,6 +44,7 @@ Options:
   --allow-duplicate    upload even when the database already has a run of this component,
                        test type and run number (by default it is not uploaded again)
   --verbose            print the JSON sent and log the requests
+  --timeout SECONDS    time limit of one request (default 60)
   --help               show this help
 
 Prints "method POST" and "testRun <id>" after an upload.
@@ -50,6 +59,7 @@ if (import.meta.main) {
       test: { type: "boolean" },
       "allow-duplicate": { type: "boolean" },
       verbose: { type: "boolean" },
+      ...TIMEOUT_FLAG,
     });
     if (help) {
       console.log(USAGE);
@@ -62,7 +72,12 @@ if (import.meta.main) {
         `warning: ${w.command}: ${w.code}: ${w.message}` +
           (w.unsupportedKeys.length ? ` (${w.unsupportedKeys.join(", ")})` : ""),
       );
-    const client = new ItkpdClient({ verbose, onWarning: warn, sessionFile: defaultSessionFile() });
+    const client = new ItkpdClient({
+      timeoutMs: timeoutMsOf(values),
+      verbose,
+      onWarning: warn,
+      sessionFile: defaultSessionFile(),
+    });
     try {
       requireNetFor(client);
       const doc = applyOverrides(await readTestRunFile(userPath(file), file), {

@@ -17,6 +17,8 @@ import {
   requireString,
   runMain,
   stringFlag,
+  TIMEOUT_FLAG,
+  timeoutMsOf,
   userPath,
 } from "../lib/cli/mod.ts";
 import { type ApiWarning, ItkpdClient } from "../lib/client/mod.ts";
@@ -65,6 +67,7 @@ Options:
                        --group-by grade (default: --group-by label)
   --group-by G         label or grade: the grouping of --plot-groups
   --verbose            log the requests
+  --timeout SECONDS    time limit of one request (default 60)
   --help               show this help
 
 Connection (for --upload): ITKDB_API_URL, ITKDB_AUTH_URL, ITKDB_ACCESS_CODE1/2 or ITK_DB_AUTH.`;
@@ -86,6 +89,7 @@ if (import.meta.main) {
       "plot-groups": { type: "string" },
       "group-by": { type: "string" },
       verbose: { type: "boolean" },
+      ...TIMEOUT_FLAG,
     });
     if (help) {
       console.log(USAGE);
@@ -123,7 +127,12 @@ if (import.meta.main) {
     }
     const warn = (w: ApiWarning) => console.error(`warning: ${w.command}: ${w.code}: ${w.message}`);
     const client = upload
-      ? new ItkpdClient({ verbose, onWarning: warn, sessionFile: defaultSessionFile() })
+      ? new ItkpdClient({
+        timeoutMs: timeoutMsOf(values),
+        verbose,
+        onWarning: warn,
+        sessionFile: defaultSessionFile(),
+      })
       : undefined;
     try {
       if (client) requireNetFor(client);

@@ -18,6 +18,7 @@ export * from "./manifest.ts";
 export * from "./prepare.ts";
 export * from "./plan.ts";
 export * from "./journal.ts";
+export * from "./reconcile.ts";
 export * from "./runner.ts";
 export * from "./report.ts";
 export * from "./batch.ts";

@@ -292,7 +292,15 @@ export async function uploadRunOnce(
       });
       return { status: "created", id, confirmedBy: "answer", attempts: attempt, unknownSends };
     } catch (e) {
-      if (classifyWriteFailure(e) !== "unknown") throw e;
+      if (classifyWriteFailure(e) !== "unknown") {
+        if (!lastUnknown) throw e;
+        // This send surely did not store it, but an earlier one may have.
+        throw new OutcomeUnknownError(
+          `${firstLine(lastUnknown)}; sending again failed (${firstLine(e)}): the run may or ` +
+            `may not be stored`,
+          { cause: e, unknownSends },
+        );
+      }
       unknownSends++;
       lastUnknown = e as Error;
       await hooks.onUnknown?.(lastUnknown, attempt);
