@@ -203,10 +203,13 @@ async function registerAll(
   });
   const registered = outcomes.filter((o) => o.status === "registered").length;
   const present = outcomes.filter((o) => o.status === "present").length;
+  const stageSet = outcomes.filter((o) => o.stageSet).length;
   const failed = outcomes.filter((o) => o.status === "failed").length;
   if (checked.length > 1 || registered === 0) {
     console.error(
-      `${registered} registered, ${present} already registered, ${invalid} invalid, ${failed} failed`,
+      `${registered} registered, ${present} already registered` +
+        (stageSet ? ` (${stageSet} of them: stage set now)` : "") +
+        `, ${invalid} invalid, ${failed} failed`,
     );
   }
   return registered + present === checked.length ? 0 : 1;
