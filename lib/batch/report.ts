@@ -27,6 +27,15 @@ export function formatPlan(plan: BatchPlan, opts: { maxProblems?: number } = {})
   const all = plan.invalid.reduce((n, i) => n + i.problems.length, 0);
   if (all > max) lines.push(`  … and ${all - max} more problems (see the report)`);
   for (const w of plan.warnings.slice(0, max)) lines.push(`  warning: ${w.path}: ${w.message}`);
+  const twice = plan.present.filter((p) => (p.runIds?.length ?? 1) > 1);
+  if (twice.length) {
+    const first = twice[0];
+    lines.push(
+      `  note: ${twice.length} run identit${twice.length === 1 ? "y has" : "ies have"} more ` +
+        `than one run on the server (e.g. ${first.item.key}: ${first.runIds.join(", ")}); the ` +
+        `batch that made the extra runs deletes them when run again with its journal`,
+    );
+  }
   return lines.join("\n");
 }
 
