@@ -21,7 +21,7 @@ import { Journal, type JournalOptions } from "./journal.ts";
 import { loadManifest } from "./manifest.ts";
 import { type BatchPlan, planBatch } from "./plan.ts";
 import { checkReportPath, formatPlan, formatSummary, writeReport } from "./report.ts";
-import { type BatchReport, runBatch } from "./runner.ts";
+import { type BatchReport, runBatch, type RunOptions } from "./runner.ts";
 
 /** Default journal file name, inside the batch folder (hidden, so never taken as input). */
 export const DEFAULT_JOURNAL_NAME = ".itkpd-journal.sqlite";
@@ -70,6 +70,8 @@ export interface BatchOptions {
   siteDownAfter?: number;
   /** Options of the journal (e.g. its storage-fault seam, for tests). */
   journalOptions?: JournalOptions;
+  /** A step for each run created (see {@link RunOptions.afterCreate}). */
+  afterCreate?: RunOptions["afterCreate"];
 }
 
 /** What {@link batchUpload} did. */
@@ -194,6 +196,7 @@ async function planAndRun(
     signal: opts.signal,
     settleMs: opts.settleMs,
     siteDownAfter: opts.siteDownAfter,
+    afterCreate: opts.afterCreate,
     log,
   });
   log(formatSummary(report));

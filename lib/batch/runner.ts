@@ -33,7 +33,7 @@
 import type { ItkpdClient } from "../client/client.ts";
 import { AuthError, NetworkError, type Problem, ServerError, TimeoutError } from "../errors.ts";
 import type { ProgressCounts, ProgressReporter } from "../notebook/progress_reporter.ts";
-import { OutcomeUnknownError, uploadRunOnce } from "../upload/upload_once.ts";
+import { type CreatedRun, OutcomeUnknownError, uploadRunOnce } from "../upload/upload_once.ts";
 import type { TestRunUpload } from "../schemas/test_run.ts";
 import { type Journal, JournalWriteError } from "./journal.ts";
 import { type BatchPlan, dtoInFor } from "./plan.ts";
@@ -58,8 +58,10 @@ export interface ItemOutcome {
   errorType?: string;
   /** What to do about it, when known. */
   hint?: string;
-  /** Something to know about a created run (e.g. created but not recorded locally). */
+  /** Set when the run exists on the server but the journal could not record it. */
   note?: string;
+  /** Set when the run was created but the after-create step failed (the run stays). */
+  afterCreateError?: string;
   /** Every problem of an invalid item, with file:line or JSON path. */
   problems?: Problem[];
   /** Set when the identity had more than one run after the uploads (see reconcile.ts). */
@@ -115,6 +117,12 @@ export interface RunOptions {
   reconcile?: boolean;
   /** Receives lines about the reconciliation (e.g. waiting for late commits). */
   log?: (line: string) => void;
+  /**
+   * A step run once for each run the batch creates (or finds after a lost answer), before the
+   * item is recorded: e.g. attaching the item's source file to the run. A failure is reported
+   * on the item (`afterCreateError`); the run stays created.
+   */
+  afterCreate?: (run: CreatedRun, item: PreparedItem) => void | Promise<void>;
   /** Cancels the batch (items in flight finish). */
   signal?: AbortSignal;
 }
@@ -362,6 +370,8 @@ async function uploadOne(
     throw new ItemFailure({ ...describe(item), status: "failed", ...failureOf(e) });
   }
   let result;
+  let afterCreateError: string | undefined;
+  const afterCreate = opts.afterCreate;
   try {
     journal.ensure(item.key, item.file.display, refOf(item));
     result = await uploadRunOnce(client, {
@@ -372,18 +382,27 @@ async function uploadOne(
       hooks: {
         beforeSend: () => journal.markSending(item.key),
         onUnknown: () => journal.markUnknown(item.key),
+        afterCreate: afterCreate &&
+          (async (run) => {
+            try {
+              await afterCreate(run, item);
+            } catch (e) {
+              afterCreateError = messageOf(e);
+            }
+          }),
       },
     });
   } catch (e) {
     throw failure(item, e, journal);
   }
+  const extra = afterCreateError ? { afterCreateError } : {};
   try {
     if (result.status === "present") {
       journal.markSkipped(item.key, result.id);
       return { outcome: { ...describe(item), status: "skipped", existingId: result.id } };
     }
     journal.markCreated(item.key, result.id, result.confirmedBy === "answer");
-    return { outcome: { ...describe(item), status: "created", testRunId: result.id } };
+    return { outcome: { ...describe(item), status: "created", testRunId: result.id, ...extra } };
   } catch (e) {
     if (!(e instanceof JournalWriteError)) throw e;
     // The server has it; the journal could not say so. The next plan finds it on the server.
@@ -395,6 +414,7 @@ async function uploadOne(
         ...(created ? { testRunId: result.id } : { existingId: result.id }),
         note: `${created ? "created on the server" : "on the server"}, not recorded locally ` +
           `(${e.message.split("\n")[0]}); the next run will find it`,
+        ...extra,
       },
       strike: { kind: "journal", message: e.message.split("\n")[0] },
     };

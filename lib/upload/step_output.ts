@@ -6,7 +6,7 @@
  */
 import type { ItkpdClient } from "../client/client.ts";
 import { writeJsonFile } from "./files.ts";
-import { describeUploadOnce, uploadOnce } from "./upload_once.ts";
+import { type CreatedRun, describeUploadOnce, uploadOnce } from "./upload_once.ts";
 
 /** What {@link finishStep} writes and sends. */
 export interface StepOutput {
@@ -24,6 +24,8 @@ export interface StepOutput {
   log: (line: string) => void;
   /** Notes for stderr. */
   note: (line: string) => void;
+  /** A step run once the run is created (e.g. attaching the data file); see uploadRunOnce. */
+  afterCreate?: (run: CreatedRun) => void | Promise<void>;
 }
 
 /** Writes the JSON (and plot), then uploads when a client is given. */
@@ -35,6 +37,10 @@ export async function finishStep(o: StepOutput): Promise<void> {
     o.log(`wrote ${o.plot}`);
   }
   if (!o.client) return;
-  const outcome = await uploadOnce(o.client, o.testRun, { source: o.out, note: o.note });
+  const outcome = await uploadOnce(o.client, o.testRun, {
+    source: o.out,
+    note: o.note,
+    hooks: o.afterCreate ? { afterCreate: o.afterCreate } : undefined,
+  });
   o.log(describeUploadOnce(outcome, o.testRun.runNumber));
 }

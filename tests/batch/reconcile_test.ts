@@ -122,7 +122,10 @@ Deno.test("batch: killed before it reconciled, the next run of the same command 
     const out = await again.stdout.done;
     assert.equal((await again.status).code, 0, out + (await again.stderr.done));
     // Its plan shows the duplicates it found, then the reconciliation removes them.
-    assert.match(out, /^ {2}note: \d+ run identit(y has|ies have) more than one run on the server/m);
+    assert.match(
+      out,
+      /^ {2}note: \d+ run identit(y has|ies have) more than one run on the server/m,
+    );
     assert.match(out, /reconciled: \d+ run identities checked on the server; [1-9]\d* had more/);
     const { ready } = await runStates(w.client);
     assert.deepEqual(exactlyOneEach(ready, serials(modules)), []);

@@ -129,3 +129,37 @@ Deno.test("batch: the same server fault on item after item (a full disk) stops i
     await Deno.remove(dbDir, { recursive: true });
   }
 });
+
+Deno.test("batch: the after-create step runs once per run created, its failure kept apart", async () => {
+  const modules = 40;
+  const w = await batchWorld(modules, { dropRate: 0.1, failRate: 0.05, seed: 21 });
+  try {
+    const seen = new Map<string, string>();
+    const { report } = await batchUpload(w.client, {
+      dir: w.dir,
+      institution: "SANDBOX_A",
+      settleMs: 0,
+      afterCreate: (run, item) => {
+        assert.ok(!seen.has(item.key), `once for ${item.key}`);
+        seen.set(item.key, run.id);
+        if (item.dtoIn.component === demoSerial(7)) throw new Error("attachment refused");
+      },
+    });
+    const created = report!.items.filter((i) => i.status === "created");
+    assert.equal(created.length, modules);
+    for (const item of created) assert.equal(seen.get(item.key!), item.testRunId);
+    const seventh = created.find((i) => i.component === demoSerial(7))!;
+    assert.match(seventh.afterCreateError!, /attachment refused/);
+    assert.equal(created.filter((i) => i.afterCreateError).length, 1);
+    // Nothing created again: the step does not run for runs already there.
+    seen.clear();
+    await batchUpload(w.client, {
+      dir: w.dir,
+      institution: "SANDBOX_A",
+      afterCreate: (_run, item) => void seen.set(item.key, ""),
+    });
+    assert.equal(seen.size, 0);
+  } finally {
+    await w.close();
+  }
+});
