@@ -298,6 +298,28 @@ export class Journal {
     });
   }
 
+  /**
+   * {@link markReconciled} for many identities with nothing deleted (one run, or none), in one
+   * transaction: one write to the disk for thousands of them.
+   */
+  markReconciledMany(results: { key: string; keptId: string | null }[]): void {
+    if (results.length === 0) return;
+    this.#write("reconciled", () => {
+      const at = now();
+      const update = this.#db.prepare(
+        "UPDATE items SET kept_id = ?, reconcile = 0, updated_at = ? WHERE key = ?",
+      );
+      this.#db.exec("BEGIN IMMEDIATE");
+      try {
+        for (const r of results) update.run(r.keptId, at, r.key);
+        this.#db.exec("COMMIT");
+      } catch (e) {
+        if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
+        throw e;
+      }
+    });
+  }
+
   /** Marks an identity as to be reconciled (e.g. the plan saw two runs of it). */
   markToReconcile(key: string): void {
     this.#write("to reconcile", () => {

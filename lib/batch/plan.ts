@@ -238,7 +238,7 @@ export function runRefOf(item: PreparedItem): RunRef {
  * The present runs the server has for each identity (key → runs, earliest first; keys with
  * none are left out), by the one identity and state rule of lib/upload/upload_once.ts. Few
  * components: one `listTestRunsByComponent` per component; many: `listTestRunsByTestType`
- * (pages of 3000). A failed look-up throws.
+ * (pages of 1000, each let go before the next: memory stays flat). A failed look-up throws.
  */
 export async function existingRuns(
   client: ItkpdClient,
@@ -256,7 +256,15 @@ export async function existingRuns(
     const ref = wanted.get(key);
     if (!ref || !isPresentRunOf(ref, run)) return;
     const list = out.get(key) ?? [];
-    if (!list.some((r) => r.id === run.id)) list.push(run);
+    if (!list.some((r) => r.id === run.id)) {
+      list.push({
+        id: run.id,
+        state: run.state,
+        cts: run.cts,
+        runNumber: run.runNumber,
+        testType: run.testType ? { code: run.testType.code } : null,
+      });
+    }
     out.set(key, list);
   };
   if (codes.size <= opts.perComponentLimit) {
@@ -267,17 +275,21 @@ export async function existingRuns(
       for (const r of runs) add(serial, r);
     });
   } else {
+    // Page by page, keeping only the few fields of the runs wanted: a site's whole list of a
+    // test type can be tens of thousands of runs, which must not sit in memory at once.
     for (const testType of testTypes) {
-      const runs = await client.listTestRunsByTestType({
-        project: opts.project as "P",
+      const pages = client.paginate("listTestRunsByTestType", {
+        project: opts.project,
         componentType: opts.componentType,
         testType,
         state: [...PRESENT_STATES],
-      }, { pageSize: 3000 });
-      for (const r of runs) {
+      }, { pageSize: 1000 });
+      for await (const item of pages) {
+        const r = item as ListedRun & {
+          components?: { code: string; serialNumber?: string | null }[] | null;
+        };
         for (const c of r.components ?? []) {
-          const serial = (c as { serialNumber?: string | null }).serialNumber ??
-            codes.get(c.code) ?? c.code;
+          const serial = c.serialNumber ?? codes.get(c.code) ?? c.code;
           add(serial, r);
         }
       }

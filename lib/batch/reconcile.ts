@@ -182,16 +182,14 @@ export async function reconcileBatch(
 
   let me: string | null | undefined;
   const myIdentity = async () => (me ??= await subjectOf(client));
+  // Identities with one run (or none): nothing to do but say so, in one journal write.
+  const single: { key: string; keptId: string | null }[] = [];
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i];
     const ref = refs[i];
     const present = runs.get(entry.key) ?? [];
     if (present.length <= 1) {
-      journal.markReconciled(entry.key, {
-        keptId: present[0]?.id ?? null,
-        deletedIds: [],
-        settled: true,
-      });
+      single.push({ key: entry.key, keptId: present[0]?.id ?? null });
       continue;
     }
     report.duplicates++;
@@ -232,6 +230,7 @@ export async function reconcileBatch(
     report.leftAlone += result.leftAlone.length;
     report.identities.push(result);
   }
+  journal.markReconciledMany(single);
   return report;
 }
 
