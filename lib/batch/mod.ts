@@ -1,7 +1,7 @@
 /**
  * The batch upload engine: many modules' files → plan (validate, resolve, look up) → upload
- * exactly once with a durable journal → report. Shared by `deno task batch-upload`, the demo
- * and the notebooks.
+ * exactly once with a durable journal → reconcile with other writers on the server → report.
+ * Shared by `deno task batch-upload`, the demo and the notebooks.
  *
  * ```ts ignore
  * import { discoverInputs, Journal, planBatch, runBatch } from "./mod.ts";

@@ -68,6 +68,11 @@ export interface IdentityReconciliation {
   leftAlone: string[];
   /** Why it could not be reconciled (it is tried again by the next run). */
   error?: string;
+  /**
+   * For an item whose every answer was lost (left "outcome unknown" by the uploads): its run is
+   * on the server now, made by this batch (`created`) or by another writer (`present`).
+   */
+  settled?: "created" | "present";
 }
 
 /** The outcome of {@link reconcileBatch}. */
@@ -188,8 +193,38 @@ export async function reconcileBatch(
     const entry = entries[i];
     const ref = refs[i];
     const present = runs.get(entry.key) ?? [];
-    if (present.length <= 1) {
+    // An item whose answers were all lost: the run that stays settles it.
+    const unsettled = entry.state === "sending" && present.length > 0;
+    if (present.length <= 1 && !unsettled) {
       single.push({ key: entry.key, keptId: present[0]?.id ?? null });
+      continue;
+    }
+    if (present.length <= 1) {
+      const kept = present[0];
+      try {
+        const own = (await ownRuns(client, entry, [kept], myIdentity)).has(kept.id);
+        settleItem(journal, entry.key, kept.id, own);
+        journal.markReconciled(entry.key, { keptId: kept.id, deletedIds: [], settled: true });
+        report.identities.push({
+          key: entry.key,
+          runs: 1,
+          keptId: kept.id,
+          deletedIds: [],
+          leftAlone: [],
+          settled: own ? "created" : "present",
+        });
+      } catch (e) {
+        if (!(e instanceof ItkpdError)) throw e;
+        report.failed++;
+        report.identities.push({
+          key: entry.key,
+          runs: 1,
+          keptId: kept.id,
+          deletedIds: [],
+          leftAlone: [],
+          error: firstLine(e),
+        });
+      }
       continue;
     }
     report.duplicates++;
@@ -202,7 +237,11 @@ export async function reconcileBatch(
       leftAlone: [],
     };
     try {
-      const own = await ownRuns(client, entry, extras, myIdentity);
+      const own = await ownRuns(client, entry, present, myIdentity);
+      if (entry.state === "sending") {
+        settleItem(journal, entry.key, kept.id, own.has(kept.id));
+        result.settled = own.has(kept.id) ? "created" : "present";
+      }
       for (const extra of extras) {
         if (!own.has(extra.id)) {
           result.leftAlone.push(extra.id);
@@ -234,15 +273,21 @@ export async function reconcileBatch(
   return report;
 }
 
-/** The extra runs that are this batch's: answered to it, or (after a lost answer) its user's. */
+/** Records in the journal the run that settles an item whose answers were all lost. */
+function settleItem(journal: Journal, key: string, keptId: string, own: boolean): void {
+  if (own) journal.markCreated(key, keptId, false);
+  else journal.markSkipped(key, keptId);
+}
+
+/** The runs of `runs` that are this batch's: answered to it, or (after a lost answer) its user's. */
 async function ownRuns(
   client: ItkpdClient,
   entry: JournalEntry,
-  extras: ListedRun[],
+  runs: ListedRun[],
   myIdentity: () => Promise<string | null>,
 ): Promise<Set<string>> {
-  const own = new Set(extras.filter((r) => entry.createdIds.includes(r.id)).map((r) => r.id));
-  const unsure = extras.filter((r) => !own.has(r.id));
+  const own = new Set(runs.filter((r) => entry.createdIds.includes(r.id)).map((r) => r.id));
+  const unsure = runs.filter((r) => !own.has(r.id));
   if (entry.unknownSends === 0 || unsure.length === 0) return own;
   const me = await myIdentity();
   if (!me) return own;

@@ -328,6 +328,23 @@ function applyReconciliation(
     const r = item.key ? byKey.get(item.key) : undefined;
     if (!r?.keptId) continue;
     item.reconciled = { keptId: r.keptId, deletedIds: r.deletedIds, leftAlone: r.leftAlone };
+    if (item.status === "failed" && r.settled) {
+      // Every answer was lost, but the run is on the server: the reconciliation settled it.
+      counts.failed--;
+      delete item.error;
+      delete item.errorType;
+      delete item.hint;
+      if (r.settled === "created") {
+        item.status = "created";
+        item.testRunId = r.keptId;
+        counts.created++;
+      } else {
+        item.status = "skipped";
+        item.existingId = r.keptId;
+        counts.skipped++;
+      }
+      continue;
+    }
     if (item.status === "created" && item.testRunId && r.deletedIds.includes(item.testRunId)) {
       item.status = "skipped";
       item.existingId = r.keptId;
@@ -433,8 +450,9 @@ function failure(item: PreparedItem, e: unknown, journal: Journal): ItemFailure 
   }
   const line = messageOf(e);
   if (e instanceof OutcomeUnknownError) {
-    // Left `sending` with its lost answer recorded: the next run settles it (look, reconcile).
-    const siteQuiet = causeIs(e, NetworkError);
+    // Left `sending` with its lost answers recorded: the reconciliation (or the next run)
+    // settles it. Its look-up failed too: the site does not answer. Its look-ups answered but
+    // every send was lost: a fault of the site's writes.
     return new ItemFailure(
       {
         ...base,
@@ -442,7 +460,9 @@ function failure(item: PreparedItem, e: unknown, journal: Journal): ItemFailure 
         errorType: e.name,
         hint: "run the same command again: it looks on the server before sending anything",
       },
-      siteQuiet ? { kind: "site", message: line } : undefined,
+      e.checkFailed && causeIs(e, NetworkError)
+        ? { kind: "site", message: line }
+        : { kind: "fault", signature: "answers lost", message: `every answer lost: ${line}` },
     );
   }
   if (e instanceof NetworkError) {

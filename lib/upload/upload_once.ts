@@ -143,7 +143,12 @@ export async function findPresentRun(
 export class OutcomeUnknownError extends NetworkError {
   /** Sends whose outcome stayed unknown. */
   readonly unknownSends: number;
-  constructor(message: string, opts: { cause?: unknown; unknownSends: number; hint?: string }) {
+  /** True when the look-up for the run failed too (the site does not answer reads either). */
+  readonly checkFailed: boolean;
+  constructor(
+    message: string,
+    opts: { cause?: unknown; unknownSends: number; checkFailed: boolean; hint?: string },
+  ) {
     super(message, {
       maybeSent: true,
       cause: opts.cause,
@@ -151,6 +156,7 @@ export class OutcomeUnknownError extends NetworkError {
     });
     this.name = "OutcomeUnknownError";
     this.unknownSends = opts.unknownSends;
+    this.checkFailed = opts.checkFailed;
   }
 }
 
@@ -261,7 +267,7 @@ export async function uploadRunOnce(
       throw new OutcomeUnknownError(
         `${firstLine(lastUnknown)}; the check for the run failed too (${firstLine(lookup)}): ` +
           `it may or may not be stored`,
-        { cause: lookup, unknownSends },
+        { cause: lookup, unknownSends, checkFailed: true },
       );
     }
     before ??= opts.allowDuplicate ? new Set(runs.map((r) => r.id)) : new Set();
@@ -298,7 +304,7 @@ export async function uploadRunOnce(
         throw new OutcomeUnknownError(
           `${firstLine(lastUnknown)}; sending again failed (${firstLine(e)}): the run may or ` +
             `may not be stored`,
-          { cause: e, unknownSends },
+          { cause: e, unknownSends, checkFailed: false },
         );
       }
       unknownSends++;
@@ -314,7 +320,7 @@ export async function uploadRunOnce(
     throw new OutcomeUnknownError(
       `${firstLine(lastUnknown)}; the check for the run failed too (${firstLine(lookup)}): ` +
         `it may or may not be stored`,
-      { cause: lookup, unknownSends },
+      { cause: lookup, unknownSends, checkFailed: true },
     );
   }
   const ours = runs.find((r) => !before?.has(r.id));
@@ -331,7 +337,7 @@ export async function uploadRunOnce(
   throw new OutcomeUnknownError(
     `sent ${maxAttempts} times without an answer (${firstLine(lastUnknown)}); not in the ` +
       `database when last asked, though the service may still store it late`,
-    { cause: lastUnknown, unknownSends },
+    { cause: lastUnknown, unknownSends, checkFailed: false },
   );
 }
 

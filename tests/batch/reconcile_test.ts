@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { batchUpload, type ReconcileReport } from "../../lib/batch/mod.ts";
+import { batchUpload, Journal, type ReconcileReport } from "../../lib/batch/mod.ts";
 import { demoSerial } from "../../lib/fixtures/mod.ts";
 import { batchWorld, exactlyOneEach, runStates, startBatch } from "./_helpers.ts";
 
@@ -129,6 +129,45 @@ Deno.test("batch: killed before it reconciled, the next run of the same command 
     assert.match(out, /reconciled: \d+ run identities checked on the server; [1-9]\d* had more/);
     const { ready } = await runStates(w.client);
     assert.deepEqual(exactlyOneEach(ready, serials(modules)), []);
+  } finally {
+    await w.close();
+  }
+});
+
+Deno.test("batch: every answer lost, every write stored late — the reconciliation settles it", async () => {
+  const modules = 3;
+  const w = await batchWorld(modules, { slowCommitRate: 1, slowCommitMs: 600_000, seed: 2 });
+  try {
+    const { report } = await batchUpload(w.client, {
+      dir: w.dir,
+      institution: "SANDBOX_A",
+      concurrency: 1,
+      settleMs: 500,
+      // While the batch waits for late commits, they land (all of them); the deletes of the
+      // reconciliation are then answered.
+      log: (line) => {
+        if (!line.startsWith("reconciling: waiting")) return;
+        w.sandbox.commitHeld();
+        w.sandbox.setFaults({ slowCommitRate: 0 });
+      },
+    });
+    await w.sandbox.settled();
+    // Each item was sent 4 times, every answer lost; the 4 runs landed later: one is kept.
+    assert.equal(w.sandbox.stats().slowCommits, 4 * modules);
+    assert.deepEqual(report!.counts, { created: modules, skipped: 0, failed: 0, invalid: 0 });
+    const { ready, deleted } = await runStates(w.client);
+    assert.deepEqual(exactlyOneEach(ready, serials(modules)), []);
+    assert.equal(deleted, 3 * modules);
+    for (const item of report!.items) {
+      assert.equal(item.testRunId, ready.get(item.component!)![0]);
+      assert.equal(item.error, undefined);
+    }
+    const journal = Journal.open(join(w.dir, ".itkpd-journal.sqlite"));
+    try {
+      assert.deepEqual(journal.counts().created, modules, "the journal says created too");
+    } finally {
+      journal.close();
+    }
   } finally {
     await w.close();
   }
