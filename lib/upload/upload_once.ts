@@ -26,7 +26,8 @@
  *    (confirmed by the look-up). None: sent again, up to `maxAttempts`. The look-up fails: an
  *    {@link OutcomeUnknownError}, which says the run may exist.
  * 5. Provably not stored (no connection made; 429/503/507: the server did not perform it) or
- *    refused (400, 401, 404 …): the error is thrown as it is; nothing was stored.
+ *    refused (400, 401, 404 …): the error is thrown as it is; nothing was stored by this send
+ *    (after an earlier send's lost answer, an {@link OutcomeUnknownError}: that one may have).
  *
  * What one process cannot settle alone — two writers sending the same identity at the same
  * moment, or a server storing a write after the client gave up on it — is settled by the batch's
