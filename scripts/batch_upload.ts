@@ -5,7 +5,14 @@
  * @module
  */
 import { defaultSessionFile } from "../lib/cli/session.ts";
-import { numberFlag, parseFlags, runMain, userPath } from "../lib/cli/mod.ts";
+import {
+  numberFlag,
+  parseFlags,
+  runMain,
+  TIMEOUT_FLAG,
+  timeoutMsOf,
+  userPath,
+} from "../lib/cli/mod.ts";
 import { UsageError } from "../lib/errors.ts";
 import { ItkpdClient } from "../lib/client/mod.ts";
 import { batchUpload } from "../lib/batch/mod.ts";
@@ -40,9 +47,18 @@ Options:
   --report FILE        JSON report of every item (default DIR/.itkpd-report.json)
   --plot FILE          also write the mean and minimum load of every module, with the cuts
                        and the worst modules named: FILE.svg, FILE.png or FILE.pdf
+  --timeout SECONDS    time limit of one request (default 60); a site that does not answer
+                       stops the batch within about two of them, journal kept
+  --settle SECONDS     time the server is given to store a write whose answer was lost,
+                       before the runs of this batch are reconciled (default 5)
   --quiet              no progress display
   --verbose            log every request (method, URL, status, time; never a token)
   -h, --help           this text
+
+After the uploads, every run identity this batch sent is reconciled on the server: when two
+batches (two people, two machines) sent the same run at the same moment, or the server stored a
+write after its answer was lost, the extra runs this batch made are deleted and the earliest run
+is kept; extra runs made by others are left alone and reported (README: "exactly once").
 
 Exit status: 0 when every item was created or already present; 1 when any is invalid or
 failed, or the batch stopped; 2 on bad usage; 3 on a missing permission.
@@ -67,6 +83,8 @@ if (import.meta.main) {
       plot: { type: "string" },
       quiet: { type: "boolean" },
       verbose: { type: "boolean" },
+      settle: { type: "string" },
+      ...TIMEOUT_FLAG,
     });
     if (help) {
       console.log(USAGE);
@@ -81,7 +99,12 @@ if (import.meta.main) {
     }
     const concurrency = numberFlag(values, "concurrency", { integer: true, min: 1, max: 64 });
     if (values.plot) plotFormat(values.plot as string);
+    const settle = numberFlag(values, "settle", { min: 0, max: 3600 });
+    if (values.journal === "") {
+      throw new UsageError("--journal needs a file path (leave it out for the default)");
+    }
     const client = new ItkpdClient({
+      timeoutMs: timeoutMsOf(values),
       verbose: Boolean(values.verbose),
       sessionFile: defaultSessionFile(),
     });
@@ -112,6 +135,7 @@ if (import.meta.main) {
         progress: autoProgress({ label: "upload", silent: Boolean(values.quiet) }),
         log: (text) => console.log(text),
         signal: controller.signal,
+        settleMs: settle === undefined ? undefined : settle * 1000,
       });
       if (!report) return plan.invalid.length ? 1 : 0;
       const c = report.counts;

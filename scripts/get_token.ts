@@ -18,6 +18,8 @@ import {
   parseShell,
   runMain,
   StreamLineSource,
+  TIMEOUT_FLAG,
+  timeoutMsOf,
 } from "../lib/cli/mod.ts";
 import { expiryNote, exportLines } from "../lib/cli/shell.ts";
 import {
@@ -45,12 +47,14 @@ ITKDB_ACCESS_SCOPE, ITKDB_ACCESS_AUDIENCE, ITKDB_LEEWAY.
 Options:
   --shell KIND   sh (default; also bash, zsh) or powershell (default on Windows)
   --verbose      log the requests (tokens and codes hidden) to stderr
+  --timeout S    time limit of one request in seconds (default 60)
   -h, --help     show this text
 `;
 
 const FLAGS = {
   shell: { type: "string" },
   verbose: { type: "boolean" },
+  ...TIMEOUT_FLAG,
 } as const;
 
 async function main(args: string[]): Promise<number> {
@@ -82,6 +86,7 @@ async function main(args: string[]): Promise<number> {
   source?.release();
 
   const client = new ItkpdClient({
+    timeoutMs: timeoutMsOf(parsed.values),
     env: fromEnv,
     accessCode1,
     accessCode2,

@@ -12,6 +12,8 @@ import {
   parseFlags,
   runMain,
   StreamLineSource,
+  TIMEOUT_FLAG,
+  timeoutMsOf,
   userPath,
 } from "../lib/cli/mod.ts";
 import { ItkpdClient, requireEnvAccess } from "../lib/client/mod.ts";
@@ -67,6 +69,7 @@ Options:
   --property C=V      a property value, typed as its definition says (repeatable)
   --yes               do not ask for confirmation
   --verbose           log the requests (tokens hidden) to stderr
+  --timeout SECONDS   time limit of one request (default 60)
   -h, --help          show this text
 
 Exit codes: 0 done, 1 not all registered / cancelled / input or server error, 2 bad usage,
@@ -85,6 +88,7 @@ const FLAGS = {
   property: { type: "string", multiple: true },
   yes: { type: "boolean" },
   verbose: { type: "boolean" },
+  ...TIMEOUT_FLAG,
 } as const;
 
 const ITEM_FLAGS: [flag: string, key: keyof RegistrationRequest][] = [
@@ -127,6 +131,7 @@ async function main(args: string[]): Promise<number> {
   }
 
   const client = new ItkpdClient({
+    timeoutMs: timeoutMsOf(parsed.values),
     verbose: !!parsed.values.verbose,
     sessionFile: defaultSessionFile(),
   });
@@ -197,10 +202,13 @@ async function registerAll(
   });
   const registered = outcomes.filter((o) => o.status === "registered").length;
   const present = outcomes.filter((o) => o.status === "present").length;
+  const stageSet = outcomes.filter((o) => o.stageSet).length;
   const failed = outcomes.filter((o) => o.status === "failed").length;
   if (checked.length > 1 || registered === 0) {
     console.error(
-      `${registered} registered, ${present} already registered, ${invalid} invalid, ${failed} failed`,
+      `${registered} registered, ${present} already registered` +
+        (stageSet ? ` (${stageSet} of them: stage set now)` : "") +
+        `, ${invalid} invalid, ${failed} failed`,
     );
   }
   return registered + present === checked.length ? 0 : 1;

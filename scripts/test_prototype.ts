@@ -8,7 +8,15 @@
  * @module
  */
 import { defaultSessionFile } from "../lib/cli/session.ts";
-import { parseFlags, requireString, runMain, stringFlag, userPath } from "../lib/cli/mod.ts";
+import {
+  parseFlags,
+  requireString,
+  runMain,
+  stringFlag,
+  TIMEOUT_FLAG,
+  timeoutMsOf,
+  userPath,
+} from "../lib/cli/mod.ts";
 import { ItkpdClient } from "../lib/client/mod.ts";
 import { UsageError } from "../lib/errors.ts";
 import { ProjectCodeSchema } from "../lib/schemas/common.ts";
@@ -33,6 +41,7 @@ Options:
   --force                replace existing prototype files with other content (by default they
                          are refused, so that a file being filled in is never lost)
   --verbose              also store each raw test type definition, and log the requests
+  --timeout SECONDS    time limit of one request (default 60)
   --help                 show this help
 
 Connection: ITKDB_API_URL, ITKDB_AUTH_URL, ITKDB_ACCESS_CODE1/2 or ITK_DB_AUTH (as itkdb).`;
@@ -46,6 +55,7 @@ if (import.meta.main) {
       "out-dir": { type: "string" },
       force: { type: "boolean" },
       verbose: { type: "boolean" },
+      ...TIMEOUT_FLAG,
     });
     if (help) {
       console.log(USAGE);
@@ -59,7 +69,11 @@ if (import.meta.main) {
     const outDir = userPath(stringFlag(values, "out-dir") ?? ".");
     const verbose = values.verbose === true;
     requirePermission({ name: "write", path: outDir }, `write access to "${outDir}"`);
-    const client = new ItkpdClient({ verbose, sessionFile: defaultSessionFile() });
+    const client = new ItkpdClient({
+      timeoutMs: timeoutMsOf(values),
+      verbose,
+      sessionFile: defaultSessionFile(),
+    });
     try {
       requireNetFor(client);
       const written = await writePrototypes(client, {

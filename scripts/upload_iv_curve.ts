@@ -16,6 +16,8 @@ import {
   requireString,
   runMain,
   stringFlag,
+  TIMEOUT_FLAG,
+  timeoutMsOf,
   userCwd,
   userPath,
 } from "../lib/cli/mod.ts";
@@ -54,6 +56,7 @@ Options:
   --plot FILE          also write the IV curve plot: FILE.svg, FILE.png (for slides) or
                        FILE.pdf (for print)
   --verbose            log the requests
+  --timeout SECONDS    time limit of one request (default 60)
   --help               show this help
 
 Connection (for --upload): ITKDB_API_URL, ITKDB_AUTH_URL, ITKDB_ACCESS_CODE1/2 or ITK_DB_AUTH.`;
@@ -71,6 +74,7 @@ if (import.meta.main) {
       "test-type": { type: "string" },
       plot: { type: "string" },
       verbose: { type: "boolean" },
+      ...TIMEOUT_FLAG,
     });
     if (help) {
       console.log(USAGE);
@@ -93,7 +97,12 @@ if (import.meta.main) {
     }
     const warn = (w: ApiWarning) => console.error(`warning: ${w.command}: ${w.code}: ${w.message}`);
     const client = upload
-      ? new ItkpdClient({ verbose, onWarning: warn, sessionFile: defaultSessionFile() })
+      ? new ItkpdClient({
+        timeoutMs: timeoutMsOf(values),
+        verbose,
+        onWarning: warn,
+        sessionFile: defaultSessionFile(),
+      })
       : undefined;
     try {
       if (client) requireNetFor(client);

@@ -9,16 +9,24 @@
  * @module
  */
 import { defaultSessionFile } from "../lib/cli/session.ts";
-import { parseFlags, requireString, runMain, stringFlag, userPath } from "../lib/cli/mod.ts";
+import {
+  parseFlags,
+  requireString,
+  runMain,
+  stringFlag,
+  TIMEOUT_FLAG,
+  timeoutMsOf,
+  userPath,
+} from "../lib/cli/mod.ts";
 import { type ApiWarning, ItkpdClient } from "../lib/client/mod.ts";
+import type { TestRunUpload } from "../lib/schemas/test_run.ts";
 import {
   applyOverrides,
-  findExistingRun,
   prepareUpload,
   readTestRunFile,
   renderDryRun,
   requireNetFor,
-  uploadPrepared,
+  uploadRunOnce,
 } from "../lib/upload/mod.ts";
 
 const USAGE = `Usage: deno task upload-test-results --test-file F [options]
@@ -39,6 +47,7 @@ Options:
                        upload even when every property and result is still a prototype
                        default (0, 0.0, false): by default that is refused as unedited
   --verbose            print the JSON sent and log the requests
+  --timeout SECONDS    time limit of one request (default 60)
   --help               show this help
 
 Prints "method POST" and "testRun <id>" after an upload.
@@ -54,6 +63,7 @@ if (import.meta.main) {
       "allow-duplicate": { type: "boolean" },
       "allow-default-values": { type: "boolean" },
       verbose: { type: "boolean" },
+      ...TIMEOUT_FLAG,
     });
     if (help) {
       console.log(USAGE);
@@ -66,7 +76,12 @@ if (import.meta.main) {
         `warning: ${w.command}: ${w.code}: ${w.message}` +
           (w.unsupportedKeys.length ? ` (${w.unsupportedKeys.join(", ")})` : ""),
       );
-    const client = new ItkpdClient({ verbose, onWarning: warn, sessionFile: defaultSessionFile() });
+    const client = new ItkpdClient({
+      timeoutMs: timeoutMsOf(values),
+      verbose,
+      onWarning: warn,
+      sessionFile: defaultSessionFile(),
+    });
     try {
       requireNetFor(client);
       const doc = applyOverrides(await readTestRunFile(userPath(file), file), {
@@ -85,21 +100,23 @@ if (import.meta.main) {
         );
         return 0;
       }
-      if (values["allow-duplicate"] !== true) {
-        const earlier = await findExistingRun(client, prepared);
-        if (earlier) {
-          console.log(
-            `already uploaded as ${earlier.id} (${prepared.dtoIn.component}, ` +
-              `${prepared.dtoIn.testType}, run number ${prepared.dtoIn.runNumber}); ` +
-              `not uploaded again (--allow-duplicate to upload anyway)`,
-          );
-          return 0;
-        }
-      }
       if (verbose) console.error(`sending:\n${renderDryRun(prepared.dtoIn).trimEnd()}`);
-      const { id } = await uploadPrepared(client, prepared);
+      // Exactly once (lib/upload/upload_once.ts): looked up right before the send, and again
+      // before any resend after a lost answer.
+      const outcome = await uploadRunOnce(client, {
+        dtoIn: prepared.dtoIn as unknown as TestRunUpload,
+        componentCode: prepared.resolved.component.code,
+      }, { allowDuplicate: values["allow-duplicate"] === true });
+      if (outcome.status === "present") {
+        console.log(
+          `already uploaded as ${outcome.id} (${prepared.dtoIn.component}, ` +
+            `${prepared.dtoIn.testType}, run number ${prepared.dtoIn.runNumber}); ` +
+            `not uploaded again (--allow-duplicate to upload anyway)`,
+        );
+        return 0;
+      }
       console.log("method POST");
-      console.log(`testRun ${id}`);
+      console.log(`testRun ${outcome.id}`);
       return 0;
     } finally {
       client.close();

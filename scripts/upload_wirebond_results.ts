@@ -19,6 +19,8 @@ import {
   requireString,
   runMain,
   stringFlag,
+  TIMEOUT_FLAG,
+  timeoutMsOf,
   userCwd,
   userPath,
 } from "../lib/cli/mod.ts";
@@ -80,6 +82,7 @@ Options:
                        (with its break mode) with --group-by grade; .svg, .png or .pdf
   --group-by G         label or grade: the grouping of --plot-groups
   --verbose            log the requests
+  --timeout SECONDS    time limit of one request (default 60)
   --help               show this help
 
 Connection (for --upload): ITKDB_API_URL, ITKDB_AUTH_URL, ITKDB_ACCESS_CODE1/2 or ITK_DB_AUTH.`;
@@ -105,6 +108,7 @@ if (import.meta.main) {
       "group-by": { type: "string" },
       "log-counts": { type: "boolean" },
       verbose: { type: "boolean" },
+      ...TIMEOUT_FLAG,
     });
     if (help) {
       console.log(USAGE);
@@ -144,7 +148,12 @@ if (import.meta.main) {
     }
     const warn = (w: ApiWarning) => console.error(`warning: ${w.command}: ${w.code}: ${w.message}`);
     const client = upload
-      ? new ItkpdClient({ verbose, onWarning: warn, sessionFile: defaultSessionFile() })
+      ? new ItkpdClient({
+        timeoutMs: timeoutMsOf(values),
+        verbose,
+        onWarning: warn,
+        sessionFile: defaultSessionFile(),
+      })
       : undefined;
     try {
       if (client) requireNetFor(client);

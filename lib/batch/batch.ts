@@ -15,12 +15,13 @@ import {
 import type { ProgressReporter } from "../notebook/progress_reporter.ts";
 import type { Plot } from "../notebook/plots/plot.ts";
 import { WIREBOND_PULL_CUTS } from "../analysis/wirepull.ts";
+import { UsageError } from "../errors.ts";
 import { discoverInputs } from "./discover.ts";
-import { Journal } from "./journal.ts";
+import { Journal, type JournalOptions } from "./journal.ts";
 import { loadManifest } from "./manifest.ts";
 import { type BatchPlan, planBatch } from "./plan.ts";
 import { checkReportPath, formatPlan, formatSummary, writeReport } from "./report.ts";
-import { type BatchReport, runBatch } from "./runner.ts";
+import { type BatchReport, runBatch, type RunOptions } from "./runner.ts";
 
 /** Default journal file name, inside the batch folder (hidden, so never taken as input). */
 export const DEFAULT_JOURNAL_NAME = ".itkpd-journal.sqlite";
@@ -65,6 +66,14 @@ export interface BatchOptions {
   plot?: string;
   /** Accept test-run JSON files whose every value is still a prototype default. */
   allowDefaultValues?: boolean;
+  /** Time the server is given to store a write whose answer was lost, before reconciling. */
+  settleMs?: number;
+  /** Items in a row not reaching the site before the batch stops (default 3). */
+  siteDownAfter?: number;
+  /** Options of the journal (e.g. its storage-fault seam, for tests). */
+  journalOptions?: JournalOptions;
+  /** A step for each run created (see {@link RunOptions.afterCreate}). */
+  afterCreate?: RunOptions["afterCreate"];
 }
 
 /** What {@link batchUpload} did. */
@@ -77,9 +86,16 @@ export interface BatchResult {
   journalPath: string;
 }
 
-/** Runs a batch from files to report. Throws only for problems of the batch as a whole. */
+/**
+ * Runs a batch from files to report. Throws only for problems of the batch as a whole (then,
+ * for a real run, the report file says that this run failed, so that a previous run's report is
+ * never taken for this one's).
+ */
 export async function batchUpload(client: ItkpdClient, opts: BatchOptions): Promise<BatchResult> {
   const log = opts.log ?? (() => {});
+  if (opts.journal === "") {
+    throw new UsageError("--journal needs a file path (leave it out for the default)");
+  }
   const dir = opts.dir === undefined ? undefined : resolve(opts.dir);
   const journalPath = opts.journal ?? (dir ? join(dir, DEFAULT_JOURNAL_NAME) : ":memory:");
   const reportPath = opts.report ?? (dir ? join(dir, DEFAULT_REPORT_NAME) : undefined);
@@ -87,21 +103,23 @@ export async function batchUpload(client: ItkpdClient, opts: BatchOptions): Prom
   if (reportPath) ignore.push(reportPath);
   if (opts.manifest) ignore.push(opts.manifest);
   if (reportPath) await checkReportPath(reportPath);
-  const files = await discoverInputs(
-    dir,
-    opts.files ?? [],
-    ignore,
-    (skipped) => log(`skipped: ${skipped.display}: ${skipped.reason}`),
-  );
-  const manifest = opts.manifest ? await loadManifest(opts.manifest) : undefined;
-  const mapping = typeof opts.breakModes === "string"
-    ? await loadBreakModeMapping(opts.breakModes)
-    : opts.breakModes ?? DEFAULT_BREAK_MODE_MAPPING;
-  log(`found ${files.length} input file(s)${dir ? ` under ${opts.dir}` : ""}`);
-  // The journal is opened (and locked) before the plan, so that a wrong path or a batch already
-  // running on it is known before any work.
-  const journal = opts.dryRun ? undefined : Journal.open(journalPath);
+  const startedAt = new Date().toISOString();
+  let journal: Journal | undefined;
   try {
+    const files = await discoverInputs(
+      dir,
+      opts.files ?? [],
+      ignore,
+      (skipped) => log(`skipped: ${skipped.display}: ${skipped.reason}`),
+    );
+    const manifest = opts.manifest ? await loadManifest(opts.manifest) : undefined;
+    const mapping = typeof opts.breakModes === "string"
+      ? await loadBreakModeMapping(opts.breakModes)
+      : opts.breakModes ?? DEFAULT_BREAK_MODE_MAPPING;
+    log(`found ${files.length} input file(s)${dir ? ` under ${opts.dir}` : ""}`);
+    // The journal is opened (locked, and checked to be writable) before the plan, so that a
+    // wrong path, a read-only journal or a batch already running on it is known before any work.
+    journal = opts.dryRun ? undefined : Journal.open(journalPath, opts.journalOptions);
     return await planAndRun(
       client,
       opts,
@@ -112,9 +130,44 @@ export async function batchUpload(client: ItkpdClient, opts: BatchOptions): Prom
       journalPath,
       reportPath,
     );
+  } catch (e) {
+    if (!opts.dryRun && reportPath && !(e instanceof Deno.errors.NotCapable)) {
+      await writeFailedReport(reportPath, client, startedAt, e);
+    }
+    throw e;
   } finally {
     journal?.close();
   }
+}
+
+/**
+ * A run that failed as a whole replaces an older report with one saying so (none is created
+ * where there was none).
+ */
+async function writeFailedReport(
+  path: string,
+  client: ItkpdClient,
+  startedAt: string,
+  e: unknown,
+): Promise<void> {
+  try {
+    if (!(await Deno.lstat(path)).isFile) return;
+  } catch {
+    return;
+  }
+  const report: BatchReport = {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    site: client.config.apiUrl,
+    counts: { created: 0, skipped: 0, failed: 0, invalid: 0 },
+    error: `this run failed before uploading anything: ${
+      e instanceof Error ? e.message.split("\n")[0] : String(e)
+    }`,
+    items: [],
+  };
+  await writeReport(path, report).catch(() => {
+    // The report's place cannot be written either: the error line says what matters.
+  });
 }
 
 async function planAndRun(
@@ -149,6 +202,10 @@ async function planAndRun(
     progress: opts.progress,
     allOrNothing: opts.allOrNothing,
     signal: opts.signal,
+    settleMs: opts.settleMs,
+    siteDownAfter: opts.siteDownAfter,
+    afterCreate: opts.afterCreate,
+    log,
   });
   log(formatSummary(report));
   if (reportPath) {

@@ -1,7 +1,7 @@
 /**
  * The batch upload engine: many modules' files → plan (validate, resolve, look up) → upload
- * exactly once with a durable journal → report. Shared by `deno task batch-upload`, the demo
- * and the notebooks.
+ * exactly once with a durable journal → reconcile with other writers on the server → report.
+ * Shared by `deno task batch-upload`, the demo and the notebooks.
  *
  * ```ts ignore
  * import { discoverInputs, Journal, planBatch, runBatch } from "./mod.ts";
@@ -18,6 +18,7 @@ export * from "./manifest.ts";
 export * from "./prepare.ts";
 export * from "./plan.ts";
 export * from "./journal.ts";
+export * from "./reconcile.ts";
 export * from "./runner.ts";
 export * from "./report.ts";
 export * from "./batch.ts";

@@ -12,6 +12,12 @@ import { mapLimit } from "../client/bulk.ts";
 import { InputError, type Problem } from "../errors.ts";
 import { suggest } from "../suggest.ts";
 import type { TestType } from "../schemas/mod.ts";
+import {
+  compareRuns,
+  isPresentRunOf,
+  type ListedRun,
+  PRESENT_STATES,
+} from "../upload/upload_once.ts";
 import type { InputFile } from "./discover.ts";
 import {
   type InvalidItem,
@@ -25,8 +31,10 @@ import {
 /** An item already on the server. */
 export interface PresentItem {
   item: PreparedItem;
-  /** The id of the run the server has. */
+  /** The id of the run the server has (the earliest, when it has several). */
   existingId: string;
+  /** Every present run of this identity, earliest first (more than one: a duplicate). */
+  runIds: string[];
 }
 
 /** What a batch would do. */
@@ -43,6 +51,9 @@ export interface BatchPlan {
   context: PrepareContext;
   /** Things to know that stop nothing (e.g. manifest rows naming no input file). */
   warnings: Problem[];
+  /** Project and component type of the runs (default P / MODULE). */
+  project?: string;
+  componentType?: string;
 }
 
 /** Options of {@link planBatch}. */
@@ -172,18 +183,18 @@ export async function planBatch(
   }
 
   // 3. Look up runs the server already has (same component, test type and run number).
-  const existing = await existingRuns(client, resolved, {
+  const existing = await existingRuns(client, resolved.map(runRefOf), {
     project,
     componentType,
-    codeOf,
     perComponentLimit: opts.perComponentLimit ?? 50,
   });
   const toCreate: PreparedItem[] = [];
   const present: PresentItem[] = [];
   for (const item of resolved) {
-    const id = existing.get(item.key);
-    if (id) present.push({ item, existingId: id });
-    else toCreate.push(item);
+    const runs = existing.get(item.key);
+    if (runs?.length) {
+      present.push({ item, existingId: runs[0].id, runIds: runs.map((r) => r.id) });
+    } else toCreate.push(item);
   }
   invalid.sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0));
   const warnings: Problem[] = [];
@@ -198,80 +209,94 @@ export async function planBatch(
       });
     }
   }
-  return { toCreate, present, invalid, testTypes, context: ctx, warnings };
+  return { toCreate, present, invalid, testTypes, context: ctx, warnings, project, componentType };
+}
+
+/** One run identity to look up: its key, the component (serial and code), type, number. */
+export interface RunRef {
+  key: string;
+  /** Serial number (or code when it has none): what the key holds. */
+  serial: string;
+  /** The component's code (for look-ups by component). */
+  componentCode: string;
+  testType: string;
+  runNumber: string;
+}
+
+/** The {@link RunRef} of a planned item. */
+export function runRefOf(item: PreparedItem): RunRef {
+  return {
+    key: item.key,
+    serial: item.dtoIn.component,
+    componentCode: item.componentCode ?? item.dtoIn.component,
+    testType: item.dtoIn.testType,
+    runNumber: item.dtoIn.runNumber,
+  };
 }
 
 /**
- * Runs already on the server for the items' identities: key → run id. Few components: one
- * `listTestRunsByComponent` per component; many: `listTestRunsByTestType` (pages of 3000).
+ * The present runs the server has for each identity (key → runs, earliest first; keys with
+ * none are left out), by the one identity and state rule of lib/upload/upload_once.ts. Few
+ * components: one `listTestRunsByComponent` per component; many: `listTestRunsByTestType`
+ * (pages of 1000, each let go before the next: memory stays flat). A failed look-up throws.
  */
 export async function existingRuns(
   client: ItkpdClient,
-  items: PreparedItem[],
-  opts: {
-    project: string;
-    componentType: string;
-    codeOf: ReadonlyMap<string, { code: string; serialNumber?: string | null }>;
-    perComponentLimit: number;
-  },
-): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  if (items.length === 0) return out;
-  const wanted = new Set(items.map((i) => i.key));
-  const testTypes = [...new Set(items.map((i) => i.dtoIn.testType))];
-  const components = [...new Set(items.map((i) => i.dtoIn.component))];
-  const serialOfCode = new Map<string, string>();
-  for (const c of opts.codeOf.values()) serialOfCode.set(c.code, c.serialNumber ?? c.code);
-  const add = (
-    serial: string,
-    testType: string,
-    runNumber: string | null | undefined,
-    id: string,
-  ) => {
-    const key = runKey(serial, testType, String(runNumber ?? ""));
-    if (wanted.has(key) && !out.has(key)) out.set(key, id);
-  };
-  if (components.length <= opts.perComponentLimit) {
-    await mapLimit(components, 8, async (serial) => {
-      const code = opts.codeOf.get(serial)?.code ?? serial;
-      const runs = await client.listTestRunsByComponent({
-        filterMap: { code, testType: testTypes, state: ["ready"] },
+  refs: RunRef[],
+  opts: { project: string; componentType: string; perComponentLimit: number },
+): Promise<Map<string, ListedRun[]>> {
+  const out = new Map<string, ListedRun[]>();
+  if (refs.length === 0) return out;
+  const wanted = new Map(refs.map((r) => [r.key, r]));
+  const testTypes = [...new Set(refs.map((r) => r.testType))];
+  const codes = new Map<string, string>(); // component code → serial (the key's part)
+  for (const r of refs) codes.set(r.componentCode, r.serial);
+  const add = (serial: string, run: ListedRun) => {
+    const key = runKey(serial, run.testType?.code ?? "", String(run.runNumber ?? ""));
+    const ref = wanted.get(key);
+    if (!ref || !isPresentRunOf(ref, run)) return;
+    const list = out.get(key) ?? [];
+    if (!list.some((r) => r.id === run.id)) {
+      list.push({
+        id: run.id,
+        state: run.state,
+        cts: run.cts,
+        runNumber: run.runNumber,
+        testType: run.testType ? { code: run.testType.code } : null,
       });
-      for (const r of runs) add(serial, r.testType.code, r.runNumber, r.id);
+    }
+    out.set(key, list);
+  };
+  if (codes.size <= opts.perComponentLimit) {
+    await mapLimit([...codes], 8, async ([code, serial]) => {
+      const runs = await client.listTestRunsByComponent({
+        filterMap: { code, testType: testTypes, state: [...PRESENT_STATES] },
+      });
+      for (const r of runs) add(serial, r);
     });
   } else {
+    // Page by page, keeping only the few fields of the runs wanted: a site's whole list of a
+    // test type can be tens of thousands of runs, which must not sit in memory at once.
     for (const testType of testTypes) {
-      const runs = await client.listTestRunsByTestType({
-        project: opts.project as "P",
+      const pages = client.paginate("listTestRunsByTestType", {
+        project: opts.project,
         componentType: opts.componentType,
         testType,
-        state: ["ready"],
-      }, { pageSize: 3000 });
-      for (const r of runs) {
+        state: [...PRESENT_STATES],
+      }, { pageSize: 1000 });
+      for await (const item of pages) {
+        const r = item as ListedRun & {
+          components?: { code: string; serialNumber?: string | null }[] | null;
+        };
         for (const c of r.components ?? []) {
-          const serial = (c as { serialNumber?: string | null }).serialNumber ??
-            serialOfCode.get(c.code) ?? c.code;
-          add(serial, r.testType.code, r.runNumber, r.id);
+          const serial = c.serialNumber ?? codes.get(c.code) ?? c.code;
+          add(serial, r);
         }
       }
     }
   }
+  for (const list of out.values()) list.sort(compareRuns);
   return out;
-}
-
-/** The runs the server has for one item's identity (fresh lookup, used before a resend). */
-export async function findRun(
-  client: ItkpdClient,
-  item: PreparedItem,
-): Promise<string | undefined> {
-  const runs = await client.listTestRunsByComponent({
-    filterMap: {
-      code: item.componentCode ?? item.dtoIn.component,
-      testType: [item.dtoIn.testType],
-      state: ["ready"],
-    },
-  });
-  return runs.find((r) => String(r.runNumber ?? "") === item.dtoIn.runNumber)?.id;
 }
 
 /**

@@ -28,6 +28,15 @@ export function formatPlan(plan: BatchPlan, opts: { maxProblems?: number } = {})
   const all = plan.invalid.reduce((n, i) => n + i.problems.length, 0);
   if (all > max) lines.push(`  … and ${all - max} more problems (see the report)`);
   for (const w of plan.warnings.slice(0, max)) lines.push(`  warning: ${w.path}: ${w.message}`);
+  const twice = plan.present.filter((p) => (p.runIds?.length ?? 1) > 1);
+  if (twice.length) {
+    const first = twice[0];
+    lines.push(
+      `  note: ${twice.length} run identit${twice.length === 1 ? "y has" : "ies have"} more ` +
+        `than one run on the server (e.g. ${first.item.key}: ${first.runIds.join(", ")}); the ` +
+        `batch that made the extra runs deletes them when run again with its journal`,
+    );
+  }
   return lines.join("\n");
 }
 
@@ -38,8 +47,15 @@ export function formatSummary(report: BatchReport): string {
     `summary: ${c.created} created, ${c.skipped} skipped (already present), ${c.failed} failed, ` +
     `${c.invalid} invalid`,
   ];
+  if (report.error) lines.push(`failed: ${report.error}`);
   if (report.refused) lines.push(`refused: ${report.refused}`);
   if (report.stopped) lines.push(`stopped: ${report.stopped}`);
+  lines.push(...formatReconciliation(report));
+  const unrecorded = report.items.filter((i) => i.note);
+  for (const i of unrecorded.slice(0, 10)) lines.push(`  not recorded: ${i.file}: ${i.note}`);
+  if (unrecorded.length > 10) {
+    lines.push(`  … and ${unrecorded.length - 10} more not recorded locally (see the report)`);
+  }
   // Failures with the same reason (e.g. a site that went down) are one line.
   const byError = new Map<string, string[]>();
   for (const f of report.items) {
@@ -60,6 +76,33 @@ export function formatSummary(report: BatchReport): string {
   return lines.join("\n");
 }
 
+/** The reconciliation's lines: what was checked, deleted, left alone, or why it waits. */
+export function formatReconciliation(report: BatchReport): string[] {
+  const r = report.reconciliation;
+  if (!r) return [];
+  if ("skipped" in r && !("checked" in r)) return [`reconciliation: ${r.skipped}`];
+  if (!("checked" in r) || r.checked === 0) return [];
+  if (r.skipped) {
+    return [`reconciliation: left for the next run of the same command (${r.skipped})`];
+  }
+  const lines = [
+    `reconciled: ${r.checked} run identit${r.checked === 1 ? "y" : "ies"} checked on the server; ` +
+    `${r.duplicates} had more than one run: ${r.deleted} extra run(s) made by this batch ` +
+    `deleted, ${r.leftAlone} left alone (not this batch's)` +
+    (r.failed ? `, ${r.failed} not settled (the next run tries again)` : ""),
+  ];
+  for (const id of r.identities.slice(0, 10)) {
+    if (id.error) lines.push(`  not reconciled: ${id.key}: ${id.error}`);
+    else if (id.leftAlone.length) {
+      lines.push(
+        `  duplicate left alone: ${id.key}: kept ${id.keptId}; ${id.leftAlone.join(", ")} ` +
+          `not made by this batch`,
+      );
+    }
+  }
+  return lines;
+}
+
 /**
  * Writes the JSON report atomically (`lib/io/write_output.ts`: a temporary file flushed and
  * renamed into place; a link at `path` is replaced, never written through).
@@ -71,7 +114,7 @@ export async function writeReport(path: string, report: BatchReport): Promise<vo
   } catch (e) {
     if (e instanceof Deno.errors.NotCapable) throw e;
     throw new InputError(`${path}: the report cannot be written: ${(e as Error).message}`, [], {
-      hint: "the uploads are done and recorded in the journal; give --report a file path",
+      hint: "the uploads are done (see the summary above); give --report another file path",
       cause: e,
     });
   }

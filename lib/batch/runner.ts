@@ -1,38 +1,44 @@
 /**
- * Running a batch plan: uploads with bounded concurrency, exactly once.
+ * Running a batch plan: uploads with bounded concurrency, exactly once, then reconciliation.
  *
- * How "exactly once" holds, whatever happens (crash, SIGKILL, timeouts, dropped connections):
+ * How "exactly once" holds, whatever happens (crash, SIGKILL, timeouts, dropped connections,
+ * several batches on the same folder at once):
  * 1. The plan looked up every item's identity (component, test type, run number) on the server,
  *    so an item the server has is never sent again, even with a lost journal.
- * 2. Before a request goes out, the item is marked `sending` in the durable journal (committed).
- * 3. When the outcome of a send is unknown (the connection broke after sending, a timeout, a
- *    5xx on a write), the server is asked again for that identity before any resend; a found
- *    run is recorded as created. An item left `sending` by a killed process is checked the same
- *    way when the command is run again.
- * 4. A write is resent only when it is known not to have been stored: the client only retries
+ * 2. Each item goes through the one rule of lib/upload/upload_once.ts: looked up right before
+ *    each send, looked up again after a lost answer before any resend, a failed look-up never
+ *    taken for "not there". Before a request goes out, the item is marked `sending` in the
+ *    durable journal (committed); a lost answer is recorded too. An item a killed process left
+ *    `sending` counts as sent with its outcome unknown.
+ * 3. A write is resent only when it is known not to have been stored: the client only retries
  *    a write itself when nothing was sent (see lib/client/http.ts).
+ * 4. After the uploads, every identity this batch sent is reconciled (reconcile.ts): an extra
+ *    run made by a concurrent writer's race or by a late commit is deleted by its maker. A batch
+ *    that stops or is killed before that leaves the identities flagged for the next run.
  *
- * When the site cannot be reached (several items in a row fail to connect after the client's
- * own retries), the batch stops taking new items, lets those in flight finish, and reports a
- * clear stop: the journal is intact and the same command resumes.
+ * When to stop. The batch stops taking new items, lets those in flight finish, and reports one
+ * clear line, with the journal intact (the same command resumes), when:
+ * - the site does not answer: `siteDownAfter` items in a row (default 3) ended because a
+ *   request could not be sent, timed out, or left the outcome unknown with the look-up failing
+ *   too (a hung site: a timed-out write followed by a timed-out look-up). With every worker
+ *   busy on such items, a hung site stops the batch within about two request timeouts;
+ * - the server gives the same fault for `sameFaultAfter` items in a row (default 5): the same
+ *   5xx (HTTP status and error codes, e.g. 507 insufficientStorage on a full disk) or the same
+ *   authentication failure;
+ * - the journal cannot be written (full disk, read-only): what was created on the server but
+ *   not recorded is said so (the next run finds it on the server).
  *
  * @module
  */
 import type { ItkpdClient } from "../client/client.ts";
-import {
-  ApiValidationError,
-  AuthError,
-  InputError,
-  NetworkError,
-  NotFoundError,
-  type Problem,
-  ServerError,
-  TimeoutError,
-} from "../errors.ts";
+import { AuthError, NetworkError, type Problem, ServerError, TimeoutError } from "../errors.ts";
 import type { ProgressCounts, ProgressReporter } from "../notebook/progress_reporter.ts";
-import type { Journal } from "./journal.ts";
-import { type BatchPlan, dtoInFor, findRun } from "./plan.ts";
+import { type CreatedRun, OutcomeUnknownError, uploadRunOnce } from "../upload/upload_once.ts";
+import type { TestRunUpload } from "../schemas/test_run.ts";
+import { type Journal, JournalWriteError } from "./journal.ts";
+import { type BatchPlan, dtoInFor } from "./plan.ts";
 import type { PreparedItem } from "./prepare.ts";
+import { reconcileBatch, type ReconcileReport } from "./reconcile.ts";
 
 /** The outcome of one item of a batch. */
 export interface ItemOutcome {
@@ -52,8 +58,14 @@ export interface ItemOutcome {
   errorType?: string;
   /** What to do about it, when known. */
   hint?: string;
+  /** Set when the run exists on the server but the journal could not record it. */
+  note?: string;
+  /** Set when the run was created but the after-create step failed (the run stays). */
+  afterCreateError?: string;
   /** Every problem of an invalid item, with file:line or JSON path. */
   problems?: Problem[];
+  /** Set when the identity had more than one run after the uploads (see reconcile.ts). */
+  reconciled?: { keptId: string; deletedIds: string[]; leftAlone: string[] };
 }
 
 /** Counts of a batch's outcomes. */
@@ -70,10 +82,16 @@ export interface BatchReport {
   finishedAt: string;
   site: string;
   counts: BatchCounts;
-  /** Set when the batch stopped before the end (site down, cancelled). */
+  /** Set when the batch stopped before the end (site down, same fault, journal, cancelled). */
   stopped?: string;
   /** Set when nothing was sent because of --all-or-nothing. */
   refused?: string;
+  /** Runs created on the server that the journal could not record. */
+  notRecorded?: number;
+  /** What the reconciliation after the uploads did, or why it was left for the next run. */
+  reconciliation?: ReconcileReport | { skipped: string };
+  /** Set when the batch failed as a whole before uploading (e.g. a read-only journal). */
+  error?: string;
   items: ItemOutcome[];
 }
 
@@ -89,13 +107,37 @@ export interface RunOptions {
   allOrNothing?: boolean;
   /** Sends of one item whose outcome stays unknown before giving up on it (default 4). */
   maxAttempts?: number;
-  /** Items in a row failing to reach the site before the batch stops (default 3). */
+  /** Items in a row not reaching the site (or not settled) before the batch stops (default 3). */
   siteDownAfter?: number;
+  /** Items in a row failing with the same server fault before the batch stops (default 5). */
+  sameFaultAfter?: number;
+  /** Time the server is given to store a write whose answer was lost (default 5 s). */
+  settleMs?: number;
+  /** Reconcile after the uploads (default true). */
+  reconcile?: boolean;
+  /** Receives lines about the reconciliation (e.g. waiting for late commits). */
+  log?: (line: string) => void;
+  /**
+   * A step run once for each run the batch creates (or finds after a lost answer), before the
+   * item is recorded: e.g. attaching the item's source file to the run. A failure is reported
+   * on the item (`afterCreateError`); the run stays created.
+   */
+  afterCreate?: (run: CreatedRun, item: PreparedItem) => void | Promise<void>;
   /** Cancels the batch (items in flight finish). */
   signal?: AbortSignal;
 }
 
-class SiteDown extends Error {}
+/** Why an item stops the batch, if it counts toward a stop. */
+type Strike =
+  | { kind: "site"; message: string }
+  | { kind: "fault"; signature: string; message: string }
+  | { kind: "journal"; message: string };
+
+class ItemFailure extends Error {
+  constructor(readonly outcome: ItemOutcome, readonly strike?: Strike) {
+    super(outcome.error);
+  }
+}
 
 /** Uploads the plan's items. Never throws for an item's failure: it is in the report. */
 export async function runBatch(
@@ -104,26 +146,44 @@ export async function runBatch(
   opts: RunOptions,
 ): Promise<BatchReport> {
   const startedAt = new Date().toISOString();
+  const journal = opts.journal;
   const items: ItemOutcome[] = [];
   const counts: BatchCounts = { created: 0, skipped: 0, failed: 0, invalid: 0 };
+  let notRecorded = 0;
   for (const inv of plan.invalid) {
     items.push({ file: inv.file.display, status: "invalid", problems: inv.problems });
     counts.invalid++;
-  }
-  for (const p of plan.present) {
-    opts.journal.ensure(p.item.key, p.item.file.display);
-    opts.journal.markSkipped(p.item.key, p.existingId);
-    items.push({ ...describe(p.item), status: "skipped", existingId: p.existingId });
-    counts.skipped++;
   }
   const report = (extra: Partial<BatchReport> = {}): BatchReport => ({
     startedAt,
     finishedAt: new Date().toISOString(),
     site: client.config.apiUrl,
     counts,
+    ...(notRecorded ? { notRecorded } : {}),
     ...extra,
     items: sortItems(items),
   });
+  // Why the batch stopped early, and by what (set from the workers).
+  const halt: { why?: string; by?: Strike["kind"] | "cancelled" } = {};
+  // Items a killed run left `sending`: their send's outcome is unknown.
+  try {
+    journal.recoverInterrupted();
+    for (const p of plan.present) {
+      journal.ensure(p.item.key, p.item.file.display, refOf(p.item));
+      journal.markSkipped(p.item.key, p.existingId);
+      // Two runs of an identity this journal sent: reconcile it (a late commit, a race).
+      const entry = journal.get(p.item.key);
+      if (p.runIds.length > 1 && entry && (entry.createdIds.length || entry.unknownSends)) {
+        journal.markToReconcile(p.item.key);
+      }
+      items.push({ ...describe(p.item), status: "skipped", existingId: p.existingId });
+      counts.skipped++;
+    }
+  } catch (e) {
+    if (!(e instanceof JournalWriteError)) throw e;
+    halt.why = journalStop(e, 0);
+    halt.by = "journal";
+  }
   if (opts.allOrNothing && plan.invalid.length > 0) {
     return report({
       refused: `${plan.invalid.length} invalid item(s) and --all-or-nothing: nothing was sent`,
@@ -135,9 +195,10 @@ export async function runBatch(
   const state: ProgressCounts = { done: 0, created: 0, skipped: 0, failed: 0 };
   progress?.start(total);
   let next = 0;
-  let connectFailuresInARow = 0;
-  let stopped: string | undefined;
+  let siteStreak = 0;
+  let fault: { signature: string; count: number } | undefined;
   const siteDownAfter = opts.siteDownAfter ?? 3;
+  const sameFaultAfter = opts.sameFaultAfter ?? 5;
 
   const record = (outcome: ItemOutcome) => {
     items.push(outcome);
@@ -154,33 +215,63 @@ export async function runBatch(
     state.done++;
     progress?.update({ ...state });
   };
+  const stop = (kind: Strike["kind"], why: string) => {
+    if (halt.why) return;
+    halt.why = why;
+    halt.by = kind;
+  };
 
   const worker = async () => {
-    while (!stopped && next < total) {
+    while (!halt.why && next < total) {
       if (opts.signal?.aborted) {
-        stopped = "cancelled";
+        halt.why = "cancelled";
+        halt.by = "cancelled";
         break;
       }
       const item = plan.toCreate[next++];
       try {
         const outcome = await uploadOne(client, plan, item, opts);
-        connectFailuresInARow = 0;
-        record(outcome);
+        siteStreak = 0;
+        fault = undefined;
+        record(outcome.outcome);
+        if (outcome.outcome.note) notRecorded++;
+        if (outcome.strike?.kind === "journal") {
+          stop("journal", journalStop(outcome.strike.message, notRecorded));
+        }
       } catch (e) {
-        if (e instanceof SiteDown) {
-          connectFailuresInARow++;
-          record({
-            ...describe(item),
-            status: "failed",
-            error: `not sent: ${e.message}`,
-          });
-          if (connectFailuresInARow >= siteDownAfter && !stopped) {
-            stopped = `the site does not answer (${e.message}); stopped after ` +
-              `${connectFailuresInARow} items in a row could not be sent. The journal is ` +
-              `kept: run the same command again when the site is back.`;
+        if (!(e instanceof ItemFailure)) throw e;
+        record(e.outcome);
+        const strike = e.strike;
+        if (!strike) {
+          siteStreak = 0;
+          fault = undefined;
+          continue;
+        }
+        if (strike.kind === "journal") {
+          stop("journal", journalStop(strike.message, notRecorded));
+        } else if (strike.kind === "site") {
+          fault = undefined;
+          if (++siteStreak >= siteDownAfter) {
+            stop(
+              "site",
+              `the site does not answer (${strike.message}); stopped after ${siteStreak} items ` +
+                `in a row could not be sent or settled. The journal is kept: run the same ` +
+                `command again when the site is back.`,
+            );
           }
         } else {
-          record({ ...describe(item), status: "failed", ...failureOf(e) });
+          siteStreak = 0;
+          fault = fault?.signature === strike.signature
+            ? { signature: strike.signature, count: fault.count + 1 }
+            : { signature: strike.signature, count: 1 };
+          if (fault.count >= sameFaultAfter) {
+            stop(
+              "fault",
+              `the server gave the same error for ${fault.count} items in a row ` +
+                `(${strike.message}); stopped, nothing more was sent. The journal is kept: run ` +
+                `the same command again once that is fixed.`,
+            );
+          }
         }
       }
     }
@@ -194,93 +285,220 @@ export async function runBatch(
   // Items never reached because the batch stopped are reported as not sent.
   for (let i = next; i < total; i++) {
     const item = plan.toCreate[i];
-    opts.journal.ensure(item.key, item.file.display);
-    record({ ...describe(item), status: "failed", error: `not sent: ${stopped ?? "stopped"}` });
+    record({ ...describe(item), status: "failed", error: `not sent: ${halt.why ?? "stopped"}` });
   }
-  return report(stopped ? { stopped } : {});
+
+  // Reconciliation: only against a site that answers, with a journal that can be written.
+  let reconciliation: BatchReport["reconciliation"];
+  if (opts.reconcile === false) {
+    reconciliation = { skipped: "not asked for" };
+  } else if (halt.by === "site" || halt.by === "journal" || halt.by === "cancelled") {
+    const why = halt.by === "site"
+      ? "the site does not answer"
+      : halt.by === "journal"
+      ? "the journal cannot be written"
+      : "cancelled";
+    reconciliation = { skipped: `left for the next run of the same command (${why})` };
+  } else {
+    try {
+      reconciliation = await reconcileBatch(client, journal, {
+        project: plan.project ?? "P",
+        componentType: plan.componentType ?? "MODULE",
+        settleMs: opts.settleMs,
+        log: opts.log,
+        signal: opts.signal,
+      });
+      applyReconciliation(items, counts, reconciliation);
+    } catch (e) {
+      if (!(e instanceof JournalWriteError)) throw e;
+      reconciliation = { skipped: `left for the next run of the same command (${e.message})` };
+    }
+  }
+  return report({ ...(halt.why ? { stopped: halt.why } : {}), reconciliation });
 }
 
-/** Uploads one item exactly once; resolves to its outcome, throws SiteDown when unreachable. */
+/** Items whose own run was deleted as an extra become "skipped" (another's run is kept). */
+function applyReconciliation(
+  items: ItemOutcome[],
+  counts: BatchCounts,
+  result: ReconcileReport,
+): void {
+  const byKey = new Map(result.identities.map((r) => [r.key, r]));
+  for (const item of items) {
+    const r = item.key ? byKey.get(item.key) : undefined;
+    if (!r?.keptId) continue;
+    item.reconciled = { keptId: r.keptId, deletedIds: r.deletedIds, leftAlone: r.leftAlone };
+    if (item.status === "failed" && r.settled) {
+      // Every answer was lost, but the run is on the server: the reconciliation settled it.
+      counts.failed--;
+      delete item.error;
+      delete item.errorType;
+      delete item.hint;
+      if (r.settled === "created") {
+        item.status = "created";
+        item.testRunId = r.keptId;
+        counts.created++;
+      } else {
+        item.status = "skipped";
+        item.existingId = r.keptId;
+        counts.skipped++;
+      }
+      continue;
+    }
+    if (item.status === "created" && item.testRunId && r.deletedIds.includes(item.testRunId)) {
+      item.status = "skipped";
+      item.existingId = r.keptId;
+      delete item.testRunId;
+      counts.created--;
+      counts.skipped++;
+    }
+  }
+}
+
+function journalStop(e: unknown, notRecorded: number): string {
+  const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
+  return `the journal cannot be written (${why}); stopped, nothing more was sent.` +
+    (notRecorded
+      ? ` ${notRecorded} run(s) were created on the server but not recorded locally: the next ` +
+        `run finds them on the server (its plan asks it).`
+      : "");
+}
+
+function refOf(item: PreparedItem) {
+  return {
+    componentCode: item.componentCode ?? item.dtoIn.component,
+    testType: item.dtoIn.testType,
+    runNumber: item.dtoIn.runNumber,
+  };
+}
+
+/** Uploads one item exactly once; resolves to its outcome, or throws an {@link ItemFailure}. */
 async function uploadOne(
   client: ItkpdClient,
   plan: BatchPlan,
   item: PreparedItem,
   opts: RunOptions,
-): Promise<ItemOutcome> {
+): Promise<{ outcome: ItemOutcome; strike?: Strike }> {
   const journal = opts.journal;
   let dtoIn;
   try {
     dtoIn = await dtoInFor(plan, item);
   } catch (e) {
-    return { ...describe(item), status: "failed", ...failureOf(e) };
+    throw new ItemFailure({ ...describe(item), status: "failed", ...failureOf(e) });
   }
-  const entry = journal.ensure(item.key, item.file.display);
-  if (entry.state === "sending" || entry.state === "created" || entry.state === "skipped") {
-    // A previous run sent it (or may have): look before sending again.
-    const id = await findRun(client, item);
-    if (id) {
-      journal.markCreated(item.key, id);
-      return { ...describe(item), status: "created", testRunId: id };
+  let result;
+  let afterCreateError: string | undefined;
+  const afterCreate = opts.afterCreate;
+  try {
+    journal.ensure(item.key, item.file.display, refOf(item));
+    result = await uploadRunOnce(client, {
+      dtoIn: dtoIn as TestRunUpload,
+      componentCode: item.componentCode,
+    }, {
+      maxAttempts: opts.maxAttempts ?? 4,
+      hooks: {
+        beforeSend: () => journal.markSending(item.key),
+        onUnknown: () => journal.markUnknown(item.key),
+        afterCreate: afterCreate &&
+          (async (run) => {
+            try {
+              await afterCreate(run, item);
+            } catch (e) {
+              afterCreateError = messageOf(e);
+            }
+          }),
+      },
+    });
+  } catch (e) {
+    throw failure(item, e, journal);
+  }
+  const extra = afterCreateError ? { afterCreateError } : {};
+  try {
+    if (result.status === "present") {
+      journal.markSkipped(item.key, result.id);
+      return { outcome: { ...describe(item), status: "skipped", existingId: result.id } };
     }
+    journal.markCreated(item.key, result.id, result.confirmedBy === "answer");
+    return { outcome: { ...describe(item), status: "created", testRunId: result.id, ...extra } };
+  } catch (e) {
+    if (!(e instanceof JournalWriteError)) throw e;
+    // The server has it; the journal could not say so. The next plan finds it on the server.
+    const created = result.status === "created";
+    return {
+      outcome: {
+        ...describe(item),
+        status: created ? "created" : "skipped",
+        ...(created ? { testRunId: result.id } : { existingId: result.id }),
+        note: `${created ? "created on the server" : "on the server"}, not recorded locally ` +
+          `(${e.message.split("\n")[0]}); the next run will find it`,
+        ...extra,
+      },
+      strike: { kind: "journal", message: e.message.split("\n")[0] },
+    };
   }
-  const maxAttempts = opts.maxAttempts ?? 4;
-  let lastUnknown = "";
-  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    journal.markSending(item.key);
-    try {
-      const run = await client.uploadTestRunResults(dtoIn as never);
-      journal.markCreated(item.key, run.id);
-      return { ...describe(item), status: "created", testRunId: run.id };
-    } catch (e) {
-      if (isNotSent(e)) {
-        // Provably not stored: nothing to check; the item goes back to pending.
-        journal.markPending(item.key);
-        throw new SiteDown(messageOf(e));
-      }
-      if (!isOutcomeUnknown(e)) {
-        journal.markFailed(item.key, messageOf(e));
-        return { ...describe(item), status: "failed", ...failureOf(e) };
-      }
-      lastUnknown = messageOf(e);
-      // The run may have been stored: ask the server before any resend.
-      let id: string | undefined;
-      try {
-        id = await findRun(client, item);
-      } catch (lookup) {
-        if (isNotSent(lookup)) throw new SiteDown(messageOf(lookup));
-        return {
-          ...describe(item),
-          status: "failed",
-          error: `outcome unknown (${lastUnknown}) and the check failed (${
-            messageOf(lookup)
-          }): run the same command again to settle it`,
-        };
-      }
-      if (id) {
-        journal.markCreated(item.key, id);
-        return { ...describe(item), status: "created", testRunId: id };
-      }
-    }
-  }
-  return {
-    ...describe(item),
-    status: "failed",
-    error: `not stored after ${maxAttempts} attempts (${lastUnknown})`,
-  };
 }
 
-/** True for failures where the request provably was not stored (connection never made). */
-function isNotSent(e: unknown): boolean {
-  return e instanceof NetworkError && !e.maybeSent;
+/** The failure of an item, and whether it counts toward a stop. */
+function failure(item: PreparedItem, e: unknown, journal: Journal): ItemFailure {
+  const base = { ...describe(item), status: "failed" as const };
+  if (e instanceof JournalWriteError) {
+    const line = e.message.split("\n")[0];
+    return new ItemFailure(
+      { ...base, error: `not recorded, so not sent: ${line}`, errorType: e.name, hint: e.hint },
+      { kind: "journal", message: line },
+    );
+  }
+  const line = messageOf(e);
+  if (e instanceof OutcomeUnknownError) {
+    // Left `sending` with its lost answers recorded: the reconciliation (or the next run)
+    // settles it. Its look-up failed too: the site does not answer. Its look-ups answered but
+    // every send was lost: a fault of the site's writes.
+    return new ItemFailure(
+      {
+        ...base,
+        error: `outcome unknown: ${line}`,
+        errorType: e.name,
+        hint: "run the same command again: it looks on the server before sending anything",
+      },
+      e.checkFailed && causeIs(e, NetworkError)
+        ? { kind: "site", message: line }
+        : { kind: "fault", signature: "answers lost", message: `every answer lost: ${line}` },
+    );
+  }
+  if (e instanceof NetworkError) {
+    // Not sent (no connection), or a look-up before any send failed: nothing was stored.
+    safely(() => journal.markPending(item.key));
+    const kind = e instanceof TimeoutError ? "no answer" : e.maybeSent ? "no answer" : "not sent";
+    return new ItemFailure(
+      { ...base, error: `${kind}: ${line}`, errorType: e.name, hint: e.hint },
+      { kind: "site", message: line },
+    );
+  }
+  safely(() => journal.markFailed(item.key, line));
+  const out = { ...base, ...failureOf(e) };
+  if (e instanceof ServerError && e.status >= 500) {
+    const signature = `HTTP ${e.status} ${e.codes.slice().sort().join(",")}`;
+    return new ItemFailure(out, { kind: "fault", signature, message: `${signature}: ${line}` });
+  }
+  if (e instanceof AuthError) {
+    return new ItemFailure(out, { kind: "fault", signature: `auth ${line}`, message: line });
+  }
+  return new ItemFailure(out);
 }
 
-/** True for failures after which the server may or may not have stored the write. */
-function isOutcomeUnknown(e: unknown): boolean {
-  if (e instanceof TimeoutError) return true;
-  if (e instanceof NetworkError) return e.maybeSent;
-  if (e instanceof ApiValidationError || e instanceof NotFoundError) return false;
-  if (e instanceof AuthError || e instanceof InputError) return false;
-  if (e instanceof ServerError) return e.status >= 500 || e.status === 429;
+/** Runs a journal write whose failure must not hide the item's own error. */
+function safely(fn: () => void): void {
+  try {
+    fn();
+  } catch (e) {
+    if (!(e instanceof JournalWriteError)) throw e;
+  }
+}
+
+function causeIs(e: unknown, kind: typeof NetworkError): boolean {
+  for (let c = (e as Error)?.cause, depth = 0; c && depth < 5; c = (c as Error).cause, depth++) {
+    if (c instanceof kind) return true;
+  }
   return false;
 }
 

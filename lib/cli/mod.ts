@@ -9,3 +9,4 @@ export * from "./prompt.ts";
 export * from "./paths.ts";
 export * from "./shell.ts";
 export * from "./session.ts";
+export * from "./timeout.ts";

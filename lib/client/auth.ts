@@ -205,7 +205,9 @@ export class TokenManager implements TokenSource {
     }
     const path = this.#options.sessionFile;
     if (path) {
-      const { session, reason } = await readSession(path);
+      const { session, reason, warnings } = await readSession(path);
+      const warn = this.#options.warn ?? ((line: string) => console.error(line));
+      for (const w of warnings ?? []) warn(`itkpd: warning: ${redact(w)}`);
       if (!session) {
         this.#log(`session file ${path}: ${reason}`);
       } else if (session.apiUrl !== this.#conn.apiUrl || session.authUrl !== this.#conn.authUrl) {

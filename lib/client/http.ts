@@ -27,7 +27,7 @@
  * @module
  */
 import ky, { type KyInstance, TimeoutError as KyTimeoutError } from "ky";
-import { AuthError, NetworkError, TimeoutError } from "../errors.ts";
+import { AuthError, NetworkError, ServerError, TimeoutError } from "../errors.ts";
 import {
   type ApiWarning,
   errorForAnswer,
@@ -39,6 +39,44 @@ import {
 } from "./errors_map.ts";
 import { redact } from "./redact.ts";
 import { closedClientError, type NodeTransport, WIRE_METHOD_HEADER } from "./transport.ts";
+
+/**
+ * What a failed write means for the database, by the rules of the module doc:
+ * - `not-sent`: no connection was made, no byte left (`NetworkError.maybeSent === false`);
+ * - `not-stored`: the server answered that it did not perform it: 429 and 503 (refused before
+ *   processing), 507 (Insufficient Storage: it could not store it);
+ * - `unknown`: it may or may not be stored: a timeout, a connection broken after sending, any
+ *   other 5xx (the service failed somewhere while performing it);
+ * - `refused`: any other answer (400 invalid dtoIn, 401/403, 404, …) or a failure before
+ *   sending (an input or token problem): not stored.
+ */
+export type WriteFailure = "not-sent" | "not-stored" | "unknown" | "refused";
+
+/** HTTP statuses by which the server says it did not perform a write. */
+const NOT_PERFORMED = new Set([429, 503, 507]);
+
+/**
+ * Classifies the error of a write (after the client's own retries) by {@link WriteFailure}.
+ *
+ * @example
+ * ```ts
+ * import { classifyWriteFailure } from "./http.ts";
+ * import { NetworkError, ServerError, TimeoutError } from "../errors.ts";
+ * classifyWriteFailure(new NetworkError("refused", { maybeSent: false })); // "not-sent"
+ * classifyWriteFailure(new TimeoutError("slow")); // "unknown"
+ * classifyWriteFailure(new ServerError("uploadTestRunResults", 500, {})); // "unknown"
+ * classifyWriteFailure(new ServerError("uploadTestRunResults", 507, {})); // "not-stored"
+ * classifyWriteFailure(new ServerError("uploadTestRunResults", 400, {})); // "refused"
+ * ```
+ */
+export function classifyWriteFailure(error: unknown): WriteFailure {
+  if (error instanceof NetworkError) return error.maybeSent ? "unknown" : "not-sent";
+  if (error instanceof ServerError) {
+    if (NOT_PERFORMED.has(error.status)) return "not-stored";
+    return error.status >= 500 ? "unknown" : "refused";
+  }
+  return "refused";
+}
 
 /** Whether a request may be repeated freely (`read`) or only when provably safe (`write`). */
 export type RetryPolicy = "read" | "write";

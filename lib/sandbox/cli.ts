@@ -25,6 +25,10 @@ Options:
   --latency-ms N       latency added to every API request
   --fail-rate P        probability 0..1 of an HTTP 500/503 answer
   --drop-rate P        probability 0..1 of a dropped connection
+  --slow-commit-rate P probability 0..1 that a write is answered as a dropped connection
+                       and committed only later (the server stores it after the client
+                       gave up)
+  --slow-commit-ms N   delay of such a commit (default 1000)
   --seed N             seed of the fault generator (reproducible faults)
   --tls-cert FILE      serve HTTPS with this certificate (PEM, valid for 127.0.0.1)
   --tls-key FILE       the certificate's private key (PEM)
@@ -55,6 +59,8 @@ export function parseCli(args: string[]): CliArgs {
         "latency-ms": { type: "string" },
         "fail-rate": { type: "string" },
         "drop-rate": { type: "string" },
+        "slow-commit-rate": { type: "string" },
+        "slow-commit-ms": { type: "string" },
         seed: { type: "string" },
         "tls-cert": { type: "string" },
         "tls-key": { type: "string" },
@@ -63,7 +69,8 @@ export function parseCli(args: string[]): CliArgs {
     });
   } catch (e) {
     const known = ["port", "db", "access-code1", "access-code2", "token-ttl", "demo-modules"]
-      .concat(["latency-ms", "fail-rate", "drop-rate", "seed", "tls-cert", "tls-key", "help"]);
+      .concat(["latency-ms", "fail-rate", "drop-rate", "slow-commit-rate", "slow-commit-ms"])
+      .concat(["seed", "tls-cert", "tls-key", "help"]);
     throw new UsageError(`${describeParseError(e, known)}; see --help`);
   }
   const v = parsed.values;
@@ -90,6 +97,8 @@ export function parseCli(args: string[]): CliArgs {
       latencyMs: int("--latency-ms", v["latency-ms"], 0, 600_000),
       failRate: probability("--fail-rate", v["fail-rate"]),
       dropRate: probability("--drop-rate", v["drop-rate"]),
+      slowCommitRate: probability("--slow-commit-rate", v["slow-commit-rate"]),
+      slowCommitMs: int("--slow-commit-ms", v["slow-commit-ms"], 0, 600_000),
       seed: int("--seed", v.seed, 0, 2 ** 32 - 1),
       tlsCert,
       tlsKey,

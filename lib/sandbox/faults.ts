@@ -1,9 +1,12 @@
 /**
  * Deliberate faults for testing clients: latency on every API request, a rate of 5xx answers
- * (the command is not performed) and a rate of dropped connections (for writes, half of the
- * drops happen after the write was committed, so the client cannot know the outcome). Decisions
- * come from a seeded PRNG, one fixed set of draws per request: the same seed and request order
- * give the same faults.
+ * (the command is not performed), a rate of dropped connections (for writes, half of the drops
+ * happen after the write was committed, so the client cannot know the outcome), and a rate of
+ * slow commits (a write answered as a dropped connection and committed only later, after the
+ * client gave up: a look-up right after the lost answer does not see it yet). Decisions come from
+ * seeded PRNGs, one fixed set of draws per request: the same seed and request order give the
+ * same faults (slow commits draw from their own generator, so that turning them on leaves the
+ * other faults' sequence unchanged).
  *
  * @module
  */
@@ -13,7 +16,14 @@ export interface FaultSettings {
   latencyMs: number;
   failRate: number;
   dropRate: number;
+  /** Probability 0..1 that a write is answered as a drop and committed `slowCommitMs` later. */
+  slowCommitRate: number;
+  /** Delay of a slow commit after the drop, in milliseconds. */
+  slowCommitMs: number;
 }
+
+/** Default delay of a slow commit. */
+export const DEFAULT_SLOW_COMMIT_MS = 1000;
 
 /** What to do with one request. */
 export interface FaultPlan {
@@ -23,6 +33,8 @@ export interface FaultPlan {
   failStatus: 0 | 500 | 503;
   /** Destroy the socket: before the command runs, after it (writes only), or not at all. */
   drop: "none" | "before" | "after";
+  /** Writes only: drop the connection now and commit the write this many ms later (0: no). */
+  slowCommitMs: number;
 }
 
 /** mulberry32: a small, fast, seedable PRNG giving floats in [0, 1). */
@@ -41,11 +53,19 @@ export function mulberry32(seed: number): () => number {
 export class Faults {
   #settings: FaultSettings;
   readonly #random: () => number;
+  readonly #slowRandom: () => number;
 
   constructor(settings: Partial<FaultSettings>, readonly seed: number) {
-    this.#settings = { latencyMs: 0, failRate: 0, dropRate: 0 };
+    this.#settings = {
+      latencyMs: 0,
+      failRate: 0,
+      dropRate: 0,
+      slowCommitRate: 0,
+      slowCommitMs: DEFAULT_SLOW_COMMIT_MS,
+    };
     this.set(settings);
     this.#random = mulberry32(seed);
+    this.#slowRandom = mulberry32(seed ^ 0x5eed5eed);
   }
 
   /** Changes some settings (the PRNG sequence goes on). */
@@ -56,6 +76,12 @@ export class Faults {
     }
     if (settings.failRate !== undefined) next.failRate = rate("failRate", settings.failRate);
     if (settings.dropRate !== undefined) next.dropRate = rate("dropRate", settings.dropRate);
+    if (settings.slowCommitRate !== undefined) {
+      next.slowCommitRate = rate("slowCommitRate", settings.slowCommitRate);
+    }
+    if (settings.slowCommitMs !== undefined) {
+      next.slowCommitMs = nonNegative("slowCommitMs", settings.slowCommitMs);
+    }
     this.#settings = next;
   }
 
@@ -64,7 +90,10 @@ export class Faults {
     return { ...this.#settings };
   }
 
-  /** The plan of the next request; always draws four numbers so the sequence stays aligned. */
+  /**
+   * The plan of the next request; always draws four numbers (and one more of the slow-commit
+   * generator for a write) so the sequences stay aligned.
+   */
   next(write: boolean): FaultPlan {
     const [fail, kind, drop, when] = [
       this.#random(),
@@ -72,18 +101,18 @@ export class Faults {
       this.#random(),
       this.#random(),
     ];
+    const slow = write ? this.#slowRandom() : 1;
     const s = this.#settings;
-    if (fail < s.failRate) {
-      return { latencyMs: s.latencyMs, failStatus: kind < 0.5 ? 500 : 503, drop: "none" };
-    }
-    if (drop < s.dropRate) {
-      return {
-        latencyMs: s.latencyMs,
-        failStatus: 0,
-        drop: write && when < 0.5 ? "after" : "before",
-      };
-    }
-    return { latencyMs: s.latencyMs, failStatus: 0, drop: "none" };
+    const plan: FaultPlan = {
+      latencyMs: s.latencyMs,
+      failStatus: 0,
+      drop: "none",
+      slowCommitMs: 0,
+    };
+    if (fail < s.failRate) return { ...plan, failStatus: kind < 0.5 ? 500 : 503 };
+    if (drop < s.dropRate) return { ...plan, drop: write && when < 0.5 ? "after" : "before" };
+    if (slow < s.slowCommitRate) return { ...plan, slowCommitMs: Math.max(1, s.slowCommitMs) };
+    return plan;
   }
 }
 

@@ -40,8 +40,11 @@ export async function main(args: string[]): Promise<number> {
     `sandbox: serving ${o.tlsCert ? "HTTPS " : ""}on 127.0.0.1:${sandbox.port}, ` +
       `db ${o.db ?? ":memory:"}` +
       (o.demoModules ? `, ${o.demoModules} demo modules` : "") +
-      (o.latencyMs || o.failRate || o.dropRate
-        ? `, faults latency=${o.latencyMs ?? 0}ms fail=${o.failRate ?? 0} drop=${o.dropRate ?? 0}`
+      (o.latencyMs || o.failRate || o.dropRate || o.slowCommitRate
+        ? `, faults latency=${o.latencyMs ?? 0}ms fail=${o.failRate ?? 0} drop=${o.dropRate ?? 0}` +
+          (o.slowCommitRate
+            ? ` slow-commit=${o.slowCommitRate} (after ${o.slowCommitMs ?? 1000}ms)`
+            : "")
         : "") +
       "; stop with Ctrl-C",
   );

@@ -36,6 +36,15 @@ export interface SandboxOptions {
   failRate?: number;
   /** Probability 0..1 of a destroyed connection without answer (writes: half after commit). */
   dropRate?: number;
+  /**
+   * Probability 0..1 that a write is answered as a dropped connection and committed only
+   * `slowCommitMs` later (a server storing a write after the client gave up).
+   */
+  slowCommitRate?: number;
+  /** Delay of a slow commit in ms (default 1000). */
+  slowCommitMs?: number;
+  /** Called synchronously each time a write is held by the slow-commit fault (pending count). */
+  onSlowCommit?: (pending: number) => void;
   /** Seed of the fault PRNG; default random. */
   seed?: number;
   /** Most bytes one attached file may have (default {@link ATTACHMENT_MAX_BYTES}, 64 MiB). */
@@ -64,8 +73,17 @@ export interface Sandbox {
   port: number;
   /** `ITKDB_API_URL`, `ITKDB_AUTH_URL`, `ITKDB_ACCESS_CODE1`, `ITKDB_ACCESS_CODE2`. */
   env(): Record<string, string>;
-  /** Changes the fault settings at run time. */
-  setFaults(f: { latencyMs?: number; failRate?: number; dropRate?: number }): void;
+  /**
+   * Changes the fault settings at run time. `diskFull` makes the database refuse to grow (as on
+   * a full disk: writes answer HTTP 507 with the real cause, reads go on).
+   */
+  setFaults(
+    f: Partial<FaultSettings> & { diskFull?: boolean },
+  ): void;
+  /** Resolves once every write held by the slow-commit fault has been committed. */
+  settled(): Promise<void>;
+  /** Commits every held write now; answers how many. */
+  commitHeld(): number;
   /** Request counters. */
   stats(): SandboxStats;
   /** Closes the server (with keep-alive connections) and the database. */
@@ -95,6 +113,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     latencyMs: opts.latencyMs,
     failRate: opts.failRate,
     dropRate: opts.dropRate,
+    slowCommitRate: opts.slowCommitRate,
+    slowCommitMs: opts.slowCommitMs,
   };
   const faults = new Faults(settings, opts.seed ?? Math.floor(Math.random() * 2 ** 32));
   const ttl = opts.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
@@ -131,6 +151,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       maxAttachmentBytes: opts.maxAttachmentBytes ?? ATTACHMENT_MAX_BYTES,
       log: opts.log,
       tls,
+      onSlowCommit: opts.onSlowCommit,
     });
     const port = await server.listen(opts.port ?? 0);
     const base = `${tls ? "https" : "http"}://127.0.0.1:${port}/`;
@@ -149,8 +170,13 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         ITKDB_ACCESS_CODE1: accessCode1,
         ITKDB_ACCESS_CODE2: accessCode2,
       }),
-      setFaults: (f) => faults.set(f),
+      setFaults: ({ diskFull, ...rates }) => {
+        faults.set(rates);
+        if (diskFull !== undefined) store.setFull(diskFull);
+      },
       stats: () => s.stats(),
+      settled: () => s.settled(),
+      commitHeld: () => s.commitHeld(),
       close: () => closed ??= s.close().then(() => store.close()),
     };
   } catch (e) {

@@ -17,8 +17,8 @@ import type { Catalogue } from "./catalogue.ts";
 import { CommandError, errorEntry } from "./command_error.ts";
 import { BinaryAnswer, type CommandContext, type CommandDef } from "./commands/context.ts";
 import type { FaultPlan, Faults } from "./faults.ts";
-import { type InputResult, readInput } from "./input.ts";
-import { isMultipart, type MultipartResult, readMultipart } from "./multipart.ts";
+import { declaredTooLarge, MAX_AUTH_INPUT_BYTES, MAX_INPUT_BYTES, readInput } from "./input.ts";
+import { isMultipart, readMultipart } from "./multipart.ts";
 import { route } from "./router.ts";
 import type { Store } from "./store.ts";
 
@@ -30,6 +30,10 @@ export interface SandboxStats {
   faults: number;
   /** Connections destroyed on purpose by the fault settings. */
   dropped: number;
+  /** Writes held by the slow-commit fault (answered as a drop, committed later), so far. */
+  slowCommits: number;
+  /** Of those, the ones not committed yet. */
+  pendingCommits: number;
   /** API requests per command. */
   byCommand: Record<string, number>;
 }
@@ -45,6 +49,14 @@ export interface ServerDeps {
   log?: (line: string) => void;
   /** Serve HTTPS with this certificate and key (PEM text) instead of plain HTTP. */
   tls?: { cert: string; key: string };
+  /** Called (synchronously) each time a write is held by the slow-commit fault. */
+  onSlowCommit?: (pending: number) => void;
+}
+
+/** A write held by the slow-commit fault. */
+interface HeldCommit {
+  timer: ReturnType<typeof setTimeout>;
+  commit: () => void;
 }
 
 const HTML_PAGE = `<!DOCTYPE html>
@@ -60,7 +72,16 @@ export class SandboxServer {
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
-  readonly #stats: SandboxStats = { requests: 0, faults: 0, dropped: 0, byCommand: {} };
+  readonly #stats: SandboxStats = {
+    requests: 0,
+    faults: 0,
+    dropped: 0,
+    slowCommits: 0,
+    pendingCommits: 0,
+    byCommand: {},
+  };
+  readonly #held = new Set<HeldCommit>();
+  #settledWaiters: (() => void)[] = [];
   #closing: Promise<void> | undefined;
 
   constructor(deps: ServerDeps) {
@@ -105,11 +126,35 @@ export class SandboxServer {
     return { ...this.#stats, byCommand: { ...this.#stats.byCommand } };
   }
 
+  /**
+   * Resolves once no write is held by the slow-commit fault (every held write committed, or
+   * discarded by {@link close}).
+   */
+  settled(): Promise<void> {
+    if (this.#held.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#settledWaiters.push(resolve));
+  }
+
+  /** Commits every held write now (instead of at its delay); answers how many. */
+  commitHeld(): number {
+    const held = [...this.#held];
+    for (const h of held) {
+      clearTimeout(h.timer);
+      h.commit();
+    }
+    return held.length;
+  }
+
   /** Stops listening and destroys every open connection (idempotent). */
   close(): Promise<void> {
     this.#closing ??= new Promise<void>((resolve) => {
       for (const t of this.#timers) clearTimeout(t);
       this.#timers.clear();
+      // Held writes die with the server, never committed (as when a real server is killed).
+      for (const h of this.#held) clearTimeout(h.timer);
+      this.#held.clear();
+      this.#stats.pendingCommits = 0;
+      this.#wakeSettled();
       this.#server.close(() => resolve());
       for (const s of this.#sockets) s.destroy();
     });
@@ -127,7 +172,11 @@ export class SandboxServer {
       );
 
     if (path === "/auth/grantToken" || path === "/auth/listKeys") {
-      const input = await readInput(req, url).catch(() => undefined);
+      const input = await readInput(req, url, MAX_AUTH_INPUT_BYTES).catch(() => undefined);
+      if (input && !input.ok && input.status === 413) {
+        this.#answerEarly(req, res, 413, tooLarge("grantToken", MAX_AUTH_INPUT_BYTES));
+        return done(413);
+      }
       const answer = path === "/auth/listKeys"
         ? this.#deps.auth.listKeys()
         : await this.#deps.auth.grantToken(input?.ok ? input.value : {});
@@ -143,42 +192,46 @@ export class SandboxServer {
     }
     this.#stats.byCommand[command] = (this.#stats.byCommand[command] ?? 0) + 1;
     const plan = this.#deps.faults.next(def.write);
-    let input: InputResult | MultipartResult;
-    let check: Awaited<ReturnType<Auth["check"]>> | undefined;
-    if (def.multipart && isMultipart(req)) {
-      // Token first: a file upload's body is read only for a caller with a valid token; for
-      // anyone else it is discarded unread.
-      check = await this.#deps.auth.check(req.headers.authorization);
-      if (check.ok) input = await readMultipart(req, this.#deps.maxAttachmentBytes);
-      else {
-        req.resume();
-        input = { ok: true, value: {} };
-      }
-    } else {
-      input = await readInput(req, url);
-    }
     if (plan.latencyMs > 0) await this.#sleep(plan.latencyMs);
     if (plan.failStatus) {
       this.#stats.faults++;
-      sendJson(res, plan.failStatus, { uuAppErrorMap: injectedFailure(plan) });
+      this.#answerEarly(req, res, plan.failStatus, { uuAppErrorMap: injectedFailure(plan) });
       return done(plan.failStatus, " (injected)");
     }
     if (plan.drop === "before") return this.#drop(req, done);
 
-    check ??= await this.#deps.auth.check(req.headers.authorization);
+    // The token is checked from the headers before a byte of the body is read: an
+    // unauthenticated request costs no memory, whatever it sends (a file upload included).
+    const check = await this.#deps.auth.check(req.headers.authorization);
+    if (!check.ok) {
+      this.#answerEarly(req, res, check.status, check.body);
+      return done(check.status);
+    }
+    const multipart = def.multipart === true && isMultipart(req);
+    const input = multipart
+      ? await readMultipart(req, this.#deps.maxAttachmentBytes)
+      : await readInput(req, url);
+    if (!input.ok && input.status === 413) {
+      const answer = multipart
+        ? {
+          uuAppErrorMap: {
+            [`cern-itkpd-main/${command}/fileTooLarge`]: errorEntry(input.message, {
+              maxBytes: this.#deps.maxAttachmentBytes,
+            }),
+          },
+        }
+        : tooLarge(command, MAX_INPUT_BYTES);
+      this.#answerEarly(req, res, 413, answer);
+      return done(413);
+    }
+    if (plan.slowCommitMs > 0 && input.ok) {
+      // Answered as a dropped connection now, committed later: the client cannot know.
+      this.#hold(command, def.handler, input.value, check.user, plan.slowCommitMs);
+      return this.#drop(req, done, " (dropped, slow commit)");
+    }
     let status: number;
     let body: Record<string, unknown> | BinaryAnswer;
-    if (!check.ok) {
-      [status, body] = [check.status, check.body];
-    } else if (!input.ok && "status" in input && input.status === 413) {
-      [status, body] = [413, {
-        uuAppErrorMap: {
-          [`cern-itkpd-main/${command}/fileTooLarge`]: errorEntry(input.message, {
-            maxBytes: this.#deps.maxAttachmentBytes,
-          }),
-        },
-      }];
-    } else if (!input.ok) {
+    if (!input.ok) {
       [status, body] = [400, {
         uuAppErrorMap: {
           [`cern-itkpd-main/${command}/invalidDtoIn`]: errorEntry("DtoIn is not valid.", {
@@ -219,6 +272,18 @@ export class SandboxServer {
         return [e.status, { uuAppErrorMap: { ...warnings, ...e.uuAppErrorMap } }];
       }
       const message = e instanceof Error ? e.message : String(e);
+      if (isStorageFull(e)) {
+        // The real cause (not a 500 hiding it): HTTP 507 Insufficient Storage, nothing stored.
+        return [507, {
+          uuAppErrorMap: {
+            ...warnings,
+            [`cern-itkpd-main/${command}/insufficientStorage`]: errorEntry(
+              `The database cannot store anything more: ${message} (SQLITE_FULL). ` +
+                `Nothing was stored.`,
+            ),
+          },
+        }];
+      }
       return [500, {
         uuAppErrorMap: {
           [`cern-itkpd-main/${command}/unexpectedError`]: errorEntry(
@@ -229,10 +294,67 @@ export class SandboxServer {
     }
   }
 
-  #drop(req: IncomingMessage, done: (status: number, note?: string) => void): void {
+  /**
+   * Answers a request whose body was not read (a refused token, a body too large, an injected
+   * fault). A small body (declared at most {@link MAX_INPUT_BYTES}) is discarded by node:http
+   * and the connection kept; any other body is never read: the answer is sent and the connection
+   * closed, so memory stays flat whatever a client sends (such a client may see the connection
+   * reset before it reads the answer).
+   */
+  #answerEarly(
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    body: Record<string, unknown>,
+  ): void {
+    const small = req.headers["content-length"] !== undefined && !declaredTooLarge(req);
+    if (req.complete || small) return sendJson(res, status, body);
+    req.pause();
+    res.setHeader("connection", "close");
+    res.once("finish", () => req.socket.destroy());
+    sendJson(res, status, body);
+  }
+
+  #drop(
+    req: IncomingMessage,
+    done: (status: number, note?: string) => void,
+    note = " (dropped)",
+  ): void {
     this.#stats.dropped++;
     req.socket.destroy();
-    done(0, " (dropped)");
+    done(0, note);
+  }
+
+  /** Holds a write, to be run `delayMs` from now (or at {@link commitHeld}). */
+  #hold(
+    command: string,
+    handler: CommandDef["handler"],
+    input: unknown,
+    user: { sub: string; name: string },
+    delayMs: number,
+  ): void {
+    const held: HeldCommit = {
+      timer: setTimeout(() => held.commit(), delayMs),
+      commit: () => {
+        if (!this.#held.delete(held)) return;
+        this.#stats.pendingCommits = this.#held.size;
+        // The handler runs (and commits) synchronously here; its answer goes nowhere.
+        this.#run(command, handler, input, user).then(([status]) => {
+          this.#deps.log?.(`slow commit of ${command}: ${status}`);
+        });
+        if (this.#held.size === 0) this.#wakeSettled();
+      },
+    };
+    this.#held.add(held);
+    this.#stats.slowCommits++;
+    this.#stats.pendingCommits = this.#held.size;
+    this.#deps.onSlowCommit?.(this.#held.size);
+  }
+
+  #wakeSettled(): void {
+    const waiters = this.#settledWaiters;
+    this.#settledWaiters = [];
+    for (const w of waiters) w();
   }
 
   #sleep(ms: number): Promise<void> {
@@ -270,6 +392,24 @@ function injectedFailure(plan: FaultPlan): UuAppErrorMap {
         "Internal server error (fault injected by the sandbox).",
       ),
     };
+}
+
+/** True for SQLite's "database or disk is full" (SQLITE_FULL, extended codes included). */
+function isStorageFull(e: unknown): boolean {
+  const code = (e as { errcode?: unknown })?.errcode;
+  return typeof code === "number" && (code & 0xff) === 13;
+}
+
+/** The 413 answer of a body above `limit` bytes. */
+function tooLarge(command: string, limit: number): Record<string, unknown> {
+  return {
+    uuAppErrorMap: {
+      [`cern-itkpd-main/${command}/requestTooLarge`]: errorEntry(
+        `The request body exceeds the limit of ${limit} bytes; it was not read.`,
+        { limit },
+      ),
+    },
+  };
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -121,7 +121,12 @@ export class Store {
     this.transaction(() => this.#db.exec(SCHEMA));
   }
 
-  /** Runs `fn` in one write transaction (BEGIN IMMEDIATE … COMMIT, ROLLBACK on a throw). */
+  /**
+   * Runs `fn` in one write transaction (BEGIN IMMEDIATE … COMMIT, ROLLBACK on a throw). The
+   * error thrown is always the real one: SQLite rolls some failures back by itself (a full disk,
+   * SQLITE_FULL), and a second ROLLBACK then fails with "no transaction is active", which must
+   * not hide the cause.
+   */
   transaction<T>(fn: () => T): T {
     this.#db.exec("BEGIN IMMEDIATE");
     try {
@@ -129,9 +134,24 @@ export class Store {
       this.#db.exec("COMMIT");
       return out;
     } catch (e) {
-      this.#db.exec("ROLLBACK");
+      if (this.#db.isTransaction) {
+        try {
+          this.#db.exec("ROLLBACK");
+        } catch { /* the first error is the one to report */ }
+      }
       throw e;
     }
+  }
+
+  /**
+   * Simulates a full disk (for tests of storage faults, without a small file system): while
+   * `full`, the database may not grow by a single page (SQLite `max_page_count`), so writes fail
+   * with SQLITE_FULL as on a real full disk; reads go on.
+   */
+  setFull(full: boolean): void {
+    const pages = (this.#db.prepare("PRAGMA page_count").get() as { page_count: number })
+      .page_count;
+    this.#db.exec(`PRAGMA max_page_count = ${full ? pages : 1073741823}`);
   }
 
   /** The value stored under `key`, or `init` stored there first when there is none. */

@@ -1,7 +1,7 @@
 /**
  * From a test-run document to an upload: the original's checks, the test type definition
- * fetched for the component, validation of every value, the dtoIn; then the upload itself, the
- * look-up of an earlier upload of the same run, and the dry-run rendering.
+ * fetched for the component, validation of every value, the dtoIn, and the dry-run rendering.
+ * The upload itself, exactly once, is upload_once.ts.
  *
  * @module
  */
@@ -11,7 +11,6 @@ import type { ItkpdClient } from "../client/client.ts";
 import type { Component } from "../schemas/component.ts";
 import type { ProjectCode } from "../schemas/common.ts";
 import type { TestType } from "../schemas/test_type.ts";
-import type { TestRunSummary } from "../schemas/test_run.ts";
 import { checkTestRun, toDtoIn } from "./checks.ts";
 import { formatJson, type JsonObject } from "./files.ts";
 import { validateTestRun } from "./schema.ts";
@@ -190,57 +189,4 @@ export async function prepareUpload(
  */
 export function renderDryRun(dtoIn: JsonObject): string {
   return formatJson(dtoIn);
-}
-
-/**
- * A run of the component already in the database with the same test type and run number (not
- * deleted), or `undefined`. Uses `listTestRunsByComponent` with the component's code.
- *
- * @example
- * ```ts ignore
- * const earlier = await findExistingRun(client, prepared);
- * if (earlier) console.log(`already uploaded as ${earlier.id}`);
- * ```
- */
-export async function findExistingRun(
-  client: ItkpdClient,
-  prepared: PreparedUpload,
-): Promise<TestRunSummary | undefined> {
-  const runs = await client.listTestRunsByComponent({
-    filterMap: {
-      code: prepared.resolved.component.code,
-      testType: [prepared.resolved.testType.code],
-    },
-  });
-  return runs.find((r) =>
-    r.runNumber === prepared.dtoIn.runNumber && r.state !== "deleted" &&
-    r.testType.code === prepared.resolved.testType.code
-  );
-}
-
-/** The outcome of {@link uploadPrepared}. */
-export interface UploadOutcome {
-  /** The id of the new test run. */
-  id: string;
-  /** The run as the service answered it. */
-  testRun: Record<string, unknown>;
-}
-
-/**
- * Sends a prepared upload (`uploadTestRunResults`, POST). The client's `onWarning` receives the
- * service's warnings.
- *
- * @example
- * ```ts ignore
- * const { id } = await uploadPrepared(client, await prepareUpload(client, doc));
- * ```
- */
-export async function uploadPrepared(
-  client: ItkpdClient,
-  prepared: PreparedUpload,
-): Promise<UploadOutcome> {
-  const testRun = await client.uploadTestRunResults(
-    prepared.dtoIn as Parameters<ItkpdClient["uploadTestRunResults"]>[0],
-  );
-  return { id: String(testRun.id), testRun: testRun as Record<string, unknown> };
 }

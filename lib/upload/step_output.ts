@@ -11,7 +11,7 @@ import { escapeControls } from "../escape.ts";
 import { type OutputFs, writeOutputFiles, type WriteStatus } from "../io/write_output.ts";
 import { formatJson } from "./files.ts";
 import { assertSafeRun } from "./guard.ts";
-import { describeUploadOnce, uploadOnce } from "./upload_once.ts";
+import { type CreatedRun, describeUploadOnce, uploadOnce } from "./upload_once.ts";
 import type { Plot } from "../notebook/plots/plot.ts";
 
 /** A plot to write: where, and how to make it (only made when asked for). */
@@ -39,6 +39,8 @@ export interface StepOutput {
   log: (line: string) => void;
   /** Notes for stderr. */
   note: (line: string) => void;
+  /** A step run once the run is created (e.g. attaching the data file); see uploadRunOnce. */
+  afterCreate?: (run: CreatedRun) => void | Promise<void>;
 }
 
 /** How a write is said. */
@@ -70,6 +72,10 @@ export async function finishStep(o: StepOutput): Promise<void> {
   const statuses = await writeOutputFiles(files, { overwrite: o.force, fs: o.fs });
   files.forEach((f, i) => o.log(describeWrite(f.path, statuses[i])));
   if (!o.client) return;
-  const outcome = await uploadOnce(o.client, o.testRun, { source: o.out, note: o.note });
+  const outcome = await uploadOnce(o.client, o.testRun, {
+    source: o.out,
+    note: o.note,
+    hooks: o.afterCreate ? { afterCreate: o.afterCreate } : undefined,
+  });
   o.log(describeUploadOnce(outcome, o.testRun.runNumber));
 }

@@ -1,14 +1,350 @@
 /**
- * Uploading a test run built from a data file (wire-pull CSV, IV table) at most once: prepared
- * and checked against its test type, then sent only when the database has no run of the same
- * component, test type and run number (the run number is derived from the data).
+ * Exactly once for one test run: the one rule that every way of uploading goes through (the
+ * batch runner, `upload-wirebond-results` / `upload-iv-curve` with `--upload`, and
+ * `upload-test-results`), so that all of them give the same guarantee.
+ *
+ * **Identity.** A run is the same run when it has the same component, test type and run number
+ * (the run number is derived from the data: the same file always gives the same one).
+ *
+ * **Present.** A run of that identity counts as present when its state is one of
+ * {@link PRESENT_STATES} (`ready`): a deleted run does not count. Every look-up uses this one
+ * rule: by component ({@link presentRuns}), by test type (the batch plan's bulk look-up), and
+ * the answers are filtered again here ({@link isPresent}), whatever the server's filter did.
+ *
+ * **Order.** The runs of one identity are ordered by creation time then id
+ * ({@link compareRuns}): "the earliest" is the same run for every writer that looks.
+ *
+ * **The rule** ({@link uploadRunOnce}):
+ * 1. Right before each send, look for a present run of the identity. One there: nothing is
+ *    sent (`present`). A look-up that fails is an error, never "not in the database".
+ * 2. Send (the `beforeSend` hook runs first: the batch commits "sending" to its journal).
+ * 3. An answer: `created`, then the `afterCreate` hook (the place for what must follow the
+ *    creation of a run, e.g. attaching its source file).
+ * 4. The outcome of the send is unknown (a timeout, the connection broken after sending, a 5xx
+ *    other than 503/507 — see `classifyWriteFailure` in lib/client/http.ts): the `onUnknown`
+ *    hook runs, then the server is asked again before any resend. A run there: `created`
+ *    (confirmed by the look-up). None: sent again, up to `maxAttempts`. The look-up fails: an
+ *    {@link OutcomeUnknownError}, which says the run may exist.
+ * 5. Provably not stored (no connection made; 429/503/507: the server did not perform it) or
+ *    refused (400, 401, 404 …): the error is thrown as it is; nothing was stored by this send
+ *    (after an earlier send's lost answer, an {@link OutcomeUnknownError}: that one may have).
+ *
+ * What one process cannot settle alone — two writers sending the same identity at the same
+ * moment, or a server storing a write after the client gave up on it — is settled by the batch's
+ * reconciliation afterwards (lib/batch/reconcile.ts), which uses the same identity, state and
+ * order.
  *
  * @module
  */
 import type { ItkpdClient } from "../client/client.ts";
-import { NetworkError, ServerError } from "../errors.ts";
+import { classifyWriteFailure } from "../client/http.ts";
+import { NetworkError } from "../errors.ts";
+import type { TestRunSummary, TestRunUpload } from "../schemas/test_run.ts";
 import type { JsonObject } from "./files.ts";
-import { findExistingRun, prepareUpload, uploadPrepared } from "./prepare.ts";
+import { prepareUpload } from "./prepare.ts";
+
+/** The states in which a run counts as present (anything else, e.g. `deleted`, does not). */
+export const PRESENT_STATES: readonly string[] = ["ready"];
+
+/** The identity of a run: component (its code, for look-ups), test type and run number. */
+export interface RunIdentity {
+  /** The component's code (or serial number where the service takes it). */
+  component: string;
+  testType: string;
+  runNumber: string;
+}
+
+/** A run as listed: what the identity, state and order rules need. */
+export type ListedRun = Pick<TestRunSummary, "id" | "state" | "cts" | "runNumber"> & {
+  testType?: { code: string } | null;
+};
+
+/**
+ * True when a listed run counts as present: its state is in {@link PRESENT_STATES} (an answer
+ * without a state counts as present: better skip an upload than make a duplicate).
+ *
+ * @example
+ * ```ts
+ * import { isPresent } from "./upload_once.ts";
+ * isPresent({ state: "ready" }); // true
+ * isPresent({ state: "deleted" }); // false
+ * ```
+ */
+export function isPresent(run: { state?: string | null }): boolean {
+  return run.state === undefined || run.state === null || PRESENT_STATES.includes(run.state);
+}
+
+/**
+ * The order of the runs of one identity: creation time (`cts`), then id. Every writer sorts
+ * the same runs the same way, so "the earliest" is one run for all of them.
+ *
+ * @example
+ * ```ts
+ * import { compareRuns } from "./upload_once.ts";
+ * const runs = [{ id: "b", cts: "2026-01-02" }, { id: "a", cts: "2026-01-02" }, { id: "c", cts: "2026-01-01" }];
+ * runs.sort(compareRuns).map((r) => r.id); // ["c", "a", "b"]
+ * ```
+ */
+export function compareRuns(
+  a: { id: string; cts?: string | null },
+  b: { id: string; cts?: string | null },
+): number {
+  const [ca, cb] = [a.cts ?? "", b.cts ?? ""];
+  if (ca !== cb) return ca < cb ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/**
+ * True when a listed run has this test type and run number and is present.
+ *
+ * @example
+ * ```ts
+ * import { isPresentRunOf } from "./upload_once.ts";
+ * const id = { component: "c", testType: "IV_MEASURE", runNumber: "1" };
+ * isPresentRunOf(id, { id: "x", state: "ready", runNumber: "1", testType: { code: "IV_MEASURE" } }); // true
+ * ```
+ */
+export function isPresentRunOf(identity: Omit<RunIdentity, "component">, run: ListedRun): boolean {
+  return String(run.runNumber ?? "") === identity.runNumber && isPresent(run) &&
+    (run.testType?.code === undefined || run.testType.code === identity.testType);
+}
+
+/**
+ * The present runs of one identity, earliest first (`listTestRunsByComponent`, filtered to
+ * {@link PRESENT_STATES}). A failed look-up throws: it never means "none".
+ *
+ * @example
+ * ```ts ignore
+ * const runs = await presentRuns(client, { component: code, testType: "IV_MEASURE", runNumber: "1" });
+ * ```
+ */
+export async function presentRuns(
+  client: ItkpdClient,
+  identity: RunIdentity,
+): Promise<TestRunSummary[]> {
+  const runs = await client.listTestRunsByComponent({
+    filterMap: {
+      code: identity.component,
+      testType: [identity.testType],
+      state: [...PRESENT_STATES],
+    },
+  });
+  return runs.filter((r) => isPresentRunOf(identity, r)).sort(compareRuns);
+}
+
+/** The earliest present run of an identity, or `undefined` (see {@link presentRuns}). */
+export async function findPresentRun(
+  client: ItkpdClient,
+  identity: RunIdentity,
+): Promise<TestRunSummary | undefined> {
+  return (await presentRuns(client, identity))[0];
+}
+
+/** The sends of a run ended with its outcome unknown, and the last look could not settle it. */
+export class OutcomeUnknownError extends NetworkError {
+  /** Sends whose outcome stayed unknown. */
+  readonly unknownSends: number;
+  /** True when the look-up for the run failed too (the site does not answer reads either). */
+  readonly checkFailed: boolean;
+  constructor(
+    message: string,
+    opts: { cause?: unknown; unknownSends: number; checkFailed: boolean; hint?: string },
+  ) {
+    super(message, {
+      maybeSent: true,
+      cause: opts.cause,
+      hint: opts.hint ?? "run the same command again: it looks before sending anything",
+    });
+    this.name = "OutcomeUnknownError";
+    this.unknownSends = opts.unknownSends;
+    this.checkFailed = opts.checkFailed;
+  }
+}
+
+/** A run this call created (or found after a lost answer), as given to `afterCreate`. */
+export interface CreatedRun {
+  id: string;
+  identity: RunIdentity;
+  /** `answer`: the service answered with it; `lookup`: found after a lost answer. */
+  confirmedBy: "answer" | "lookup";
+  /** The run as the service answered it (absent when confirmed by a look-up). */
+  testRun?: Record<string, unknown>;
+}
+
+/** Steps a caller hooks into {@link uploadRunOnce}. */
+export interface UploadRunHooks {
+  /** Right before each send (the batch commits "sending" to its journal here). */
+  beforeSend?(attempt: number): void | Promise<void>;
+  /** After a send whose outcome is unknown, before the server is asked again. */
+  onUnknown?(error: Error, attempt: number): void | Promise<void>;
+  /**
+   * Once a run is created (or found after a lost answer), before {@link uploadRunOnce}
+   * resolves: the place for a step that must follow the creation (e.g. attaching the source
+   * file to the run). An error thrown here is the caller's: the run exists.
+   */
+  afterCreate?(run: CreatedRun): void | Promise<void>;
+}
+
+/** Options of {@link uploadRunOnce}. */
+export interface UploadRunOptions {
+  /** Sends whose outcome stays unknown before giving up (default 4). */
+  maxAttempts?: number;
+  /**
+   * Send even when a present run has this identity (a deliberate second run); a lost answer is
+   * then settled by looking for a run that was not there before.
+   */
+  allowDuplicate?: boolean;
+  hooks?: UploadRunHooks;
+  /** Cancels between steps. */
+  signal?: AbortSignal;
+}
+
+/** What {@link uploadRunOnce} did. */
+export type UploadRunOutcome =
+  | {
+    status: "created";
+    id: string;
+    confirmedBy: "answer" | "lookup";
+    /** Sends made. */
+    attempts: number;
+    /** Of those, the ones whose outcome was unknown. */
+    unknownSends: number;
+  }
+  | { status: "present"; id: string; attempts: number; unknownSends: number };
+
+/** A run to upload: what `uploadTestRunResults` gets, and the component's code for look-ups. */
+export interface RunToUpload {
+  dtoIn: TestRunUpload;
+  /** The component's code (default: `dtoIn.component`). */
+  componentCode?: string;
+}
+
+/** The identity of a run to upload. */
+export function identityOf(run: RunToUpload): RunIdentity {
+  return {
+    component: run.componentCode ?? run.dtoIn.component,
+    testType: run.dtoIn.testType,
+    runNumber: run.dtoIn.runNumber,
+  };
+}
+
+/**
+ * Uploads one test run exactly once, by the rule of the module doc: looks right before each
+ * send, looks again after any lost answer, never takes a failed look-up for "not there".
+ *
+ * @throws {NetworkError} `maybeSent: false` when no connection could be made (nothing sent).
+ * @throws {ServerError} when the service refused it or did not perform it (nothing stored).
+ * @throws {OutcomeUnknownError} when a send's outcome stayed unknown and the server could not
+ *   tell (the run may exist: running again settles it).
+ *
+ * @example
+ * ```ts ignore
+ * const outcome = await uploadRunOnce(client, { dtoIn, componentCode }, {
+ *   hooks: { afterCreate: (run) => attachSource(client, run.id, file) },
+ * });
+ * if (outcome.status === "present") console.log(`already there: ${outcome.id}`);
+ * ```
+ */
+export async function uploadRunOnce(
+  client: ItkpdClient,
+  run: RunToUpload,
+  opts: UploadRunOptions = {},
+): Promise<UploadRunOutcome> {
+  const identity = identityOf(run);
+  const hooks = opts.hooks ?? {};
+  const maxAttempts = opts.maxAttempts ?? 4;
+  let unknownSends = 0;
+  let lastUnknown: Error | undefined;
+  // Runs there before our first send (only with allowDuplicate can there be any).
+  let before: Set<string> | undefined;
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    opts.signal?.throwIfAborted();
+    // 1. Look right before the send (after a lost answer: look again before any resend).
+    let runs: TestRunSummary[];
+    try {
+      runs = await presentRuns(client, identity);
+    } catch (lookup) {
+      if (!lastUnknown) throw lookup;
+      throw new OutcomeUnknownError(
+        `${firstLine(lastUnknown)}; the check for the run failed too (${firstLine(lookup)}): ` +
+          `it may or may not be stored`,
+        { cause: lookup, unknownSends, checkFailed: true },
+      );
+    }
+    before ??= opts.allowDuplicate ? new Set(runs.map((r) => r.id)) : new Set();
+    const ours = runs.find((r) => !before!.has(r.id));
+    if (ours) {
+      if (!lastUnknown) return { status: "present", id: ours.id, attempts: 0, unknownSends: 0 };
+      const created: CreatedRun = { id: ours.id, identity, confirmedBy: "lookup" };
+      await hooks.afterCreate?.(created);
+      return {
+        status: "created",
+        id: ours.id,
+        confirmedBy: "lookup",
+        attempts: attempt - 1,
+        unknownSends,
+      };
+    }
+    opts.signal?.throwIfAborted();
+    // 2. Send.
+    await hooks.beforeSend?.(attempt);
+    try {
+      const answer = await client.uploadTestRunResults(run.dtoIn);
+      const id = String(answer.id);
+      await hooks.afterCreate?.({
+        id,
+        identity,
+        confirmedBy: "answer",
+        testRun: answer as Record<string, unknown>,
+      });
+      return { status: "created", id, confirmedBy: "answer", attempts: attempt, unknownSends };
+    } catch (e) {
+      if (classifyWriteFailure(e) !== "unknown") {
+        if (!lastUnknown) throw e;
+        // This send surely did not store it, but an earlier one may have.
+        throw new OutcomeUnknownError(
+          `${firstLine(lastUnknown)}; sending again failed (${firstLine(e)}): the run may or ` +
+            `may not be stored`,
+          { cause: e, unknownSends, checkFailed: false },
+        );
+      }
+      unknownSends++;
+      lastUnknown = e as Error;
+      await hooks.onUnknown?.(lastUnknown, attempt);
+    }
+  }
+  // The last send's outcome is unknown too: one more look settles it, or says it cannot.
+  let runs: TestRunSummary[];
+  try {
+    runs = await presentRuns(client, identity);
+  } catch (lookup) {
+    throw new OutcomeUnknownError(
+      `${firstLine(lastUnknown)}; the check for the run failed too (${firstLine(lookup)}): ` +
+        `it may or may not be stored`,
+      { cause: lookup, unknownSends, checkFailed: true },
+    );
+  }
+  const ours = runs.find((r) => !before?.has(r.id));
+  if (ours) {
+    await hooks.afterCreate?.({ id: ours.id, identity, confirmedBy: "lookup" });
+    return {
+      status: "created",
+      id: ours.id,
+      confirmedBy: "lookup",
+      attempts: maxAttempts,
+      unknownSends,
+    };
+  }
+  throw new OutcomeUnknownError(
+    `sent ${maxAttempts} times without an answer (${firstLine(lastUnknown)}); not in the ` +
+      `database when last asked, though the service may still store it late`,
+    { cause: lastUnknown, unknownSends, checkFailed: false },
+  );
+}
+
+function firstLine(e: unknown): string {
+  return e instanceof Error ? e.message.split("\n")[0] : String(e);
+}
 
 /** What {@link uploadOnce} did: created a run, or found the one already there. */
 export type UploadOnceOutcome =
@@ -21,9 +357,22 @@ export interface UploadOnceOptions {
   source: string;
   /** Receives notes (keys left out, …). */
   note?: (line: string) => void;
+  /** Passed to {@link uploadRunOnce}. */
+  hooks?: UploadRunHooks;
+  /** Send even when the database has a run of this identity (see {@link UploadRunOptions}). */
+  allowDuplicate?: boolean;
 }
 
-/** Prepares, checks and uploads `testRun` unless the database already has it. */
+/**
+ * A test-run document (as a data-file step builds it) prepared, checked against its test type,
+ * and uploaded by {@link uploadRunOnce}.
+ *
+ * @example
+ * ```ts ignore
+ * const outcome = await uploadOnce(client, testRun, { source: "run.json" });
+ * console.log(describeUploadOnce(outcome, testRun.runNumber));
+ * ```
+ */
 export async function uploadOnce(
   client: ItkpdClient,
   testRun: object,
@@ -33,26 +382,11 @@ export async function uploadOnce(
     source: opts.source,
   });
   for (const n of prepared.notices) opts.note?.(`note: ${n.path}: ${n.message}`);
-  const earlier = await findExistingRun(client, prepared);
-  if (earlier) return { created: false, id: earlier.id };
-  try {
-    const { id } = await uploadPrepared(client, prepared);
-    return { created: true, id };
-  } catch (e) {
-    if (!outcomeUnknown(e)) throw e;
-    // The answer was lost: the run may be stored. Look before saying anything.
-    const stored = await findExistingRun(client, prepared).catch(() => undefined);
-    if (stored) return { created: true, id: stored.id };
-    throw new NetworkError(
-      `${(e as Error).message.split("\n")[0]}; the run is not in the database`,
-      { cause: e, maybeSent: false, hint: "run the same command again: it is safe" },
-    );
-  }
-}
-
-function outcomeUnknown(e: unknown): boolean {
-  if (e instanceof NetworkError) return e.maybeSent;
-  return e instanceof ServerError && e.status >= 500;
+  const outcome = await uploadRunOnce(client, {
+    dtoIn: prepared.dtoIn as unknown as TestRunUpload,
+    componentCode: prepared.resolved.component.code,
+  }, { hooks: opts.hooks, allowDuplicate: opts.allowDuplicate });
+  return { created: outcome.status === "created", id: outcome.id };
 }
 
 /** The lines a script prints for an outcome (the original printed `method POST`). */

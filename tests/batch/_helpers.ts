@@ -3,6 +3,8 @@ import { ItkpdClient } from "../../lib/client/mod.ts";
 import { startSandbox } from "../../lib/sandbox/mod.ts";
 import type { Sandbox, SandboxOptions } from "../../lib/sandbox/mod.ts";
 import { writeDageFixtures } from "../../lib/fixtures/mod.ts";
+import { taskArgs } from "../_helpers/task.ts";
+import { type LineWatch, watchLines } from "../_helpers/lines.ts";
 
 /** A sandbox, a client on it, and a temp folder; `close()` ends them all. */
 export interface BatchWorld {
@@ -69,4 +71,72 @@ export function exactlyOneEach(runs: Map<string, string[]>, serials: string[]): 
     if (!serials.includes(s)) problems.push(`${s}: unexpected ${list.length} runs`);
   }
   return problems;
+}
+
+/** A `deno task batch-upload` subprocess whose output is watched line by line. */
+export interface BatchProcess {
+  child: Deno.ChildProcess;
+  stdout: LineWatch;
+  stderr: LineWatch;
+  /** Exit status, once it ended. */
+  status: Promise<Deno.CommandStatus>;
+}
+
+/**
+ * Starts `deno task batch-upload --dir DIR --institution SANDBOX_A --quiet ARGS` with the
+ * task's exact flags, against the sandbox of `env`.
+ */
+export function startBatch(
+  env: Record<string, string>,
+  dir: string,
+  args: string[] = [],
+): BatchProcess {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      ...taskArgs("batch-upload"),
+      "--dir",
+      dir,
+      "--institution",
+      "SANDBOX_A",
+      "--quiet",
+      ...args,
+    ],
+    cwd: new URL("../../", import.meta.url).pathname,
+    env: { ...env, NO_COLOR: "1", PATH: Deno.env.get("PATH") ?? "", INIT_CWD: dir },
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  return {
+    child,
+    stdout: watchLines(child.stdout),
+    stderr: watchLines(child.stderr),
+    status: child.status,
+  };
+}
+
+/** Ready and deleted runs of a test type per component serial, read from the server. */
+export async function runStates(
+  client: ItkpdClient,
+  testType = "WIREBOND_PULL_TEST",
+): Promise<{ ready: Map<string, string[]>; deleted: number }> {
+  const runs = await client.listTestRunsByTestType({
+    project: "P",
+    componentType: "MODULE",
+    testType,
+    state: ["ready", "deleted"],
+  }, { pageSize: 3000 });
+  const ready = new Map<string, string[]>();
+  let deleted = 0;
+  for (const r of runs) {
+    if (r.state === "deleted") {
+      deleted++;
+      continue;
+    }
+    for (const c of r.components ?? []) {
+      const serial = (c as { serialNumber?: string }).serialNumber ?? c.code;
+      ready.set(serial, [...(ready.get(serial) ?? []), r.id]);
+    }
+  }
+  return { ready, deleted };
 }

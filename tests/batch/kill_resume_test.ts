@@ -3,7 +3,10 @@
  * ends with exactly one run per input, nothing duplicated, nothing missing.
  */
 import assert from "node:assert/strict";
+import { join } from "node:path";
+import { batchUpload, Journal } from "../../lib/batch/mod.ts";
 import { demoSerial } from "../../lib/fixtures/mod.ts";
+import type { ProgressReporter } from "../../lib/notebook/mod.ts";
 import { taskArgs } from "../_helpers/task.ts";
 import { batchWorld, exactlyOneEach, runsPerComponent } from "./_helpers.ts";
 
@@ -21,9 +24,21 @@ function prng(seed: number): () => number {
   };
 }
 
-function spawnBatch(env: Record<string, string>, dir: string): Deno.ChildProcess {
+function spawnBatch(
+  env: Record<string, string>,
+  dir: string,
+  more: string[] = [],
+): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
-    args: [...taskArgs("batch-upload"), "--dir", dir, "--institution", "SANDBOX_A", "--quiet"],
+    args: [
+      ...taskArgs("batch-upload"),
+      "--dir",
+      dir,
+      "--institution",
+      "SANDBOX_A",
+      "--quiet",
+      ...more,
+    ],
     cwd: ROOT,
     env: { ...env, NO_COLOR: "1", PATH: Deno.env.get("PATH") ?? "", INIT_CWD: dir },
     clearEnv: true,
@@ -88,3 +103,59 @@ Deno.test("batch-upload: two runs of the same command at once, no duplicates", a
     await w.close();
   }
 });
+
+Deno.test("batch-upload: killed with an item left `sending` and its run stored → re-run makes no second run", async () => {
+  const modules = 3;
+  const ref: { child?: Deno.ChildProcess } = {};
+  const w = await batchWorld(modules, {
+    slowCommitRate: 1,
+    slowCommitMs: 600_000,
+    // The first write reaches the server, which holds it (its answer will be lost): the batch
+    // is killed at that very moment, so the journal says `sending` for that item.
+    onSlowCommit: () => ref.child?.kill("SIGKILL"),
+  });
+  const uploads = () => w.sandbox.stats().byCommand["uploadTestRunResults"] ?? 0;
+  try {
+    ref.child = spawnBatch(w.sandbox.env(), w.dir, ["--concurrency", "1"]);
+    const killed = await ref.child.output();
+    assert.equal(killed.signal, "SIGKILL");
+    assert.equal(uploads(), 1);
+    const journal = Journal.open(join(w.dir, ".itkpd-journal.sqlite"));
+    const sending = journal.all().filter((e) => e.state === "sending");
+    journal.close();
+    assert.equal(sending.length, 1, "one item left `sending`");
+    const serial = sending[0].key.split("|")[0];
+    w.sandbox.setFaults({ slowCommitRate: 0 });
+
+    // The same command again. Its plan does not see the run yet; the run is stored right after
+    // the plan (the held write lands as the uploads start), before the item's turn comes.
+    const land: ProgressReporter = {
+      start: () => void w.sandbox.commitHeld(),
+      update() {},
+      finish() {},
+    };
+    const before = uploads();
+    const { plan, report } = await batchUpload(w.client, {
+      dir: w.dir,
+      institution: "SANDBOX_A",
+      progress: land,
+      settleMs: 0,
+    });
+    assert.ok(plan.toCreate.some((i) => i.key === sending[0].key), "the plan did not see it");
+    assert.equal(uploads() - before, modules - 1, "the stored one was not sent again");
+    const item = report!.items.find((i) => i.key === sending[0].key)!;
+    assert.equal(item.status, "skipped");
+    // Exactly one run of it on the server, in any state (none made and deleted again).
+    const all = await w.client.listTestRunsByComponent({
+      filterMap: { code: serial, state: ["ready", "deleted"] },
+    });
+    assert.equal(all.length, 1);
+    assert.deepEqual(exactlyOneEach(await runsPerComponent(w.client), serialsOf(modules)), []);
+  } finally {
+    await w.close();
+  }
+});
+
+function serialsOf(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => demoSerial(i + 1));
+}

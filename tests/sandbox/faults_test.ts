@@ -142,3 +142,90 @@ Deno.test("sandbox faults: 5xx shape, latency, run-time changes, auth untouched"
     await sb.close();
   }
 });
+
+Deno.test("sandbox slow commits: answered as a drop, stored later, awaitable", async (t) => {
+  const held: number[] = [];
+  const sb = await startSandbox({
+    demoModules: 1,
+    slowCommitRate: 1,
+    slowCommitMs: 60_000,
+    seed: 3,
+    onSlowCommit: (pending) => held.push(pending),
+  });
+  try {
+    const token = await tokenOf(sb);
+    const list = async () =>
+      (await http(sb.apiUrl + "listTestRunsByComponent", {
+        token,
+        body: { filterMap: { code: "20UPGM20000001" } },
+      })).json.itemList.length as number;
+
+    await t.step("a write is dropped, not stored yet; reads are not held", async () => {
+      await assert.rejects(
+        http(sb.apiUrl + "uploadTestRunResults", { token, body: wirebondRun("20UPGM20000001") }),
+      );
+      assert.deepEqual(held, [1]);
+      assert.equal(await list(), 0, "a look-up right after the lost answer sees nothing");
+      const s = sb.stats();
+      assert.equal(s.slowCommits, 1);
+      assert.equal(s.pendingCommits, 1);
+      assert.equal(s.dropped, 1);
+    });
+
+    await t.step("settled() resolves once the held write is stored", async () => {
+      const settled = sb.settled();
+      assert.equal(sb.commitHeld(), 1);
+      await settled;
+      assert.equal(await list(), 1);
+      assert.equal(sb.stats().pendingCommits, 0);
+      await sb.settled(); // nothing held: at once
+    });
+
+    await t.step("the delay commits by itself", async () => {
+      sb.setFaults({ slowCommitMs: 5 });
+      await assert.rejects(
+        http(sb.apiUrl + "uploadTestRunResults", {
+          token,
+          body: wirebondRun("20UPGM20000001", "2"),
+        }),
+      );
+      await sb.settled();
+      assert.equal(await list(), 2);
+    });
+
+    await t.step("a held write dies with the server (never stored)", async () => {
+      sb.setFaults({ slowCommitMs: 60_000 });
+      await assert.rejects(
+        http(sb.apiUrl + "uploadTestRunResults", {
+          token,
+          body: wirebondRun("20UPGM20000001", "3"),
+        }),
+      );
+      const settled = sb.settled();
+      await sb.close();
+      await settled;
+      assert.equal(sb.stats().pendingCommits, 0);
+    });
+  } finally {
+    await sb.close();
+  }
+});
+
+Deno.test("Faults: slow commits leave the other faults' sequence unchanged", () => {
+  const plain = new Faults({ failRate: 0.2, dropRate: 0.2 }, 77);
+  const slow = new Faults({ failRate: 0.2, dropRate: 0.2, slowCommitRate: 0.5 }, 77);
+  let slowOnes = 0;
+  for (let i = 0; i < 500; i++) {
+    const write = i % 3 !== 0;
+    const a = plain.next(write);
+    const b = slow.next(write);
+    assert.equal(b.failStatus, a.failStatus);
+    assert.equal(b.drop, a.drop);
+    if (b.slowCommitMs) {
+      slowOnes++;
+      assert.ok(write, "only writes are held");
+      assert.equal(a.failStatus + (a.drop === "none" ? 0 : 1), 0, "only otherwise clean ones");
+    }
+  }
+  assert.ok(slowOnes > 100, `slow commits: ${slowOnes}`);
+});

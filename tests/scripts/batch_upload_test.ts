@@ -58,6 +58,18 @@ Deno.test("batch-upload script", async (t) => {
       assert.match(perm.stderr, /permission missing: Requires read access/);
     });
 
+    await t.step('--journal "": a usage error, no stray .lock anywhere', async () => {
+      const root = new URL("../../", import.meta.url).pathname;
+      const r = await run(["--dir", "data", "--institution", "SANDBOX_A", "--journal", ""]);
+      assertOneLine(r, 2);
+      assert.match(r.stderr, /--journal needs a file path/);
+      for (const where of [dir, join(dir, "data"), root]) {
+        await assert.rejects(Deno.stat(join(where, ".lock")), Deno.errors.NotFound, where);
+      }
+      assertOneLine(await run(["--dir", "data", "--timeout", "soon"]), 2);
+      assertOneLine(await run(["--dir", "data", "--settle", "-1"]), 2);
+    });
+
     await t.step("--help", async () => {
       const r = await run(["--help"]);
       assert.equal(r.code, 0);

@@ -1,7 +1,7 @@
 /**
  * Every step that talks to ITkPD, started without permission to read the environment, stops
  * with one line naming that permission (exit 3) instead of silently using the default site;
- * none needs --allow-sys for HTTPS; a proxy outside the task's --allow-net is one line (exit 3).
+ * none needs more than --allow-sys=uid (HTTPS needs none); a proxy outside the task's --allow-net is one line (exit 3).
  */
 import assert from "node:assert/strict";
 import { PROXY_ENV_NAMES } from "../../lib/client/mod.ts";
@@ -40,12 +40,14 @@ Deno.test("without --allow-env: one line naming the permission, exit 3", async (
   }
 });
 
-Deno.test("no network step asks for --allow-sys: HTTPS uses Deno's own trust store", () => {
+Deno.test("no network step asks for more than --allow-sys=uid: HTTPS uses Deno's own trust store", () => {
   // tests/scripts/tls_test.ts runs the steps over TLS with NODE_EXTRA_CA_CERTS set and only
-  // these flags; node:https would need unscoped --allow-sys for that (see tls_connect.ts).
+  // these flags; node:https would need unscoped --allow-sys for that (see tls_connect.ts). The
+  // one system fact a step reads is its user id, to check that the session file is the user's.
   for (const [task] of STEPS) {
     const words = taskArgs(task, { HOME: "/home/user" });
-    assert.deepEqual(words.filter((w) => /^(--allow-sys|--allow-all|-A$)/.test(w)), [], task);
+    const wide = words.filter((w) => /^(--allow-sys|--allow-all|-A$)/.test(w));
+    assert.deepEqual(wide, ["--allow-sys=uid"], task);
     const env = words.find((w) => w.startsWith("--allow-env="))?.split("=")[1].split(",") ?? [];
     for (const name of PROXY_ENV_NAMES) assert.ok(env.includes(name), `${task} reads ${name}`);
   }

@@ -152,6 +152,46 @@ Deno.test("register-component script", async (t) => {
       assert.match(again.stderr, /0 registered, 2 already registered, 1 invalid, 0 failed/);
     });
 
+    await t.step(
+      "--from again after a kill before the stage was set: the stage is set",
+      async () => {
+        // As a run killed between registerComponent and setComponentStage leaves it.
+        await client.registerComponent({
+          project: "P",
+          subproject: "PB",
+          institution: "SANDBOX_A",
+          componentType: "MODULE",
+          type: "OUTER_SYSTEM_QUAD_MODULE",
+          serialNumber: "20UPBM20000221",
+          properties: { ORIENTATION: true, FECHIP_VERSION: "1" },
+        });
+        assert.equal((await props("20UPBM20000221")).stage, "MODULE/ASSEMBLY");
+        await Deno.writeTextFile(
+          `${dir}/killed.json`,
+          JSON.stringify([{
+            institution: "SANDBOX_A",
+            componentType: "MODULE",
+            type: "OUTER_SYSTEM_QUAD_MODULE",
+            subproject: "PB",
+            serialNumber: "0000221",
+            stage: "MODULE/PARYLENE",
+            properties: { ORIENTATION: true, FECHIP_VERSION: "1" },
+          }]),
+        );
+        const r = await runTask("register-component", ["--from", "killed.json", "--yes"], {
+          env,
+          cwd: dir,
+        });
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(
+          r.stdout,
+          /^\$\[0\] already registered: 20UPBM20000221 .*stage was still MODULE\/ASSEMBLY: set to MODULE\/PARYLENE now/,
+        );
+        assert.match(r.stderr, /0 registered, 1 already registered \(1 of them: stage set now\)/);
+        assert.equal((await props("20UPBM20000221")).stage, "MODULE/PARYLENE");
+      },
+    );
+
     await t.step("--from without --yes asks once; problems listed first", async () => {
       const file = `${dir}/one.json`;
       await Deno.writeTextFile(

@@ -1,17 +1,26 @@
 /**
- * prepareUpload, findExistingRun and uploadPrepared against an in-process sandbox.
+ * prepareUpload (and the upload of what it prepares) against an in-process sandbox.
  */
 import assert from "node:assert/strict";
 import { InputError } from "../../lib/errors.ts";
 import { ItkpdClient } from "../../lib/client/mod.ts";
 import { startSandbox } from "../../lib/sandbox/mod.ts";
 import {
-  findExistingRun,
+  findPresentRun,
+  identityOf,
+  type PreparedUpload,
   prepareUpload,
   renderDryRun,
   resolveTestType,
-  uploadPrepared,
+  type RunToUpload,
+  uploadRunOnce,
 } from "../../lib/upload/mod.ts";
+import type { TestRunUpload } from "../../lib/schemas/test_run.ts";
+
+const toUpload = (p: PreparedUpload): RunToUpload => ({
+  dtoIn: p.dtoIn as unknown as TestRunUpload,
+  componentCode: p.resolved.component.code,
+});
 
 function ivRun(component: string | null, runNumber = "r1"): Record<string, unknown> {
   return {
@@ -89,14 +98,17 @@ Deno.test("prepare and upload", async (t) => {
         message: "absent: sent as false",
       }]);
       assert.equal(JSON.parse(renderDryRun(prepared.dtoIn)).runNumber, "r1");
-      assert.equal(await findExistingRun(client, prepared), undefined);
-      const { id } = await uploadPrepared(client, prepared);
+      assert.equal(await findPresentRun(client, identityOf(toUpload(prepared))), undefined);
+      const { id, status } = await uploadRunOnce(client, toUpload(prepared));
+      assert.equal(status, "created");
       firstId = id;
       const stored = await client.getTestRun({ testRun: id });
       assert.equal(stored.runNumber, "r1");
-      assert.equal((await findExistingRun(client, prepared))?.id, id);
+      assert.equal((await findPresentRun(client, identityOf(toUpload(prepared))))?.id, id);
+      const again = await uploadRunOnce(client, toUpload(prepared));
+      assert.deepEqual([again.status, again.id], ["present", id]);
       const other = await prepareUpload(client, ivRun("20UPGM20000002", "r2"));
-      assert.equal(await findExistingRun(client, other), undefined);
+      assert.equal(await findPresentRun(client, identityOf(toUpload(other))), undefined);
     });
 
     await t.step("unknown result codes are notes; the service warns about them", async () => {
@@ -104,7 +116,7 @@ Deno.test("prepare and upload", async (t) => {
       (doc.results as Record<string, unknown>).EXTRA = 1;
       const prepared = await prepareUpload(client, doc);
       assert.deepEqual(prepared.notices.map((n) => n.path), ["$.problems", "$.results.EXTRA"]);
-      const { id } = await uploadPrepared(client, prepared);
+      const { id } = await uploadRunOnce(client, toUpload(prepared));
       assert.notEqual(id, firstId);
       assert.ok(warnings.some((w) => w.endsWith("/unknownFields")), warnings.join());
     });

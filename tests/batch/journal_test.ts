@@ -1,0 +1,179 @@
+/**
+ * The journal under storage faults (through its failure seam, no root tricks): a read-only
+ * journal is one line before anything is planned; a full disk mid-batch never reports a run
+ * the server has as "failed", and says what is true; a corrupt journal's hint points the right
+ * way; a journal of the previous format is upgraded, its interrupted items settled.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { batchUpload, Journal, JournalWriteError } from "../../lib/batch/mod.ts";
+import { InputError } from "../../lib/errors.ts";
+import { demoSerial } from "../../lib/fixtures/mod.ts";
+import { batchWorld, exactlyOneEach, runsPerComponent } from "./_helpers.ts";
+
+const serials = (n: number) => Array.from({ length: n }, (_, i) => demoSerial(i + 1));
+
+/** An error as SQLite gives it (message and result code). */
+function sqliteError(message: string, errcode: number): Error {
+  return Object.assign(new Error(message), { code: "ERR_SQLITE_ERROR", errcode, errstr: message });
+}
+
+Deno.test("journal: read-only → one line before anything is planned; no stale report", async (t) => {
+  const w = await batchWorld(4);
+  const reportPath = join(w.dir, ".itkpd-report.json");
+  const planned = () => w.sandbox.stats().byCommand.listTestTypes ?? 0;
+  try {
+    // A report left by an earlier run.
+    const first = await batchUpload(w.client, { dir: w.dir, institution: "SANDBOX_A" });
+    assert.equal(first.report!.counts.created, 4);
+    const before = planned();
+
+    await t.step("through the seam: SQLite's read-only error at open", async () => {
+      const error = await batchUpload(w.client, {
+        dir: w.dir,
+        institution: "SANDBOX_A",
+        journalOptions: {
+          writeFault: () => sqliteError("attempt to write a readonly database", 8),
+        },
+      }).then(() => undefined, (e) => e);
+      assert.ok(error instanceof JournalWriteError, String(error));
+      assert.match(
+        error.message,
+        /\.itkpd-journal\.sqlite: the journal cannot be written \(opening it\): attempt to write a readonly database/,
+      );
+      assert.equal(error.hint, "make the journal writable, or give another --journal file");
+      assert.equal(planned(), before, "nothing was planned");
+      const report = JSON.parse(await Deno.readTextFile(reportPath));
+      assert.match(report.error, /^this run failed before uploading anything: .*readonly/);
+      assert.deepEqual(report.items, [], "the old report does not pass for this run's");
+    });
+
+    await t.step({
+      name: "a real read-only file (chmod 0444)",
+      ignore: Deno.build.os === "windows" || Deno.uid() === 0, // root writes it anyway
+      fn: async () => {
+        const path = join(w.dir, ".itkpd-journal.sqlite");
+        await Deno.chmod(path, 0o444);
+        try {
+          await assert.rejects(
+            batchUpload(w.client, { dir: w.dir, institution: "SANDBOX_A" }),
+            /the journal cannot be written \(opening it\)/,
+          );
+          assert.equal(planned(), before);
+        } finally {
+          await Deno.chmod(path, 0o644);
+        }
+      },
+    });
+  } finally {
+    await w.close();
+  }
+});
+
+Deno.test("journal: a full disk mid-batch — runs the server has are never reported failed", async () => {
+  const modules = 30;
+  const w = await batchWorld(modules);
+  try {
+    let recorded = 0;
+    const full = sqliteError("database or disk is full", 13);
+    const lines: string[] = [];
+    const { report } = await batchUpload(w.client, {
+      dir: w.dir,
+      institution: "SANDBOX_A",
+      concurrency: 4,
+      log: (l) => lines.push(l),
+      // The disk fills up after 8 runs were recorded as created.
+      journalOptions: {
+        writeFault: (op) => (op === "created" && ++recorded > 8) || recorded > 8 ? full : undefined,
+      },
+    });
+    assert.match(
+      report!.stopped!,
+      /the journal cannot be written \(.*database or disk is full\); stopped, nothing more was sent\. \d+ run\(s\) were created on the server but not recorded locally: the next run finds them/,
+    );
+    const onServer = new Set([...(await runsPerComponent(w.client)).keys()]);
+    for (const item of report!.items) {
+      if (onServer.has(item.component!)) {
+        // What the server has is said to be so: created (not recorded locally), never failed.
+        assert.equal(item.status, "created", JSON.stringify(item));
+        if (item.note) {
+          assert.match(
+            item.note,
+            /^created on the server, not recorded locally \(.*\); the next run will find it$/,
+          );
+        }
+      } else {
+        assert.equal(item.status, "failed");
+        assert.doesNotMatch(item.error!, /recorded in the journal/);
+      }
+    }
+    assert.ok(report!.notRecorded! > 0, "some were created but not recorded");
+    assert.equal(report!.items.filter((i) => i.note).length, report!.notRecorded);
+    assert.match(
+      lines.join("\n"),
+      /^ {2}not recorded: .*created on the server, not recorded locally/m,
+    );
+
+    // Space again: the next run finds them on the server and completes, exactly once.
+    const again = await batchUpload(w.client, { dir: w.dir, institution: "SANDBOX_A" });
+    assert.equal(again.report!.counts.failed, 0);
+    assert.ok(again.report!.counts.skipped >= onServer.size);
+    assert.deepEqual(exactlyOneEach(await runsPerComponent(w.client), serials(modules)), []);
+  } finally {
+    await w.close();
+  }
+});
+
+Deno.test("journal: a corrupt file — the hint says moving it aside is safe, and why", async () => {
+  const w = await batchWorld(2);
+  try {
+    await Deno.writeTextFile(
+      join(w.dir, ".itkpd-journal.sqlite"),
+      "not a journal at all".repeat(50),
+    );
+    const error = await batchUpload(w.client, { dir: w.dir, institution: "SANDBOX_A" })
+      .then(() => undefined, (e) => e);
+    assert.ok(error instanceof InputError, String(error));
+    assert.match(error.message, /not a usable journal \(file is not a database\)/);
+    assert.match(
+      error.hint!,
+      /^move it aside \(e\.g\. rename it to .*\.bad\) and run the same command again: that is safe, because every run is looked up on the server before anything is sent$/,
+    );
+    assert.doesNotMatch(error.message, /no other program holds it/);
+  } finally {
+    await w.close();
+  }
+});
+
+Deno.test("journal: an empty path is refused; a journal of the previous format is upgraded", async () => {
+  assert.throws(() => Journal.open(""), /the journal path is empty/);
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = join(dir, "old.sqlite");
+    const db = new DatabaseSync(path);
+    db.exec(`CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+      INSERT INTO meta VALUES ('schema', '1');
+      CREATE TABLE items (key TEXT PRIMARY KEY, file TEXT NOT NULL, state TEXT NOT NULL,
+        test_run_id TEXT, error TEXT, attempts INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL);
+      INSERT INTO items VALUES ('S|T|1', 'a.csv', 'sending', NULL, NULL, 1, '2026-01-01T00:00:00Z');
+      INSERT INTO items VALUES ('S|T|2', 'b.csv', 'created', 'id2', NULL, 1, '2026-01-01T00:00:00Z');`);
+    db.close();
+    const journal = Journal.open(path);
+    try {
+      assert.equal(journal.recoverInterrupted(), 1);
+      const a = journal.get("S|T|1")!;
+      assert.equal(a.state, "pending");
+      assert.equal(a.unknownSends, 1, "an interrupted send counts as one with its outcome unknown");
+      assert.equal(a.lastUnknownAt, "2026-01-01T00:00:00Z");
+      assert.equal(a.reconcile, true);
+      assert.equal(journal.get("S|T|2")!.testRunId, "id2");
+      assert.deepEqual(journal.toReconcile().map((e) => e.key), ["S|T|1"]);
+    } finally {
+      journal.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
