@@ -6,12 +6,14 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
-import { parseFlags, runMain } from "../lib/cli/mod.ts";
+import { defineCommand, runCommand } from "../lib/cli/command.ts";
 import { benchBatch, benchParse, benchPlots, benchReadback, fixed } from "../lib/bench/mod.ts";
 
-const USAGE = `Usage: deno task bench [--quick] [--skip-memory]
-
-Measures, in one run, on this machine:
+/** The command: its flags and help. */
+export const COMMAND = defineCommand({
+  name: "bench",
+  usage: ["[--quick] [--skip-memory]"],
+  description: `Measures, in one run, on this machine:
   1. batch upload of 1,000 modules against the sandbox with 20 ms injected latency, versus the
      per-file way (upload-wirebond-results --upload, one process per file, sequentially;
      measured on 20 files and scaled to 1,000): targets ≥ 30× faster and ≥ 100 uploads/s;
@@ -21,23 +23,19 @@ Measures, in one run, on this machine:
   3. peak resident memory of a batch of 10,000 files: target < 300 MB;
   4. reading back 10,000 WIREBOND_PULL_TEST runs from the sandbox at 20 ms latency into an
      empty cache (paged listing + getTestRunBulk): target < 30 s; then reopening the cache and
-     building the one-row-per-run table: target < 1 s.
---quick uses small sizes (a smoke run, figures not meaningful); --skip-memory skips 3.
-Ends with name=value lines.`;
+     building the one-row-per-run table: target < 1 s.`,
+  flags: {
+    quick: { type: "boolean", help: "small sizes (a smoke run, figures not meaningful)" },
+    "skip-memory": { type: "boolean", help: "skip 3." },
+  },
+  epilog: "Ends with name=value lines.",
+});
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
 if (import.meta.main) {
-  runMain("bench", async (args) => {
-    const { values, help } = parseFlags(args, {
-      quick: { type: "boolean" },
-      "skip-memory": { type: "boolean" },
-    });
-    if (help) {
-      console.log(USAGE);
-      return 0;
-    }
-    const quick = Boolean(values.quick);
+  runCommand(COMMAND, async ({ flags }) => {
+    const quick = flags.quick;
     const log = (line: string) => console.log(`  ${line}`);
     console.log(
       `itkpd benchmark (${quick ? "quick" : "full"}), ${Deno.build.os}/${Deno.build.arch}, ` +
@@ -90,7 +88,7 @@ if (import.meta.main) {
     const slowestPlot = Math.max(...Object.values(plots));
 
     let peak: number | undefined;
-    if (!values["skip-memory"]) {
+    if (!flags.skipMemory) {
       const files = quick ? 500 : 10_000;
       console.log(`4. peak memory of a batch of ${files} files`);
       const mem = await benchBatch({
