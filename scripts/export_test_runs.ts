@@ -107,17 +107,23 @@ are applied here, to the listed summaries (the service is not known to filter by
 
 if (import.meta.main) {
   runCommand(COMMAND, async ({ flags }) => {
-    const [{ relative }, readback, { requireNetFor, requirePermission }] = await Promise.all([
-      import("node:path"),
-      import("../lib/readback/mod.ts"),
-      import("../lib/upload/permissions.ts"),
-    ]);
+    // The modules themselves, not lib/readback/mod.ts: this task may not read the clone, so Deno
+    // builds the graph of every import at start, and the barrel would add the overview's.
+    const [{ relative }, { defaultCacheFile }, { exportTestRuns }, permissions] = await Promise.all(
+      [
+        import("node:path"),
+        import("../lib/readback/cache.ts"),
+        import("../lib/readback/export.ts"),
+        import("../lib/upload/permissions.ts"),
+      ],
+    );
+    const { requireNetFor, requirePermission } = permissions;
     /** A path as the user knows it: relative to where they ran the command when inside it. */
     const shown = (path: string) => {
       const rel = relative(userCwd(), path);
       return rel && !rel.startsWith("..") ? rel : path;
     };
-    const cacheFile = flags.cache ?? readback.defaultCacheFile();
+    const cacheFile = flags.cache ?? defaultCacheFile();
     if (!cacheFile) {
       throw new UsageError("no cache file: give --cache FILE (HOME is not available)");
     }
@@ -134,7 +140,7 @@ if (import.meta.main) {
     try {
       if (!flags.offline) requireNetFor(client);
       const testTypes = flags.testType;
-      const result = await readback.exportTestRuns(client, {
+      const result = await exportTestRuns(client, {
         selection: {
           project: flags.project,
           componentType: flags.componentType,
