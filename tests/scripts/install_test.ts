@@ -110,6 +110,52 @@ Deno.test("deno task install: the itkpd command, from any folder", async (t) => 
       },
     );
 
+    await t.step("offline: with an empty Deno cache, nothing is fetched", async () => {
+      // A fresh DENO_DIR: a plain `deno run` asks the npm registry about the packages before it
+      // runs (through the proxy below: it connects, fails, and goes on). The command runs with
+      // --cached-only from the clone's node_modules: not one connection. Each connection is
+      // closed as soon as it is accepted; a run that tried one has waited for that close.
+      const proxy = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+      let connections = 0;
+      const accepting = (async () => {
+        for await (const conn of proxy) {
+          connections++;
+          conn.close();
+        }
+      })();
+      try {
+        const url = `http://127.0.0.1:${proxy.addr.port}`;
+        const r = await itkpd(
+          command,
+          [
+            "upload-wirebond-results",
+            "--input",
+            "data/m.csv",
+            "--component",
+            "20UPGM20000001",
+            "--institution",
+            "SANDBOX_A",
+            "--out",
+            "offline.json",
+          ],
+          work,
+          {
+            HOME: home,
+            DENO_DIR: join(dir, "empty deno cache"),
+            HTTPS_PROXY: url,
+            HTTP_PROXY: url,
+          },
+        );
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.stderr, "");
+        assert.ok((await Deno.stat(join(work, "offline.json"))).isFile);
+        assert.equal(connections, 0, "a connection was made");
+      } finally {
+        proxy.close();
+        await accepting.catch(() => {});
+      }
+    });
+
     await t.step(
       "get-token against the sandbox; the session under the $HOME it ran with",
       async () => {
