@@ -1,17 +1,28 @@
 /**
  * `deno task bench`: performance figures measured side by side in one run. Ends with one
  * `name=value` line per figure: batch_vs_per_file_ratio, uploads_per_s, parse_mb_per_s,
- * peak_rss_mb_10k, readback_runs_per_s, readback_reopen_ms.
+ * peak_rss_mb_10k, readback_runs_per_s, readback_reopen_ms, and the start-up figures
+ * bare_deno_ms, startup_help_ms, one_file_ms, one_file_peak_mib (with their ratios).
  *
  * @module
  */
 import { fileURLToPath } from "node:url";
-import { parseFlags, runMain } from "../lib/cli/mod.ts";
-import { benchBatch, benchParse, benchPlots, benchReadback, fixed } from "../lib/bench/mod.ts";
+import { defineCommand, runCommand } from "../lib/cli/command.ts";
+import {
+  benchBatch,
+  benchParse,
+  benchPlots,
+  benchReadback,
+  benchStartup,
+  fixed,
+} from "../lib/bench/mod.ts";
+import { SUBCOMMANDS } from "../lib/install/tasks.ts";
 
-const USAGE = `Usage: deno task bench [--quick] [--skip-memory]
-
-Measures, in one run, on this machine:
+/** The command: its flags and help. */
+export const COMMAND = defineCommand({
+  name: "bench",
+  usage: ["[--quick] [--skip-memory]"],
+  description: `Measures, in one run, on this machine:
   1. batch upload of 1,000 modules against the sandbox with 20 ms injected latency, versus the
      per-file way (upload-wirebond-results --upload, one process per file, sequentially;
      measured on 20 files and scaled to 1,000): targets ≥ 30× faster and ≥ 100 uploads/s;
@@ -21,23 +32,26 @@ Measures, in one run, on this machine:
   3. peak resident memory of a batch of 10,000 files: target < 300 MB;
   4. reading back 10,000 WIREBOND_PULL_TEST runs from the sandbox at 20 ms latency into an
      empty cache (paged listing + getTestRunBulk): target < 30 s; then reopening the cache and
-     building the one-row-per-run table: target < 1 s.
---quick uses small sizes (a smoke run, figures not meaningful); --skip-memory skips 3.
-Ends with name=value lines.`;
+     building the one-row-per-run table: target < 1 s;
+  6. start-up, each figure the median of 7 processes, next to a bare \`deno run\` of an empty
+     script: --help of every step (the slowest one: target ≤ 80 ms; sandbox, make-fixtures and
+     demo shown beside) and a local one-file wire-pull run (upload-wirebond-results --input
+     F.csv … --out x.json: targets ≤ 150 ms and ≤ 60 MiB peak), each run as the installed itkpd
+     command runs it (deno run with the task's flags; deno task adds its own start, shown too).`,
+  flags: {
+    quick: { type: "boolean", help: "small sizes (a smoke run, figures not meaningful)" },
+    "skip-memory": { type: "boolean", help: "skip 3." },
+  },
+  epilog: "Ends with name=value lines.",
+});
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
+/** Commands of itkpd that are not steps of the workflow: timed, not part of startup_help_ms. */
+const OTHER_COMMANDS: readonly string[] = ["sandbox", "make-fixtures", "demo"];
 
 if (import.meta.main) {
-  runMain("bench", async (args) => {
-    const { values, help } = parseFlags(args, {
-      quick: { type: "boolean" },
-      "skip-memory": { type: "boolean" },
-    });
-    if (help) {
-      console.log(USAGE);
-      return 0;
-    }
-    const quick = Boolean(values.quick);
+  runCommand(COMMAND, async ({ flags }) => {
+    const quick = flags.quick;
     const log = (line: string) => console.log(`  ${line}`);
     console.log(
       `itkpd benchmark (${quick ? "quick" : "full"}), ${Deno.build.os}/${Deno.build.arch}, ` +
@@ -90,7 +104,7 @@ if (import.meta.main) {
     const slowestPlot = Math.max(...Object.values(plots));
 
     let peak: number | undefined;
-    if (!values["skip-memory"]) {
+    if (!flags.skipMemory) {
       const files = quick ? 500 : 10_000;
       console.log(`4. peak memory of a batch of ${files} files`);
       const mem = await benchBatch({
@@ -121,6 +135,15 @@ if (import.meta.main) {
         `${readback.pullRows} pull rows in ${fixed(readback.pullTableSeconds * 1000, 0)} ms`,
     );
 
+    console.log("6. start-up of the steps (ms, medians)");
+    const startup = await benchStartup({
+      root: ROOT,
+      steps: SUBCOMMANDS.filter((s) => !OTHER_COMMANDS.includes(s)),
+      others: OTHER_COMMANDS,
+      runs: quick ? 3 : 7,
+      log,
+    });
+
     console.log(`batch_vs_per_file_ratio=${fixed(batch.ratio)}`);
     console.log(`uploads_per_s=${fixed(batch.uploadsPerSecond)}`);
     console.log(`parse_mb_per_s=${fixed(parse.mbPerSecond)}`);
@@ -129,6 +152,17 @@ if (import.meta.main) {
     console.log(`peak_rss_mb_10k=${peak === undefined ? "skipped" : fixed(peak)}`);
     console.log(`readback_runs_per_s=${fixed(readback.runsPerSecond, 0)}`);
     console.log(`readback_reopen_ms=${fixed(readback.reopenSeconds * 1000, 0)}`);
+    console.log(`bare_deno_ms=${fixed(startup.bareDenoMs)}`);
+    console.log(`startup_help_ms=${fixed(startup.startupHelpMs)}`);
+    console.log(`startup_help_ratio=${fixed(startup.startupHelpMs / startup.bareDenoMs)}`);
+    console.log(`deno_task_help_ms=${fixed(startup.denoTaskHelpMs)}`);
+    console.log(`one_file_ms=${fixed(startup.oneFileMs)}`);
+    console.log(`one_file_ratio=${fixed(startup.oneFileMs / startup.bareDenoMs)}`);
+    console.log(
+      `one_file_peak_mib=${
+        startup.oneFilePeakMib === undefined ? "not measured" : fixed(startup.oneFilePeakMib)
+      }`,
+    );
     return 0;
   });
 }

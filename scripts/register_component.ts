@@ -6,41 +6,26 @@
  *
  * @module
  */
-import { defaultSessionFile } from "../lib/cli/session.ts";
-import {
-  type ParsedArgs,
-  parseFlags,
-  runMain,
-  StreamLineSource,
-  TIMEOUT_FLAG,
-  timeoutMsOf,
-  userPath,
-} from "../lib/cli/mod.ts";
-import { ItkpdClient, requireEnvAccess } from "../lib/client/mod.ts";
+import { openClient } from "../lib/cli/client.ts";
+import { defineCommand, runCommand } from "../lib/cli/command.ts";
+import { TIMEOUT_FLAG } from "../lib/cli/timeout.ts";
+import type { ItkpdClient } from "../lib/client/mod.ts";
 import { InputError, UsageError } from "../lib/errors.ts";
-import { MAX_JSON_BYTES, readInputText } from "../lib/io/read_input.ts";
-import {
-  checkRequests,
-  Conversation,
-  describeInvalid,
-  ESCAPE_HELP,
-  flagPlace,
-  parseRequestsJson,
-  propertiesFromFlags,
-  registerChecked,
-  registerInteractively,
-  RegistrationCatalogue,
-  type RegistrationRequest,
-} from "../lib/register/mod.ts";
+import { ESCAPE_HELP } from "../lib/register/escapes.ts";
+import type { checkRequests, RegistrationRequest } from "../lib/register/mod.ts";
+import type { StreamLineSource } from "../lib/cli/prompt.ts";
 
-const USAGE = `Usage:
-  deno task register-component [--yes] [--verbose]
-  deno task register-component --from FILE.json [--yes] [--verbose]
-  deno task register-component --institution CODE --component-type CODE --type CODE
+/** The command: its flags and help. */
+export const COMMAND = defineCommand({
+  name: "register-component",
+  usage: [
+    "[--yes] [--verbose]",
+    "--from FILE.json [--yes] [--verbose]",
+    `--institution CODE --component-type CODE --type CODE
       [--project CODE] [--subproject CODE] [--serial DIGITS] [--stage CODE]
-      [--property CODE=VALUE ...] [--yes] [--verbose]
-
-Registers components in the ITkPD (token from ITK_DB_AUTH or the access codes in
+      [--property CODE=VALUE ...] [--yes] [--verbose]`,
+  ],
+  description: `Registers components in the ITkPD (token from ITK_DB_AUTH or the access codes in
 ITKDB_ACCESS_CODE1/2; site from ITKDB_API_URL).
 
 Without --from or component flags it asks, step by step: institution, project, component
@@ -55,116 +40,102 @@ properties) and an optional stage; serialNumber may be the last 7 digits. Keys w
 possible value may be left out. Everything is checked first; problems are listed by JSON
 path; the valid ones are registered, one line each, and the exit code is 1 if any was not.
 
-The flags form registers one component the same way (--property ORIENTATION=y, repeatable).
+The flags form registers one component the same way (--property ORIENTATION=y, repeatable).`,
+  flags: {
+    from: { type: "path", value: "FILE", help: "JSON file of components to register" },
+    institution: { type: "string", value: "CODE", help: "institution (e.g. SANDBOX_A)" },
+    project: { type: "string", value: "CODE", help: "project (P, S, CM, CE)" },
+    "component-type": { type: "string", value: "C", help: "component type (e.g. MODULE)" },
+    type: { type: "string", value: "CODE", help: "type (e.g. OUTER_SYSTEM_QUAD_MODULE)" },
+    subproject: { type: "string", value: "CODE", help: "subproject (e.g. PG)" },
+    serial: { type: "string", value: "SN", help: "serial number, or its last 7 digits" },
+    stage: {
+      type: "string",
+      value: "CODE",
+      help: "stage to set after registering (default: the initial stage)",
+    },
+    property: {
+      type: "list",
+      value: "C=V",
+      help: "a property value, typed as its definition says (repeatable)",
+    },
+    yes: { type: "boolean", help: "do not ask for confirmation" },
+    verbose: { type: "boolean", help: "log the requests (tokens hidden) to stderr" },
+    ...TIMEOUT_FLAG,
+  },
+  epilog:
+    `Exit codes: 0 done, 1 not all registered / cancelled / input or server error, 2 bad usage,
+3 missing permission.`,
+});
 
-Options:
-  --from FILE         JSON file of components to register
-  --institution CODE  institution (e.g. SANDBOX_A)
-  --project CODE      project (P, S, CM, CE)
-  --component-type C  component type (e.g. MODULE)
-  --type CODE         type (e.g. OUTER_SYSTEM_QUAD_MODULE)
-  --subproject CODE   subproject (e.g. PG)
-  --serial SN         serial number, or its last 7 digits
-  --stage CODE        stage to set after registering (default: the initial stage)
-  --property C=V      a property value, typed as its definition says (repeatable)
-  --yes               do not ask for confirmation
-  --verbose           log the requests (tokens hidden) to stderr
-  --timeout SECONDS   time limit of one request (default 60)
-  -h, --help          show this text
-
-Exit codes: 0 done, 1 not all registered / cancelled / input or server error, 2 bad usage,
-3 missing permission.
-`;
-
-const FLAGS = {
-  from: { type: "string" },
-  institution: { type: "string" },
-  project: { type: "string" },
-  "component-type": { type: "string" },
-  type: { type: "string" },
-  subproject: { type: "string" },
-  serial: { type: "string" },
-  stage: { type: "string" },
-  property: { type: "string", multiple: true },
-  yes: { type: "boolean" },
-  verbose: { type: "boolean" },
-  ...TIMEOUT_FLAG,
-} as const;
-
-const ITEM_FLAGS: [flag: string, key: keyof RegistrationRequest][] = [
+/** The flags of the flags form, and the registration key each one fills. */
+const ITEM_FLAGS = [
   ["institution", "institution"],
   ["project", "project"],
-  ["component-type", "componentType"],
+  ["componentType", "componentType"],
   ["type", "type"],
   ["subproject", "subproject"],
   ["serial", "serialNumber"],
   ["stage", "stage"],
-];
+] as const satisfies readonly (readonly [string, keyof RegistrationRequest])[];
 
-async function main(args: string[]): Promise<number> {
-  const parsed = parseFlags(args, FLAGS);
-  if (parsed.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  requireEnvAccess();
-  const from = str(parsed, "from");
-  const properties = (parsed.values.property as string[] | undefined) ?? [];
-  const itemFlags = ITEM_FLAGS.filter(([f]) => str(parsed, f) !== undefined);
-  if (from !== undefined && (itemFlags.length || properties.length)) {
-    throw new UsageError(
-      `--from cannot be combined with --${itemFlags[0]?.[0] ?? "property"}; put it in the file`,
-    );
-  }
-  const yes = !!parsed.values.yes;
-  let items: unknown[] | undefined;
-  let single = true;
-  if (from !== undefined) {
-    const path = userPath(from);
-    const text = await readInputText(path, {
-      what: "registrations file",
-      name: from,
-      maxBytes: MAX_JSON_BYTES,
-    });
-    ({ items, single } = parseRequestsJson(text, from));
-    if (items.length === 0) throw new InputError(`${from}: the array is empty`);
-  }
-
-  const client = new ItkpdClient({
-    timeoutMs: timeoutMsOf(parsed.values),
-    verbose: !!parsed.values.verbose,
-    sessionFile: defaultSessionFile(),
-  });
-  const input = new StreamLineSource();
-  try {
-    if (items === undefined && itemFlags.length === 0 && properties.length === 0) {
-      await registerInteractively(client, { input, confirm: !yes });
-      return 0;
+if (import.meta.main) {
+  runCommand(COMMAND, async ({ flags, raw }) => {
+    const { requireEnvAccess } = await import("../lib/client/mod.ts");
+    requireEnvAccess();
+    const itemFlags = ITEM_FLAGS.filter(([f]) => flags[f] !== undefined);
+    if (flags.from !== undefined && (itemFlags.length || flags.property.length)) {
+      const first = itemFlags[0]?.[0].replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+      throw new UsageError(
+        `--from cannot be combined with --${first ?? "property"}; put it in the file`,
+      );
     }
-    const catalogue = await RegistrationCatalogue.load(client);
-    let checked;
-    if (items !== undefined) {
-      checked = await checkRequests(catalogue, items, { single });
-    } else {
-      const request: RegistrationRequest = {};
-      for (const [flag, key] of itemFlags) {
-        (request as Record<string, unknown>)[key] = str(parsed, flag);
-      }
-      const props = propertiesFromFlags(properties);
-      request.properties = props.properties;
-      checked = await checkRequests(catalogue, [request], {
-        single: true,
-        propertyText: true,
-        place: flagPlace,
+    const register = await import("../lib/register/mod.ts");
+    let items: unknown[] | undefined;
+    let single = true;
+    if (flags.from !== undefined) {
+      const { MAX_JSON_BYTES, readInputText } = await import("../lib/io/read_input.ts");
+      const from = raw.from[0];
+      const text = await readInputText(flags.from, {
+        what: "registrations file",
+        name: from,
+        maxBytes: MAX_JSON_BYTES,
       });
-      checked[0].problems.unshift(...props.problems);
-      if (props.problems.length) checked[0].resolved = undefined;
-      checked[0].where = "flags";
+      ({ items, single } = register.parseRequestsJson(text, from));
+      if (items.length === 0) throw new InputError(`${from}: the array is empty`);
     }
-    return await registerAll(client, checked, input, yes);
-  } finally {
-    client.close();
-  }
+
+    const client = await openClient({ timeoutSeconds: flags.timeout, verbose: flags.verbose });
+    const { StreamLineSource } = await import("../lib/cli/prompt.ts");
+    const input = new StreamLineSource();
+    try {
+      if (items === undefined && itemFlags.length === 0 && flags.property.length === 0) {
+        await register.registerInteractively(client, { input, confirm: !flags.yes });
+        return 0;
+      }
+      const catalogue = await register.RegistrationCatalogue.load(client);
+      let checked;
+      if (items !== undefined) {
+        checked = await register.checkRequests(catalogue, items, { single });
+      } else {
+        const request: RegistrationRequest = {};
+        for (const [flag, key] of itemFlags) request[key] = flags[flag];
+        const props = register.propertiesFromFlags(flags.property);
+        request.properties = props.properties;
+        checked = await register.checkRequests(catalogue, [request], {
+          single: true,
+          propertyText: true,
+          place: register.flagPlace,
+        });
+        checked[0].problems.unshift(...props.problems);
+        if (props.problems.length) checked[0].resolved = undefined;
+        checked[0].where = "flags";
+      }
+      return await registerAll(client, checked, input, flags.yes);
+    } finally {
+      client.close();
+    }
+  });
 }
 
 async function registerAll(
@@ -173,6 +144,9 @@ async function registerAll(
   input: StreamLineSource,
   yes: boolean,
 ): Promise<number> {
+  const { Conversation, describeInvalid, registerChecked } = await import(
+    "../lib/register/mod.ts"
+  );
   const valid = checked.filter((c) => c.resolved);
   const invalid = checked.length - valid.length;
   if (invalid && !yes) {
@@ -213,10 +187,3 @@ async function registerAll(
   }
   return registered + present === checked.length ? 0 : 1;
 }
-
-function str(parsed: ParsedArgs, name: string): string | undefined {
-  const v = parsed.values[name];
-  return typeof v === "string" ? v : undefined;
-}
-
-if (import.meta.main) runMain("register-component", main);

@@ -6,32 +6,36 @@
  */
 import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { numberFlag, parseFlags, runMain, userPath } from "../lib/cli/mod.ts";
+import { defineCommand, runCommand } from "../lib/cli/command.ts";
+import { userPath } from "../lib/cli/paths.ts";
 import { UsageError } from "../lib/errors.ts";
-import {
-  checkJupyter,
-  type NotebookResult,
-  notebooksIn,
-  runNotebooks,
-} from "../lib/notebook/runner.ts";
+import type { NotebookResult } from "../lib/notebook/runner.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
-const USAGE = `Usage: deno task notebooks [--out DIR] [--timeout S] [NOTEBOOK...]
-
-Runs Jupyter notebooks top to bottom in the Deno kernel, as a person would with "Run all", and
+/** The command: its flags and help. */
+export const COMMAND = defineCommand({
+  name: "notebooks",
+  usage: ["[--out DIR] [--timeout S] [NOTEBOOK...]"],
+  positionals: true,
+  description:
+    `Runs Jupyter notebooks top to bottom in the Deno kernel, as a person would with "Run all", and
 writes the executed copies (with every output) to DIR. Default: every notebooks/*.ipynb. The
-committed notebooks stay as they are (without outputs).
-
-Options:
-  --out DIR      folder of the executed copies (default out/notebooks)
-  --timeout S    seconds allowed per cell (default 600)
-  -h, --help     this text
-
-Needs /usr/bin/python3 with jupyter_client and nbformat (Debian/Ubuntu: python3-jupyter-client
+committed notebooks stay as they are (without outputs).`,
+  flags: {
+    out: {
+      type: "path",
+      value: "DIR",
+      help: "folder of the executed copies (default out/notebooks)",
+    },
+    timeout: { type: "number", min: 1, value: "S", help: "seconds allowed per cell (default 600)" },
+  },
+  epilog:
+    `Needs /usr/bin/python3 with jupyter_client and nbformat (Debian/Ubuntu: python3-jupyter-client
 python3-nbformat) and the Deno kernel (\`deno jupyter --install\`).
 Exit status: 0 when every notebook ran without an error; 1 when any failed (the failing cell
-and its error are listed); 2 on bad usage.`;
+and its error are listed); 2 on bad usage.`,
+});
 
 /** Where a path is shown: relative to the project when inside it. */
 function shown(path: string): string {
@@ -51,19 +55,10 @@ function describe(r: NotebookResult): string[] {
 }
 
 if (import.meta.main) {
-  runMain("notebooks", async (args) => {
-    const { values, positionals, help } = parseFlags(args, {
-      out: { type: "string" },
-      timeout: { type: "string" },
-    }, { positionals: true });
-    if (help) {
-      console.log(USAGE);
-      return 0;
-    }
-    const timeout = numberFlag(values, "timeout", { min: 1 });
-    const out = typeof values.out === "string"
-      ? userPath(values.out)
-      : resolve(ROOT, "out/notebooks");
+  runCommand(COMMAND, async ({ flags, positionals }) => {
+    const { checkJupyter, notebooksIn, runNotebooks } = await import("../lib/notebook/runner.ts");
+    const timeout = flags.timeout;
+    const out = flags.out ?? resolve(ROOT, "out/notebooks");
     let notebooks: string[];
     if (positionals.length) {
       notebooks = positionals.map((p) => userPath(p));

@@ -1,119 +1,110 @@
 /**
  * upload_iv_curve: reads an IV table (`U[V] Imean[uA] Isem[uA]`), prints a summary, writes the
  * test-run JSON (IV_MEASURE: VOLTAGE, CURRENT, SIGMA_CURRENT), and with `--upload` uploads it
- * unless the database already has that run.
+ * unless the database already has that run. See `--help`.
  *
- *   deno task upload-iv-curve --input FILE --component SERIAL --institution I [--out FILE]
- *     [--force] [--date YYYY-MM-DD] [--upload] [--test-type IV_MEASURE] [--plot out.svg]
- *     [--verbose]
+ * Only the flags are read before the work starts: the parser and the plot are loaded after
+ * them, and the client only for `--upload`.
  *
  * @module
  */
-import { defaultSessionFile } from "../lib/cli/session.ts";
-import {
-  dateFlag,
-  parseFlags,
-  requireString,
-  runMain,
-  stringFlag,
-  TIMEOUT_FLAG,
-  timeoutMsOf,
-  userCwd,
-  userPath,
-} from "../lib/cli/mod.ts";
-import { join } from "node:path";
-import { type ApiWarning, ItkpdClient } from "../lib/client/mod.ts";
-import { IV_TEST_TYPE } from "../lib/analysis/mod.ts";
-import { plotFormat } from "../lib/notebook/plots/plot.ts";
-import {
-  buildIvRun,
-  finishStep,
-  ivPlot,
-  readIvInput,
-  renderIvSummary,
-  requireNetFor,
-  requirePermission,
-} from "../lib/upload/mod.ts";
+import { openClient } from "../lib/cli/client.ts";
+import { defineCommand, runCommand } from "../lib/cli/command.ts";
+import { TIMEOUT_FLAG } from "../lib/cli/timeout.ts";
+import { IV_TEST_TYPE } from "../lib/analysis/iv.ts";
 
-const USAGE = `Usage: deno task upload-iv-curve --input FILE --component SERIAL --institution I \\
-         [options]
-
-Reads an IV table (whitespace-separated, header like \`U[V] Imean[uA] Isem[uA]\`), prints a
+/** The command: its flags and help. */
+export const COMMAND = defineCommand({
+  name: "upload-iv-curve",
+  description:
+    `Reads an IV table (whitespace-separated, header like \`U[V] Imean[uA] Isem[uA]\`), prints a
 summary and writes the test-run JSON with VOLTAGE (V), CURRENT (uA) and SIGMA_CURRENT (uA).
-Bad rows are reported with file:line and left out.
-
-Options:
-  --input FILE         the IV table
-  --component SERIAL   the module's serial number (or component code)
-  --institution I      institution code
-  --out FILE           output JSON (default <SERIAL>_<TEST TYPE>_<run number>.json in the
-                       current folder)
-  --force              replace an existing output file with other content (default: refused)
-  --date D             the test date, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS] (an IV table has none;
-                       without it the run has no date)
-  --upload             also upload it, unless the database already has this run
-  --test-type CODE     test type (default ${IV_TEST_TYPE})
-  --plot FILE          also write the IV curve plot: FILE.svg, FILE.png (for slides) or
-                       FILE.pdf (for print)
-  --verbose            log the requests
-  --timeout SECONDS    time limit of one request (default 60)
-  --help               show this help
-
-Connection (for --upload): ITKDB_API_URL, ITKDB_AUTH_URL, ITKDB_ACCESS_CODE1/2 or ITK_DB_AUTH.`;
+Bad rows are reported with file:line and left out.`,
+  flags: {
+    input: { type: "path", required: true, value: "FILE", help: "the IV table" },
+    component: {
+      type: "string",
+      required: true,
+      value: "SERIAL",
+      help: "the module's serial number (or component code)",
+    },
+    institution: { type: "string", required: true, value: "I", help: "institution code" },
+    out: {
+      type: "path",
+      value: "FILE",
+      help: `output JSON (default <SERIAL>_<TEST TYPE>_<run number>.json in the
+current folder)`,
+    },
+    force: {
+      type: "boolean",
+      help: "replace an existing output file with other content (default: refused)",
+    },
+    date: {
+      type: "date",
+      value: "D",
+      help: `the test date, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS] (an IV table has none;
+without it the run has no date)`,
+    },
+    upload: {
+      type: "boolean",
+      negatable: true,
+      help: "also upload it, unless the database already has this run",
+    },
+    "test-type": {
+      type: "string",
+      default: IV_TEST_TYPE,
+      value: "CODE",
+      help: `test type (default ${IV_TEST_TYPE})`,
+    },
+    plot: {
+      type: "path",
+      value: "FILE",
+      help: `also write the IV curve plot: FILE.svg, FILE.png (for slides) or
+FILE.pdf (for print)`,
+    },
+    verbose: { type: "boolean", help: "log the requests" },
+    ...TIMEOUT_FLAG,
+  },
+  epilog:
+    "Connection (for --upload): ITKDB_API_URL, ITKDB_AUTH_URL, ITKDB_ACCESS_CODE1/2 or ITK_DB_AUTH.",
+});
 
 if (import.meta.main) {
-  runMain("upload-iv-curve", async (args) => {
-    const { values, help } = parseFlags(args, {
-      input: { type: "string" },
-      component: { type: "string" },
-      institution: { type: "string" },
-      out: { type: "string" },
-      force: { type: "boolean" },
-      date: { type: "string" },
-      upload: { type: "boolean" },
-      "test-type": { type: "string" },
-      plot: { type: "string" },
-      verbose: { type: "boolean" },
-      ...TIMEOUT_FLAG,
-    });
-    if (help) {
-      console.log(USAGE);
-      return 0;
-    }
-    const input = requireString(values, "input");
-    const component = requireString(values, "component");
-    const institution = requireString(values, "institution");
-    const testType = stringFlag(values, "test-type") ?? IV_TEST_TYPE;
-    const outName = stringFlag(values, "out");
-    const date = dateFlag(values, "date");
-    const plotName = stringFlag(values, "plot");
-    const plot = plotName === undefined ? undefined : userPath(plotName);
-    if (plotName !== undefined) plotFormat(plotName);
-    const upload = values.upload === true;
-    const verbose = values.verbose === true;
-
-    for (const path of [outName === undefined ? userCwd() : userPath(outName), plot]) {
+  runCommand(COMMAND, async ({ flags, raw }) => {
+    const [{ join }, { userCwd }, { plotFormat }, { requireNetFor, requirePermission }] =
+      await Promise.all([
+        import("node:path"),
+        import("../lib/cli/paths.ts"),
+        import("../lib/notebook/plots/plot.ts"),
+        import("../lib/upload/permissions.ts"),
+      ]);
+    if (raw.plot) plotFormat(raw.plot[0]);
+    for (const path of [flags.out ?? userCwd(), flags.plot]) {
       if (path) requirePermission({ name: "write", path }, `write access to "${path}"`);
     }
-    const warn = (w: ApiWarning) => console.error(`warning: ${w.command}: ${w.code}: ${w.message}`);
-    const client = upload
-      ? new ItkpdClient({
-        timeoutMs: timeoutMsOf(values),
-        verbose,
-        onWarning: warn,
-        sessionFile: defaultSessionFile(),
-      })
+    const client = flags.upload
+      ? await openClient({ timeoutSeconds: flags.timeout, verbose: flags.verbose })
       : undefined;
     try {
       if (client) requireNetFor(client);
-      const parsed = await readIvInput({ path: userPath(input), name: input });
-      const build = buildIvRun(parsed, { component, institution, testType, date });
-      console.log(renderIvSummary(build));
+      const [iv, { finishStep }] = await Promise.all([
+        import("../lib/upload/iv.ts"),
+        import("../lib/upload/step_output.ts"),
+      ]);
+      const parsed = await iv.readIvInput({ path: flags.input, name: raw.input[0] });
+      const build = iv.buildIvRun(parsed, {
+        component: flags.component,
+        institution: flags.institution,
+        testType: flags.testType,
+        date: flags.date,
+      });
+      console.log(iv.renderIvSummary(build));
+      const plot = flags.plot;
       await finishStep({
         testRun: build.testRun,
-        out: outName === undefined ? join(userCwd(), build.fileName) : userPath(outName),
-        plots: plot ? [{ path: plot, make: () => ivPlot(build) }] : [],
-        force: values.force === true,
+        out: flags.out ?? join(userCwd(), build.fileName),
+        plots: plot ? [{ path: plot, make: () => iv.ivPlot(build) }] : [],
+        force: flags.force,
         client,
         log: (line) => console.log(line),
         note: (line) => console.error(line),

@@ -14,14 +14,12 @@
  * | `5` | 4 bond peel on chip |
  * | `6` | 5 pull failure / operator error (excluded from the statistics) |
  *
- * A mapping file is JSON: `{ "gradeCodes": { "1": 0, "2": 1, … }, "site": "MYLAB" }`.
+ * A mapping file is JSON: `{ "gradeCodes": { "1": 0, "2": 1, … }, "site": "MYLAB" }`; it is read by
+ * `break_mode_file.ts` (which loads zod: a step that uses the default mapping never does).
  *
  * @module
  */
-import { z } from "zod";
 import { InputError, type Problem } from "../errors.ts";
-import { MAX_JSON_BYTES, readInputText } from "../io/read_input.ts";
-import { parseJsonDocument } from "../parsers/json.ts";
 import type { DageTest } from "../parsers/dage_types.ts";
 
 /** A break mode: 0 midspan, 1 heel on hybrid, 2 heel on chip, 3 peel on hybrid, 4 peel on chip, 5 failure. */
@@ -62,66 +60,6 @@ export const DEFAULT_BREAK_MODE_MAPPING: BreakModeMapping = Object.freeze({
   gradeCodes: Object.freeze({ "1": 0, "2": 1, "3": 2, "4": 3, "5": 4, "6": 5 }),
   source: "default",
 });
-
-/** Shape of a mapping file. */
-export const BreakModeMappingFileSchema = z.strictObject({
-  gradeCodes: z.record(
-    z.string().trim().min(1, "a grade code must not be empty"),
-    z.union([0, 1, 2, 3, 4, 5].map((m) => z.literal(m)), {
-      error: "a break mode must be one of 0, 1, 2, 3, 4, 5",
-    }),
-  ).refine((m) => Object.keys(m).length > 0, "the mapping must list at least one grade code"),
-  site: z.string().optional(),
-  description: z.string().optional(),
-});
-
-/**
- * Reads a mapping from the text of a JSON mapping file; every problem names `file` and the JSON
- * path. Throws ParseError for bad JSON, {@link InputError} for a bad shape (a key given twice
- * included).
- *
- * @example
- * ```ts
- * import { parseBreakModeMapping } from "./break_modes.ts";
- * const m = parseBreakModeMapping('{"gradeCodes": {"1": 1, "2": 0}, "site": "LAB"}', "lab.json");
- * m.gradeCodes["1"]; // 1
- * ```
- */
-export function parseBreakModeMapping(text: string, file: string): BreakModeMapping {
-  const { value: json, problems: jsonProblems } = parseJsonDocument(text, file);
-  if (jsonProblems.length > 0) {
-    throw new InputError(
-      `${file}: not a valid break-mode mapping`,
-      jsonProblems.map((p) => ({ path: `${file} ${p.path}`, message: p.message })),
-    );
-  }
-  const result = BreakModeMappingFileSchema.safeParse(json);
-  if (!result.success) {
-    const problems: Problem[] = result.error.issues.map((issue) => ({
-      path: `${file} $${
-        issue.path.map((p) => typeof p === "number" ? `[${p}]` : `.${String(p)}`).join("")
-      }`,
-      message: issue.message,
-    }));
-    throw new InputError(`${file}: not a valid break-mode mapping`, problems, {
-      hint: 'a mapping file looks like {"gradeCodes": {"1": 0, "2": 1}, "site": "MYLAB"}; ' +
-        "break modes are 0 midspan, 1 heel/hybrid, 2 heel/chip, 3 peel/hybrid, 4 peel/chip, 5 failure",
-    });
-  }
-  const gradeCodes: Record<string, BreakMode> = {};
-  for (const [code, mode] of Object.entries(result.data.gradeCodes)) {
-    gradeCodes[code.trim()] = mode as BreakMode;
-  }
-  const mapping: BreakModeMapping = { gradeCodes, source: file };
-  if (result.data.site !== undefined) mapping.site = result.data.site;
-  return mapping;
-}
-
-/** Reads a mapping file (see {@link parseBreakModeMapping}); InputError if it cannot be read. */
-export async function loadBreakModeMapping(path: string): Promise<BreakModeMapping> {
-  const text = await readInputText(path, { what: "break-mode mapping", maxBytes: MAX_JSON_BYTES });
-  return parseBreakModeMapping(text, path);
-}
 
 /**
  * The mapping as one line of text, shown in outputs and stored as a property:

@@ -13,6 +13,7 @@
  * @module
  */
 export * from "./break_modes.ts";
+export * from "./break_mode_file.ts";
 export * from "./iv.ts";
 export * from "./legacy_wirebond.ts";
 export * from "./run_number.ts";

@@ -7,11 +7,8 @@
  */
 import { join, resolve } from "node:path";
 import type { ItkpdClient } from "../client/client.ts";
-import {
-  type BreakModeMapping,
-  DEFAULT_BREAK_MODE_MAPPING,
-  loadBreakModeMapping,
-} from "../analysis/break_modes.ts";
+import { type BreakModeMapping, DEFAULT_BREAK_MODE_MAPPING } from "../analysis/break_modes.ts";
+import { loadBreakModeMapping } from "../analysis/break_mode_file.ts";
 import type { ProgressReporter } from "../notebook/progress_reporter.ts";
 import type { Plot } from "../notebook/plots/plot.ts";
 import { WIREBOND_PULL_CUTS } from "../analysis/wirepull.ts";

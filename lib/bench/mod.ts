@@ -1,6 +1,6 @@
 /**
  * The benchmark of `deno task bench`: batch upload against one process per file, parsing
- * throughput against Python, and peak memory of a large batch.
+ * throughput against Python, peak memory of a large batch, and the start-up of the steps.
  *
  * @module
  */
@@ -10,3 +10,4 @@ export * from "./batch_bench.ts";
 export * from "./parse_bench.ts";
 export * from "./plot_bench.ts";
 export * from "./readback_bench.ts";
+export * from "./startup_bench.ts";

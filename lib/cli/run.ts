@@ -18,6 +18,7 @@ import { format } from "node:util";
 import { ItkpdError } from "../errors.ts";
 import { escapeControls } from "../escape.ts";
 import { describeStorageFault } from "../io/write_output.ts";
+import { programName } from "./paths.ts";
 
 /** Exit code for a missing Deno permission. */
 export const EXIT_PERMISSION = 3;
@@ -44,10 +45,14 @@ export function describeFailure(e: unknown, script: string): { text: string; cod
   if (permission) {
     const first = permission.message.split("\n")[0].replace(/, run again with the .*$/, "");
     const host = /net access to "([^"]+)"/.exec(first)?.[1];
+    const program = programName(script);
+    const installed = program.startsWith("itkpd ");
     const advice = host && !/^127\.0\.0\.1(:|$)/.test(host)
-      ? ` The task \`deno task ${script}\` allows the ITkPD hosts only; for another host, run ` +
-        `\`deno run\` with the task's flags and --allow-net=${host.replace(/:\d+$/, "")}.`
-      : ` Run it as \`deno task ${script}\`, whose flags grant exactly what it needs.`;
+      ? ` The ${installed ? "command" : "task"} \`${program}\` allows the ITkPD hosts only; for ` +
+        `another host, run \`deno run\` with the ${
+          installed ? "flags of its task in deno.json" : "task's flags"
+        } and --allow-net=${host.replace(/:\d+$/, "")}.`
+      : ` Run it as \`${program}\`, whose flags grant exactly what it needs.`;
     return { text: `error: permission missing: ${first}.${advice}`, code: EXIT_PERMISSION };
   }
   if (e instanceof ItkpdError) return { text: `error: ${oneLineIfShort(e)}`, code: e.exitCode };
@@ -79,10 +84,14 @@ function oneLineIfShort(e: ItkpdError): string {
   return `${body} (${e.hint})`;
 }
 
-/** A missing Deno permission (NotCapable), given or somewhere in the `cause` chain. */
+/**
+ * A missing Deno permission, given or somewhere in the `cause` chain: a `NotCapable` error, or
+ * the `TypeError` Deno throws when a module loaded on demand (`import()`) may not be read.
+ */
 function permissionCause(e: unknown): Error | undefined {
   for (let c = e, depth = 0; c instanceof Error && depth < 8; c = c.cause, depth++) {
     if (c instanceof Deno.errors.NotCapable) return c;
+    if (c instanceof TypeError && /^Requires \w+ access to /.test(c.message)) return c;
   }
   return undefined;
 }

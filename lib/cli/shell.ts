@@ -6,14 +6,15 @@
  * @module
  */
 import { UsageError } from "../errors.ts";
-import { suggest } from "./args.ts";
+import { suggest } from "../suggest.ts";
 
 /** The shells an export line can be written for. */
 export const SHELL_KINDS = ["sh", "powershell"] as const;
 /** One of {@link SHELL_KINDS}. */
 export type ShellKind = (typeof SHELL_KINDS)[number];
 
-const ALIASES: Record<string, ShellKind> = {
+/** Other names of the shells: `bash`, `zsh` → sh; `pwsh` → powershell. */
+export const SHELL_ALIASES: Readonly<Record<string, ShellKind>> = {
   sh: "sh",
   bash: "sh",
   zsh: "sh",
@@ -50,9 +51,9 @@ export function defaultShell(): ShellKind {
  */
 export function parseShell(value: string | undefined, flag = "--shell"): ShellKind {
   if (value === undefined) return defaultShell();
-  const kind = ALIASES[value.trim().toLowerCase()];
+  const kind = SHELL_ALIASES[value.trim().toLowerCase()];
   if (kind) return kind;
-  const close = suggest(value.toLowerCase(), Object.keys(ALIASES));
+  const close = suggest(value.toLowerCase(), Object.keys(SHELL_ALIASES));
   throw new UsageError(
     `${flag} must be sh or powershell, got '${value}'${close ? ` (did you mean ${close}?)` : ""}`,
   );

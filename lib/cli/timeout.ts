@@ -7,29 +7,31 @@
  * @module
  */
 import { DEFAULT_TIMEOUT_MS } from "../client/config.ts";
-import { type FlagSpec, numberFlag, type ParsedArgs } from "./args.ts";
+import { defineFlags } from "./flags.ts";
 
 export { DEFAULT_TIMEOUT_MS };
 
-/** The flag spec to add to a script's flags. */
-export const TIMEOUT_FLAG: Record<string, FlagSpec> = { timeout: { type: "string" } };
-
-/** The usage line of the flag. */
-export const TIMEOUT_USAGE = `  --timeout SECONDS    time limit of one request (default ${
-  DEFAULT_TIMEOUT_MS / 1000
-})`;
+/** The flag to add to a command's flags: `{ ...TIMEOUT_FLAG }`. */
+export const TIMEOUT_FLAG = defineFlags({
+  timeout: {
+    type: "number",
+    min: 0.1,
+    max: 3600,
+    value: "SECONDS",
+    help: `time limit of one request (default ${DEFAULT_TIMEOUT_MS / 1000})`,
+  },
+});
 
 /**
- * The `--timeout` value in ms, or `undefined` for the default; a UsageError for a bad value.
+ * The `--timeout` value in ms, or `undefined` for the default.
  *
  * @example
  * ```ts
- * import { timeoutMsOf } from "./timeout.ts";
- * timeoutMsOf({ timeout: "2.5" }); // 2500
- * timeoutMsOf({}); // undefined
+ * import { timeoutMs } from "./timeout.ts";
+ * timeoutMs(2.5); // 2500
+ * timeoutMs(undefined); // undefined
  * ```
  */
-export function timeoutMsOf(values: ParsedArgs["values"]): number | undefined {
-  const seconds = numberFlag(values, "timeout", { min: 0.1, max: 3600 });
+export function timeoutMs(seconds: number | undefined): number | undefined {
   return seconds === undefined ? undefined : Math.round(seconds * 1000);
 }

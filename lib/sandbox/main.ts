@@ -8,8 +8,7 @@
  * @module
  */
 import { ItkpdError } from "../errors.ts";
-import { parseCli, USAGE } from "./cli.ts";
-import { startSandbox } from "./sandbox.ts";
+import { parseCli, usage } from "./cli.ts";
 
 /** Runs the CLI with `args`; resolves to the exit code once the sandbox has stopped. */
 export async function main(args: string[]): Promise<number> {
@@ -24,9 +23,12 @@ export async function main(args: string[]): Promise<number> {
     throw e;
   }
   if (cli.help) {
-    console.log(USAGE);
+    console.log(usage());
     return 0;
   }
+  // The server (jose, the store, the commands) is loaded after the flags: `--help` and a bad
+  // flag are answered without it.
+  const { startSandbox } = await import("./sandbox.ts");
   let sandbox;
   try {
     sandbox = await startSandbox({ ...cli.options, log: (line) => console.error(line) });

@@ -7,9 +7,9 @@
 import { z } from "zod";
 import { AttachmentSchema } from "./attachment.ts";
 import { CodeNameSchema, ProjectCodeSchema } from "./common.ts";
+import { SERIAL_NUMBER_PATTERN } from "./serial_number.ts";
 
-/** Serial number rule: `20U` + subproject code + component identifier + 7 digits. */
-export const SERIAL_NUMBER_PATTERN = /^20U[A-Z0-9]{2}[A-Z0-9]{2}\d{7}$/;
+export { SERIAL_NUMBER_PATTERN };
 
 /** A 14-character ATLAS serial number. */
 export const SerialNumberSchema = z.string().regex(

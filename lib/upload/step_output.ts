@@ -11,7 +11,7 @@ import { escapeControls } from "../escape.ts";
 import { type OutputFs, writeOutputFiles, type WriteStatus } from "../io/write_output.ts";
 import { formatJson } from "./files.ts";
 import { assertSafeRun } from "./guard.ts";
-import { type CreatedRun, describeUploadOnce, uploadOnce } from "./upload_once.ts";
+import type { CreatedRun } from "./upload_once.ts";
 import type { Plot } from "../notebook/plots/plot.ts";
 
 /** A plot to write: where, and how to make it (only made when asked for). */
@@ -72,6 +72,8 @@ export async function finishStep(o: StepOutput): Promise<void> {
   const statuses = await writeOutputFiles(files, { overwrite: o.force, fs: o.fs });
   files.forEach((f, i) => o.log(describeWrite(f.path, statuses[i])));
   if (!o.client) return;
+  // The upload path (client, schemas) is loaded only for an upload: a local step never loads it.
+  const { describeUploadOnce, uploadOnce } = await import("./upload_once.ts");
   const outcome = await uploadOnce(o.client, o.testRun, {
     source: o.out,
     note: o.note,

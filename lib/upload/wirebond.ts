@@ -31,7 +31,7 @@ import {
   type WirebondPullTestRun,
 } from "../analysis/wirepull.ts";
 import { dageSerial, parseDage, requireTests } from "../parsers/dage.ts";
-import { SERIAL_NUMBER_PATTERN } from "../schemas/component.ts";
+import { SERIAL_NUMBER_PATTERN } from "../schemas/serial_number.ts";
 import type { DageParseResult } from "../parsers/dage_types.ts";
 import { loadHistogram } from "../notebook/plots/histogram.ts";
 import { loadsByGroup } from "../notebook/plots/by_group.ts";

@@ -1,4 +1,7 @@
-/** Tests of lib/analysis/break_modes.ts: the grade code → break mode mapping. */
+/**
+ * Tests of lib/analysis/break_modes.ts and break_mode_file.ts: the grade code → break mode
+ * mapping, and a site's mapping file.
+ */
 import assert from "node:assert/strict";
 import { InputError, ParseError } from "../../lib/errors.ts";
 import {
@@ -7,8 +10,8 @@ import {
   breakModesOf,
   DEFAULT_BREAK_MODE_MAPPING,
   describeMapping,
-  parseBreakModeMapping,
 } from "../../lib/analysis/break_modes.ts";
+import { parseBreakModeMapping } from "../../lib/analysis/break_mode_file.ts";
 import { dageFile } from "../_helpers/dage.ts";
 
 Deno.test("break-mode mapping", async (t) => {

@@ -8,7 +8,8 @@ import { createServer, type Socket } from "node:net";
 import { join } from "node:path";
 import { runTask } from "../_helpers/task.ts";
 import { assertOneLine } from "../_helpers/assertions.ts";
-import { timeoutMsOf } from "../../lib/cli/timeout.ts";
+import { TIMEOUT_FLAG, timeoutMs } from "../../lib/cli/timeout.ts";
+import { parseFlags } from "../../lib/cli/flags.ts";
 
 const DATA = new URL("../../fixtures/dage/", import.meta.url).pathname;
 
@@ -96,10 +97,11 @@ Deno.test("--timeout: every network script gives up on a hung site with one line
   }
 });
 
-Deno.test("timeoutMsOf: seconds → ms; a bad value is a usage error", () => {
-  assert.equal(timeoutMsOf({ timeout: "2" }), 2000);
-  assert.equal(timeoutMsOf({ timeout: "0.5" }), 500);
-  assert.equal(timeoutMsOf({}), undefined);
-  assert.throws(() => timeoutMsOf({ timeout: "soon" }), /--timeout must be a number/);
-  assert.throws(() => timeoutMsOf({ timeout: "0" }), /--timeout must be a number ≥ 0\.1/);
+Deno.test("--timeout: seconds → ms; a bad value is a usage error", () => {
+  const seconds = (args: string[]) => parseFlags(args, TIMEOUT_FLAG).flags.timeout;
+  assert.equal(timeoutMs(seconds(["--timeout", "2"])), 2000);
+  assert.equal(timeoutMs(seconds(["--timeout=0.5"])), 500);
+  assert.equal(timeoutMs(seconds([])), undefined);
+  assert.throws(() => seconds(["--timeout", "soon"]), /--timeout must be a number from 0\.1/);
+  assert.throws(() => seconds(["--timeout", "0"]), /--timeout must be a number from 0\.1 to 3600/);
 });

@@ -96,9 +96,9 @@ Deno.test("parseCli", async (t) => {
     for (
       const [args, message] of [
         [["--nope"], /unknown flag --nope; see --help/],
-        [["--port", "x"], /--port must be an integer 0\.\.65535, got 'x'/],
-        [["--fail-rate", "1.5"], /--fail-rate must be a probability 0\.\.1/],
-        [["--slow-commit-rate", "2"], /--slow-commit-rate must be a probability 0\.\.1/],
+        [["--port", "x"], /--port must be an integer from 0 to 65535, got 'x'/],
+        [["--fail-rate", "1.5"], /--fail-rate must be a number from 0 to 1, got '1\.5'/],
+        [["--slow-commit-rate", "2"], /--slow-commit-rate must be a number from 0 to 1/],
         [["--access-code1", "a"], /give both --access-code1 and --access-code2/],
         [["stray"], /unexpected argument 'stray'/],
         [["--tls-cert", pki.server.cert], /give both --tls-cert and --tls-key, or neither/],

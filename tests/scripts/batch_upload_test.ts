@@ -62,7 +62,7 @@ Deno.test("batch-upload script", async (t) => {
       const root = new URL("../../", import.meta.url).pathname;
       const r = await run(["--dir", "data", "--institution", "SANDBOX_A", "--journal", ""]);
       assertOneLine(r, 2);
-      assert.match(r.stderr, /--journal needs a file path/);
+      assert.match(r.stderr, /--journal needs a value \(FILE\), got an empty one/);
       for (const where of [dir, join(dir, "data"), root]) {
         await assert.rejects(Deno.stat(join(where, ".lock")), Deno.errors.NotFound, where);
       }

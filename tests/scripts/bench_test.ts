@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { runTask } from "../_helpers/task.ts";
 import { reference } from "../_helpers/assertions.ts";
+import { SUBCOMMANDS } from "../../lib/install/tasks.ts";
 
 /** The numbers captured by `pattern` in `text`, which must match. */
 function numbers(text: string, pattern: RegExp): number[] {
@@ -87,4 +88,41 @@ Deno.test("deno task bench --quick: figures computed from the measured runs", as
       assert.ok(Number(figures.readback_reopen_ms) >= 0, out);
     },
   );
+  await t.step("start-up: each figure from the medians printed above it", () => {
+    const [bare] = numbers(out, /bare deno run of an empty script: ([\d.]+) ms/);
+    assert.ok(bare > 1, `a process takes more than 1 ms: ${bare}`);
+    assert.equal(Number(figures.bare_deno_ms), bare);
+    const help = /--help: (.+) ms\n/.exec(out)?.[1];
+    assert.ok(help, out);
+    const perStep = new Map(
+      help.split(", ").map((part) => {
+        const at = part.lastIndexOf(" ");
+        return [part.slice(0, at), Number(part.slice(at + 1))] as const;
+      }),
+    );
+    assert.deepEqual([...perStep.keys()].sort(), [...SUBCOMMANDS].sort());
+    // The workflow's steps make startup_help_ms; sandbox, make-fixtures and demo are shown only.
+    const slowest = Math.max(
+      ...SUBCOMMANDS.filter((s) => !["sandbox", "make-fixtures", "demo"].includes(s))
+        .map((s) => perStep.get(s)!),
+    );
+    const helpMs = Number(figures.startup_help_ms);
+    agrees(helpMs, slowest - 0.5, slowest + 0.5, "startup_help_ms"); // printed to 0 decimals
+    agrees(
+      Number(figures.startup_help_ratio),
+      helpMs / (bare + 0.05),
+      helpMs / (bare - 0.05),
+      "ratio",
+    );
+    const [oneFile] = numbers(out, /one-file wire-pull run \(no upload\): (\d+) ms/);
+    agrees(Number(figures.one_file_ms), oneFile - 0.5, oneFile + 0.5, "one_file_ms");
+    assert.ok(Number(figures.one_file_ms) > bare, "a step does more than start");
+    const peak = /one-file wire-pull run .*, peak ([\d.]+) MiB/.exec(out);
+    if (peak) {
+      assert.equal(Number(figures.one_file_peak_mib), Number(peak[1]));
+      assert.ok(Number(peak[1]) > 10, `a Deno process takes more than 10 MiB: ${peak[1]}`);
+    } else {
+      assert.equal(figures.one_file_peak_mib, "not measured");
+    }
+  });
 });

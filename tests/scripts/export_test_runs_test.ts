@@ -149,8 +149,8 @@ Deno.test("deno task export-test-runs", async (t) => {
 
     await t.step("mistakes: one line, exit 2", async () => {
       const cases: [string[], RegExp][] = [
-        [["--out", "x.csv"], /^error: --test-type is required/],
-        [[...base], /^error: --out is required/],
+        [["--out", "x.csv"], /^error: --test-type CODE is required/],
+        [[...base], /^error: --out FILE is required/],
         [
           [...base, "--out", "x.xlsx"],
           /^error: --out must end in \.csv or \.json, got '.*x\.xlsx'/,

@@ -70,10 +70,14 @@ Deno.test("scripts/make_fixtures.ts as a subprocess", async (t) => {
     await t.step("bad flags: one clean line, exit code 2", () => {
       for (
         const [args, msg] of [
-          [["--bogus"], /^make_fixtures: Unknown option '--bogus'/],
-          [["--out", dir], /^make_fixtures: --modules N is required \(see --help\)$/],
-          [["--out", dir, "--modules", "x"], /^make_fixtures: --modules must be a whole number/],
-          [["--modules", "2"], /^make_fixtures: --out DIR is required/],
+          [["--bogus"], /^error: unknown flag --bogus; see --help$/],
+          [["--out", dir], /^error: --modules N is required; see --help$/],
+          [
+            ["--out", dir, "--modules", "x"],
+            /^error: --modules must be an integer from 1 to 9999999, got 'x'; see --help$/,
+          ],
+          [["--out", dir, "--modules", "2", "--seed", "-1"], /^error: --seed must be an integer/],
+          [["--modules", "2"], /^error: --out DIR is required; see --help$/],
         ] as const
       ) {
         const res = run([...args]);

@@ -6,8 +6,15 @@
  * @module
  */
 
-import * as vega from "vega";
-import * as vl from "vega-lite";
+import type * as Vega from "vega";
+import type * as VegaLite from "vega-lite";
+
+let engines: Promise<[typeof Vega, typeof VegaLite]> | undefined;
+
+/** vega and vega-lite, loaded on the first plot only: a step that draws nothing never loads them. */
+function loadEngines(): Promise<[typeof Vega, typeof VegaLite]> {
+  return engines ??= Promise.all([import("vega"), import("vega-lite")]);
+}
 
 /** A vega-lite spec (kept loose: the specs are built in this folder). */
 export type VegaLiteSpec = Record<string, unknown>;
@@ -16,7 +23,7 @@ const refuse = (what: string) => () =>
   Promise.reject(new Error(`plots load nothing (asked to load ${what})`));
 
 /** A vega loader that loads nothing: every data set is inline. */
-const NO_LOADER: vega.Loader = {
+const NO_LOADER: Vega.Loader = {
   load: refuse("data"),
   sanitize: refuse("a link or image"),
   http: refuse("a URL"),
@@ -35,8 +42,9 @@ const CONFIG = {
 
 /** Compiles and renders a vega-lite spec; resolves to the SVG text. */
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
+  const [vega, vl] = await loadEngines();
   const full = { ...spec, config: { ...CONFIG, ...(spec.config as object | undefined) } };
-  const compiled = vl.compile(full as unknown as vl.TopLevelSpec).spec;
+  const compiled = vl.compile(full as unknown as VegaLite.TopLevelSpec).spec;
   const view = new vega.View(vega.parse(compiled), {
     renderer: "none",
     loader: NO_LOADER,
