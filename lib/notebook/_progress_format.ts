@@ -5,7 +5,7 @@
  * @module
  */
 
-import { escapeHtml } from "./_html.ts";
+import { escapeHtml } from "../escape.ts";
 import type { ProgressCounts, ProgressState } from "./progress_reporter.ts";
 
 /** Counts all zero. */

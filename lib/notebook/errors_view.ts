@@ -16,11 +16,10 @@
  * @module
  */
 
-import { $display, type Displayable, type MimeBundle } from "./display.ts";
+import { $display, type Displayable, type MimeBundle } from "../display/mime.ts";
 import { describeError, type ErrorParts, placeOf } from "./_describe_error.ts";
 export type { ErrorParts } from "./_describe_error.ts";
-import { escapeHtml } from "./_html.ts";
-import { escapeControls } from "../escape.ts";
+import { escapeControls, escapeHtml } from "../escape.ts";
 import { NO_MATH, table } from "./table.ts";
 
 /** Options of {@linkcode errorView}. */

@@ -24,7 +24,8 @@
  * @module
  */
 
-export * from "./display.ts";
+export * from "../display/mod.ts";
+export * from "./show.ts";
 export * from "./cell_order.ts";
 export * from "./table.ts";
 export * from "./errors_view.ts";

@@ -16,13 +16,9 @@
  * @module
  */
 
-import {
-  $display,
-  type Displayable,
-  inKernel,
-  type MimeBundle,
-  type TextWriter,
-} from "./display.ts";
+import { $display, type Displayable, type MimeBundle } from "../display/mime.ts";
+import { inKernel } from "../display/kernel.ts";
+import type { TextWriter } from "../display/writer.ts";
 import { progressHtml, progressLine, ZERO } from "./_progress_format.ts";
 import { ProgressTracker } from "./_progress_tracker.ts";
 import { KernelProgress } from "./progress_kernel.ts";

@@ -6,7 +6,8 @@
  * @module
  */
 
-import { kernel, type KernelDisplay, type MimeBundle } from "./display.ts";
+import { kernel, type KernelDisplay } from "../display/kernel.ts";
+import type { MimeBundle } from "../display/mime.ts";
 import { progressHtml, progressLine } from "./_progress_format.ts";
 import { ProgressTracker, type TrackerOptions } from "./_progress_tracker.ts";
 import type { ProgressCounts, ProgressReporter, ProgressState } from "./progress_reporter.ts";

@@ -5,8 +5,7 @@
  * @module
  */
 
-import type { TextWriter } from "./display.ts";
-import { fileWriter } from "./_io.ts";
+import { fileWriter, type TextWriter } from "../display/writer.ts";
 import { percent, progressLine } from "./_progress_format.ts";
 import { ProgressTracker, type TrackerOptions } from "./_progress_tracker.ts";
 import type { ProgressCounts, ProgressReporter, ProgressState } from "./progress_reporter.ts";

@@ -6,7 +6,7 @@ import {
   moduleComparison,
   type Plot,
 } from "../../lib/notebook/mod.ts";
-import { $display } from "../../lib/notebook/display.ts";
+import { $display } from "../../lib/display/mime.ts";
 
 /** The items of the mark named `name` (a vega-lite layer's `name`). */
 function marks(svg: string, name: string): string[] {

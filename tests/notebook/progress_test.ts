@@ -6,8 +6,8 @@ import {
   SilentProgress,
   TerminalProgress,
 } from "../../lib/notebook/mod.ts";
-import type { KernelDisplayOptions, MimeBundle } from "../../lib/notebook/display.ts";
-import { $display } from "../../lib/notebook/display.ts";
+import type { KernelDisplayOptions } from "../../lib/display/kernel.ts";
+import { $display, type MimeBundle } from "../../lib/display/mime.ts";
 
 /** A writer that keeps what it gets, and a clock the test moves. */
 function harness() {

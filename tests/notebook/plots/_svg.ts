@@ -5,7 +5,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { $display } from "../../../lib/notebook/display.ts";
+import { $display } from "../../../lib/display/mime.ts";
 import type { Plot } from "../../../lib/notebook/mod.ts";
 
 /** The items of the mark named `name` (a vega-lite layer's `name`). */

@@ -1,34 +1,14 @@
 import assert from "node:assert/strict";
-import {
-  $display,
-  inKernel,
-  isDisplayable,
-  kernel,
-  type KernelDisplayOptions,
-  type MimeBundle,
-  mimeBundle,
-  plainText,
-  show,
-} from "../../lib/notebook/display.ts";
+import { $display, type MimeBundle } from "../../lib/display/mime.ts";
+import type { KernelDisplayOptions } from "../../lib/display/kernel.ts";
+import { mimeBundle, plainText, show } from "../../lib/notebook/show.ts";
 
 function collect() {
   let text = "";
   return { writer: { write: (t: string) => void (text += t) }, text: () => text };
 }
 
-Deno.test("display", async (t) => {
-  await t.step(
-    "outside the kernel: no kernel, and reading Deno.jupyter does not throw here",
-    () => {
-      assert.equal(kernel(), undefined);
-      assert.equal(inKernel(), false);
-    },
-  );
-
-  await t.step("the display symbol is the kernel's registered symbol", () => {
-    assert.equal($display, Symbol.for("Jupyter.display"));
-  });
-
+Deno.test("show", async (t) => {
   await t.step("show prints plain text outside the kernel", async () => {
     const out = collect();
     await show({ a: 1 }, { writer: out.writer });
@@ -70,7 +50,5 @@ Deno.test("display", async (t) => {
   await t.step("mimeBundle and plainText of plain values", () => {
     assert.deepEqual(mimeBundle(42), { "text/plain": "42" });
     assert.equal(plainText("s"), "s");
-    assert.equal(isDisplayable(null), false);
-    assert.equal(isDisplayable({ [$display]: () => ({}) }), true);
   });
 });
