@@ -16,7 +16,7 @@ import {
 import { UsageError } from "../lib/errors.ts";
 import { ItkpdClient } from "../lib/client/mod.ts";
 import { batchUpload } from "../lib/batch/mod.ts";
-import { autoProgress } from "../lib/notebook/progress.ts";
+import { autoProgress } from "../lib/progress/progress.ts";
 import { plotFormat } from "../lib/notebook/plots/plot.ts";
 
 const USAGE = `Usage: deno task batch-upload --dir DIR [options]

@@ -12,7 +12,7 @@ import {
   DEFAULT_BREAK_MODE_MAPPING,
   loadBreakModeMapping,
 } from "../analysis/break_modes.ts";
-import type { ProgressReporter } from "../notebook/progress_reporter.ts";
+import type { ProgressReporter } from "../progress/reporter.ts";
 import type { Plot } from "../notebook/plots/plot.ts";
 import { WIREBOND_PULL_CUTS } from "../analysis/wirepull.ts";
 import { UsageError } from "../errors.ts";

@@ -32,7 +32,7 @@
  */
 import type { ItkpdClient } from "../client/client.ts";
 import { AuthError, NetworkError, type Problem, ServerError, TimeoutError } from "../errors.ts";
-import type { ProgressCounts, ProgressReporter } from "../notebook/progress_reporter.ts";
+import type { ProgressCounts, ProgressReporter } from "../progress/reporter.ts";
 import { type CreatedRun, OutcomeUnknownError, uploadRunOnce } from "../upload/upload_once.ts";
 import type { TestRunUpload } from "../schemas/test_run.ts";
 import { type Journal, JournalWriteError } from "./journal.ts";

@@ -26,15 +26,11 @@
 
 export * from "../display/mod.ts";
 export * from "./show.ts";
+export * from "../progress/mod.ts";
 export * from "./cell_order.ts";
 export * from "./table.ts";
 export * from "./errors_view.ts";
 export * from "./failure_groups.ts";
-export * from "./progress_reporter.ts";
-export * from "./progress.ts";
-export * from "./progress_kernel.ts";
-export * from "./progress_terminal.ts";
-export * from "./progress_silent.ts";
 export * from "./plots/plot.ts";
 export * from "./plots/histogram.ts";
 export * from "./plots/by_group.ts";

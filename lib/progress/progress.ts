@@ -19,12 +19,12 @@
 import { $display, type Displayable, type MimeBundle } from "../display/mime.ts";
 import { inKernel } from "../display/kernel.ts";
 import type { TextWriter } from "../display/writer.ts";
-import { progressHtml, progressLine, ZERO } from "./_progress_format.ts";
-import { ProgressTracker } from "./_progress_tracker.ts";
-import { KernelProgress } from "./progress_kernel.ts";
-import type { ProgressCounts, ProgressReporter, ProgressState } from "./progress_reporter.ts";
-import { SilentProgress } from "./progress_silent.ts";
-import { TerminalProgress } from "./progress_terminal.ts";
+import { progressHtml, progressLine, ZERO } from "./_format.ts";
+import { ProgressTracker } from "./_tracker.ts";
+import { KernelProgress } from "./kernel_progress.ts";
+import type { ProgressCounts, ProgressReporter, ProgressState } from "./reporter.ts";
+import { SilentProgress } from "./silent_progress.ts";
+import { TerminalProgress } from "./terminal_progress.ts";
 
 /** Options of {@linkcode autoProgress}. */
 export interface AutoProgressOptions {
@@ -82,7 +82,7 @@ export interface ProgressOptions extends AutoProgressOptions {
  * @example
  * ```ts
  * import { Progress } from "./progress.ts";
- * import { SilentProgress } from "./progress_silent.ts";
+ * import { SilentProgress } from "./silent_progress.ts";
  * const p = new Progress(2, new SilentProgress());
  * p.tick();
  * p.counts.created; // 1

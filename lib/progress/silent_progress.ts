@@ -4,15 +4,15 @@
  * @module
  */
 
-import { ProgressTracker, type TrackerOptions } from "./_progress_tracker.ts";
-import type { ProgressCounts, ProgressReporter, ProgressState } from "./progress_reporter.ts";
+import { ProgressTracker, type TrackerOptions } from "./_tracker.ts";
+import type { ProgressCounts, ProgressReporter, ProgressState } from "./reporter.ts";
 
 /**
  * Shows nothing; keeps the last state so that callers can read it.
  *
  * @example
  * ```ts
- * import { SilentProgress } from "./progress_silent.ts";
+ * import { SilentProgress } from "./silent_progress.ts";
  * const p = new SilentProgress();
  * p.start(2);
  * p.update({ done: 1, created: 1, skipped: 0, failed: 0 });

@@ -4,8 +4,8 @@
  * @module
  */
 
-import { ZERO } from "./_progress_format.ts";
-import type { ProgressCounts, ProgressState } from "./progress_reporter.ts";
+import { ZERO } from "./_format.ts";
+import type { ProgressCounts, ProgressState } from "./reporter.ts";
 
 /** Options every reporter shares. */
 export interface TrackerOptions {

@@ -4,7 +4,7 @@
  *
  * @example A batch engine reporting progress
  * ```ts
- * import type { ProgressReporter } from "./progress_reporter.ts";
+ * import type { ProgressReporter } from "./reporter.ts";
  * function uploadAll(files: string[], progress: ProgressReporter) {
  *   progress.start(files.length);
  *   let created = 0;
@@ -37,7 +37,7 @@ export interface ProgressCounts {
  *
  * @example
  * ```ts
- * import type { ProgressReporter } from "./progress_reporter.ts";
+ * import type { ProgressReporter } from "./reporter.ts";
  * const log: ProgressReporter = {
  *   start: (total) => console.log(`0/${total}`),
  *   update: (c) => console.log(`${c.done}`),

@@ -6,9 +6,9 @@
  */
 
 import { fileWriter, type TextWriter } from "../display/writer.ts";
-import { percent, progressLine } from "./_progress_format.ts";
-import { ProgressTracker, type TrackerOptions } from "./_progress_tracker.ts";
-import type { ProgressCounts, ProgressReporter, ProgressState } from "./progress_reporter.ts";
+import { percent, progressLine } from "./_format.ts";
+import { ProgressTracker, type TrackerOptions } from "./_tracker.ts";
+import type { ProgressCounts, ProgressReporter, ProgressState } from "./reporter.ts";
 
 /** Options of {@linkcode TerminalProgress}. */
 export interface TerminalProgressOptions extends TrackerOptions {
@@ -35,7 +35,7 @@ const CLEAR_LINE = "\x1b[K";
  *
  * @example Log-style lines into a string
  * ```ts
- * import { TerminalProgress } from "./progress_terminal.ts";
+ * import { TerminalProgress } from "./terminal_progress.ts";
  * let out = "";
  * const p = new TerminalProgress({ label: "upload", writer: { write: (t) => out += t } });
  * p.start(2);

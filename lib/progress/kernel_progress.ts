@@ -8,9 +8,9 @@
 
 import { kernel, type KernelDisplay } from "../display/kernel.ts";
 import type { MimeBundle } from "../display/mime.ts";
-import { progressHtml, progressLine } from "./_progress_format.ts";
-import { ProgressTracker, type TrackerOptions } from "./_progress_tracker.ts";
-import type { ProgressCounts, ProgressReporter, ProgressState } from "./progress_reporter.ts";
+import { progressHtml, progressLine } from "./_format.ts";
+import { ProgressTracker, type TrackerOptions } from "./_tracker.ts";
+import type { ProgressCounts, ProgressReporter, ProgressState } from "./reporter.ts";
 
 /** Options of {@linkcode KernelProgress}. */
 export interface KernelProgressOptions extends TrackerOptions {
@@ -29,7 +29,7 @@ let counter = 0;
  *
  * @example
  * ```ts ignore
- * import { KernelProgress } from "./progress_kernel.ts";
+ * import { KernelProgress } from "./kernel_progress.ts";
  * const p = new KernelProgress({ label: "upload" });
  * p.start(10);
  * p.update({ done: 5, created: 5, skipped: 0, failed: 0 });

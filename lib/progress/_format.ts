@@ -6,7 +6,7 @@
  */
 
 import { escapeHtml } from "../escape.ts";
-import type { ProgressCounts, ProgressState } from "./progress_reporter.ts";
+import type { ProgressCounts, ProgressState } from "./reporter.ts";
 
 /** Counts all zero. */
 export const ZERO: ProgressCounts = { done: 0, created: 0, skipped: 0, failed: 0 };
