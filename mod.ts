@@ -1,7 +1,7 @@
 /**
  * itkpd: a toolkit for the ATLAS ITk Production Database (ITkPD). The typed client, the
  * parsers of DAGE wire-pull and IV files, the wire-pull analysis, the batch upload engine, the
- * local ITkPD stand-in (sandbox) and the notebook helpers.
+ * local ITkPD stand-in (sandbox), plots, progress displays and the notebook helpers.
  *
  * ```ts
  * import { DEFAULT_BREAK_MODE_MAPPING, ItkpdClient, parseDage, startSandbox, wirebondPullTest } from "./mod.ts";
@@ -31,6 +31,9 @@ export * from "./lib/parsers/mod.ts";
 export * from "./lib/analysis/mod.ts";
 export * from "./lib/sandbox/mod.ts";
 export * from "./lib/fixtures/mod.ts";
+export * from "./lib/display/mod.ts";
+export * from "./lib/plots/mod.ts";
+export * from "./lib/progress/mod.ts";
 export * from "./lib/notebook/mod.ts";
 export * from "./lib/readback/mod.ts";
 

@@ -17,7 +17,7 @@ import { UsageError } from "../lib/errors.ts";
 import { ItkpdClient } from "../lib/client/mod.ts";
 import { batchUpload } from "../lib/batch/mod.ts";
 import { autoProgress } from "../lib/progress/progress.ts";
-import { plotFormat } from "../lib/notebook/plots/plot.ts";
+import { plotFormat } from "../lib/plots/plot.ts";
 
 const USAGE = `Usage: deno task batch-upload --dir DIR [options]
 

@@ -24,7 +24,7 @@ import {
 import { join } from "node:path";
 import { type ApiWarning, ItkpdClient } from "../lib/client/mod.ts";
 import { IV_TEST_TYPE } from "../lib/analysis/mod.ts";
-import { plotFormat } from "../lib/notebook/plots/plot.ts";
+import { plotFormat } from "../lib/plots/plot.ts";
 import {
   buildIvRun,
   finishStep,

@@ -26,7 +26,7 @@ import {
 } from "../lib/cli/mod.ts";
 import { type ApiWarning, ItkpdClient } from "../lib/client/mod.ts";
 import { UsageError } from "../lib/errors.ts";
-import { plotFormat } from "../lib/notebook/plots/plot.ts";
+import { plotFormat } from "../lib/plots/plot.ts";
 import { DEFAULT_BREAK_MODE_MAPPING, parseBreakModeMapping } from "../lib/analysis/mod.ts";
 import {
   buildWirebondRun,

@@ -13,7 +13,7 @@ import {
   loadBreakModeMapping,
 } from "../analysis/break_modes.ts";
 import type { ProgressReporter } from "../progress/reporter.ts";
-import type { Plot } from "../notebook/plots/plot.ts";
+import type { Plot } from "../plots/plot.ts";
 import { WIREBOND_PULL_CUTS } from "../analysis/wirepull.ts";
 import { UsageError } from "../errors.ts";
 import { discoverInputs } from "./discover.ts";
@@ -227,7 +227,7 @@ export async function batchPlot(plan: BatchPlan): Promise<Plot> {
   })).sort((a, b) => (a.module < b.module ? -1 : a.module > b.module ? 1 : 0));
   // Loaded only when a plot is asked for: the plotting library is large, and a batch of
   // thousands of files should not carry it in memory.
-  const { moduleComparison } = await import("../notebook/plots/module_comparison.ts");
+  const { moduleComparison } = await import("../plots/module_comparison.ts");
   return await moduleComparison(rows, {
     meanCut: WIREBOND_PULL_CUTS.PULL_STRENGTH_MIN_MEAN,
     minCut: WIREBOND_PULL_CUTS.PULL_STRENGTH_MIN_MIN,

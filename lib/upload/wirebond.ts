@@ -33,9 +33,9 @@ import {
 import { dageSerial, parseDage, requireTests } from "../parsers/dage.ts";
 import { SERIAL_NUMBER_PATTERN } from "../schemas/component.ts";
 import type { DageParseResult } from "../parsers/dage_types.ts";
-import { loadHistogram } from "../notebook/plots/histogram.ts";
-import { loadsByGroup } from "../notebook/plots/by_group.ts";
-import type { Plot } from "../notebook/plots/plot.ts";
+import { loadHistogram } from "../plots/histogram.ts";
+import { loadsByGroup } from "../plots/by_group.ts";
+import type { Plot } from "../plots/plot.ts";
 import { readInputText } from "./files.ts";
 import { runFileName } from "./prototypes.ts";
 

@@ -8,11 +8,19 @@
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { loadHistogram, type Plot, plotFormat } from "../../../lib/notebook/mod.ts";
-import { UsageError } from "../../../lib/errors.ts";
-import { pdfFacts, pngSize } from "../../_helpers/plot_files.ts";
+import {
+  ivCurve,
+  loadHistogram,
+  loadsByGroup,
+  moduleComparison,
+  type Plot,
+  plotFormat,
+} from "../../lib/plots/mod.ts";
+import { UsageError } from "../../lib/errors.ts";
+import { pdfFacts, pngSize } from "../_helpers/plot_files.ts";
+import { assertSvg, marks } from "./_svg.ts";
 
-const ROOT = new URL("../../../", import.meta.url);
+const ROOT = new URL("../../", import.meta.url);
 function svgSize(plot: Plot): { width: number; height: number } {
   const m = /^<svg[^>]* width="(\d+)" height="(\d+)"/.exec(plot.svg)!;
   return { width: Number(m[1]), height: Number(m[2]) };
@@ -49,7 +57,7 @@ Deno.test("plot files: SVG, PNG or PDF by the extension", async (t) => {
         assert.deepEqual(pngSize(png), { width: 2 * size.width, height: 2 * size.height });
         const bigger = await plot.toPng({ scale: 3 });
         assert.deepEqual(pngSize(bigger), { width: 3 * size.width, height: 3 * size.height });
-        const { rasterize } = await import("../../../lib/notebook/plots/_raster.ts");
+        const { rasterize } = await import("../../lib/plots/_raster.ts");
         const raster = await rasterize(plot.svg, 1);
         const rgb = (i: number) => [...raster.rgba.subarray(4 * i, 4 * i + 3)].join(",");
         const counts = new Map<string, number>();
@@ -92,7 +100,7 @@ Deno.test("the rasteriser needs no network and reads only its npm packages (and 
   const dir = await Deno.makeTempDir({ prefix: "itkpd-plot-perm-" });
   try {
     const script = `${dir}/save.ts`;
-    const mod = new URL("lib/notebook/mod.ts", ROOT).href;
+    const mod = new URL("lib/plots/mod.ts", ROOT).href;
     await Deno.writeTextFile(
       script,
       `import { loadHistogram } from "${mod}";\n` +
@@ -132,4 +140,76 @@ Deno.test("the rasteriser needs no network and reads only its npm packages (and 
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+const LOADS = [8.4, 9.1, 5.6, 10.9, 7.7, 8.8, 9.9];
+const PULLS = LOADS.map((load, i) => ({
+  load,
+  label: `r${(i % 3) + 1} 20g `,
+  gradeCode: String((i % 2) + 1),
+}));
+
+function big(n: number, f: (i: number) => number): number[] {
+  return Array.from({ length: n }, (_, i) => f(i));
+}
+
+Deno.test("plots: what every plot does", async (t) => {
+  await t.step("the same input gives the same SVG", async () => {
+    const a = await loadsByGroup(PULLS, { by: "label", threshold: 4.0 });
+    const b = await loadsByGroup(PULLS, { by: "label", threshold: 4.0 });
+    assert.equal(a.svg, b.svg);
+    const c = await loadHistogram(LOADS, { threshold: 7 });
+    const d = await loadHistogram(LOADS, { threshold: 7 });
+    assert.equal(c.svg, d.svg);
+  });
+
+  await t.step("save writes the SVG file", async () => {
+    const dir = await Deno.makeTempDir({ prefix: "itkpd-plot-" });
+    try {
+      const plot = await loadHistogram(LOADS, { threshold: 7 });
+      const path = `${dir}/loads.svg`;
+      await plot.save(path);
+      assert.equal(await Deno.readTextFile(path), plot.svg);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+
+  // Speed is measured by `deno task bench` (plot_render_ms_10k), not asserted here.
+
+  await t.step("10,000 points render, every module drawn", async () => {
+    const loads = big(10_000, (i) => 4 + ((i * 7919) % 10007) / 1000);
+    const pulls = loads.map((load, i) => ({ load, label: `r${i % 12}`, gradeCode: `${i % 4}` }));
+    const modules = loads.map((mean, i) => ({ module: `M${i}`, mean, min: mean - 2 }));
+    const iv = loads.map((current, i) => ({ voltage: -i / 50, current, sem: 0.01 }));
+    for (
+      const plot of [
+        await loadHistogram(loads, { threshold: 7 }),
+        await loadsByGroup(pulls, { by: "label", threshold: 4 }),
+        await moduleComparison(modules),
+        await ivCurve(iv),
+      ]
+    ) assertSvg(plot);
+    assert.equal(marks((await moduleComparison(modules)).svg, "modules").length, 10_000);
+  });
+
+  await t.step("plots need no permission at all", async () => {
+    const root = new URL("../../", import.meta.url);
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--no-prompt",
+        "--quiet",
+        "--config",
+        new URL("deno.json", root).pathname,
+        new URL("tests/plots/_render_all.ts", root).pathname,
+      ],
+      cwd: root.pathname,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 0, stderr);
+    assert.match(new TextDecoder().decode(out.stdout), /^ok \d+\n$/);
+  });
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { strengthTimeline } from "../../../lib/notebook/mod.ts";
+import { strengthTimeline } from "../../lib/plots/mod.ts";
 import { assertSvg, fillOf, marks } from "./_svg.ts";
 
 Deno.test("strengthTimeline: mean and min of every run, failing in red, the cuts", async () => {

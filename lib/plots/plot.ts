@@ -6,9 +6,9 @@
  */
 
 import { fileURLToPath } from "node:url";
-import { writeOutputFile } from "../../io/write_output.ts";
-import { $display, type Displayable, type MimeBundle } from "../../display/mime.ts";
-import { UsageError } from "../../errors.ts";
+import { writeOutputFile } from "../io/write_output.ts";
+import { $display, type Displayable, type MimeBundle } from "../display/mime.ts";
+import { UsageError } from "../errors.ts";
 
 /** The file formats a plot is saved in. */
 export type PlotFormat = "svg" | "png" | "pdf";

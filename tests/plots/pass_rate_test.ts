@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { passRateChart } from "../../../lib/notebook/mod.ts";
+import { passRateChart } from "../../lib/plots/mod.ts";
 import { assertSvg, marks } from "./_svg.ts";
 
 Deno.test("passRateChart: one line per institution, one point per week", async () => {

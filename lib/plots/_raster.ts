@@ -14,7 +14,7 @@ import { initWasm, Resvg } from "@resvg/resvg-wasm";
 import { pdfWithImage } from "./_pdf.ts";
 
 /** Where the files come from: `node_modules` beside the project's deno.json. */
-const NODE_MODULES = new URL("../../../node_modules/", import.meta.url);
+const NODE_MODULES = new URL("../../node_modules/", import.meta.url);
 
 /** The resvg WebAssembly module, inside its npm package. */
 export const RESVG_WASM = "@resvg/resvg-wasm/index_bg.wasm";

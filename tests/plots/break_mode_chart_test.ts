@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { breakModeChart } from "../../../lib/notebook/mod.ts";
+import { breakModeChart } from "../../lib/plots/mod.ts";
 import { assertSvg, fillOf, marks } from "./_svg.ts";
 
 Deno.test("breakModeChart: one stacked bar per site, one colour per break mode", async () => {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { ivCurve, loadHistogram, loadsByGroup, moduleComparison } from "../../lib/notebook/mod.ts";
+import { ivCurve, loadHistogram, loadsByGroup, moduleComparison } from "../../lib/plots/mod.ts";
 
 const loads = [5.6, 7.7, 8.4, 8.8, 9.1, 9.9, 10.9];
 const plots = [

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { historyChart } from "../../../lib/notebook/mod.ts";
+import { historyChart } from "../../lib/plots/mod.ts";
 import { assertSvg, fillOf, marks } from "./_svg.ts";
 
 Deno.test("historyChart: each run at its date, min–max bar, failed red, passed green", async () => {
