@@ -13,7 +13,7 @@ import {
   type NotebookResult,
   notebooksIn,
   runNotebooks,
-} from "../lib/notebook/runner.ts";
+} from "./_notebook_runner.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 

@@ -3,11 +3,12 @@
  * does: a Python helper (`scripts/_notebook_runner.py`, jupyter_client) starts the kernel, runs
  * every code cell, keeps every output and writes the executed copies; this module checks that
  * Python and Jupyter are there, starts the helper, reads its one-JSON-line-per-notebook
- * progress, and finds the failing cell of a failed notebook.
+ * progress, and finds the failing cell of a failed notebook. Tooling of `scripts/run_notebooks.ts`
+ * (and of the notebook tests), not part of the library.
  *
  * @example
  * ```ts ignore
- * import { runNotebooks } from "./runner.ts";
+ * import { runNotebooks } from "./_notebook_runner.ts";
  * const result = await runNotebooks({
  *   notebooks: ["notebooks/01_getting_started.ipynb"],
  *   out: "out/notebooks",
@@ -20,7 +21,7 @@
  * @module
  */
 import { basename } from "node:path";
-import { ItkpdError } from "../errors.ts";
+import { ItkpdError } from "../lib/errors.ts";
 
 /** The Python that runs the notebooks (the task may run only this one). */
 export const NOTEBOOK_PYTHON = "/usr/bin/python3";
