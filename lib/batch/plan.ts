@@ -8,7 +8,7 @@
  * @module
  */
 import type { ItkpdClient } from "../client/client.ts";
-import { mapLimit } from "../client/bulk.ts";
+import { mapLimit } from "../_pool.ts";
 import { InputError, type Problem } from "../errors.ts";
 import { suggest } from "../suggest.ts";
 import type { TestType } from "../schemas/mod.ts";

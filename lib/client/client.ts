@@ -13,7 +13,8 @@ import type { ComponentType, Institution } from "../schemas/catalogue.ts";
 import type { TestType } from "../schemas/test_type.ts";
 import type { TestRun, TestRunSummary } from "../schemas/test_run.ts";
 import { TokenManager } from "./auth.ts";
-import { chunk, mapLimit, orderByInput } from "./bulk.ts";
+import { mapLimit } from "../_pool.ts";
+import { chunk, orderByInput } from "./bulk.ts";
 import {
   type AnswerOf,
   BULK_LIMIT,
