@@ -38,7 +38,7 @@ import type { TestRunUpload } from "../schemas/test_run.ts";
 import { runPool } from "../_pool.ts";
 import { type Journal, JournalWriteError } from "./journal.ts";
 import { type BatchPlan, dtoInFor } from "./plan.ts";
-import type { PreparedItem } from "./prepare.ts";
+import type { PreparedItem } from "./prepare_item.ts";
 import { reconcileBatch, type ReconcileReport } from "./reconcile.ts";
 
 /** The outcome of one item of a batch. */

@@ -41,7 +41,7 @@ import { classifyWriteFailure } from "../client/http.ts";
 import { NetworkError } from "../errors.ts";
 import type { TestRunSummary, TestRunUpload } from "../schemas/test_run.ts";
 import type { JsonObject } from "./files.ts";
-import { prepareUpload } from "./prepare.ts";
+import { prepareUpload } from "./prepare_upload.ts";
 
 /** The states in which a run counts as present (anything else, e.g. `deleted`, does not). */
 export const PRESENT_STATES: readonly string[] = ["ready"];

@@ -36,7 +36,7 @@ import type { DageParseResult } from "../parsers/dage_types.ts";
 import { loadHistogram } from "../plots/histogram.ts";
 import { loadsByGroup } from "../plots/by_group.ts";
 import type { Plot } from "../plots/plot.ts";
-import { readInputText } from "./files.ts";
+import { type NamedInputFile, readInputText } from "./files.ts";
 import { runFileName } from "./prototypes.ts";
 
 /** The legacy test type of the original script. */
@@ -59,14 +59,6 @@ export const WIREBOND_OUTPUT_FILES: Readonly<Record<WirebondTestType, string>> =
 /** The original's pass cut of the `WIREBOND` test: MIN_LOAD > 15.0 g. */
 export const LEGACY_MIN_LOAD = 15.0;
 
-/** A DAGE file to read: where it is, and the name to use in messages. */
-export interface InputFile {
-  /** Path to read. */
-  path: string;
-  /** Name in messages (default `path`), e.g. as the user typed it. */
-  name?: string;
-}
-
 /**
  * Reads and parses DAGE files (bad lines do not throw: see each result's `errors`). The same
  * file given twice (the same path, or the same content under another name) is an
@@ -78,7 +70,7 @@ export interface InputFile {
  * const parts = await readDageInputs([{ path: "/data/a.csv", name: "a.csv" }]);
  * ```
  */
-export async function readDageInputs(files: readonly InputFile[]): Promise<DageParseResult[]> {
+export async function readDageInputs(files: readonly NamedInputFile[]): Promise<DageParseResult[]> {
   const out: DageParseResult[] = [];
   const byPath = new Map<string, string>();
   const byContent = new Map<string, string>();

@@ -17,7 +17,7 @@ import { registerOne, type RegistrationResult, resultLine } from "./register.ts"
 import type { CheckedRequest } from "./request.ts";
 
 /** What became of one request. */
-export interface BatchOutcome {
+export interface RegistrationOutcome {
   index: number;
   where: string;
   status: "registered" | "present" | "invalid" | "failed";
@@ -44,11 +44,11 @@ export interface BatchOutcome {
 export async function registerChecked(
   api: Pick<RegisterApi, "registerComponent" | "setComponentStage" | "getComponent">,
   checked: readonly CheckedRequest[],
-  opts: { onOutcome?: (outcome: BatchOutcome) => void } = {},
-): Promise<BatchOutcome[]> {
-  const outcomes: BatchOutcome[] = [];
+  opts: { onOutcome?: (outcome: RegistrationOutcome) => void } = {},
+): Promise<RegistrationOutcome[]> {
+  const outcomes: RegistrationOutcome[] = [];
   for (const item of checked) {
-    let outcome: BatchOutcome;
+    let outcome: RegistrationOutcome;
     let existing: Component | undefined;
     if (!item.resolved) {
       outcome = {
@@ -108,7 +108,7 @@ async function completeStage(
   api: Pick<RegisterApi, "setComponentStage">,
   item: CheckedRequest,
   existing: Component,
-): Promise<BatchOutcome> {
+): Promise<RegistrationOutcome> {
   const resolved = item.resolved!;
   const serial = resolved.input.serialNumber!;
   const base = { index: item.index, where: item.where };

@@ -183,7 +183,7 @@ export async function prepareUpload(
  *
  * @example
  * ```ts
- * import { renderDryRun } from "./prepare.ts";
+ * import { renderDryRun } from "./prepare_upload.ts";
  * renderDryRun({ testType: "X" }); // '{\n  "testType": "X"\n}\n'
  * ```
  */

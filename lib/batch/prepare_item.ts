@@ -27,7 +27,7 @@ import {
   SERIAL_NUMBER_PATTERN,
   type TestType,
 } from "../schemas/mod.ts";
-import type { InputFile } from "./discover.ts";
+import type { BatchInputFile } from "./discover.ts";
 import type { ManifestEntry } from "./manifest.ts";
 
 /** What the batch sends for one item: the dtoIn of `uploadTestRunResults`. */
@@ -56,7 +56,7 @@ export interface ItemSummary {
 /** A file ready to upload. */
 export interface PreparedItem {
   ok: true;
-  file: InputFile;
+  file: BatchInputFile;
   /** The identity of the run: component, test type and run number. */
   key: string;
   dtoIn: UploadDtoIn;
@@ -75,7 +75,7 @@ export interface PreparedItem {
 /** A file that cannot be uploaded, with every reason. */
 export interface InvalidItem {
   ok: false;
-  file: InputFile;
+  file: BatchInputFile;
   problems: Problem[];
 }
 
@@ -124,7 +124,7 @@ const SERIAL_IN_NAME = /20U[A-Z0-9]{4}\d{7}/;
 
 /** The component of a file: manifest, then the file's own field, then its name. */
 export function componentOf(
-  file: InputFile,
+  file: BatchInputFile,
   fromContent: string | null | undefined,
   manifest?: ReadonlyMap<string, ManifestEntry>,
 ): string | undefined {
@@ -143,7 +143,7 @@ export function componentOf(
  * number) cannot be compared here; the plan resolves it.
  */
 export function componentConflicts(
-  file: InputFile,
+  file: BatchInputFile,
   fromContent: { serial: string; where: string } | undefined,
   manifest?: ReadonlyMap<string, ManifestEntry>,
 ): Problem[] {
@@ -173,7 +173,7 @@ export function componentConflicts(
 }
 
 /** Reads a batch input bounded and decoded, within the shared byte budget. */
-async function readBatchInput(file: InputFile): Promise<string> {
+async function readBatchInput(file: BatchInputFile): Promise<string> {
   const max = file.kind === "testrun" ? MAX_JSON_BYTES : MAX_INPUT_BYTES;
   const bytes = await readInputBytes(file.path, { name: file.display, maxBytes: max });
   return decodeText(bytes, file.display).text;
@@ -185,7 +185,7 @@ async function readBatchInput(file: InputFile): Promise<string> {
  * be a test run, even a fault while preparing it, is one invalid item and the batch goes on.
  */
 export async function prepareFile(
-  file: InputFile,
+  file: BatchInputFile,
   ctx: PrepareContext,
 ): Promise<PreparedItem | InvalidItem> {
   let release = () => {};
@@ -223,7 +223,7 @@ function firstLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split("\n")[0];
 }
 
-function invalidOf(file: InputFile, e: ItkpdError): InvalidItem {
+function invalidOf(file: BatchInputFile, e: ItkpdError): InvalidItem {
   const problems = (e as { problems?: Problem[] }).problems;
   if (problems?.length) return { ok: false, file, problems };
   // "name: what" or "name:line: what": the place is the problem's path, said once.
@@ -244,7 +244,7 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-function prepareDage(file: InputFile, text: string, ctx: PrepareContext) {
+function prepareDage(file: BatchInputFile, text: string, ctx: PrepareContext) {
   const parsed = parseDage(text, file.display);
   const entry = ctx.manifest?.get(file.path);
   const problems: Problem[] = [];
@@ -307,7 +307,7 @@ function prepareDage(file: InputFile, text: string, ctx: PrepareContext) {
   }, component);
 }
 
-function prepareIv(file: InputFile, text: string, ctx: PrepareContext) {
+function prepareIv(file: BatchInputFile, text: string, ctx: PrepareContext) {
   const parsed = parseIv(text, file.display);
   const entry = ctx.manifest?.get(file.path);
   const component = componentOf(file, undefined, ctx.manifest);
@@ -329,7 +329,7 @@ function prepareIv(file: InputFile, text: string, ctx: PrepareContext) {
   );
 }
 
-function prepareTestRunJson(file: InputFile, text: string, ctx: PrepareContext) {
+function prepareTestRunJson(file: BatchInputFile, text: string, ctx: PrepareContext) {
   // Throws ParseError (syntax, too deep, too many values): caught by prepareFile.
   const { value: doc, problems: jsonProblems } = parseJsonDocument(text, file.display, {
     freeTextKeys: FREE_TEXT_KEYS,
@@ -378,7 +378,7 @@ function prepareTestRunJson(file: InputFile, text: string, ctx: PrepareContext) 
 }
 
 function finish(
-  file: InputFile,
+  file: BatchInputFile,
   run: Record<string, unknown>,
   ctx: PrepareContext,
   problems: Problem[],
@@ -462,6 +462,6 @@ function finish(
   };
 }
 
-function invalid(file: InputFile, path: string, message: string): InvalidItem {
+function invalid(file: BatchInputFile, path: string, message: string): InvalidItem {
   return { ok: false, file, problems: [{ path, message }] };
 }

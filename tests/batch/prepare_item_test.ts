@@ -1,14 +1,14 @@
 /**
- * Preparing one file of a batch (lib/batch/prepare.ts): whatever a file holds, it is one valid
+ * Preparing one file of a batch (lib/batch/prepare_item.ts): whatever a file holds, it is one valid
  * or invalid item, and its problems are short.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DEFAULT_BREAK_MODE_MAPPING } from "../../lib/analysis/mod.ts";
-import type { InputFile } from "../../lib/batch/discover.ts";
+import type { BatchInputFile } from "../../lib/batch/discover.ts";
 import { kindOfName } from "../../lib/batch/discover.ts";
 import { parseManifest } from "../../lib/batch/manifest.ts";
-import { type PrepareContext, prepareFile } from "../../lib/batch/prepare.ts";
+import { type PrepareContext, prepareFile } from "../../lib/batch/prepare_item.ts";
 import { generateDage } from "../../lib/fixtures/mod.ts";
 import type { TestType } from "../../lib/schemas/mod.ts";
 import { moduleTestType } from "../upload/_catalogue.ts";
@@ -24,7 +24,7 @@ Deno.test("prepareFile", async (t) => {
     mapping: DEFAULT_BREAK_MODE_MAPPING,
     institution: "SANDBOX_A",
   };
-  const file = (name: string): InputFile => ({
+  const file = (name: string): BatchInputFile => ({
     path: join(dir, name),
     display: name,
     kind: kindOfName(name)!,
