@@ -44,6 +44,7 @@
  *
  * @module
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { decodeJwt } from "jose";
 import type { ItkpdClient } from "../client/client.ts";
 import { classifyWriteFailure } from "../client/http.ts";
@@ -157,7 +158,10 @@ export async function reconcileBatch(
       `reconciling: waiting ${(wait / 1000).toFixed(1)} s for late commits of ` +
         `${lost} run(s) whose answer was lost`,
     );
-    await sleep(wait, opts.signal);
+    // Cut short by a cancel, which is checked next.
+    await sleep(wait, undefined, { signal: opts.signal }).catch((e) => {
+      if (!opts.signal?.aborted) throw e;
+    });
     report.waitedMs = wait;
   }
   if (opts.signal?.aborted) {
@@ -336,16 +340,4 @@ async function deleteOnce(client: ItkpdClient, id: string, ref: RunRef): Promise
 
 function firstLine(e: unknown): string {
   return e instanceof Error ? e.message.split("\n")[0] : String(e);
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }
