@@ -360,16 +360,3 @@ export function describeErrorMap(map: UuAppErrorMap, skip?: RegExp): string {
   }
   return parts.join("");
 }
-
-/** The warnings of an answer's uuAppErrorMap (e.g. unsupported keys), as readable lines. */
-export function warningsOf(map: UuAppErrorMap | undefined): string[] {
-  if (!map) return [];
-  const out: string[] = [];
-  for (const [code, entry] of Object.entries(map)) {
-    if (entry?.type !== "warning") continue;
-    const uns = (entry.paramMap as Record<string, unknown> | undefined)?.unsupportedKeyList;
-    const extra = Array.isArray(uns) && uns.length ? ` (${uns.join(", ")})` : "";
-    out.push(`${code}: ${entry.message ?? "warning"}${extra}`);
-  }
-  return out;
-}

@@ -18,7 +18,7 @@ import {
   timeoutMsOf,
   userPath,
 } from "../lib/cli/mod.ts";
-import { type ApiWarning, ItkpdClient } from "../lib/client/mod.ts";
+import { type ApiWarning, formatWarning, ItkpdClient } from "../lib/client/mod.ts";
 import type { TestRunUpload } from "../lib/schemas/test_run.ts";
 import {
   applyOverrides,
@@ -71,11 +71,7 @@ if (import.meta.main) {
     }
     const file = requireString(values, "test-file");
     const verbose = values.verbose === true;
-    const warn = (w: ApiWarning) =>
-      console.error(
-        `warning: ${w.command}: ${w.code}: ${w.message}` +
-          (w.unsupportedKeys.length ? ` (${w.unsupportedKeys.join(", ")})` : ""),
-      );
+    const warn = (w: ApiWarning) => console.error(`warning: ${formatWarning(w)}`);
     const client = new ItkpdClient({
       timeoutMs: timeoutMsOf(values),
       verbose,

@@ -35,7 +35,7 @@ import {
   type ResolvedConnection,
 } from "./config.ts";
 import type { EnvRecord } from "./env.ts";
-import { type ApiWarning, checkAnswer } from "./errors_map.ts";
+import { type ApiWarning, checkAnswer, formatWarning } from "./errors_map.ts";
 import { HttpEngine, type RetryPolicy } from "./http.ts";
 import { DEFAULT_PAGE_SIZE, paginateWith } from "./paging.ts";
 import { proxyConfigFromEnv } from "./proxy.ts";
@@ -156,12 +156,8 @@ export class ItkpdClient implements Disposable {
     const sink = options.logger ??
       (options.verbose ? (line: string) => console.error(line) : undefined);
     const log = sink ? (line: string) => sink(`itkpd: ${redact(line)}`) : undefined;
-    const onWarning = options.onWarning ?? (log ? undefined : (w: ApiWarning) =>
-      console.warn(
-        `itkpd warning from ${w.command}: ${w.code}: ${w.message}${
-          w.unsupportedKeys.length ? ` (${w.unsupportedKeys.join(", ")})` : ""
-        }`,
-      ));
+    const onWarning = options.onWarning ??
+      (log ? undefined : (w: ApiWarning) => console.warn(`itkpd warning from ${formatWarning(w)}`));
     this.#transport = new NodeTransport({ ...options.transport, proxy });
     this.#http = new HttpEngine({
       transport: this.#transport,

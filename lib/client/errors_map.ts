@@ -123,6 +123,25 @@ export function warningsIn(command: string, map: UuAppErrorMap): ApiWarning[] {
   return out;
 }
 
+/**
+ * A warning as one line, for a log or a terminal: the command, the code, the message and the
+ * unsupported keys (escaped: a key from the server cannot forge a line either).
+ *
+ * @example
+ * ```ts
+ * import { formatWarning } from "./errors_map.ts";
+ * formatWarning({ command: "getComponent", code: "a/getComponent/unsupportedKeys",
+ *   message: "DtoIn contains unsupported keys.", unsupportedKeys: ["$.x"] });
+ * // "getComponent: a/getComponent/unsupportedKeys: DtoIn contains unsupported keys. ($.x)"
+ * ```
+ */
+export function formatWarning(w: ApiWarning): string {
+  const keys = w.unsupportedKeys.length
+    ? ` (${w.unsupportedKeys.map((k) => escapeControls(k)).join(", ")})`
+    : "";
+  return `${w.command}: ${w.code}: ${w.message}${keys}`;
+}
+
 /** True when a 401 answer says the token is invalid or expired (worth one renewal). */
 export function isInvalidTokenAnswer(status: number, map: UuAppErrorMap): boolean {
   if (status !== 401) return false;

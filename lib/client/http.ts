@@ -49,6 +49,7 @@ import {
   type ApiWarning,
   errorForAnswer,
   errorMapOf,
+  formatWarning,
   isInvalidTokenAnswer,
   parseBody,
   type ParsedBody,
@@ -296,11 +297,7 @@ export class HttpEngine {
     if (error) throw error;
     const warnings = warningsIn(o.command, errorMapOf(body));
     for (const w of warnings) {
-      this.#log(
-        `warning from ${w.command}: ${w.code}: ${w.message}${
-          w.unsupportedKeys.length ? ` (${w.unsupportedKeys.join(", ")})` : ""
-        }`,
-      );
+      this.#log(`warning from ${formatWarning(w)}`);
       this.#options.onWarning?.(w);
     }
     return { status, value: body.kind === "json" ? body.value : undefined, body, warnings };
