@@ -4,7 +4,14 @@
  * local ITkPD stand-in (sandbox), plots, progress displays and the notebook helpers.
  *
  * ```ts
- * import { DEFAULT_BREAK_MODE_MAPPING, ItkpdClient, parseDage, startSandbox, wirebondPullTest } from "./mod.ts";
+ * import {
+ *   DEFAULT_BREAK_MODE_MAPPING,
+ *   ItkpdClient,
+ *   parseDage,
+ *   startSandbox,
+ *   upload,
+ *   wirebondPullTest,
+ * } from "./mod.ts";
  *
  * const sandbox = await startSandbox({ demoModules: 1 });
  * const client = new ItkpdClient({ env: sandbox.env() });
@@ -14,7 +21,8 @@
  *     component: "20UPGM20000001",
  *     institution: "SANDBOX_A",
  *   });
- *   const created = await client.uploadTestRunResults(testRun as never);
+ *   // The run says `component: string | null`: identified() checks it names both.
+ *   const created = await client.uploadTestRunResults(upload.identified(testRun));
  *   console.log(created.id);
  * } finally {
  *   client.close();

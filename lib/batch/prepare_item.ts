@@ -12,8 +12,8 @@ import { parseIv } from "../parsers/iv.ts";
 import { parseJsonDocument } from "../parsers/json.ts";
 import { isoDate } from "../parsers/date.ts";
 import type { BreakModeMapping } from "../analysis/break_modes.ts";
-import { wirebondPullTest } from "../analysis/wirepull.ts";
-import { legacyWirebond } from "../analysis/legacy_wirebond.ts";
+import { wirebondPullTest, type WirebondPullTestRun } from "../analysis/wirepull.ts";
+import { legacyWirebond, type LegacyWirebondRun } from "../analysis/legacy_wirebond.ts";
 import { ivTestRun } from "../analysis/iv.ts";
 import { summarize } from "../analysis/stats.ts";
 import { ByteBudget } from "../io/byte_budget.ts";
@@ -278,7 +278,7 @@ function prepareDage(file: BatchInputFile, text: string, ctx: PrepareContext) {
   const institution = entry?.institution ?? ctx.institution;
   const operator = entry?.operator ?? ctx.operator;
   const pulls = summarize(parsed.tests.map((t) => t.load));
-  let run: Record<string, unknown>;
+  let run: WirebondPullTestRun | LegacyWirebondRun;
   let failedCuts: string[] = [];
   if ((ctx.dageTestType ?? "WIREBOND_PULL_TEST") === "WIREBOND") {
     run = legacyWirebond(parsed, ctx.mapping, {
@@ -287,7 +287,7 @@ function prepareDage(file: BatchInputFile, text: string, ctx: PrepareContext) {
       institution: institution ?? null,
       operator,
       date: entry?.date,
-    }) as unknown as Record<string, unknown>;
+    });
   } else {
     const outcome = wirebondPullTest(parsed, ctx.mapping, {
       component: component ?? null,
@@ -295,7 +295,7 @@ function prepareDage(file: BatchInputFile, text: string, ctx: PrepareContext) {
       operator,
       date: entry?.date,
     });
-    run = outcome.testRun as unknown as Record<string, unknown>;
+    run = outcome.testRun;
     failedCuts = outcome.failedCuts.map((c) => c.message);
   }
   return finish(file, run, ctx, problems, parsed.warnings, {
@@ -317,7 +317,7 @@ function prepareIv(file: BatchInputFile, text: string, ctx: PrepareContext) {
     operator: entry?.operator ?? ctx.operator,
     testType: ctx.ivTestType,
     date: entry?.date ? isoDate(entry.date.parts) : undefined,
-  }) as unknown as Record<string, unknown>;
+  });
   return finish(
     file,
     run,
@@ -379,13 +379,15 @@ function prepareTestRunJson(file: BatchInputFile, text: string, ctx: PrepareCont
 
 function finish(
   file: BatchInputFile,
-  run: Record<string, unknown>,
+  doc: object,
   ctx: PrepareContext,
   problems: Problem[],
   warnings: Problem[],
   summary: ItemSummary,
   component: string | undefined,
 ): PreparedItem | InvalidItem {
+  // Whatever built it (the analysis, or a user's JSON file), the run is checked key by key here.
+  const run: Record<string, unknown> = { ...doc };
   const where = file.display;
   if (!component) {
     problems.push({

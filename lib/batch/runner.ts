@@ -34,7 +34,6 @@ import type { ItkpdClient } from "../client/client.ts";
 import { AuthError, NetworkError, type Problem, ServerError, TimeoutError } from "../errors.ts";
 import type { ProgressCounts, ProgressReporter } from "../progress/reporter.ts";
 import { type CreatedRun, OutcomeUnknownError, uploadRunOnce } from "../upload/upload_once.ts";
-import type { TestRunUpload } from "../schemas/test_run.ts";
 import { runPool } from "../_pool.ts";
 import { type Journal, JournalWriteError } from "./journal.ts";
 import { type BatchPlan, dtoInFor } from "./plan.ts";
@@ -388,7 +387,7 @@ async function uploadOne(
   try {
     journal.ensure(item.key, item.file.display, refOf(item));
     result = await uploadRunOnce(client, {
-      dtoIn: dtoIn as TestRunUpload,
+      dtoIn,
       componentCode: item.componentCode,
     }, {
       maxAttempts: opts.maxAttempts ?? 4,

@@ -23,6 +23,7 @@ import {
   type CommandName,
   type InputOf,
   type JsonCommandName,
+  type TestRunUploadInput,
   wireMethodOf,
 } from "./commands.ts";
 import {
@@ -365,7 +366,7 @@ export class ItkpdClient implements Disposable {
    * A `NetworkError` with `maybeSent: true` means the run may exist: look before resending.
    */
   async uploadTestRunResults(
-    input: InputOf<"uploadTestRunResults">,
+    input: TestRunUploadInput,
     options?: CallOptions,
   ): Promise<AnswerOf<"uploadTestRunResults">["testRun"]> {
     return (await this.#typed("uploadTestRunResults", input, options)).testRun;

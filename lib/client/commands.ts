@@ -165,6 +165,35 @@ export const CommandAnswers = {
   createComponentAttachment: ComponentSchema.extend(errorMap),
 } as const;
 
+/**
+ * What `uploadTestRunResults` takes, as a type that every test run meets once its component and
+ * institution are known: a run built by the analysis (`wirebondPullTest`, `ivTestRun`, … passed
+ * through `upload.identified`), the batch's dtoIn and a test-run document alike, whatever the
+ * declared shape of their `properties` and `results` (`{code: value}` objects). The client checks
+ * it against `TestRunUploadSchema` before sending; nothing is sent when it does not pass.
+ */
+export interface TestRunUploadInput {
+  /** Component code or serial number. */
+  component: string;
+  testType: string;
+  /** Institution code. */
+  institution: string;
+  runNumber: string;
+  /** ISO date of the run. */
+  date?: string;
+  passed: boolean;
+  problems: boolean;
+  /** `{code: value}` of the test type's properties (`{}` when absent). */
+  properties?: object;
+  /** `{code: value}` of the test type's parameters. */
+  results: object;
+  /** The stage the component was tested at. */
+  stage?: string;
+  isRetroactive?: boolean;
+  comments?: unknown;
+  defects?: unknown;
+}
+
 /** A command with a typed input. */
 export type CommandName = keyof typeof CommandInputs;
 /** A command with a typed JSON answer. */

@@ -9,6 +9,7 @@
  * @module
  */
 import type { ItkpdClient } from "../client/client.ts";
+import { identified } from "../upload/checks.ts";
 import { runPool } from "../_pool.ts";
 import { DEFAULT_BREAK_MODE_MAPPING } from "../analysis/break_modes.ts";
 import { WIREBOND_PULL_TEST_STAGE, wirebondPullTest } from "../analysis/wirepull.ts";
@@ -164,9 +165,9 @@ export async function generateProduction(
       institution: site.institution,
     });
     const created = await client.uploadTestRunResults({
-      ...testRun,
+      ...identified(testRun),
       stage: WIREBOND_PULL_TEST_STAGE,
-    } as never);
+    });
     const run: ProductionRun = {
       serial,
       institution: site.institution,

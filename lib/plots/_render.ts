@@ -36,6 +36,7 @@ const CONFIG = {
 /** Compiles and renders a vega-lite spec; resolves to the SVG text. */
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   const full = { ...spec, config: { ...CONFIG, ...(spec.config as object | undefined) } };
+  // Our specs are a subset of vega-lite's, typed loosely (VegaLiteSpec); vega-lite checks them.
   const compiled = vl.compile(full as unknown as vl.TopLevelSpec).spec;
   const view = new vega.View(vega.parse(compiled), {
     renderer: "none",

@@ -216,7 +216,7 @@ export class Store {
     inList(where, args, "component_type", filter.componentType);
     inList(where, args, "institution", filter.institution);
     inList(where, args, "type", filter.type);
-    return this.#page("components", where, args, offset, limit);
+    return this.#page<ComponentDoc>("components", where, args, offset, limit);
   }
 
   // ---- test runs -------------------------------------------------------------------------
@@ -279,7 +279,7 @@ export class Store {
     inList(where, args, "stage", filter.stages);
     if (filter.states?.length) inList(where, args, "state", filter.states);
     else where.push("state <> 'deleted'");
-    return this.#page("test_runs", where, args, offset, limit);
+    return this.#page<TestRunDoc>("test_runs", where, args, offset, limit);
   }
 
   // ---- attachments -----------------------------------------------------------------------
@@ -318,13 +318,13 @@ export class Store {
     };
   }
 
-  #page(
+  #page<T>(
     table: string,
     where: string[],
     args: string[],
     offset: number,
     limit: number,
-  ): { items: never[]; total: number } {
+  ): { items: T[]; total: number } {
     const clause = where.length ? `WHERE ${where.join(" AND ")}` : "";
     const total = (this.#db.prepare(`SELECT count(*) AS n FROM ${table} ${clause}`).get(
       ...args,
@@ -332,7 +332,8 @@ export class Store {
     const rows = this.#db.prepare(
       `SELECT doc FROM ${table} ${clause} ORDER BY seq LIMIT ? OFFSET ?`,
     ).all(...args, limit, offset) as { doc: string }[];
-    return { items: rows.map((r) => JSON.parse(r.doc) as never), total: Number(total) };
+    // The documents this store wrote itself into `table`, of the type that table holds.
+    return { items: rows.map((r) => JSON.parse(r.doc) as T), total: Number(total) };
   }
 
   /** Checkpoints the WAL into the main file and closes the database (idempotent). */
