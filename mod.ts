@@ -36,6 +36,8 @@ export * from "./lib/errors.ts";
 export * from "./lib/schemas/mod.ts";
 export * from "./lib/client/mod.ts";
 export * from "./lib/parsers/mod.ts";
+/** Data files read from disk and parsed (the parsers themselves never read a file). */
+export { loadBreakModeMapping, parseDageFile, parseIvFile } from "./lib/upload/data_files.ts";
 export * from "./lib/analysis/mod.ts";
 export * from "./lib/sandbox/mod.ts";
 export * from "./lib/fixtures/mod.ts";

@@ -22,6 +22,7 @@
  * @module
  */
 export * from "./files.ts";
+export * from "./data_files.ts";
 export * from "./checks.ts";
 export * from "./schema.ts";
 export * from "./prepare_upload.ts";
