@@ -24,10 +24,10 @@ import { basename } from "node:path";
 import { ItkpdError } from "../lib/errors.ts";
 
 /** The Python that runs the notebooks (the task may run only this one). */
-export const NOTEBOOK_PYTHON = "/usr/bin/python3";
+const NOTEBOOK_PYTHON = "/usr/bin/python3";
 
 /** What to install when Jupyter is missing. */
-export const JUPYTER_INSTALL_HINT =
+const JUPYTER_INSTALL_HINT =
   "install python3-jupyter-client python3-nbformat, then `deno jupyter --install`";
 
 /**
@@ -239,7 +239,7 @@ interface NbCell {
  * The failing cell of an executed notebook: the first cell with an error output, else the last
  * cell that ran (a cell that timed out has no error output).
  */
-export async function findFailure(executed: string): Promise<CellFailure | undefined> {
+async function findFailure(executed: string): Promise<CellFailure | undefined> {
   let cells: NbCell[];
   try {
     cells = (JSON.parse(await Deno.readTextFile(executed)) as { cells: NbCell[] }).cells;

@@ -320,8 +320,3 @@ export async function dtoInFor(plan: BatchPlan, item: PreparedItem): Promise<Upl
   }
   return { ...again.dtoIn, component: item.dtoIn.component };
 }
-
-/** Problems of the plan's invalid items, flat, for display. */
-export function planProblems(plan: BatchPlan): Problem[] {
-  return plan.invalid.flatMap((i) => i.problems);
-}

@@ -123,7 +123,7 @@ export function runKey(component: string, testType: string, runNumber: string): 
 const SERIAL_IN_NAME = /20U[A-Z0-9]{4}\d{7}/;
 
 /** The component of a file: manifest, then the file's own field, then its name. */
-export function componentOf(
+function componentOf(
   file: BatchInputFile,
   fromContent: string | null | undefined,
   manifest?: ReadonlyMap<string, ManifestEntry>,
@@ -142,7 +142,7 @@ export function componentOf(
  * against a serial number in the file's name. A manifest naming a component code (not a serial
  * number) cannot be compared here; the plan resolves it.
  */
-export function componentConflicts(
+function componentConflicts(
   file: BatchInputFile,
   fromContent: { serial: string; where: string } | undefined,
   manifest?: ReadonlyMap<string, ManifestEntry>,

@@ -54,7 +54,7 @@ import type { Journal, JournalEntry } from "./journal.ts";
 import { existingRuns, type RunRef } from "./plan.ts";
 
 /** Default time the server is given to store a write whose answer was lost (5 s). */
-export const DEFAULT_SETTLE_MS = 5_000;
+const DEFAULT_SETTLE_MS = 5_000;
 
 /** What became of one identity with more than one run, or whose reconciliation failed. */
 export interface IdentityReconciliation {
@@ -112,7 +112,7 @@ export interface ReconcileOptions {
 }
 
 /** The identity of a journal entry, as a look-up needs it. */
-export function runRefOfEntry(entry: JournalEntry): RunRef {
+function runRefOfEntry(entry: JournalEntry): RunRef {
   const [serial, testType, ...rest] = entry.key.split("|");
   return {
     key: entry.key,

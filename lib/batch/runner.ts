@@ -133,9 +133,14 @@ type Strike =
   | { kind: "fault"; signature: string; message: string }
   | { kind: "journal"; message: string };
 
+/**
+ * One item's failure, carried from `uploadOne` to the runner's loop (never out of
+ * {@link runBatch}: the outcome goes into the report).
+ */
 class ItemFailure extends Error {
   constructor(readonly outcome: ItemOutcome, readonly strike?: Strike) {
     super(outcome.error);
+    this.name = "ItemFailure";
   }
 }
 

@@ -18,7 +18,7 @@ import { TestTypeSchema } from "../schemas/test_type.ts";
 import { TestRunSchema, TestRunSummarySchema, TestRunUploadSchema } from "../schemas/test_run.ts";
 
 /** A file to attach: its name, bytes and (optionally) content type. */
-export const AttachmentFileSchema = z.object({
+const AttachmentFileSchema = z.object({
   /** The file name stored with the attachment (sent as `url` and as the part's filename). */
   name: z.string().min(1).refine((n) => !/[\\/]/.test(n), {
     message: "a file name, not a path",
@@ -42,7 +42,7 @@ const attachmentFields = {
 export const BULK_LIMIT = 100;
 
 /** `pageInfo` of a list input. */
-export const PageInfoInputSchema = z.looseObject({
+const PageInfoInputSchema = z.looseObject({
   pageIndex: z.number().int().nonnegative().optional(),
   pageSize: z.number().int().positive().optional(),
 });
@@ -53,14 +53,14 @@ const oneOrMore = z.union([z.string().min(1), z.array(z.string().min(1))]);
 const paged = { pageInfo: PageInfoInputSchema.optional() };
 
 /** A component type as listed by `listComponentTypes`. */
-export const ComponentTypeListItemSchema = z.looseObject({
+const ComponentTypeListItemSchema = z.looseObject({
   id: z.string().optional(),
   code: z.string(),
   name: z.string().optional(),
 });
 
 /** A run of `listTestRunsByTestType` (a summary, maybe with its components). */
-export const TestRunListItemSchema = TestRunSummarySchema.extend({
+const TestRunListItemSchema = TestRunSummarySchema.extend({
   components: z.array(z.looseObject({ code: z.string() })).nullish(),
 });
 
@@ -218,9 +218,4 @@ export function wireMethodOf(command: string): "GET" | "POST" {
   const name = command.split("/").pop() ?? command;
   if (/^(get|list)/.test(name)) return "GET";
   return "POST";
-}
-
-/** True for commands that may change the database: every command that is not a read. */
-export function isWriteCommand(command: string): boolean {
-  return wireMethodOf(command) === "POST";
 }

@@ -25,10 +25,10 @@ import { redact } from "./redact.ts";
 import { escapeControls } from "../escape.ts";
 
 /** A code of the uuAppErrorMap that says the token is missing, invalid or expired. */
-export const INVALID_TOKEN_CODE =
+const INVALID_TOKEN_CODE =
   /invalid.?token|token.?(expired|invalid|missing)|expired.?token|unauthenticated|authentication/i;
 /** A code that says the object asked for does not exist. */
-export const NOT_FOUND_CODE = /DoesNotExist|NotFound|notExist/i;
+const NOT_FOUND_CODE = /DoesNotExist|NotFound|notExist/i;
 
 /** An answer whose body does not have the shape its command promises. */
 export class UnexpectedAnswerError extends ServerError {

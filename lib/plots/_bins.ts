@@ -12,7 +12,7 @@ export interface Bin {
 }
 
 /** A round step (1, 2, 2.5 or 5 × 10^k) at least `raw`. */
-export function niceStep(raw: number): number {
+function niceStep(raw: number): number {
   if (!(raw > 0) || !Number.isFinite(raw)) return 1;
   const power = 10 ** Math.floor(Math.log10(raw));
   for (const m of [1, 2, 2.5, 5, 10]) {

@@ -17,9 +17,9 @@ import { pdfWithImage } from "./_pdf.ts";
 const NODE_MODULES = new URL("../../node_modules/", import.meta.url);
 
 /** The resvg WebAssembly module, inside its npm package. */
-export const RESVG_WASM = "@resvg/resvg-wasm/index_bg.wasm";
+const RESVG_WASM = "@resvg/resvg-wasm/index_bg.wasm";
 /** The fonts, inside their npm package. */
-export const FONT_FILES = [
+const FONT_FILES = [
   "dejavu-fonts-ttf/ttf/DejaVuSans.ttf",
   "dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf",
 ] as const;

@@ -21,7 +21,7 @@ export function rate(state: ProgressState): number | undefined {
 }
 
 /** Seconds left at the current rate, or undefined when unknown. */
-export function eta(state: ProgressState): number | undefined {
+function eta(state: ProgressState): number | undefined {
   const r = rate(state);
   if (r === undefined || state.finished) return undefined;
   return Math.max(0, state.total - state.done) / r;
@@ -42,12 +42,12 @@ export function formatDuration(seconds: number): string {
 }
 
 /** A rate in words: "3.2/s", "120/s". */
-export function formatRate(r: number): string {
+function formatRate(r: number): string {
   return `${r < 10 ? r.toFixed(1) : Math.round(r)}/s`;
 }
 
 /** The counts part: "ok 40 · skipped 1 · failed 1". */
-export function countsText(c: ProgressCounts): string {
+function countsText(c: ProgressCounts): string {
   return `ok ${c.created} · skipped ${c.skipped} · failed ${c.failed}`;
 }
 

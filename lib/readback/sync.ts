@@ -62,7 +62,7 @@ export interface SyncResult {
 }
 
 /** The cache key of a selection's server part. */
-export function queryKey(sel: RunSelection): string {
+function queryKey(sel: RunSelection): string {
   return JSON.stringify(serverQuery(sel));
 }
 

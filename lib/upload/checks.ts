@@ -42,7 +42,7 @@ export function applyOverrides(doc: JsonObject, overrides: TestRunOverrides): Js
 }
 
 /** The keys the original step insisted on, and what to do when one is missing. */
-export const REQUIRED_KEYS: Readonly<Record<string, string>> = {
+const REQUIRED_KEYS: Readonly<Record<string, string>> = {
   component: "set it in the file or pass --component-id",
   testType: "set it in the file (a test type code, e.g. IV_MEASURE)",
   institution: "set it in the file or pass --institution",
@@ -174,7 +174,7 @@ export function defaultValuesProblem(doc: JsonObject): Problem | undefined {
 }
 
 /** The top-level keys `uploadTestRunResults` takes. */
-export const UPLOAD_KEYS: readonly string[] = [
+const UPLOAD_KEYS: readonly string[] = [
   "component",
   "testType",
   "institution",

@@ -43,15 +43,6 @@ export const WIREBOND_TEST_TYPES = [WIREBOND_PULL_TEST, LEGACY_WIREBOND] as cons
 /** One of {@link WIREBOND_TEST_TYPES}. */
 export type WirebondTestType = (typeof WIREBOND_TEST_TYPES)[number];
 
-/**
- * The original script's output file of each test type (`WIREBOND`: `prototype_WIREBOND_DAGE.json`),
- * available with `--out`; the default is {@link runFileName}, which cannot collide between modules.
- */
-export const WIREBOND_OUTPUT_FILES: Readonly<Record<WirebondTestType, string>> = {
-  WIREBOND_PULL_TEST: "prototype_WIREBOND_PULL_TEST.json",
-  WIREBOND: "prototype_WIREBOND_DAGE.json",
-};
-
 /** The original's pass cut of the `WIREBOND` test: MIN_LOAD > 15.0 g. */
 export const LEGACY_MIN_LOAD = 15.0;
 
