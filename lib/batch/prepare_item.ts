@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { TestRunUploadInput } from "../client/commands.ts";
 import { ItkpdError, type Problem, summarizeProblems } from "../errors.ts";
 import { dageSerial, parseDage } from "../parsers/dage.ts";
 import { parseIv } from "../parsers/iv.ts";
@@ -30,15 +31,11 @@ import {
 import type { BatchInputFile } from "./discover.ts";
 import type { ManifestEntry } from "./manifest.ts";
 
-/** What the batch sends for one item: the dtoIn of `uploadTestRunResults`. */
-export interface UploadDtoIn {
-  component: string;
-  testType: string;
-  institution: string;
-  runNumber: string;
-  date?: string;
-  passed: boolean;
-  problems: boolean;
+/**
+ * What the batch sends for one item: the dtoIn of `uploadTestRunResults`, its properties and
+ * results as the `{code: value}` maps the batch checked.
+ */
+export interface UploadDtoIn extends TestRunUploadInput {
   properties: Record<string, unknown>;
   results: Record<string, unknown>;
 }

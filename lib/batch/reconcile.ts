@@ -205,29 +205,16 @@ export async function reconcileBatch(
     }
     if (present.length <= 1) {
       const kept = present[0];
+      const one = { key: entry.key, runs: 1, keptId: kept.id, deletedIds: [], leftAlone: [] };
       try {
         const own = (await ownRuns(client, entry, [kept], myIdentity)).has(kept.id);
         settleItem(journal, entry.key, kept.id, own);
         journal.markReconciled(entry.key, { keptId: kept.id, deletedIds: [], settled: true });
-        report.identities.push({
-          key: entry.key,
-          runs: 1,
-          keptId: kept.id,
-          deletedIds: [],
-          leftAlone: [],
-          settled: own ? "created" : "present",
-        });
+        report.identities.push({ ...one, settled: own ? "created" : "present" });
       } catch (e) {
         if (!(e instanceof ItkpdError)) throw e;
         report.failed++;
-        report.identities.push({
-          key: entry.key,
-          runs: 1,
-          keptId: kept.id,
-          deletedIds: [],
-          leftAlone: [],
-          error: firstLine(e),
-        });
+        report.identities.push({ ...one, error: firstLine(e) });
       }
       continue;
     }

@@ -279,6 +279,8 @@ export class ItkpdClient implements Disposable {
   }
 
   // ---------------------------------------------------------------- catalogue
+  // One typed method per command, each a line that hands its command to #typed or #list: the
+  // repetition is the shape of the typed API (its signature and its doc per command).
 
   /** Every institution (all pages). */
   listInstitutions(

@@ -4,8 +4,8 @@
  * @module
  */
 
+import { horizontalCutLayers, statusColor, strengthCutLines, strengthCutsOf } from "./_cuts.ts";
 import { renderSvg } from "./_render.ts";
-import { cutText } from "./_stats.ts";
 import { Plot } from "./plot.ts";
 
 /** One run of the module. */
@@ -40,8 +40,6 @@ export interface HistoryChartOptions {
 }
 
 const PASS = "#1a7f37";
-const FAIL = "#e45756";
-const CUT = "#cf222e";
 
 /**
  * Plots each run of one module at its date: a bar from the minimum to the maximum pull
@@ -62,9 +60,7 @@ export async function historyChart(
   points: readonly HistoryPoint[],
   options: HistoryChartOptions = {},
 ): Promise<Plot> {
-  const meanCut = options.meanCut ?? 7.0;
-  const minCut = options.minCut ?? 4.0;
-  const unit = options.unit ?? "g";
+  const cuts = strengthCutsOf(options);
   const title = options.title ?? "Module history";
   const values = points
     .filter((p) =>
@@ -85,19 +81,10 @@ export async function historyChart(
   };
   const y = {
     type: "quantitative",
-    title: `Pull strength (${unit})`,
+    title: `Pull strength (${cuts.unit})`,
     scale: { zero: false, padding: 24 },
   };
-  const color = {
-    field: "status",
-    type: "nominal",
-    legend: null,
-    scale: { domain: ["passed", "failed"], range: [PASS, FAIL] },
-  };
-  const lines = [
-    { value: meanCut, text: `mean cut ${cutText(meanCut)} ${unit}` },
-    { value: minCut, text: `min cut ${cutText(minCut)} ${unit}` },
-  ];
+  const color = statusColor(PASS);
   const svg = await renderSvg({
     width: options.width ?? 480,
     height: options.height ?? 260,
@@ -124,18 +111,7 @@ export async function historyChart(
         mark: { type: "text", dy: 10, baseline: "top", fontSize: 10, color: "#333" },
         encoding: { x, y: { ...y, field: "min" }, text: { field: "label" } },
       },
-      {
-        name: "cuts",
-        data: { values: lines },
-        mark: { type: "rule", color: CUT, strokeWidth: 1.5, strokeDash: [6, 3] },
-        encoding: { y: { field: "value", type: "quantitative" } },
-      },
-      {
-        name: "cut_labels",
-        data: { values: lines },
-        mark: { type: "text", color: CUT, align: "right", baseline: "bottom", dy: -2, x: "width" },
-        encoding: { y: { field: "value", type: "quantitative" }, text: { field: "text" } },
-      },
+      ...horizontalCutLayers(strengthCutLines(cuts)),
     ],
   });
   return new Plot(svg, `${title} (${subtitle.slice(0, 2).join(", ")})`);

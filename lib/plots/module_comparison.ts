@@ -6,8 +6,18 @@
  * @module
  */
 
+import {
+  CUT_COLOR,
+  DASHED_RULE,
+  FAIL_COLOR,
+  horizontalCutLayers,
+  RIGHT_LABEL,
+  statusColor,
+  strengthCutLines,
+  type StrengthCuts,
+  strengthCutsOf,
+} from "./_cuts.ts";
 import { renderSvg } from "./_render.ts";
-import { cutText } from "./_stats.ts";
 import { Plot } from "./plot.ts";
 
 /** One module's pull-test summary. */
@@ -52,8 +62,6 @@ export interface ModuleComparisonOptions {
 }
 
 const PASS = "#4c78a8";
-const FAIL = "#e45756";
-const CUT = "#cf222e";
 /** Modules in one row of the "modules" layout at most (24 px each: 720 px). */
 const PER_ROW = 30;
 
@@ -78,9 +86,7 @@ export async function moduleComparison(
   rows: readonly ModuleRow[],
   options: ModuleComparisonOptions = {},
 ): Promise<Plot> {
-  const meanCut = options.meanCut ?? 7.0;
-  const minCut = options.minCut ?? 4.0;
-  const unit = options.unit ?? "g";
+  const strength = strengthCutsOf(options);
   const titleText = options.title ?? "Pull strength per module";
   const highlight = new Set(
     options.highlight === undefined
@@ -92,7 +98,7 @@ export async function moduleComparison(
   const usable = rows.filter((r) => Number.isFinite(r.mean) && Number.isFinite(r.min));
   const ignored = rows.length - usable.length;
   const modules: ModulePoint[] = usable.map((r, i) => {
-    const passed = r.passed ?? (r.mean >= meanCut && r.min >= minCut);
+    const passed = r.passed ?? (r.mean >= strength.meanCut && r.min >= strength.minCut);
     return {
       index: i + 1,
       module: String(r.module),
@@ -104,7 +110,7 @@ export async function moduleComparison(
   });
   const failed = modules.filter((m) => m.status === "failed").length;
   const layout = options.layout ?? (modules.length <= 60 ? "modules" : "scatter");
-  const cuts = { meanCut, minCut, unit, highlight: highlight.size > 0 };
+  const cuts = { ...strength, highlight: highlight.size > 0 };
   const subtitle = [
     `${modules.length} module${modules.length === 1 ? "" : "s"}`,
     `${failed} failing (red)`,
@@ -121,7 +127,7 @@ export async function moduleComparison(
     spec = worst.length === 0 ? { ...plot, height } : {
       // The worst failing modules: numbered beside their points, named in a list beside the
       // plot (names beside the points would overlap where the worst modules crowd).
-      hconcat: [{ ...plot, height }, worstList(worst, unit)],
+      hconcat: [{ ...plot, height }, worstList(worst, strength.unit)],
       spacing: 12,
     };
   } else {
@@ -165,7 +171,7 @@ function worstList(worst: ModulePoint[], unit: string): Record<string, unknown> 
     view: { stroke: null },
     layer: [{
       name: "worst_list",
-      mark: { type: "text", align: "left", baseline: "middle", fontSize: 11, color: FAIL },
+      mark: { type: "text", align: "left", baseline: "middle", fontSize: 11, color: FAIL_COLOR },
       encoding: {
         y: { field: "rank", type: "ordinal", axis: null },
         x: { value: 0 },
@@ -195,21 +201,11 @@ interface ModulePoint {
 }
 
 /** What both layouts draw besides the modules. */
-interface Cuts {
-  meanCut: number;
-  minCut: number;
-  unit: string;
+interface Cuts extends StrengthCuts {
   highlight: boolean;
 }
 
-const COLOR = {
-  field: "status",
-  type: "nominal",
-  legend: null,
-  scale: { domain: ["passed", "failed"], range: [PASS, FAIL] },
-};
-
-const DASHED = { type: "rule", color: CUT, strokeWidth: 1.5, strokeDash: [6, 3] };
+const COLOR = statusColor(PASS);
 
 /** One column per module: min–mean line, mean ●, min ▼; cuts as horizontal rules. */
 function columnsSpec(modules: ModulePoint[], cuts: Cuts, suffix = ""): Record<string, unknown> {
@@ -226,10 +222,6 @@ function columnsSpec(modules: ModulePoint[], cuts: Cuts, suffix = ""): Record<st
     title: `Pull strength (${cuts.unit})`,
     scale: { zero: false, padding: 10 },
   };
-  const lines = [
-    { value: cuts.meanCut, text: `mean cut ${cutText(cuts.meanCut)} ${cuts.unit}` },
-    { value: cuts.minCut, text: `min cut ${cutText(cuts.minCut)} ${cuts.unit}` },
-  ];
   const layers: Record<string, unknown>[] = [
     {
       name: `span${suffix}`,
@@ -246,18 +238,7 @@ function columnsSpec(modules: ModulePoint[], cuts: Cuts, suffix = ""): Record<st
       mark: { type: "point", shape: "triangle-down", filled: true, size: 34, aria: false },
       encoding: { x, y: { ...y, field: "min" }, color: COLOR },
     },
-    {
-      name: `cuts${suffix}`,
-      data: { values: lines },
-      mark: DASHED,
-      encoding: { y: { field: "value", type: "quantitative" } },
-    },
-    {
-      name: `cut_labels${suffix}`,
-      data: { values: lines },
-      mark: { type: "text", color: CUT, align: "right", baseline: "bottom", dy: -2, x: "width" },
-      encoding: { y: { field: "value", type: "quantitative" }, text: { field: "text" } },
-    },
+    ...horizontalCutLayers(strengthCutLines(cuts), suffix),
   ];
   if (cuts.highlight) layers.push(...highlightLayers(x, { ...y, field: "mean" }, suffix));
   // A few modules: a plot wide enough for its title; more: 24 px per module (≤ 30 a row).
@@ -279,11 +260,9 @@ function scatterSpec(cuts: Cuts, nameWorst: boolean): Record<string, unknown> {
     title: `Minimum pull strength (${cuts.unit})`,
     scale: { zero: false, padding: 10 },
   };
-  const meanLine = [{
-    value: cuts.meanCut,
-    text: `mean cut ${cutText(cuts.meanCut)} ${cuts.unit}`,
-  }];
-  const minLine = [{ value: cuts.minCut, text: `min cut ${cutText(cuts.minCut)} ${cuts.unit}` }];
+  const [meanCut, minCut] = strengthCutLines(cuts);
+  const meanLine = [meanCut];
+  const minLine = [minCut];
   const layers: Record<string, unknown>[] = [
     {
       name: "modules",
@@ -293,25 +272,25 @@ function scatterSpec(cuts: Cuts, nameWorst: boolean): Record<string, unknown> {
     {
       name: "cuts",
       data: { values: meanLine },
-      mark: DASHED,
+      mark: DASHED_RULE,
       encoding: { x: { field: "value", type: "quantitative" } },
     },
     {
       name: "cuts_min",
       data: { values: minLine },
-      mark: DASHED,
+      mark: DASHED_RULE,
       encoding: { y: { field: "value", type: "quantitative" } },
     },
     {
       name: "cut_labels",
       data: { values: meanLine },
-      mark: { type: "text", color: CUT, align: "left", dx: 4, y: 8 },
+      mark: { type: "text", color: CUT_COLOR, align: "left", dx: 4, y: 8 },
       encoding: { x: { field: "value", type: "quantitative" }, text: { field: "text" } },
     },
     {
       name: "cut_labels_min",
       data: { values: minLine },
-      mark: { type: "text", color: CUT, align: "right", baseline: "bottom", dy: -2, x: "width" },
+      mark: RIGHT_LABEL,
       encoding: { y: { field: "value", type: "quantitative" }, text: { field: "text" } },
     },
   ];
@@ -320,13 +299,13 @@ function scatterSpec(cuts: Cuts, nameWorst: boolean): Record<string, unknown> {
     layers.push({
       name: "worst_ring",
       transform: worst,
-      mark: { type: "point", shape: "circle", size: 90, strokeWidth: 1.5, color: FAIL },
+      mark: { type: "point", shape: "circle", size: 90, strokeWidth: 1.5, color: FAIL_COLOR },
       encoding: { x, y },
     }, {
       name: "worst_label",
       transform: worst,
       mark: { type: "text", align: "left", dx: 7, dy: -5, fontSize: 10, fontWeight: "bold" },
-      encoding: { x, y, text: { field: "rank" }, color: { value: FAIL } },
+      encoding: { x, y, text: { field: "rank" }, color: { value: FAIL_COLOR } },
     });
   }
   if (cuts.highlight) layers.push(...highlightLayers(x, y));

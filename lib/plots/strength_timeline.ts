@@ -4,8 +4,8 @@
  * @module
  */
 
+import { horizontalCutLayers, statusColor, strengthCutLines, strengthCutsOf } from "./_cuts.ts";
 import { renderSvg, roundPositions } from "./_render.ts";
-import { cutText } from "./_stats.ts";
 import { Plot } from "./plot.ts";
 
 /** One run's strengths. */
@@ -22,7 +22,11 @@ export interface StrengthPoint {
   passed: boolean;
 }
 
-/** Options of {@linkcode strengthTimeline}. */
+/**
+ * Options of {@linkcode strengthTimeline}: the same as {@linkcode historyChart}'s (and the cuts
+ * of {@linkcode moduleComparison}), each plot saying its own defaults; the cuts themselves are
+ * drawn by one helper (`_cuts.ts`).
+ */
 export interface StrengthTimelineOptions {
   /** The cut on the mean. Default 7.0. */
   meanCut?: number;
@@ -39,8 +43,6 @@ export interface StrengthTimelineOptions {
 }
 
 const PASS = "#4c78a8";
-const FAIL = "#e45756";
-const CUT = "#cf222e";
 
 /**
  * Plots every run's mean (●) and minimum (▼) pull strength against its date, failing runs in
@@ -61,9 +63,7 @@ export async function strengthTimeline(
   points: readonly StrengthPoint[],
   options: StrengthTimelineOptions = {},
 ): Promise<Plot> {
-  const meanCut = options.meanCut ?? 7.0;
-  const minCut = options.minCut ?? 4.0;
-  const unit = options.unit ?? "g";
+  const cuts = strengthCutsOf(options);
   const title = options.title ?? "Pull strength over time";
   const usable = points.filter((p) =>
     Number.isFinite(p.mean) && Number.isFinite(p.min) && !Number.isNaN(Date.parse(p.date))
@@ -73,17 +73,12 @@ export async function strengthTimeline(
   const subtitle = [`${usable.length} runs`, `${failed} failing (red)`, "● mean  ▼ min"];
   if (ignored) subtitle.push(`${ignored} without numbers left out`);
   const x = { field: "date", type: "temporal", title: "Date of the test" };
-  const y = { type: "quantitative", title: `Pull strength (${unit})`, scale: { zero: false } };
-  const color = {
-    field: "status",
-    type: "nominal",
-    legend: null,
-    scale: { domain: ["passed", "failed"], range: [PASS, FAIL] },
+  const y = {
+    type: "quantitative",
+    title: `Pull strength (${cuts.unit})`,
+    scale: { zero: false },
   };
-  const lines = [
-    { value: meanCut, text: `mean cut ${cutText(meanCut)} ${unit}` },
-    { value: minCut, text: `min cut ${cutText(minCut)} ${unit}` },
-  ];
+  const color = statusColor(PASS);
   const svg = await renderSvg({
     width: options.width ?? 720,
     height: options.height ?? 300,
@@ -107,18 +102,7 @@ export async function strengthTimeline(
         mark: { type: "circle", size: 14, opacity: 0.6, aria: false },
         encoding: { x, y: { ...y, field: "mean" }, color },
       },
-      {
-        name: "cuts",
-        data: { values: lines },
-        mark: { type: "rule", color: CUT, strokeWidth: 1.5, strokeDash: [6, 3] },
-        encoding: { y: { field: "value", type: "quantitative" } },
-      },
-      {
-        name: "cut_labels",
-        data: { values: lines },
-        mark: { type: "text", color: CUT, align: "right", baseline: "bottom", dy: -2, x: "width" },
-        encoding: { y: { field: "value", type: "quantitative" }, text: { field: "text" } },
-      },
+      ...horizontalCutLayers(strengthCutLines(cuts)),
     ],
   });
   return new Plot(roundPositions(svg), `${title} (${subtitle.slice(0, 2).join(", ")})`);

@@ -7,6 +7,7 @@
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
+import { closeDatabase, writeTransaction } from "../io/sqlite.ts";
 
 /** A stored component document (the `getComponent` answer without uuAppErrorMap). */
 export type ComponentDoc = Record<string, unknown> & {
@@ -121,26 +122,9 @@ export class Store {
     this.transaction(() => this.#db.exec(SCHEMA));
   }
 
-  /**
-   * Runs `fn` in one write transaction (BEGIN IMMEDIATE … COMMIT, ROLLBACK on a throw). The
-   * error thrown is always the real one: SQLite rolls some failures back by itself (a full disk,
-   * SQLITE_FULL), and a second ROLLBACK then fails with "no transaction is active", which must
-   * not hide the cause.
-   */
+  /** Runs `fn` in one write transaction; a failure throws its real error (see `io/sqlite.ts`). */
   transaction<T>(fn: () => T): T {
-    this.#db.exec("BEGIN IMMEDIATE");
-    try {
-      const out = fn();
-      this.#db.exec("COMMIT");
-      return out;
-    } catch (e) {
-      if (this.#db.isTransaction) {
-        try {
-          this.#db.exec("ROLLBACK");
-        } catch { /* the first error is the one to report */ }
-      }
-      throw e;
-    }
+    return writeTransaction(this.#db, fn);
   }
 
   /**
@@ -340,14 +324,7 @@ export class Store {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#file) {
-      try {
-        this.#db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-      } catch {
-        // Another connection is busy: its own close (or the next open) checkpoints instead.
-      }
-    }
-    this.#db.close();
+    closeDatabase(this.#db, this.#file);
   }
 }
 
