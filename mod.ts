@@ -1,10 +1,17 @@
 /**
  * itkpd: a toolkit for the ATLAS ITk Production Database (ITkPD). The typed client, the
  * parsers of DAGE wire-pull and IV files, the wire-pull analysis, the batch upload engine, the
- * local ITkPD stand-in (sandbox) and the notebook helpers.
+ * local ITkPD stand-in (sandbox), plots, progress displays and the notebook helpers.
  *
  * ```ts
- * import { DEFAULT_BREAK_MODE_MAPPING, ItkpdClient, parseDage, startSandbox, wirebondPullTest } from "./mod.ts";
+ * import {
+ *   DEFAULT_BREAK_MODE_MAPPING,
+ *   ItkpdClient,
+ *   parseDage,
+ *   startSandbox,
+ *   upload,
+ *   wirebondPullTest,
+ * } from "./mod.ts";
  *
  * const sandbox = await startSandbox({ demoModules: 1 });
  * const client = new ItkpdClient({ env: sandbox.env() });
@@ -14,7 +21,8 @@
  *     component: "20UPGM20000001",
  *     institution: "SANDBOX_A",
  *   });
- *   const created = await client.uploadTestRunResults(testRun as never);
+ *   // The run says `component: string | null`: identified() checks it names both.
+ *   const created = await client.uploadTestRunResults(upload.identified(testRun));
  *   console.log(created.id);
  * } finally {
  *   client.close();
@@ -28,9 +36,14 @@ export * from "./lib/errors.ts";
 export * from "./lib/schemas/mod.ts";
 export * from "./lib/client/mod.ts";
 export * from "./lib/parsers/mod.ts";
+/** Data files read from disk and parsed (the parsers themselves never read a file). */
+export { loadBreakModeMapping, parseDageFile, parseIvFile } from "./lib/upload/data_files.ts";
 export * from "./lib/analysis/mod.ts";
 export * from "./lib/sandbox/mod.ts";
 export * from "./lib/fixtures/mod.ts";
+export * from "./lib/display/mod.ts";
+export * from "./lib/plots/mod.ts";
+export * from "./lib/progress/mod.ts";
 export * from "./lib/notebook/mod.ts";
 export * from "./lib/readback/mod.ts";
 

@@ -1,21 +1,41 @@
 /**
  * The one error hierarchy of the toolkit. Every error a user can cause says what went wrong,
  * where (file:line, JSON path, URL) and what to do, in its `message`; the structured parts are
- * kept as fields so that callers (scripts, notebooks, the batch engine) can act on them.
+ * kept as fields so that callers (scripts, notebooks, the batch engine) can act on them. A script
+ * exits with the error's `exitCode` (1 unless said).
+ *
+ * The general classes live here; a class that belongs to one concern lives beside the code that
+ * throws it (the file in brackets) and extends one of these:
  *
  * ```
  * ItkpdError
- * ├── UsageError          bad command-line use (exit code 2)
- * ├── InputError          bad input data: a file, a JSON document, a value (exit code 1)
- * │   └── ParseError      a file that cannot be parsed, with file and line
- * ├── OutputError         an output file that cannot be written (full disk, read-only, exists)
- * ├── NetworkError        the site could not be reached, the connection dropped
- * │   └── TimeoutError    no answer within the time limit
- * ├── AuthError           no token, bad access codes, a token that fails its checks
- * └── ServerError         the service answered with an error (carries uuAppErrorMap)
- *     ├── ApiValidationError  HTTP 400 invalidDtoIn: missing / invalid keys
- *     └── NotFoundError       the object asked for does not exist
+ * ├── UsageError              bad command-line use (exit code 2)
+ * ├── InputError              bad input data: a file, a JSON document, a value
+ * │   └── ParseError          a file that cannot be parsed, with file and line
+ * ├── OutputError             an output file that cannot be written (full disk, read-only, exists)
+ * ├── NetworkError            the site could not be reached, the connection dropped
+ * │   ├── TimeoutError        no answer within the time limit
+ * │   └── OutcomeUnknownError a write sent, its outcome still unknown [upload/upload_once.ts]
+ * ├── AuthError               no token, bad access codes, a token that fails its checks
+ * ├── ServerError             the service answered with an error (carries uuAppErrorMap)
+ * │   ├── ApiValidationError  HTTP 400 invalidDtoIn: missing / invalid keys
+ * │   ├── NotFoundError       the object asked for does not exist
+ * │   └── UnexpectedAnswerError  an answer not of the shape its command promises
+ * │                           [client/errors_map.ts]
+ * ├── JournalWriteError       the batch journal cannot be written [batch/journal.ts]
+ * ├── StageNotSetError        registered, but its stage could not be set [register/register.ts]
+ * ├── RegistrationCancelled   an interactive registration cancelled, or its input ended
+ * │                           [register/conversation.ts]
+ * ├── CellOrderError          a notebook cell run before the cells it needs
+ * │                           [notebook/cell_order.ts]
+ * └── NotebookSetupError      Python or Jupyter missing for `deno task notebooks`
+ *                             [scripts/_notebook_runner.ts, tooling]
  * ```
+ *
+ * Two errors stay outside on purpose, since no user ever sees them: the sandbox's
+ * `CommandError` (sandbox/command_error.ts) is how the stand-in answers with an HTTP error, and
+ * the batch runner's `ItemFailure` (batch/runner.ts) carries one item's outcome to the runner
+ * and never leaves `runBatch`.
  *
  * Problems are shown one per line with every control character of their text escaped
  * (`formatProblems`), so that a crafted file name or key cannot forge a line.
@@ -316,7 +336,7 @@ export function problemLine(p: Problem, indent = "  "): string {
 }
 
 /** Reads the missingKeyMap / invalidValueKeyMap / unsupportedKeyList of every entry. */
-export function collectDtoInProblems(map: UuAppErrorMap): {
+function collectDtoInProblems(map: UuAppErrorMap): {
   missing: string[];
   invalid: Problem[];
   unsupported: string[];
@@ -351,7 +371,7 @@ export function collectDtoInProblems(map: UuAppErrorMap): {
 }
 
 /** A short description of an error map's entries, for messages; `skip` hides some codes. */
-export function describeErrorMap(map: UuAppErrorMap, skip?: RegExp): string {
+function describeErrorMap(map: UuAppErrorMap, skip?: RegExp): string {
   const parts: string[] = [];
   for (const [code, entry] of Object.entries(map)) {
     if (skip?.test(code)) continue;
@@ -359,17 +379,4 @@ export function describeErrorMap(map: UuAppErrorMap, skip?: RegExp): string {
     parts.push(`\n  ${escapeControls(text)}`);
   }
   return parts.join("");
-}
-
-/** The warnings of an answer's uuAppErrorMap (e.g. unsupported keys), as readable lines. */
-export function warningsOf(map: UuAppErrorMap | undefined): string[] {
-  if (!map) return [];
-  const out: string[] = [];
-  for (const [code, entry] of Object.entries(map)) {
-    if (entry?.type !== "warning") continue;
-    const uns = (entry.paramMap as Record<string, unknown> | undefined)?.unsupportedKeyList;
-    const extra = Array.isArray(uns) && uns.length ? ` (${uns.join(", ")})` : "";
-    out.push(`${code}: ${entry.message ?? "warning"}${extra}`);
-  }
-  return out;
 }

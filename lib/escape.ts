@@ -9,6 +9,9 @@
  * they reorder what is shown), the line and paragraph separators U+2028/U+2029, U+FEFF and lone
  * surrogates. Each becomes a visible escape: `\x1b`, `\n`, `\u202e`.
  *
+ * Text put into HTML (notebook tables, error views, progress) passes through
+ * {@link escapeHtml} as well.
+ *
  * Refused in values (see {@link findUnsafeChar}): the same set, except that the plain marks
  * U+061C/U+200E/U+200F (needed to write some names) are allowed, and line breaks and tabs are
  * allowed where a value is free text (comments).
@@ -101,6 +104,28 @@ export function escapeControls(text: string, opts: EscapeOptions = {}): string {
     from = i + 1;
   }
   return from === 0 ? text : out + text.slice(from);
+}
+
+const HTML_ENTITIES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
+
+/**
+ * Escapes text for HTML element content and quoted attribute values: every text that goes into
+ * the HTML of a notebook display passes through here.
+ *
+ * @example
+ * ```ts
+ * import { escapeHtml } from "./escape.ts";
+ * escapeHtml('<b title="x">'); // "&lt;b title=&quot;x&quot;&gt;"
+ * ```
+ */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]);
 }
 
 /** A character refused in a value: where, which, and its name for messages. */

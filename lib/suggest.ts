@@ -25,7 +25,7 @@ export function suggest(name: string, known: string[]): string | undefined {
 }
 
 /** The number of single-character edits that turn `a` into `b` (Levenshtein). */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     let prev = row[0];

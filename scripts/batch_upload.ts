@@ -119,13 +119,13 @@ if (import.meta.main) {
       throw new UsageError("give --dir DIR or --file FILE; see --help");
     }
     if (raw.plot) {
-      const { plotFormat } = await import("../lib/notebook/plots/plot.ts");
+      const { plotFormat } = await import("../lib/plots/plot.ts");
       plotFormat(raw.plot[0]);
     }
     const client = await openClient({ timeoutSeconds: flags.timeout, verbose: flags.verbose });
     const [{ batchUpload }, { autoProgress }] = await Promise.all([
       import("../lib/batch/mod.ts"),
-      import("../lib/notebook/progress.ts"),
+      import("../lib/progress/progress.ts"),
     ]);
     const controller = new AbortController();
     const onSignal = () => {

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { defineCommand, runCommand } from "../lib/cli/command.ts";
 import { userPath } from "../lib/cli/paths.ts";
 import { UsageError } from "../lib/errors.ts";
-import type { NotebookResult } from "../lib/notebook/runner.ts";
+import type { NotebookResult } from "./_notebook_runner.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
@@ -56,7 +56,7 @@ function describe(r: NotebookResult): string[] {
 
 if (import.meta.main) {
   runCommand(COMMAND, async ({ flags, positionals }) => {
-    const { checkJupyter, notebooksIn, runNotebooks } = await import("../lib/notebook/runner.ts");
+    const { checkJupyter, notebooksIn, runNotebooks } = await import("./_notebook_runner.ts");
     const timeout = flags.timeout;
     const out = flags.out ?? resolve(ROOT, "out/notebooks");
     let notebooks: string[];

@@ -75,7 +75,7 @@ if (import.meta.main) {
       await Promise.all([
         import("node:path"),
         import("../lib/cli/paths.ts"),
-        import("../lib/notebook/plots/plot.ts"),
+        import("../lib/plots/plot.ts"),
         import("../lib/upload/permissions.ts"),
       ]);
     if (raw.plot) plotFormat(raw.plot[0]);

@@ -125,7 +125,7 @@ if (import.meta.main) {
       await Promise.all([
         import("node:path"),
         import("../lib/cli/paths.ts"),
-        import("../lib/notebook/plots/plot.ts"),
+        import("../lib/plots/plot.ts"),
         import("../lib/upload/permissions.ts"),
       ]);
     for (const name of [raw.plot?.[0], raw["plot-groups"]?.[0]]) {
@@ -143,8 +143,16 @@ if (import.meta.main) {
       : undefined;
     try {
       if (client) requireNetFor(client);
-      const [wirebond, { DEFAULT_BREAK_MODE_MAPPING }, { finishStep }] = await Promise.all([
+      const [
+        wirebond,
+        { readDageInputs },
+        summary,
+        { DEFAULT_BREAK_MODE_MAPPING },
+        { finishStep },
+      ] = await Promise.all([
         import("../lib/upload/wirebond.ts"),
+        import("../lib/upload/dage_inputs.ts"),
+        import("../lib/upload/wirebond_summary.ts"),
         import("../lib/analysis/break_modes.ts"),
         import("../lib/upload/step_output.ts"),
       ]);
@@ -152,7 +160,7 @@ if (import.meta.main) {
       const mapping = flags.breakModes === undefined || mappingName === undefined
         ? DEFAULT_BREAK_MODE_MAPPING
         : await readMapping(flags.breakModes, mappingName);
-      const parts = await wirebond.readDageInputs(
+      const parts = await readDageInputs(
         flags.input.map((path, i) => ({ path, name: raw.input[i] })),
       );
       const build = wirebond.buildWirebondRun(parts, {
@@ -166,17 +174,24 @@ if (import.meta.main) {
         date: flags.date,
         allowMissingSerial: flags.allowMissingSerial,
       });
-      console.log(wirebond.renderWirebondSummary(build));
+      console.log(summary.renderWirebondSummary(build));
       const plots = [];
       if (flags.plot) {
         plots.push({
           path: flags.plot,
-          make: () => wirebond.wirebondPlot(build, { logCount: flags.logCounts }),
+          make: async () =>
+            (await import("../lib/upload/wirebond_plots.ts")).wirebondPlot(build, {
+              logCount: flags.logCounts,
+            }),
         });
       }
       if (flags.plotGroups) {
         const by = flags.groupBy === "grade" ? "gradeCode" : "label";
-        plots.push({ path: flags.plotGroups, make: () => wirebond.wirebondGroupPlot(build, by) });
+        plots.push({
+          path: flags.plotGroups,
+          make: async () =>
+            (await import("../lib/upload/wirebond_plots.ts")).wirebondGroupPlot(build, by),
+        });
       }
       await finishStep({
         testRun: build.testRun,

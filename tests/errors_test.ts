@@ -72,3 +72,46 @@ Deno.test("summarizeProblems", async (t) => {
     assert.ok(large < small * 40, `10k: ${small.toFixed(1)} ms, 100k: ${large.toFixed(1)} ms`);
   });
 });
+
+Deno.test("the module doc names every class of the hierarchy, and where it lives", async () => {
+  const root = new URL("../", import.meta.url);
+  const extendsOf = new Map<string, { base: string; file: string }>();
+  for (const folder of ["lib", "scripts"]) {
+    for await (const file of tsFiles(new URL(`${folder}/`, root))) {
+      const text = await Deno.readTextFile(file);
+      const relative = file.pathname.slice(root.pathname.length);
+      for (const m of text.matchAll(/^export class (\w+) extends (\w+)/gm)) {
+        extendsOf.set(m[1], { base: m[2], file: relative });
+      }
+    }
+  }
+  const inHierarchy = (name: string): boolean => {
+    for (let n: string | undefined = name, depth = 0; n && depth < 10; depth++) {
+      if (n === "ItkpdError") return true;
+      n = extendsOf.get(n)?.base;
+    }
+    return false;
+  };
+  const doc = (await Deno.readTextFile(new URL("lib/errors.ts", root))).split("@module")[0];
+  const tree = doc.slice(doc.indexOf("```"), doc.lastIndexOf("```"));
+  const classes = [...extendsOf.keys()].filter(inHierarchy);
+  assert.ok(classes.length >= 18, classes.join(", "));
+  for (const name of classes) {
+    const { file } = extendsOf.get(name)!;
+    const at = tree.search(new RegExp(`[─ ]${name}\\b`));
+    assert.ok(at >= 0, `${name} (${file}) is not in the module doc of lib/errors.ts`);
+    if (file === "lib/errors.ts") continue;
+    // The place is said on the class's line or the next one: [room/file.ts].
+    const lines = tree.slice(at).split("\n").slice(0, 2).join("\n");
+    const place = file.replace(/^lib\//, "");
+    assert.ok(lines.includes(`[${place}`), `${name}: the doc should say [${place}]`);
+  }
+});
+
+async function* tsFiles(dir: URL): AsyncGenerator<URL> {
+  for await (const entry of Deno.readDir(dir)) {
+    const url = new URL(entry.name + (entry.isDirectory ? "/" : ""), dir);
+    if (entry.isDirectory) yield* tsFiles(url);
+    else if (entry.name.endsWith(".ts")) yield url;
+  }
+}

@@ -1,6 +1,6 @@
 /** The one escaping function and the one check of unsafe characters (lib/escape.ts). */
 import assert from "node:assert/strict";
-import { escapeControls, findUnsafeChar, unsafeCharProblem } from "../lib/escape.ts";
+import { escapeControls, escapeHtml, findUnsafeChar, unsafeCharProblem } from "../lib/escape.ts";
 import { hasRawControl } from "./_helpers/control_chars.ts";
 
 Deno.test("escapeControls", async (t) => {
@@ -60,5 +60,12 @@ Deno.test("findUnsafeChar and unsafeCharProblem", async (t) => {
         "(fix the file)",
     );
     assert.equal(unsafeCharProblem("ok", "x"), undefined);
+  });
+  await t.step("HTML: markup characters become entities, nothing else changes", () => {
+    assert.equal(
+      escapeHtml(`<a href="x" title='y'>R&D</a>`),
+      "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;R&amp;D&lt;/a&gt;",
+    );
+    assert.equal(escapeHtml("20UPGM20000001 · ✓"), "20UPGM20000001 · ✓");
   });
 });

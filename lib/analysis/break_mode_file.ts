@@ -7,7 +7,6 @@
  */
 import { z } from "zod";
 import { InputError, type Problem } from "../errors.ts";
-import { MAX_JSON_BYTES, readInputText } from "../io/read_input.ts";
 import { parseJsonDocument } from "../parsers/json.ts";
 import type { BreakMode, BreakModeMapping } from "./break_modes.ts";
 
@@ -63,10 +62,4 @@ export function parseBreakModeMapping(text: string, file: string): BreakModeMapp
   const mapping: BreakModeMapping = { gradeCodes, source: file };
   if (result.data.site !== undefined) mapping.site = result.data.site;
   return mapping;
-}
-
-/** Reads a mapping file (see {@link parseBreakModeMapping}); InputError if it cannot be read. */
-export async function loadBreakModeMapping(path: string): Promise<BreakModeMapping> {
-  const text = await readInputText(path, { what: "break-mode mapping", maxBytes: MAX_JSON_BYTES });
-  return parseBreakModeMapping(text, path);
 }

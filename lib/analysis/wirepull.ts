@@ -12,7 +12,6 @@
  *
  * @module
  */
-import type { Problem } from "../errors.ts";
 import type { DageParseResult } from "../parsers/dage_types.ts";
 import {
   BREAK_MODE,
@@ -372,9 +371,4 @@ export function cutsFailedBy(results: CutValues): FailedCut[] {
     });
   }
   return out;
-}
-
-/** The failed cuts as problems (path `$.results.<CODE>`), for display or an error. */
-export function cutProblems(failed: readonly FailedCut[]): Problem[] {
-  return failed.map((f) => ({ path: `$.results.${f.code}`, message: f.message }));
 }

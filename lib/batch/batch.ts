@@ -8,9 +8,9 @@
 import { join, resolve } from "node:path";
 import type { ItkpdClient } from "../client/client.ts";
 import { type BreakModeMapping, DEFAULT_BREAK_MODE_MAPPING } from "../analysis/break_modes.ts";
-import { loadBreakModeMapping } from "../analysis/break_mode_file.ts";
-import type { ProgressReporter } from "../notebook/progress_reporter.ts";
-import type { Plot } from "../notebook/plots/plot.ts";
+import { loadBreakModeMapping } from "../upload/data_files.ts";
+import type { ProgressReporter } from "../progress/reporter.ts";
+import type { Plot } from "../plots/plot.ts";
 import { WIREBOND_PULL_CUTS } from "../analysis/wirepull.ts";
 import { UsageError } from "../errors.ts";
 import { discoverInputs } from "./discover.ts";
@@ -21,9 +21,9 @@ import { checkReportPath, formatPlan, formatSummary, writeReport } from "./repor
 import { type BatchReport, runBatch, type RunOptions } from "./runner.ts";
 
 /** Default journal file name, inside the batch folder (hidden, so never taken as input). */
-export const DEFAULT_JOURNAL_NAME = ".itkpd-journal.sqlite";
+const DEFAULT_JOURNAL_NAME = ".itkpd-journal.sqlite";
 /** Default report file name, inside the batch folder. */
-export const DEFAULT_REPORT_NAME = ".itkpd-report.json";
+const DEFAULT_REPORT_NAME = ".itkpd-report.json";
 
 /** Options of {@link batchUpload}. */
 export interface BatchOptions {
@@ -213,7 +213,7 @@ async function planAndRun(
 }
 
 /** Mean and minimum load of every wire-pull module of a plan (to create or present), and the cuts. */
-export async function batchPlot(plan: BatchPlan): Promise<Plot> {
+async function batchPlot(plan: BatchPlan): Promise<Plot> {
   const items = [...plan.toCreate, ...plan.present.map((p) => p.item)]
     .filter((i) => i.summary.mean !== undefined && i.summary.min !== undefined);
   const rows = items.map((i) => ({
@@ -224,7 +224,7 @@ export async function batchPlot(plan: BatchPlan): Promise<Plot> {
   })).sort((a, b) => (a.module < b.module ? -1 : a.module > b.module ? 1 : 0));
   // Loaded only when a plot is asked for: the plotting library is large, and a batch of
   // thousands of files should not carry it in memory.
-  const { moduleComparison } = await import("../notebook/plots/module_comparison.ts");
+  const { moduleComparison } = await import("../plots/module_comparison.ts");
   return await moduleComparison(rows, {
     meanCut: WIREBOND_PULL_CUTS.PULL_STRENGTH_MIN_MEAN,
     minCut: WIREBOND_PULL_CUTS.PULL_STRENGTH_MIN_MIN,

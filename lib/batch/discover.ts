@@ -11,8 +11,8 @@ import { escapeControls } from "../escape.ts";
 /** The kinds of file a batch takes. */
 export type InputKind = "dage" | "iv" | "testrun";
 
-/** One input file. */
-export interface InputFile {
+/** One input file of a batch, classified by its kind (a single step's file is a NamedInputFile). */
+export interface BatchInputFile {
   /** Absolute path. */
   path: string;
   /** Path as shown to the user: relative to the batch folder, or as given. */
@@ -49,8 +49,8 @@ export async function discoverInputs(
   files: string[] = [],
   ignore: string[] = [],
   onSkip: (entry: SkippedEntry) => void = () => {},
-): Promise<InputFile[]> {
-  const out: InputFile[] = [];
+): Promise<BatchInputFile[]> {
+  const out: BatchInputFile[] = [];
   const skip = new Set(ignore.map((p) => resolve(p)));
   const seenFiles = new Map<string, string>();
   const take = async (path: string, display: string) => {

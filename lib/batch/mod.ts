@@ -15,7 +15,7 @@
  */
 export * from "./discover.ts";
 export * from "./manifest.ts";
-export * from "./prepare.ts";
+export * from "./prepare_item.ts";
 export * from "./plan.ts";
 export * from "./journal.ts";
 export * from "./reconcile.ts";

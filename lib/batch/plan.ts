@@ -8,7 +8,7 @@
  * @module
  */
 import type { ItkpdClient } from "../client/client.ts";
-import { mapLimit } from "../client/bulk.ts";
+import { mapLimit } from "../_pool.ts";
 import { InputError, type Problem } from "../errors.ts";
 import { suggest } from "../suggest.ts";
 import type { TestType } from "../schemas/mod.ts";
@@ -18,7 +18,7 @@ import {
   type ListedRun,
   PRESENT_STATES,
 } from "../upload/upload_once.ts";
-import type { InputFile } from "./discover.ts";
+import type { BatchInputFile } from "./discover.ts";
 import {
   type InvalidItem,
   type PrepareContext,
@@ -26,7 +26,7 @@ import {
   prepareFile,
   runKey,
   type UploadDtoIn,
-} from "./prepare.ts";
+} from "./prepare_item.ts";
 
 /** An item already on the server. */
 export interface PresentItem {
@@ -91,7 +91,7 @@ export async function fetchTestTypes(
 /** Builds the plan of a batch. Sends nothing that writes. */
 export async function planBatch(
   client: ItkpdClient,
-  files: InputFile[],
+  files: BatchInputFile[],
   opts: PlanOptions,
 ): Promise<BatchPlan> {
   const project = opts.project ?? "P";
@@ -319,9 +319,4 @@ export async function dtoInFor(plan: BatchPlan, item: PreparedItem): Promise<Upl
     );
   }
   return { ...again.dtoIn, component: item.dtoIn.component };
-}
-
-/** Problems of the plan's invalid items, flat, for display. */
-export function planProblems(plan: BatchPlan): Problem[] {
-  return plan.invalid.flatMap((i) => i.problems);
 }

@@ -44,6 +44,7 @@
  *
  * @module
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { decodeJwt } from "jose";
 import type { ItkpdClient } from "../client/client.ts";
 import { classifyWriteFailure } from "../client/http.ts";
@@ -53,7 +54,7 @@ import type { Journal, JournalEntry } from "./journal.ts";
 import { existingRuns, type RunRef } from "./plan.ts";
 
 /** Default time the server is given to store a write whose answer was lost (5 s). */
-export const DEFAULT_SETTLE_MS = 5_000;
+const DEFAULT_SETTLE_MS = 5_000;
 
 /** What became of one identity with more than one run, or whose reconciliation failed. */
 export interface IdentityReconciliation {
@@ -111,7 +112,7 @@ export interface ReconcileOptions {
 }
 
 /** The identity of a journal entry, as a look-up needs it. */
-export function runRefOfEntry(entry: JournalEntry): RunRef {
+function runRefOfEntry(entry: JournalEntry): RunRef {
   const [serial, testType, ...rest] = entry.key.split("|");
   return {
     key: entry.key,
@@ -157,7 +158,10 @@ export async function reconcileBatch(
       `reconciling: waiting ${(wait / 1000).toFixed(1)} s for late commits of ` +
         `${lost} run(s) whose answer was lost`,
     );
-    await sleep(wait, opts.signal);
+    // Cut short by a cancel, which is checked next.
+    await sleep(wait, undefined, { signal: opts.signal }).catch((e) => {
+      if (!opts.signal?.aborted) throw e;
+    });
     report.waitedMs = wait;
   }
   if (opts.signal?.aborted) {
@@ -201,29 +205,16 @@ export async function reconcileBatch(
     }
     if (present.length <= 1) {
       const kept = present[0];
+      const one = { key: entry.key, runs: 1, keptId: kept.id, deletedIds: [], leftAlone: [] };
       try {
         const own = (await ownRuns(client, entry, [kept], myIdentity)).has(kept.id);
         settleItem(journal, entry.key, kept.id, own);
         journal.markReconciled(entry.key, { keptId: kept.id, deletedIds: [], settled: true });
-        report.identities.push({
-          key: entry.key,
-          runs: 1,
-          keptId: kept.id,
-          deletedIds: [],
-          leftAlone: [],
-          settled: own ? "created" : "present",
-        });
+        report.identities.push({ ...one, settled: own ? "created" : "present" });
       } catch (e) {
         if (!(e instanceof ItkpdError)) throw e;
         report.failed++;
-        report.identities.push({
-          key: entry.key,
-          runs: 1,
-          keptId: kept.id,
-          deletedIds: [],
-          leftAlone: [],
-          error: firstLine(e),
-        });
+        report.identities.push({ ...one, error: firstLine(e) });
       }
       continue;
     }
@@ -336,16 +327,4 @@ async function deleteOnce(client: ItkpdClient, id: string, ref: RunRef): Promise
 
 function firstLine(e: unknown): string {
   return e instanceof Error ? e.message.split("\n")[0] : String(e);
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }

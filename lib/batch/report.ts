@@ -77,7 +77,7 @@ export function formatSummary(report: BatchReport): string {
 }
 
 /** The reconciliation's lines: what was checked, deleted, left alone, or why it waits. */
-export function formatReconciliation(report: BatchReport): string[] {
+function formatReconciliation(report: BatchReport): string[] {
   const r = report.reconciliation;
   if (!r) return [];
   if ("skipped" in r && !("checked" in r)) return [`reconciliation: ${r.skipped}`];

@@ -32,12 +32,12 @@
  */
 import type { ItkpdClient } from "../client/client.ts";
 import { AuthError, NetworkError, type Problem, ServerError, TimeoutError } from "../errors.ts";
-import type { ProgressCounts, ProgressReporter } from "../notebook/progress_reporter.ts";
+import type { ProgressCounts, ProgressReporter } from "../progress/reporter.ts";
 import { type CreatedRun, OutcomeUnknownError, uploadRunOnce } from "../upload/upload_once.ts";
-import type { TestRunUpload } from "../schemas/test_run.ts";
+import { runPool } from "../_pool.ts";
 import { type Journal, JournalWriteError } from "./journal.ts";
 import { type BatchPlan, dtoInFor } from "./plan.ts";
-import type { PreparedItem } from "./prepare.ts";
+import type { PreparedItem } from "./prepare_item.ts";
 import { reconcileBatch, type ReconcileReport } from "./reconcile.ts";
 
 /** The outcome of one item of a batch. */
@@ -133,9 +133,14 @@ type Strike =
   | { kind: "fault"; signature: string; message: string }
   | { kind: "journal"; message: string };
 
+/**
+ * One item's failure, carried from `uploadOne` to the runner's loop (never out of
+ * {@link runBatch}: the outcome goes into the report).
+ */
 class ItemFailure extends Error {
   constructor(readonly outcome: ItemOutcome, readonly strike?: Strike) {
     super(outcome.error);
+    this.name = "ItemFailure";
   }
 }
 
@@ -194,7 +199,6 @@ export async function runBatch(
   const progress = opts.progress;
   const state: ProgressCounts = { done: 0, created: 0, skipped: 0, failed: 0 };
   progress?.start(total);
-  let next = 0;
   let siteStreak = 0;
   let fault: { signature: string; count: number } | undefined;
   const siteDownAfter = opts.siteDownAfter ?? 3;
@@ -221,69 +225,65 @@ export async function runBatch(
     halt.by = kind;
   };
 
-  const worker = async () => {
-    while (!halt.why && next < total) {
-      if (opts.signal?.aborted) {
-        halt.why = "cancelled";
-        halt.by = "cancelled";
-        break;
+  const stopped = () => {
+    if (!halt.why && opts.signal?.aborted) {
+      halt.why = "cancelled";
+      halt.by = "cancelled";
+    }
+    return halt.why !== undefined;
+  };
+  const uploadItem = async (index: number) => {
+    const item = plan.toCreate[index];
+    try {
+      const outcome = await uploadOne(client, plan, item, opts);
+      siteStreak = 0;
+      fault = undefined;
+      record(outcome.outcome);
+      if (outcome.outcome.note) notRecorded++;
+      if (outcome.strike?.kind === "journal") {
+        stop("journal", journalStop(outcome.strike.message, notRecorded));
       }
-      const item = plan.toCreate[next++];
-      try {
-        const outcome = await uploadOne(client, plan, item, opts);
+    } catch (e) {
+      if (!(e instanceof ItemFailure)) throw e;
+      record(e.outcome);
+      const strike = e.strike;
+      if (!strike) {
         siteStreak = 0;
         fault = undefined;
-        record(outcome.outcome);
-        if (outcome.outcome.note) notRecorded++;
-        if (outcome.strike?.kind === "journal") {
-          stop("journal", journalStop(outcome.strike.message, notRecorded));
+        return;
+      }
+      if (strike.kind === "journal") {
+        stop("journal", journalStop(strike.message, notRecorded));
+      } else if (strike.kind === "site") {
+        fault = undefined;
+        if (++siteStreak >= siteDownAfter) {
+          stop(
+            "site",
+            `the site does not answer (${strike.message}); stopped after ${siteStreak} items ` +
+              `in a row could not be sent or settled. The journal is kept: run the same ` +
+              `command again when the site is back.`,
+          );
         }
-      } catch (e) {
-        if (!(e instanceof ItemFailure)) throw e;
-        record(e.outcome);
-        const strike = e.strike;
-        if (!strike) {
-          siteStreak = 0;
-          fault = undefined;
-          continue;
-        }
-        if (strike.kind === "journal") {
-          stop("journal", journalStop(strike.message, notRecorded));
-        } else if (strike.kind === "site") {
-          fault = undefined;
-          if (++siteStreak >= siteDownAfter) {
-            stop(
-              "site",
-              `the site does not answer (${strike.message}); stopped after ${siteStreak} items ` +
-                `in a row could not be sent or settled. The journal is kept: run the same ` +
-                `command again when the site is back.`,
-            );
-          }
-        } else {
-          siteStreak = 0;
-          fault = fault?.signature === strike.signature
-            ? { signature: strike.signature, count: fault.count + 1 }
-            : { signature: strike.signature, count: 1 };
-          if (fault.count >= sameFaultAfter) {
-            stop(
-              "fault",
-              `the server gave the same error for ${fault.count} items in a row ` +
-                `(${strike.message}); stopped, nothing more was sent. The journal is kept: run ` +
-                `the same command again once that is fixed.`,
-            );
-          }
+      } else {
+        siteStreak = 0;
+        fault = fault?.signature === strike.signature
+          ? { signature: strike.signature, count: fault.count + 1 }
+          : { signature: strike.signature, count: 1 };
+        if (fault.count >= sameFaultAfter) {
+          stop(
+            "fault",
+            `the server gave the same error for ${fault.count} items in a row ` +
+              `(${strike.message}); stopped, nothing more was sent. The journal is kept: run ` +
+              `the same command again once that is fixed.`,
+          );
         }
       }
     }
   };
-  const workers = Array.from(
-    { length: Math.max(1, Math.min(opts.concurrency ?? 8, total || 1)) },
-    () => worker(),
-  );
-  await Promise.all(workers);
+  const started = await runPool(total, opts.concurrency ?? 8, uploadItem, { stop: stopped });
   await progress?.finish({ ...state });
   // Items never reached because the batch stopped are reported as not sent.
-  for (let i = next; i < total; i++) {
+  for (let i = started; i < total; i++) {
     const item = plan.toCreate[i];
     record({ ...describe(item), status: "failed", error: `not sent: ${halt.why ?? "stopped"}` });
   }
@@ -392,7 +392,7 @@ async function uploadOne(
   try {
     journal.ensure(item.key, item.file.display, refOf(item));
     result = await uploadRunOnce(client, {
-      dtoIn: dtoIn as TestRunUpload,
+      dtoIn,
       componentCode: item.componentCode,
     }, {
       maxAttempts: opts.maxAttempts ?? 4,

@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { loadHistogram } from "../notebook/plots/histogram.ts";
-import { loadsByGroup } from "../notebook/plots/by_group.ts";
-import { moduleComparison } from "../notebook/plots/module_comparison.ts";
-import { ivCurve } from "../notebook/plots/iv_curve.ts";
+import { loadHistogram } from "../plots/histogram.ts";
+import { loadsByGroup } from "../plots/by_group.ts";
+import { moduleComparison } from "../plots/module_comparison.ts";
+import { ivCurve } from "../plots/iv_curve.ts";
 
 async function bestMs(run: () => Promise<unknown>): Promise<number> {
   await run();

@@ -87,7 +87,7 @@ export function seedPullRuns(path: string, n: number, seed = 11): void {
           testType,
           institution,
           stage,
-          input: testRun as unknown as Record<string, unknown>,
+          input: { ...testRun },
           user,
         });
         store.insertTestRun(doc, {

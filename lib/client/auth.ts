@@ -1,39 +1,17 @@
 /**
- * Tokens: taken from options / `ITK_DB_AUTH` / the session file, or obtained with the access
- * codes (`grantToken`); checked with jose (signature against the identity service's key set at
- * `<authUrl>listKeys`, audience, expiry and not-before with the `ITKDB_LEEWAY` leeway); renewed
- * before they lapse, at most one renewal at a time.
+ * Keeping one valid token for a client: taken from options / `ITK_DB_AUTH` / the session file,
+ * or obtained with the access codes (grant_token.ts); checked (token_check.ts); renewed before it
+ * lapses or once the service refused it, at most one renewal at a time; kept in the session file.
  *
  * @module
  */
-import {
-  createLocalJWKSet,
-  decodeJwt,
-  errors as joseErrors,
-  type JSONWebKeySet,
-  type JWTPayload,
-  jwtVerify,
-} from "jose";
 import { AuthError, ItkpdError } from "../errors.ts";
 import { DEFAULT_RENEW_BEFORE_SECONDS, type ResolvedConnection } from "./config.ts";
+import { grantToken } from "./grant_token.ts";
 import type { HttpEngine, TokenSource } from "./http.ts";
 import { addSecret, redact } from "./redact.ts";
 import { readSession, writeSession } from "./session_file.ts";
-
-/** Where a token came from. */
-export type TokenOrigin = "options" | "session" | "grant";
-
-/** A checked token. */
-export interface TokenInfo {
-  token: string;
-  /** Expiry, unix seconds. */
-  expiresAt: number;
-  /** Issue time, unix seconds (when the token says). */
-  issuedAt?: number;
-  origin: TokenOrigin;
-  /** False when the identity service offers no key set and the signature was not checked. */
-  verified: boolean;
-}
+import { GET_TOKEN_HINT, TokenChecker, type TokenInfo } from "./token_check.ts";
 
 /** Options of {@link TokenManager}. */
 export interface TokenManagerOptions {
@@ -50,9 +28,6 @@ export interface TokenManagerOptions {
   /** The clock, in ms since the epoch (default `Date.now`): tests move it instead of waiting. */
   now?: () => number;
 }
-
-const GET_TOKEN_HINT = 'run eval "$(deno task -q get-token)" (PowerShell: deno task -q get-token ' +
-  "--shell powershell | Invoke-Expression), or set ITKDB_ACCESS_CODE1 and ITKDB_ACCESS_CODE2";
 
 /**
  * Keeps one valid token for a client.
@@ -72,7 +47,7 @@ export class TokenManager implements TokenSource {
   #current?: TokenInfo;
   #pending?: Promise<void>;
   #started = false;
-  #keys?: { set: ReturnType<typeof createLocalJWKSet> } | null;
+  readonly #checker: TokenChecker;
   #grants = 0;
   #fatal?: AuthError;
   #refused = false;
@@ -81,6 +56,11 @@ export class TokenManager implements TokenSource {
     this.#http = http;
     this.#conn = options.connection;
     this.#options = options;
+    this.#checker = new TokenChecker(http, {
+      connection: this.#conn,
+      now: () => this.#now(),
+      log: options.log,
+    });
     addSecret(this.#conn.accessCode1);
     addSecret(this.#conn.accessCode2);
     addSecret(this.#conn.token);
@@ -196,7 +176,7 @@ export class TokenManager implements TokenSource {
   async #initial(): Promise<TokenInfo | undefined> {
     let fallback: TokenInfo | undefined;
     if (this.#conn.token) {
-      const info = await this.#check(this.#conn.token, "options", "ITK_DB_AUTH");
+      const info = await this.#checker.check(this.#conn.token, "options", "ITK_DB_AUTH");
       const envExpiry = this.#conn.tokenExpiresAt;
       if (envExpiry !== undefined) info.expiresAt = Math.min(info.expiresAt, envExpiry);
       if (!this.#needsRenewal(info)) return info;
@@ -215,7 +195,7 @@ export class TokenManager implements TokenSource {
       } else {
         try {
           addSecret(session.token);
-          const info = await this.#check(session.token, "session", "the session file");
+          const info = await this.#checker.check(session.token, "session", "the session file");
           info.expiresAt = Math.min(info.expiresAt, session.expiresAt);
           if (!this.#needsRenewal(info)) {
             this.#log(`session file ${path}: token reused`);
@@ -232,180 +212,17 @@ export class TokenManager implements TokenSource {
   }
 
   async #grant(): Promise<TokenInfo> {
-    const url = `${this.#conn.authUrl}grantToken`;
     this.#grants++;
-    const { status, body } = await this.#http.send({
-      command: "grantToken",
-      url,
-      wireMethod: "POST",
-      json: {
-        grant_type: "password",
-        accessCode1: this.#conn.accessCode1,
-        accessCode2: this.#conn.accessCode2,
-        scope: this.#conn.scope,
-      },
-      auth: false,
-      policy: "read", // asking for a token twice is harmless
-      raw: true,
-    });
-    const value = body.kind === "json" ? body.value as Record<string, unknown> : undefined;
-    const token = value?.id_token;
-    if (status < 200 || status >= 300 || typeof token !== "string") {
-      const codes = value && typeof value.uuAppErrorMap === "object" && value.uuAppErrorMap
-        ? Object.keys(value.uuAppErrorMap)
-        : [];
-      const refused = status === 400 || status === 401 || status === 403;
-      throw new AuthError(
-        refused
-          ? `the identity service refused the access codes (HTTP ${status}${
-            codes.length ? `, ${codes.join(", ")}` : ""
-          })`
-          : `grantToken at ${url} gave no token (HTTP ${status}${
-            body.kind === "html" ? ", an HTML page" : ""
-          })`,
-        {
-          codes,
-          hint: refused
-            ? "check ITKDB_ACCESS_CODE1 and ITKDB_ACCESS_CODE2"
-            : "check ITKDB_AUTH_URL",
-        },
-      );
-    }
+    const { token, expiresIn } = await grantToken(this.#http, this.#conn);
     addSecret(token);
-    const info = await this.#check(token, "grant", "grantToken");
-    const expiresIn = Number(value?.expires_in);
-    if (Number.isFinite(expiresIn) && expiresIn > 0) {
+    const info = await this.#checker.check(token, "grant", "grantToken");
+    if (expiresIn !== undefined) {
       info.expiresAt = Math.min(info.expiresAt, this.#now() / 1000 + expiresIn);
     }
     this.#log(
       `new token from grantToken, expires ${new Date(info.expiresAt * 1000).toISOString()}`,
     );
     return info;
-  }
-
-  /**
-   * Checks a token: signature (when a key set exists), audience, not-before; expiry is
-   * returned, not thrown, so that an expired token can be renewed.
-   */
-  async #check(token: string, origin: TokenOrigin, from: string): Promise<TokenInfo> {
-    const leeway = this.#conn.leewaySeconds;
-    const audience = this.#conn.audience;
-    let payload: JWTPayload;
-    try {
-      payload = decodeJwt(token);
-    } catch {
-      throw new AuthError(`the token from ${from} is not a JWT`, { hint: GET_TOKEN_HINT });
-    }
-    let keys = await this.#keySet();
-    let verified = false;
-    if (keys) {
-      for (let round = 0; !verified; round++) {
-        try {
-          await jwtVerify(token, keys.set, {
-            audience,
-            clockTolerance: leeway,
-            currentDate: new Date(this.#now()),
-          });
-          verified = true;
-        } catch (error) {
-          if (error instanceof joseErrors.JWTExpired) {
-            verified = true; // jose checks the signature before the claims
-          } else if (error instanceof joseErrors.JWKSNoMatchingKey && round === 0) {
-            this.#keys = undefined; // the service may have rotated its keys: fetch them again
-            keys = await this.#keySet();
-            if (!keys) break;
-          } else {
-            throw this.#rejection(error, from);
-          }
-        }
-      }
-    }
-    if (!verified) {
-      this.#checkClaims(payload, from);
-    }
-    if (typeof payload.exp !== "number") {
-      throw new AuthError(`the token from ${from} has no expiry (exp)`, { hint: GET_TOKEN_HINT });
-    }
-    return {
-      token,
-      expiresAt: payload.exp,
-      issuedAt: typeof payload.iat === "number" ? payload.iat : undefined,
-      origin,
-      verified,
-    };
-  }
-
-  #checkClaims(payload: JWTPayload, from: string): void {
-    const now = this.#now() / 1000;
-    const leeway = this.#conn.leewaySeconds;
-    const auds = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-    if (!auds.includes(this.#conn.audience)) {
-      throw new AuthError(
-        `the token from ${from} is for ${JSON.stringify(payload.aud)}, not ${this.#conn.audience}`,
-        { hint: "check ITKDB_ACCESS_SCOPE / ITKDB_ACCESS_AUDIENCE, or get a new token" },
-      );
-    }
-    if (typeof payload.nbf === "number" && payload.nbf > now + leeway) {
-      throw new AuthError(`the token from ${from} is not yet valid (nbf)`, {
-        hint: "the computer's clock may be behind; fix it or raise ITKDB_LEEWAY (seconds)",
-      });
-    }
-  }
-
-  #rejection(error: unknown, from: string): AuthError {
-    if (error instanceof joseErrors.JWTClaimValidationFailed) {
-      if (error.claim === "aud") {
-        return new AuthError(
-          `the token from ${from} is not for this site (audience, expected ${this.#conn.audience})`,
-          { hint: "check ITKDB_ACCESS_SCOPE / ITKDB_ACCESS_AUDIENCE, or get a new token" },
-        );
-      }
-      if (error.claim === "nbf" || error.claim === "iat") {
-        return new AuthError(`the token from ${from} is not yet valid (${error.claim})`, {
-          hint: "the computer's clock may be behind; fix it or raise ITKDB_LEEWAY (seconds)",
-        });
-      }
-    }
-    if (
-      error instanceof joseErrors.JWSSignatureVerificationFailed ||
-      error instanceof joseErrors.JWKSNoMatchingKey
-    ) {
-      return new AuthError(
-        `the token from ${from} failed its signature check: it was not issued by ${this.#conn.authUrl}`,
-        { hint: GET_TOKEN_HINT, cause: error },
-      );
-    }
-    return new AuthError(
-      `the token from ${from} was rejected: ${redact((error as Error)?.message ?? String(error))}`,
-      { hint: GET_TOKEN_HINT },
-    );
-  }
-
-  /** The identity service's key set, or `null` when it offers none (then tokens are decoded
-   * without verifying; said in the verbose log). */
-  async #keySet(): Promise<{ set: ReturnType<typeof createLocalJWKSet> } | null> {
-    if (this.#keys !== undefined) return this.#keys;
-    const url = `${this.#conn.authUrl}listKeys`;
-    const { status, body } = await this.#http.send({
-      command: "listKeys",
-      url,
-      wireMethod: "GET",
-      auth: false,
-      policy: "read",
-      raw: true,
-    });
-    const jwks = body.kind === "json" ? body.value as JSONWebKeySet : undefined;
-    if (status >= 200 && status < 300 && Array.isArray(jwks?.keys) && jwks.keys.length) {
-      this.#keys = { set: createLocalJWKSet({ keys: jwks.keys }) };
-    } else {
-      this.#log(
-        `no key set at ${url} (HTTP ${status}${
-          body.kind === "html" ? ", HTML" : ""
-        }): tokens are decoded without verifying their signature`,
-      );
-      this.#keys = null;
-    }
-    return this.#keys;
   }
 
   async #saveSession(info: TokenInfo): Promise<void> {

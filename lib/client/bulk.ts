@@ -1,6 +1,6 @@
 /**
- * Bulk commands take at most 100 ids per call: split, run the chunks with a small concurrency,
- * and give the results back in input order.
+ * Bulk commands take at most 100 ids per call: split the ids into chunks, and give the results
+ * back in input order (the chunks run a few at a time through `lib/_pool.ts`).
  *
  * @module
  */
@@ -19,40 +19,6 @@ export function chunk<T>(list: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
   return out;
-}
-
-/**
- * Runs `fn` over `items` with at most `limit` calls at a time; results in input order. The
- * first failure stops starting new calls and is thrown once the running ones have settled.
- *
- * @example
- * ```ts
- * import { mapLimit } from "./bulk.ts";
- * const doubled = await mapLimit([1, 2, 3], 2, async (n) => n * 2); // [2, 4, 6]
- * ```
- */
-export async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (!failure && next < items.length) {
-      const index = next++;
-      try {
-        results[index] = await fn(items[index], index);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker);
-  await Promise.all(workers);
-  if (failure) throw failure.error;
-  return results;
 }
 
 /**

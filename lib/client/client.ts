@@ -13,7 +13,8 @@ import type { ComponentType, Institution } from "../schemas/catalogue.ts";
 import type { TestType } from "../schemas/test_type.ts";
 import type { TestRun, TestRunSummary } from "../schemas/test_run.ts";
 import { TokenManager } from "./auth.ts";
-import { chunk, mapLimit, orderByInput } from "./bulk.ts";
+import { mapLimit } from "../_pool.ts";
+import { chunk, orderByInput } from "./bulk.ts";
 import {
   type AnswerOf,
   BULK_LIMIT,
@@ -22,6 +23,7 @@ import {
   type CommandName,
   type InputOf,
   type JsonCommandName,
+  type TestRunUploadInput,
   wireMethodOf,
 } from "./commands.ts";
 import {
@@ -34,7 +36,7 @@ import {
   type ResolvedConnection,
 } from "./config.ts";
 import type { EnvRecord } from "./env.ts";
-import { type ApiWarning, checkAnswer } from "./errors_map.ts";
+import { type ApiWarning, checkAnswer, formatWarning } from "./errors_map.ts";
 import { HttpEngine, type RetryPolicy } from "./http.ts";
 import { DEFAULT_PAGE_SIZE, paginateWith } from "./paging.ts";
 import { proxyConfigFromEnv } from "./proxy.ts";
@@ -155,12 +157,8 @@ export class ItkpdClient implements Disposable {
     const sink = options.logger ??
       (options.verbose ? (line: string) => console.error(line) : undefined);
     const log = sink ? (line: string) => sink(`itkpd: ${redact(line)}`) : undefined;
-    const onWarning = options.onWarning ?? (log ? undefined : (w: ApiWarning) =>
-      console.warn(
-        `itkpd warning from ${w.command}: ${w.code}: ${w.message}${
-          w.unsupportedKeys.length ? ` (${w.unsupportedKeys.join(", ")})` : ""
-        }`,
-      ));
+    const onWarning = options.onWarning ??
+      (log ? undefined : (w: ApiWarning) => console.warn(`itkpd warning from ${formatWarning(w)}`));
     this.#transport = new NodeTransport({ ...options.transport, proxy });
     this.#http = new HttpEngine({
       transport: this.#transport,
@@ -281,6 +279,8 @@ export class ItkpdClient implements Disposable {
   }
 
   // ---------------------------------------------------------------- catalogue
+  // One typed method per command, each a line that hands its command to #typed or #list: the
+  // repetition is the shape of the typed API (its signature and its doc per command).
 
   /** Every institution (all pages). */
   listInstitutions(
@@ -368,7 +368,7 @@ export class ItkpdClient implements Disposable {
    * A `NetworkError` with `maybeSent: true` means the run may exist: look before resending.
    */
   async uploadTestRunResults(
-    input: InputOf<"uploadTestRunResults">,
+    input: TestRunUploadInput,
     options?: CallOptions,
   ): Promise<AnswerOf<"uploadTestRunResults">["testRun"]> {
     return (await this.#typed("uploadTestRunResults", input, options)).testRun;

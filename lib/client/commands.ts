@@ -18,7 +18,7 @@ import { TestTypeSchema } from "../schemas/test_type.ts";
 import { TestRunSchema, TestRunSummarySchema, TestRunUploadSchema } from "../schemas/test_run.ts";
 
 /** A file to attach: its name, bytes and (optionally) content type. */
-export const AttachmentFileSchema = z.object({
+const AttachmentFileSchema = z.object({
   /** The file name stored with the attachment (sent as `url` and as the part's filename). */
   name: z.string().min(1).refine((n) => !/[\\/]/.test(n), {
     message: "a file name, not a path",
@@ -42,7 +42,7 @@ const attachmentFields = {
 export const BULK_LIMIT = 100;
 
 /** `pageInfo` of a list input. */
-export const PageInfoInputSchema = z.looseObject({
+const PageInfoInputSchema = z.looseObject({
   pageIndex: z.number().int().nonnegative().optional(),
   pageSize: z.number().int().positive().optional(),
 });
@@ -53,14 +53,14 @@ const oneOrMore = z.union([z.string().min(1), z.array(z.string().min(1))]);
 const paged = { pageInfo: PageInfoInputSchema.optional() };
 
 /** A component type as listed by `listComponentTypes`. */
-export const ComponentTypeListItemSchema = z.looseObject({
+const ComponentTypeListItemSchema = z.looseObject({
   id: z.string().optional(),
   code: z.string(),
   name: z.string().optional(),
 });
 
 /** A run of `listTestRunsByTestType` (a summary, maybe with its components). */
-export const TestRunListItemSchema = TestRunSummarySchema.extend({
+const TestRunListItemSchema = TestRunSummarySchema.extend({
   components: z.array(z.looseObject({ code: z.string() })).nullish(),
 });
 
@@ -165,6 +165,35 @@ export const CommandAnswers = {
   createComponentAttachment: ComponentSchema.extend(errorMap),
 } as const;
 
+/**
+ * What `uploadTestRunResults` takes, as a type that every test run meets once its component and
+ * institution are known: a run built by the analysis (`wirebondPullTest`, `ivTestRun`, … passed
+ * through `upload.identified`), the batch's dtoIn and a test-run document alike, whatever the
+ * declared shape of their `properties` and `results` (`{code: value}` objects). The client checks
+ * it against `TestRunUploadSchema` before sending; nothing is sent when it does not pass.
+ */
+export interface TestRunUploadInput {
+  /** Component code or serial number. */
+  component: string;
+  testType: string;
+  /** Institution code. */
+  institution: string;
+  runNumber: string;
+  /** ISO date of the run. */
+  date?: string;
+  passed: boolean;
+  problems: boolean;
+  /** `{code: value}` of the test type's properties (`{}` when absent). */
+  properties?: object;
+  /** `{code: value}` of the test type's parameters. */
+  results: object;
+  /** The stage the component was tested at. */
+  stage?: string;
+  isRetroactive?: boolean;
+  comments?: unknown;
+  defects?: unknown;
+}
+
 /** A command with a typed input. */
 export type CommandName = keyof typeof CommandInputs;
 /** A command with a typed JSON answer. */
@@ -189,9 +218,4 @@ export function wireMethodOf(command: string): "GET" | "POST" {
   const name = command.split("/").pop() ?? command;
   if (/^(get|list)/.test(name)) return "GET";
   return "POST";
-}
-
-/** True for commands that may change the database: every command that is not a read. */
-export function isWriteCommand(command: string): boolean {
-  return wireMethodOf(command) === "POST";
 }

@@ -16,19 +16,15 @@ import { type EnvRecord, readEnv } from "./env.ts";
 
 /** The current ITkPD site (default). */
 export const DEFAULT_API_URL = "https://itkpd.unicornuniversity.net/";
-/** The old ITkPD site used by the original scripts (before the move). */
-export const OLD_API_URL = "https://itkpd-test.unicorncollege.cz/";
 /** The identity service (grantToken, listKeys). */
 export const DEFAULT_AUTH_URL =
   "https://uuidentity.plus4u.net/uu-oidc-maing02/bb977a99f4cc4c37a2afce3fd599d0a7/oidc/";
 /** OIDC scope for the current site. */
-export const DEFAULT_SCOPE = "openid https://itkpd.unicornuniversity.net";
-/** OIDC scope for the old site. */
-export const OLD_SCOPE = "openid https://itkpd-test.unicorncollege.cz";
+const DEFAULT_SCOPE = "openid https://itkpd.unicornuniversity.net";
 /** Expected `aud` of tokens for the current site. */
 export const DEFAULT_AUDIENCE = "https://itkpd.unicornuniversity.net";
 /** Clock-skew leeway in seconds (itkdb's `ITKDB_LEEWAY` default). */
-export const DEFAULT_LEEWAY_SECONDS = 2;
+const DEFAULT_LEEWAY_SECONDS = 2;
 /** Renew a token when this many seconds or fewer are left (as itkdb does). */
 export const DEFAULT_RENEW_BEFORE_SECONDS = 15;
 /** Per-request time limit. */

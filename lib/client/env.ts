@@ -41,9 +41,6 @@ export const ENV_NAMES = [
   "ITK_DB_AUTH_EXPIRES_AT",
 ] as const;
 
-/** One of {@link ENV_NAMES}. */
-export type EnvName = (typeof ENV_NAMES)[number];
-
 /**
  * The value of an environment variable, or `undefined` when it is unset, empty, or not granted
  * to this process. Never throws, never prompts.

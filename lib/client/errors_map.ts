@@ -25,10 +25,10 @@ import { redact } from "./redact.ts";
 import { escapeControls } from "../escape.ts";
 
 /** A code of the uuAppErrorMap that says the token is missing, invalid or expired. */
-export const INVALID_TOKEN_CODE =
+const INVALID_TOKEN_CODE =
   /invalid.?token|token.?(expired|invalid|missing)|expired.?token|unauthenticated|authentication/i;
 /** A code that says the object asked for does not exist. */
-export const NOT_FOUND_CODE = /DoesNotExist|NotFound|notExist/i;
+const NOT_FOUND_CODE = /DoesNotExist|NotFound|notExist/i;
 
 /** An answer whose body does not have the shape its command promises. */
 export class UnexpectedAnswerError extends ServerError {
@@ -121,6 +121,25 @@ export function warningsIn(command: string, map: UuAppErrorMap): ApiWarning[] {
     });
   }
   return out;
+}
+
+/**
+ * A warning as one line, for a log or a terminal: the command, the code, the message and the
+ * unsupported keys (escaped: a key from the server cannot forge a line either).
+ *
+ * @example
+ * ```ts
+ * import { formatWarning } from "./errors_map.ts";
+ * formatWarning({ command: "getComponent", code: "a/getComponent/unsupportedKeys",
+ *   message: "DtoIn contains unsupported keys.", unsupportedKeys: ["$.x"] });
+ * // "getComponent: a/getComponent/unsupportedKeys: DtoIn contains unsupported keys. ($.x)"
+ * ```
+ */
+export function formatWarning(w: ApiWarning): string {
+  const keys = w.unsupportedKeys.length
+    ? ` (${w.unsupportedKeys.map((k) => escapeControls(k)).join(", ")})`
+    : "";
+  return `${w.command}: ${w.code}: ${w.message}${keys}`;
 }
 
 /** True when a 401 answer says the token is invalid or expired (worth one renewal). */

@@ -1,7 +1,9 @@
 /**
- * The request engine: one ky instance over the `node:http` transport, with per-request
- * timeouts, token injection, one renewal on an invalid-token 401, retries with exponential
- * backoff and full jitter, answer → error mapping, warnings and the verbose log.
+ * The request engine: one ky instance over the `node:http` transport. ky does the timeouts and
+ * the retries (exponential backoff with full jitter, `Retry-After` honoured within `retryMaxMs`,
+ * an abortable wait); this module says, through ky's `retry` options and hooks, which failures
+ * may be sent again, and adds token injection, one renewal on an invalid-token 401, answer →
+ * error mapping, warnings and the verbose log.
  *
  * ## When a request is sent again
  * Reads (`get…`, `list…`, the key set, grantToken) are idempotent: they are retried on any
@@ -18,6 +20,12 @@
  * - (c) HTTP 401 with an invalid-token code: authentication is checked before the command
  *   runs, so the write did not happen; it is sent once more with a renewed token.
  *
+ * In ky's terms: `retry.statusCodes` are 429 and 5xx for reads, 429 and 503 for writes (b), a
+ * `Retry-After` of any of them is honoured; `retry.shouldRetry` refuses what cannot help
+ * (`NetworkError.retryable === false`: a refused certificate, a proxy that says no, a closed
+ * client), a write whose connection was made (a), and a timed-out write; the `afterResponse`
+ * hook asks for the one renewal of (c) with `ky.retry()`, outside the retry count.
+ *
  * Anything else after the request may have left (reset, socket hang up, a timeout) throws a
  * `NetworkError` with `maybeSent: true` and is **not** resent: the caller (the batch engine)
  * must look on the server (e.g. `listTestRunsByComponent`) before sending it again. Writes also
@@ -26,12 +34,22 @@
  *
  * @module
  */
-import ky, { type KyInstance, TimeoutError as KyTimeoutError } from "ky";
+import ky, {
+  type BeforeErrorState,
+  type BeforeRetryState,
+  isForceRetryError,
+  isHTTPError,
+  type KyInstance,
+  type RetryOptions,
+  type ShouldRetryState,
+  TimeoutError as KyTimeoutError,
+} from "ky";
 import { AuthError, NetworkError, ServerError, TimeoutError } from "../errors.ts";
 import {
   type ApiWarning,
   errorForAnswer,
   errorMapOf,
+  formatWarning,
   isInvalidTokenAnswer,
   parseBody,
   type ParsedBody,
@@ -151,8 +169,36 @@ interface Answer {
   status: number;
   body: ParsedBody;
   bytes?: Uint8Array;
-  retryAfter?: number;
 }
+
+/** What the hooks of one {@link HttpEngine.send} share about its attempts. */
+interface Exchange {
+  /** The request. */
+  readonly send: SendOptions;
+  /** The token of the attempt under way. */
+  token?: string;
+  /** The one renewal of (c) was asked for. */
+  renewed: boolean;
+  /** Retries made so far (the renewal is not one). */
+  retries: number;
+  /** When the attempt under way started, and when it failed (performance.now()). */
+  startedAt: number;
+  failedAt: number;
+  /** The attempt under way was logged (its answer, or its failure). */
+  logged: boolean;
+  /** The last answer received. */
+  answer?: Answer;
+}
+
+/** The `Exchange` a ky hook belongs to (handed over in ky's per-request `context`). */
+function exchangeOf(options: { context: Record<string, unknown> }): Exchange {
+  return options.context.exchange as Exchange;
+}
+
+/** HTTP statuses a read is sent again after: 429 and every 5xx. */
+const READ_RETRY_STATUSES = [429, ...Array.from({ length: 100 }, (_, i) => 500 + i)];
+/** HTTP statuses a write is sent again after, (b) of the module doc: refused before processing. */
+const WRITE_RETRY_STATUSES = [429, 503];
 
 /**
  * Sends ITkPD requests. Built by the client; exposed for advanced use.
@@ -179,11 +225,21 @@ export class HttpEngine {
   constructor(options: HttpEngineOptions) {
     this.#options = options;
     this.#ky = ky.create({
-      fetch: options.transport.fetch,
-      retry: 0, // retries are decided here, with the write-safety rules above
+      // Every attempt ky makes goes through here: the requests put on the wire are counted.
+      fetch: (input, init) => {
+        this.#requests++;
+        return options.transport.fetch(input, init);
+      },
       timeout: options.timeoutMs,
-      throwHttpErrors: false,
+      // Every error status goes through ky's retry decision; the answer itself is kept by
+      // the `afterResponse` hook (see `send`), whatever ky then does with the status.
+      throwHttpErrors: true,
       headers: { accept: "application/json", "user-agent": "itkpd-deno/0.1" },
+      hooks: {
+        afterResponse: [async ({ response, options }) => await this.#received(response, options)],
+        beforeRetry: [async (state) => await this.#beforeRetry(state)],
+        beforeError: [(state) => this.#failed(state)],
+      },
     });
   }
 
@@ -194,103 +250,171 @@ export class HttpEngine {
 
   /** Sends one request with the retry rules of the module doc. */
   async send(o: SendOptions): Promise<SendResult> {
-    const { retries } = this.#options;
-    let attempt = 0;
-    let renewed = false;
     // A closed client fails at once: no token, no retry, one line.
     if (this.#options.transport.closed) throw closedClientError(o.url);
-    for (;;) {
-      o.signal?.throwIfAborted();
-      const token = o.auth ? await this.#token() : undefined;
-      let outcome: { response: Answer } | { error: Error };
-      const started = performance.now();
-      try {
-        outcome = { response: await this.#once(o, token) };
-        this.#log(
-          `${o.wireMethod} ${o.url} ${outcome.response.status} ${elapsed(started)} ms`,
-        );
-      } catch (error) {
-        const mapped = this.#mapThrown(error, o);
-        const sent = mapped instanceof NetworkError
-          ? (mapped.maybeSent ? ", may have been sent" : ", not sent")
-          : "";
-        this.#log(
-          `${o.wireMethod} ${o.url} failed after ${elapsed(started)} ms: ${mapped.name}${sent}`,
-        );
-        outcome = { error: mapped };
-      }
-
-      if ("error" in outcome) {
-        const error = outcome.error;
-        if (attempt < retries && this.#mayRetryError(error, o.policy)) {
-          await this.#backoff(++attempt, error.name, undefined, o.signal);
-          continue;
-        }
-        throw error;
-      }
-
-      const { status, body, bytes, retryAfter } = outcome.response;
-      const map = errorMapOf(body);
-      if (o.auth && token && !renewed && isInvalidTokenAnswer(status, map) && this.tokens) {
-        // (c) the service refused the token before running the command: renew once, resend.
-        renewed = true;
-        this.tokens.invalidate(token);
-        this.#log(`${o.command}: token refused (HTTP 401), renewing it once`);
-        continue;
-      }
-      if (attempt < retries && this.#mayRetryStatus(status, o.policy)) {
-        await this.#backoff(++attempt, `HTTP ${status}`, retryAfter, o.signal);
-        continue;
-      }
-      if (o.raw) return { status, value: undefined, body, warnings: [] };
-      if (o.expect === "bytes" && bytes && status >= 200 && status < 300) {
-        return { status, value: bytes, body, warnings: [] };
-      }
-      const error = errorForAnswer(o.command, o.url, status, body);
-      if (error) throw error;
-      const warnings = warningsIn(o.command, map);
-      for (const w of warnings) {
-        this.#log(
-          `warning from ${w.command}: ${w.code}: ${w.message}${
-            w.unsupportedKeys.length ? ` (${w.unsupportedKeys.join(", ")})` : ""
-          }`,
-        );
-        this.#options.onWarning?.(w);
-      }
-      return { status, value: body.kind === "json" ? body.value : undefined, body, warnings };
+    o.signal?.throwIfAborted();
+    const exchange: Exchange = {
+      send: o,
+      renewed: false,
+      retries: 0,
+      startedAt: 0,
+      failedAt: 0,
+      logged: false,
+    };
+    const headers: Record<string, string> = {};
+    if (o.auth) {
+      exchange.token = await this.#token();
+      headers.authorization = `Bearer ${exchange.token}`;
     }
+    const hasBody = o.json !== undefined || o.form !== undefined;
+    // `Request` refuses a GET body: ky builds a POST and the transport sends it as GET.
+    if (o.wireMethod === "GET" && hasBody) headers[WIRE_METHOD_HEADER] = "GET";
+    exchange.startedAt = performance.now();
+    let response: Response | undefined;
+    try {
+      response = await this.#ky(o.url, {
+        method: hasBody ? "POST" : o.wireMethod,
+        ...(o.form ? { body: o.form } : { json: hasBody ? o.json : undefined }),
+        headers,
+        signal: o.signal,
+        retry: this.#retryOptions(o, exchange),
+        context: { exchange },
+      });
+    } catch (error) {
+      // An error status after ky's retries: its answer was kept by the hook, mapped below.
+      if (!isHTTPError(error)) throw error;
+    }
+    // The body was read by the hook already.
+    await response?.body?.cancel().catch(() => {});
+    const answer = exchange.answer;
+    if (!answer) throw new NetworkError(`${o.wireMethod} ${o.url}: no answer`, { url: o.url });
+    const { status, body, bytes } = answer;
+    if (o.raw) return { status, value: undefined, body, warnings: [] };
+    if (o.expect === "bytes" && bytes && status >= 200 && status < 300) {
+      return { status, value: bytes, body, warnings: [] };
+    }
+    const error = errorForAnswer(o.command, o.url, status, body);
+    if (error) throw error;
+    const warnings = warningsIn(o.command, errorMapOf(body));
+    for (const w of warnings) {
+      this.#log(`warning from ${formatWarning(w)}`);
+      this.#options.onWarning?.(w);
+    }
+    return { status, value: body.kind === "json" ? body.value : undefined, body, warnings };
+  }
+
+  /** ky's retry options for one request, by its policy (see the module doc). */
+  #retryOptions(o: SendOptions, exchange: Exchange): RetryOptions {
+    const { retries, retryBaseMs } = this.#options;
+    const max = this.#options.retryMaxMs ?? 10_000;
+    const statusCodes = o.policy === "read" ? READ_RETRY_STATUSES : WRITE_RETRY_STATUSES;
+    return {
+      // One more than `retries`: the renewal of (c) is not a retry (shouldRetry counts them).
+      limit: retries + 1,
+      // ky builds reads with a body as POST (the transport sends them as GET).
+      methods: ["get", "post"],
+      statusCodes,
+      // A `Retry-After` is honoured on every status that is retried, within retryMaxMs.
+      afterStatusCodes: statusCodes,
+      maxRetryAfter: max,
+      // Exponential backoff with full jitter: uniform in [0, min(max, base·2^(retry-1))], by
+      // the retries made (ky's own count would take the renewal for one).
+      delay: () => Math.min(max, retryBaseMs * 2 ** exchange.retries),
+      jitter: true,
+      backoffLimit: max,
+      retryOnTimeout: this.#options.retryOnTimeout === true,
+      shouldRetry: (state) => this.#shouldRetry(state, exchange),
+    };
+  }
+
+  /**
+   * Whether a failed attempt may go again. `undefined` leaves it to ky's options (the status
+   * codes of the policy, `retryOnTimeout`).
+   */
+  #shouldRetry(state: ShouldRetryState, exchange: Exchange): boolean | undefined {
+    const o = exchange.send;
+    exchange.failedAt = performance.now();
+    if (exchange.retries >= this.#options.retries) return false;
+    if (isHTTPError(state.error)) return undefined;
+    const error = this.#mapThrown(state.error, o);
+    this.#logFailure(error, exchange);
+    if (!(error instanceof NetworkError) || !error.retryable) return false;
+    if (error instanceof TimeoutError) return o.policy === "read" ? undefined : false;
+    // (a) writes only when the transport proved nothing was sent.
+    return o.policy === "read" || error.maybeSent === false;
+  }
+
+  /** Keeps and logs each answer; asks ky for the one renewal of (c). */
+  async #received(
+    response: Response,
+    options: { context: Record<string, unknown> },
+  ): Promise<ReturnType<typeof ky.retry> | undefined> {
+    const exchange = exchangeOf(options);
+    const o = exchange.send;
+    const answer = await readAnswer(response, o.expect);
+    exchange.answer = answer;
+    exchange.logged = true;
+    this.#log(`${o.wireMethod} ${o.url} ${answer.status} ${elapsed(exchange.startedAt)} ms`);
+    const token = exchange.token;
+    if (
+      o.auth && token && !exchange.renewed && this.tokens &&
+      isInvalidTokenAnswer(answer.status, errorMapOf(answer.body))
+    ) {
+      // (c) the service refused the token before running the command: renew once, resend.
+      exchange.renewed = true;
+      this.tokens.invalidate(token);
+      return ky.retry({ delay: 0, code: "TOKEN_REFUSED" });
+    }
+  }
+
+  /** Before an attempt is sent again: the log line, the count, a token (renewed if refused). */
+  async #beforeRetry({ request, options, error }: BeforeRetryState): Promise<void> {
+    const exchange = exchangeOf(options);
+    const o = exchange.send;
+    if (isForceRetryError(error)) {
+      this.#log(`${o.command}: token refused (HTTP 401), renewing it once`);
+    } else {
+      exchange.retries++;
+      this.#retriesDone++;
+      const reason = isHTTPError(error)
+        ? `HTTP ${error.response.status}`
+        : this.#mapThrown(error, o).name;
+      this.#log(
+        `retry ${exchange.retries}/${this.#options.retries} after ` +
+          `${elapsed(exchange.failedAt)} ms (${reason})`,
+      );
+    }
+    if (o.auth) {
+      exchange.token = await this.#token();
+      request.headers.set("authorization", `Bearer ${exchange.token}`);
+    }
+    exchange.startedAt = performance.now();
+    exchange.logged = false;
+  }
+
+  /** The error ky gives up with, as the toolkit's error (logged once). */
+  #failed({ error, options }: BeforeErrorState): Error {
+    if (isHTTPError(error)) return error;
+    const exchange = exchangeOf(options);
+    const mapped = this.#mapThrown(error, exchange.send);
+    this.#logFailure(mapped, exchange);
+    return mapped;
+  }
+
+  #logFailure(error: Error, exchange: Exchange): void {
+    if (exchange.logged) return;
+    const o = exchange.send;
+    exchange.logged = true;
+    const sent = error instanceof NetworkError
+      ? (error.maybeSent ? ", may have been sent" : ", not sent")
+      : "";
+    const ms = elapsed(exchange.startedAt);
+    this.#log(`${o.wireMethod} ${o.url} failed after ${ms} ms: ${error.name}${sent}`);
   }
 
   async #token(): Promise<string> {
     if (!this.tokens) throw new AuthError("no token source configured");
     return await this.tokens.getToken();
-  }
-
-  async #once(
-    o: SendOptions,
-    token: string | undefined,
-  ): Promise<Answer> {
-    const headers: Record<string, string> = {};
-    if (token) headers.authorization = `Bearer ${token}`;
-    const hasBody = o.json !== undefined || o.form !== undefined;
-    // `Request` refuses a GET body: ky builds a POST and the transport sends it as GET.
-    if (o.wireMethod === "GET" && hasBody) headers[WIRE_METHOD_HEADER] = "GET";
-    this.#requests++;
-    const response = await this.#ky(o.url, {
-      method: hasBody ? "POST" : o.wireMethod,
-      ...(o.form ? { body: o.form } : { json: hasBody ? o.json : undefined }),
-      headers,
-      signal: o.signal,
-    });
-    const buffer = new Uint8Array(await response.arrayBuffer());
-    const contentType = response.headers.get("content-type");
-    const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
-    const status = response.status;
-    if (o.expect === "bytes" && isDownload(status, contentType, response.headers)) {
-      return { status, body: { kind: "text", text: "" }, bytes: buffer, retryAfter };
-    }
-    const text = new TextDecoder().decode(buffer);
-    return { status, body: parseBody(text, contentType), retryAfter };
   }
 
   #mapThrown(error: unknown, o: SendOptions): Error {
@@ -316,45 +440,20 @@ export class HttpEngine {
     return error instanceof Error ? error : new Error(String(error));
   }
 
-  #mayRetryError(error: Error, policy: RetryPolicy): boolean {
-    if (!(error instanceof NetworkError)) return false;
-    if (!error.retryable) return false; // a refused certificate, a proxy that says no
-    if (/CERT|SELF_SIGNED|TLS|SSL/i.test(String((error.cause as { code?: string })?.code))) {
-      return false; // a refused certificate will be refused again
-    }
-    if (error instanceof TimeoutError) {
-      return policy === "read" && this.#options.retryOnTimeout === true;
-    }
-    // (a) writes only when the transport proved nothing was sent.
-    return policy === "read" || error.maybeSent === false;
-  }
-
-  #mayRetryStatus(status: number, policy: RetryPolicy): boolean {
-    if (policy === "read") return status === 429 || (status >= 500 && status <= 599);
-    // (b) writes only when the server said it did not process the request.
-    return status === 429 || status === 503;
-  }
-
-  async #backoff(
-    attempt: number,
-    reason: string,
-    retryAfter: number | undefined,
-    signal?: AbortSignal,
-  ): Promise<void> {
-    this.#retriesDone++;
-    const max = this.#options.retryMaxMs ?? 10_000;
-    // Exponential backoff with full jitter: uniform in [0, min(max, base·2^(attempt-1))].
-    const ceiling = Math.min(max, this.#options.retryBaseMs * 2 ** (attempt - 1));
-    const delay = retryAfter !== undefined
-      ? Math.min(max, retryAfter)
-      : Math.round(Math.random() * ceiling);
-    this.#log(`retry ${attempt}/${this.#options.retries} in ${delay} ms (${reason})`);
-    await sleep(delay, signal);
-  }
-
   #log(line: string): void {
     this.#options.log?.(redact(line));
   }
+}
+
+/** Reads an answer whole: the bytes of a download, the parsed body otherwise. */
+async function readAnswer(response: Response, expect: SendOptions["expect"]): Promise<Answer> {
+  const buffer = new Uint8Array(await response.arrayBuffer());
+  const contentType = response.headers.get("content-type");
+  const status = response.status;
+  if (expect === "bytes" && isDownload(status, contentType, response.headers)) {
+    return { status, body: { kind: "text", text: "" }, bytes: buffer };
+  }
+  return { status, body: parseBody(new TextDecoder().decode(buffer), contentType) };
 }
 
 /**
@@ -370,28 +469,4 @@ function isDownload(status: number, contentType: string | null, headers: Headers
 
 function elapsed(started: number): number {
   return Math.round(performance.now() - started);
-}
-
-/** The delay a `Retry-After` header asks for (seconds or an HTTP date), in ms. */
-function parseRetryAfter(header: string | null): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(id);
-      reject(signal?.reason);
-    };
-    const id = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

@@ -26,6 +26,8 @@ export * from "./transport.ts";
 export * from "./errors_map.ts";
 export * from "./http.ts";
 export * from "./session_file.ts";
+export * from "./token_check.ts";
+export * from "./grant_token.ts";
 export * from "./auth.ts";
 export * from "./commands.ts";
 export * from "./paging.ts";

@@ -10,7 +10,7 @@ import { ServerError } from "../errors.ts";
 export const DEFAULT_PAGE_SIZE = 1000;
 
 /** The item keys a list answer may use. */
-export const ITEM_KEYS = ["pageItemList", "itemList", "testRunList"] as const;
+const ITEM_KEYS = ["pageItemList", "itemList", "testRunList"] as const;
 
 /** Sends one page request and gives back the answer. */
 export type PageFetcher = (dtoIn: Record<string, unknown>) => Promise<unknown>;

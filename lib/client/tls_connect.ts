@@ -221,7 +221,7 @@ function tcpFailure(
 }
 
 /** The one line for a TLS handshake that failed (a refused certificate, above all). */
-export function tlsFailure(
+function tlsFailure(
   error: unknown,
   site: string,
   url?: string,

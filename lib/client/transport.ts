@@ -295,11 +295,12 @@ class TlsAgent extends http.Agent {
   ): Duplex {
     const hostname = String(options.host ?? options.hostname ?? "").replace(/^\[|\]$/g, "");
     const port = Number(options.port ?? 443);
+    // node:http's asynchronous form: the socket (or the error, with no socket) comes through
+    // `callback`, and the return value is ignored; Node's types do not declare that form.
     this.#open(hostname, port).then(
       (socket) => callback?.(null, socket),
       (error: Error) => callback?.(error, undefined as unknown as Duplex),
     );
-    // The socket comes through `callback` (node:http's asynchronous form).
     return undefined as unknown as Duplex;
   }
 }

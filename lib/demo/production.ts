@@ -9,7 +9,8 @@
  * @module
  */
 import type { ItkpdClient } from "../client/client.ts";
-import { mapLimit } from "../client/bulk.ts";
+import { identified } from "../upload/checks.ts";
+import { runPool } from "../_pool.ts";
 import { DEFAULT_BREAK_MODE_MAPPING } from "../analysis/break_modes.ts";
 import { WIREBOND_PULL_TEST_STAGE, wirebondPullTest } from "../analysis/wirepull.ts";
 import { generateDage } from "../fixtures/dage_generator.ts";
@@ -164,9 +165,9 @@ export async function generateProduction(
       institution: site.institution,
     });
     const created = await client.uploadTestRunResults({
-      ...testRun,
+      ...identified(testRun),
       stage: WIREBOND_PULL_TEST_STAGE,
-    } as never);
+    });
     const run: ProductionRun = {
       serial,
       institution: site.institution,
@@ -185,8 +186,8 @@ export async function generateProduction(
     return run;
   };
 
-  const indices = Array.from({ length: opts.modules }, (_, k) => k + 1);
-  await mapLimit(indices, opts.concurrency ?? 16, async (i) => {
+  await runPool(opts.modules, opts.concurrency ?? 16, async (k) => {
+    const i = k + 1;
     const rnd = seededRandom(mixSeed(seed ^ 0x5eed, i));
     const site = sites[(i - 1) % sites.length];
     const serial = serialOf(i);

@@ -12,9 +12,9 @@ import { startSandbox } from "../sandbox/mod.ts";
 import { demoSerial, writeDageFixtures } from "../fixtures/mod.ts";
 import { batchUpload } from "../batch/mod.ts";
 import { valuesOf } from "../schemas/mod.ts";
-import { autoProgress } from "../notebook/progress.ts";
-import { loadHistogram } from "../notebook/plots/histogram.ts";
-import { moduleComparison } from "../notebook/plots/module_comparison.ts";
+import { autoProgress } from "../progress/progress.ts";
+import { loadHistogram } from "../plots/histogram.ts";
+import { moduleComparison } from "../plots/module_comparison.ts";
 import { WIREBOND_PULL_CUTS } from "../analysis/wirepull.ts";
 
 /** Options of {@link runDemo}. */

@@ -40,7 +40,7 @@ function isPermissionError(e: unknown): boolean {
 }
 
 /** `12.3 MB`, for messages. */
-export function formatBytes(n: number): string {
+function formatBytes(n: number): string {
   if (n >= 1024 * 1024) return `${Number((n / (1024 * 1024)).toFixed(1))} MiB`;
   if (n >= 1024) return `${Number((n / 1024).toFixed(1))} KiB`;
   return `${n} bytes`;

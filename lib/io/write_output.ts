@@ -120,7 +120,7 @@ export interface OutputPlan {
  * {@link OutputError} for a folder in its place, or an existing file with other content when
  * `overwrite` is not set.
  */
-export async function checkOutputFile(
+async function checkOutputFile(
   path: string,
   content: string | Uint8Array,
   opts: WriteOutputOptions = {},
@@ -162,7 +162,7 @@ export async function checkOutputFile(
  * over the target (a link there is replaced, not written through). On failure the temporary
  * file is removed, the previous file is intact, and {@link OutputError} names the path.
  */
-export async function commitOutputFile(
+async function commitOutputFile(
   plan: OutputPlan,
   opts: Pick<WriteOutputOptions, "fs"> = {},
 ): Promise<WriteStatus> {

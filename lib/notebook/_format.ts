@@ -38,7 +38,7 @@ function decimalsNeeded(v: number): number {
 }
 
 /** Writes a number in a column's style. */
-export function formatNumber(v: number, style: NumberStyle): string {
+function formatNumber(v: number, style: NumberStyle): string {
   if (Number.isNaN(v)) return "NaN";
   if (!Number.isFinite(v)) return v > 0 ? "∞" : "−∞";
   if (style.exponential) return v.toExponential(3);

@@ -16,11 +16,10 @@
  * @module
  */
 
-import { $display, type Displayable, type MimeBundle } from "./display.ts";
+import { $display, type Displayable, type MimeBundle } from "../display/mime.ts";
 import { describeError, type ErrorParts, placeOf } from "./_describe_error.ts";
 export type { ErrorParts } from "./_describe_error.ts";
-import { escapeHtml } from "./_html.ts";
-import { escapeControls } from "../escape.ts";
+import { escapeControls, escapeHtml } from "../escape.ts";
 import { NO_MATH, table } from "./table.ts";
 
 /** Options of {@linkcode errorView}. */
@@ -150,7 +149,7 @@ export class FailuresView implements Displayable {
   }
 
   #table() {
-    return table(this.rows as unknown as Record<string, unknown>[], {
+    return table(this.rows, {
       title: this.title,
       columns: ["item", "error", "where", "problem", "what to do"],
       maxRows: Infinity,
@@ -158,8 +157,8 @@ export class FailuresView implements Displayable {
   }
 }
 
-/** One line of a {@linkcode FailuresView}. */
-export interface FailureRow {
+/** One line of a {@linkcode FailuresView} (a row of its {@linkcode table}). */
+export type FailureRow = {
   /** The file or module. */
   item: string;
   /** The error class. */
@@ -170,7 +169,7 @@ export interface FailureRow {
   problem: string;
   /** What to do. */
   "what to do": string;
-}
+};
 
 /**
  * Makes a {@linkcode FailuresView} of the failed items of a batch.

@@ -22,9 +22,9 @@
  * @module
  */
 
-import { $display, type Displayable, type MimeBundle } from "./display.ts";
+import { $display, type Displayable, type MimeBundle } from "../display/mime.ts";
 import { describeError, placeOf } from "./_describe_error.ts";
-import { escapeHtml } from "./_html.ts";
+import { escapeHtml } from "../escape.ts";
 import { table } from "./table.ts";
 import type { ItemFailure } from "./errors_view.ts";
 

@@ -13,8 +13,8 @@
  * @module
  */
 
-import { $display, type Displayable, type MimeBundle } from "./display.ts";
-import { escapeHtml } from "./_html.ts";
+import { $display, type Displayable, type MimeBundle } from "../display/mime.ts";
+import { escapeHtml } from "../escape.ts";
 import { formatValue, type NumberStyle, numberStyle, oneLine, textWidth } from "./_format.ts";
 
 /** Writes one cell of a column; gets the value and its whole row. */

@@ -11,7 +11,6 @@
  * @module
  */
 export * from "./dage.ts";
-export * from "./read_file.ts";
 export * from "./dage_types.ts";
 export * from "./iv.ts";
 export * from "./units.ts";

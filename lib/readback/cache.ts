@@ -11,6 +11,7 @@
  * @module
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { closeDatabase, writeTransaction } from "../io/sqlite.ts";
 import { join } from "node:path";
 import type { RunRecord } from "./record.ts";
 import type { SummaryForFilter } from "./selection.ts";
@@ -202,14 +203,7 @@ export class RunCache implements Disposable {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#file) {
-      try {
-        this.#db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-      } catch {
-        // Busy: the next open checkpoints instead.
-      }
-    }
-    this.#db.close();
+    closeDatabase(this.#db, this.#file);
   }
 
   /** Same as {@link close}. */
@@ -227,15 +221,7 @@ export class RunCache implements Disposable {
   }
 
   #transaction<T>(fn: () => T): T {
-    this.#db.exec("BEGIN IMMEDIATE");
-    try {
-      const out = fn();
-      this.#db.exec("COMMIT");
-      return out;
-    } catch (e) {
-      this.#db.exec("ROLLBACK");
-      throw e;
-    }
+    return writeTransaction(this.#db, fn);
   }
 }
 

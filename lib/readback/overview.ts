@@ -6,7 +6,7 @@
  * @module
  */
 import { BREAK_MODE_NAMES, type BreakMode } from "../analysis/break_modes.ts";
-import { cutsFailedBy, type CutValues } from "../analysis/wirepull.ts";
+import { cutsFailedBy } from "../analysis/wirepull.ts";
 import type { RunRecord } from "./record.ts";
 
 /** One week (starting Monday, UTC) of one institution's runs. */
@@ -105,10 +105,16 @@ export function runStrengths(runs: readonly RunRecord[]): RunStrength[] {
   for (const r of runs) {
     const res = r.results;
     const [mean, min, max] = [res.PULL_STRENGTH, res.PULL_STRENGTH_MIN, res.PULL_STRENGTH_MAX];
-    if (![mean, min, max].every((v) => typeof v === "number" && Number.isFinite(v))) continue;
+    if (!isFiniteNumber(mean) || !isFiniteNumber(min) || !isFiniteNumber(max)) continue;
     if (!r.date || !r.serial) continue;
-    const cuts = typeof res.LIFT_OFFS_LESS_THAN_7G === "number"
-      ? cutsFailedBy(res as unknown as CutValues).map((c) => c.message)
+    const lift = res.LIFT_OFFS_LESS_THAN_7G;
+    const cuts = typeof lift === "number"
+      ? cutsFailedBy({
+        PULL_STRENGTH: mean,
+        PULL_STRENGTH_MIN: min,
+        LIFT_OFFS_LESS_THAN_7G: lift,
+        DATA_UNAVAILABLE: Boolean(res.DATA_UNAVAILABLE),
+      }).map((c) => c.message)
       : [];
     out.push({
       serial: r.serial,
@@ -116,9 +122,9 @@ export function runStrengths(runs: readonly RunRecord[]): RunStrength[] {
       date: r.date,
       runId: r.id,
       runNumber: r.runNumber,
-      mean: mean as number,
-      min: min as number,
-      max: max as number,
+      mean,
+      min,
+      max,
       passed: r.passed ?? cuts.length === 0,
       failedCuts: cuts,
       attachments: r.attachments,
@@ -212,4 +218,8 @@ export function breakModeShares(
  */
 export function moduleHistory(points: readonly RunStrength[], serial: string): RunStrength[] {
   return points.filter((p) => p.serial === serial).sort((a, b) => a.date.localeCompare(b.date));
+}
+
+function isFiniteNumber(v: unknown): v is number {
+  return typeof v === "number" && Number.isFinite(v);
 }

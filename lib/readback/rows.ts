@@ -14,7 +14,7 @@ export interface RowTable {
 }
 
 /** The columns every run row starts with. */
-export const RUN_COLUMNS = [
+const RUN_COLUMNS = [
   "serial",
   "institution",
   "date",
@@ -30,7 +30,7 @@ export const RUN_COLUMNS = [
 ] as const;
 
 /** Prefix of property columns (results are named by their code alone). */
-export const PROPERTY_PREFIX = "property.";
+const PROPERTY_PREFIX = "property.";
 
 /**
  * One row per run: the run's fields (see {@link RUN_COLUMNS}; `attachments` lists the file
@@ -81,7 +81,7 @@ export function runRows(runs: readonly RunRecord[]): RowTable {
 }
 
 /** The columns of a pull row. */
-export const PULL_COLUMNS = [
+const PULL_COLUMNS = [
   "serial",
   "institution",
   "date",

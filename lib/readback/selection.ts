@@ -133,7 +133,7 @@ export function matchesLocally(run: SummaryForFilter, sel: RunSelection): boolea
 }
 
 /** The UTC day (`YYYY-MM-DD`) of an ISO date-time, or undefined. */
-export function dayOf(date: string | null | undefined): string | undefined {
+function dayOf(date: string | null | undefined): string | undefined {
   if (!date) return undefined;
   const t = Date.parse(date);
   return Number.isNaN(t) ? undefined : new Date(t).toISOString().slice(0, 10);

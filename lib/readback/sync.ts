@@ -15,7 +15,8 @@
 import { createHash } from "node:crypto";
 import type { ItkpdClient } from "../client/client.ts";
 import { BULK_LIMIT } from "../client/commands.ts";
-import { chunk, mapLimit } from "../client/bulk.ts";
+import { mapLimit } from "../_pool.ts";
+import { chunk } from "../client/bulk.ts";
 import type { RunCache } from "./cache.ts";
 import { recordOf, type RunRecord } from "./record.ts";
 import { checkSelection, matchesLocally, type RunSelection, serverQuery } from "./selection.ts";
@@ -61,7 +62,7 @@ export interface SyncResult {
 }
 
 /** The cache key of a selection's server part. */
-export function queryKey(sel: RunSelection): string {
+function queryKey(sel: RunSelection): string {
   return JSON.stringify(serverQuery(sel));
 }
 

@@ -81,7 +81,7 @@ export function resolveChoice<T>(
 }
 
 /** Numbered lines of choices: `   1) SANDBOX_A  Sandbox Institute A`. */
-export function formatChoices<T>(choices: readonly Choice<T>[]): string[] {
+function formatChoices<T>(choices: readonly Choice<T>[]): string[] {
   const width = Math.max(...choices.map((c) => c.code.length));
   return choices.map((c, i) =>
     `  ${String(i + 1).padStart(2)}) ${c.label ? `${c.code.padEnd(width)}  ${c.label}` : c.code}`

@@ -106,7 +106,7 @@ export async function registerInteractively(
 }
 
 /** Asks everything about one component; answers it checked and complete. */
-export async function askRegistration(
+async function askRegistration(
   conv: Conversation,
   api: Pick<RegisterApi, "getComponent">,
   catalogue: RegistrationCatalogue,
@@ -238,7 +238,7 @@ async function findComponent(
  * Asks every property in order, filling `values`; handles `&PRINT`, `&JSON`, `&SKIP`, `&BACK`
  * (`&CANCEL` and end of input throw {@link RegistrationCancelled}).
  */
-export async function askProperties(
+async function askProperties(
   conv: Conversation,
   defs: readonly FieldDefinition[],
   values: Record<string, unknown>,

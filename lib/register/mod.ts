@@ -34,4 +34,4 @@ export * from "./conversation.ts";
 export * from "./register.ts";
 export * from "./request.ts";
 export * from "./interactive.ts";
-export * from "./batch.ts";
+export * from "./register_many.ts";

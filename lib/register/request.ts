@@ -322,7 +322,7 @@ export function parseRequestsJson(
 }
 
 /** Flag names of the request keys, for messages about the flags form. */
-export const FLAG_OF_KEY: Record<string, string> = {
+const FLAG_OF_KEY: Record<string, string> = {
   institution: "--institution",
   project: "--project",
   componentType: "--component-type",

@@ -94,7 +94,7 @@ function safeJsonArray(t: string): unknown[] | undefined {
 }
 
 /** True when the code table's codes look like list numbers (then entries are not numbered). */
-export function codesAreNumbers(table: readonly CodeTableEntry[]): boolean {
+function codesAreNumbers(table: readonly CodeTableEntry[]): boolean {
   return table.some((e) => /^\d+$/.test(e.code));
 }
 

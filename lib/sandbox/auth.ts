@@ -172,7 +172,7 @@ export class Auth {
 }
 
 /** The audience named by a scope (`"openid <audience>"`), or the default. */
-export function audienceOf(scope: unknown): string {
+function audienceOf(scope: unknown): string {
   if (typeof scope !== "string") return DEFAULT_AUDIENCE;
   const parts = scope.split(/\s+/).filter((s) => s && s !== "openid");
   return parts[0] ?? DEFAULT_AUDIENCE;

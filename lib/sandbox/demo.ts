@@ -11,9 +11,9 @@ import { componentDoc } from "./documents.ts";
 import type { Store } from "./store.ts";
 
 /** Institution of the demo modules. */
-export const DEMO_INSTITUTION = "SANDBOX_A";
+const DEMO_INSTITUTION = "SANDBOX_A";
 /** Type of the demo modules (serial identifier M2, subproject PG). */
-export const DEMO_TYPE = "OUTER_SYSTEM_QUAD_MODULE";
+const DEMO_TYPE = "OUTER_SYSTEM_QUAD_MODULE";
 
 const DEMO_USER: TokenUser = { sub: "sandbox-demo", name: "Sandbox Demo" };
 

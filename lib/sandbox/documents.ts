@@ -20,7 +20,7 @@ import { newComponentCode, newObjectId } from "./ids.ts";
 import type { ComponentDoc, TestRunDoc } from "./store.ts";
 
 /** The `user` object of a document, derived from the token's subject. */
-export function userRef(user: TokenUser): Record<string, string> {
+function userRef(user: TokenUser): Record<string, string> {
   const [firstName, ...rest] = user.name.split(" ");
   return {
     id: createHash("sha256").update(user.sub).digest("hex").slice(0, 24),
@@ -32,7 +32,7 @@ export function userRef(user: TokenUser): Record<string, string> {
 }
 
 /** `{code, name, order, initial, final}` of a stage. */
-export function stageRef(stage: CatalogueStage | undefined): Record<string, unknown> | null {
+function stageRef(stage: CatalogueStage | undefined): Record<string, unknown> | null {
   if (!stage) return null;
   return {
     code: stage.code,
@@ -44,7 +44,7 @@ export function stageRef(stage: CatalogueStage | undefined): Record<string, unkn
 }
 
 /** `{id, code, name}` of an institution. */
-export function institutionRef(inst: CatalogueInstitution): Record<string, string> {
+function institutionRef(inst: CatalogueInstitution): Record<string, string> {
   return { id: inst.id, code: inst.code, name: inst.name };
 }
 

@@ -23,7 +23,7 @@ export interface FaultSettings {
 }
 
 /** Default delay of a slow commit. */
-export const DEFAULT_SLOW_COMMIT_MS = 1000;
+const DEFAULT_SLOW_COMMIT_MS = 1000;
 
 /** What to do with one request. */
 export interface FaultPlan {

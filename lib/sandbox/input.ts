@@ -60,7 +60,7 @@ export async function readInput(
 }
 
 /** Query parameters as a dtoIn. */
-export function queryInput(params: URLSearchParams): Record<string, unknown> {
+function queryInput(params: URLSearchParams): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of new Set(params.keys())) {
     const values = params.getAll(key).map(decodeValue);

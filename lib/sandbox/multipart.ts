@@ -9,7 +9,7 @@
 import type { IncomingMessage } from "node:http";
 
 /** What the multipart fields and files of a body add up to beyond the file itself. */
-export const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
 /** The dtoIn of a multipart body, or why there is none. */
 export type MultipartResult =

@@ -8,7 +8,7 @@
 /** Page size when the input gives none. */
 export const DEFAULT_PAGE_SIZE = 100;
 /** Largest page size served; larger requests are clamped to it. */
-export const MAX_PAGE_SIZE = 3000;
+const MAX_PAGE_SIZE = 3000;
 
 /** A page request resolved to offset and limit. */
 export interface Page {

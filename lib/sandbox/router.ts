@@ -34,7 +34,7 @@ import {
 } from "./commands/test_runs.ts";
 
 /** Every command the sandbox serves, by the path after `/api/`. */
-export const COMMANDS: Readonly<Record<string, CommandDef>> = {
+const COMMANDS: Readonly<Record<string, CommandDef>> = {
   listInstitutions,
   listComponentTypes,
   getComponentType,

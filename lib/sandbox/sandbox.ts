@@ -91,7 +91,7 @@ export interface Sandbox {
 }
 
 /** Default token lifetime: 3 hours. */
-export const DEFAULT_TOKEN_TTL_SECONDS = 3 * 60 * 60;
+const DEFAULT_TOKEN_TTL_SECONDS = 3 * 60 * 60;
 
 /**
  * Starts a sandbox.

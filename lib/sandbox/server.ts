@@ -90,6 +90,7 @@ export class SandboxServer {
       this.#handle(req, res).catch((e) => this.#crash(req, res, e));
     };
     // node:https keeps a GET request's body too. Its "connection" events carry the TCP sockets.
+    // Its server is an http.Server for everything used here (Node's types declare it apart).
     this.#server = deps.tls
       ? createTlsServer({ cert: deps.tls.cert, key: deps.tls.key }, handler) as unknown as Server
       : createServer(handler);

@@ -7,6 +7,7 @@
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
+import { closeDatabase, writeTransaction } from "../io/sqlite.ts";
 
 /** A stored component document (the `getComponent` answer without uuAppErrorMap). */
 export type ComponentDoc = Record<string, unknown> & {
@@ -121,26 +122,9 @@ export class Store {
     this.transaction(() => this.#db.exec(SCHEMA));
   }
 
-  /**
-   * Runs `fn` in one write transaction (BEGIN IMMEDIATE … COMMIT, ROLLBACK on a throw). The
-   * error thrown is always the real one: SQLite rolls some failures back by itself (a full disk,
-   * SQLITE_FULL), and a second ROLLBACK then fails with "no transaction is active", which must
-   * not hide the cause.
-   */
+  /** Runs `fn` in one write transaction; a failure throws its real error (see `io/sqlite.ts`). */
   transaction<T>(fn: () => T): T {
-    this.#db.exec("BEGIN IMMEDIATE");
-    try {
-      const out = fn();
-      this.#db.exec("COMMIT");
-      return out;
-    } catch (e) {
-      if (this.#db.isTransaction) {
-        try {
-          this.#db.exec("ROLLBACK");
-        } catch { /* the first error is the one to report */ }
-      }
-      throw e;
-    }
+    return writeTransaction(this.#db, fn);
   }
 
   /**
@@ -216,7 +200,7 @@ export class Store {
     inList(where, args, "component_type", filter.componentType);
     inList(where, args, "institution", filter.institution);
     inList(where, args, "type", filter.type);
-    return this.#page("components", where, args, offset, limit);
+    return this.#page<ComponentDoc>("components", where, args, offset, limit);
   }
 
   // ---- test runs -------------------------------------------------------------------------
@@ -279,7 +263,7 @@ export class Store {
     inList(where, args, "stage", filter.stages);
     if (filter.states?.length) inList(where, args, "state", filter.states);
     else where.push("state <> 'deleted'");
-    return this.#page("test_runs", where, args, offset, limit);
+    return this.#page<TestRunDoc>("test_runs", where, args, offset, limit);
   }
 
   // ---- attachments -----------------------------------------------------------------------
@@ -318,13 +302,13 @@ export class Store {
     };
   }
 
-  #page(
+  #page<T>(
     table: string,
     where: string[],
     args: string[],
     offset: number,
     limit: number,
-  ): { items: never[]; total: number } {
+  ): { items: T[]; total: number } {
     const clause = where.length ? `WHERE ${where.join(" AND ")}` : "";
     const total = (this.#db.prepare(`SELECT count(*) AS n FROM ${table} ${clause}`).get(
       ...args,
@@ -332,21 +316,15 @@ export class Store {
     const rows = this.#db.prepare(
       `SELECT doc FROM ${table} ${clause} ORDER BY seq LIMIT ? OFFSET ?`,
     ).all(...args, limit, offset) as { doc: string }[];
-    return { items: rows.map((r) => JSON.parse(r.doc) as never), total: Number(total) };
+    // The documents this store wrote itself into `table`, of the type that table holds.
+    return { items: rows.map((r) => JSON.parse(r.doc) as T), total: Number(total) };
   }
 
   /** Checkpoints the WAL into the main file and closes the database (idempotent). */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#file) {
-      try {
-        this.#db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-      } catch {
-        // Another connection is busy: its own close (or the next open) checkpoints instead.
-      }
-    }
-    this.#db.close();
+    closeDatabase(this.#db, this.#file);
   }
 }
 

@@ -41,7 +41,7 @@ export type AttachOnceOutcome =
   | { attached: false; code: string; filename: string; sha256: string };
 
 /** The mark of a content hash in an attachment's description. */
-export const SHA256_MARK = /sha256:([0-9a-f]{64})/;
+const SHA256_MARK = /sha256:([0-9a-f]{64})/;
 
 /**
  * The SHA-256 of some bytes, as 64 lower-case hex characters.
@@ -131,7 +131,7 @@ export async function attachOnce(
  * A file to attach, read from `path` (its base name is the attachment's file name). A file
  * that cannot be read is an {@link InputError} naming it; a missing permission stays itself.
  */
-export async function readAttachmentFile(path: string): Promise<AttachmentFile> {
+async function readAttachmentFile(path: string): Promise<AttachmentFile> {
   try {
     return { name: basename(path), data: await Deno.readFile(path) };
   } catch (e) {

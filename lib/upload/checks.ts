@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Problem } from "../errors.ts";
+import { InputError, type Problem } from "../errors.ts";
 import { suggest } from "../suggest.ts";
 import { findUnsafeChar } from "../escape.ts";
 import { findPlaceholders, isPrototypeDefault, STRING_PLACEHOLDER } from "../schemas/prototype.ts";
@@ -42,7 +42,7 @@ export function applyOverrides(doc: JsonObject, overrides: TestRunOverrides): Js
 }
 
 /** The keys the original step insisted on, and what to do when one is missing. */
-export const REQUIRED_KEYS: Readonly<Record<string, string>> = {
+const REQUIRED_KEYS: Readonly<Record<string, string>> = {
   component: "set it in the file or pass --component-id",
   testType: "set it in the file (a test type code, e.g. IV_MEASURE)",
   institution: "set it in the file or pass --institution",
@@ -50,6 +50,39 @@ export const REQUIRED_KEYS: Readonly<Record<string, string>> = {
   passed: "set it in the file (true or false)",
   results: "set it in the file (an object {code: value})",
 };
+
+/** Whose a run is: a run built without them says `null` (see {@link identified}). */
+type Whose = { component: string | null; institution: string | null };
+
+/**
+ * The run, checked to name its component and its institution, and typed so: a run the analysis
+ * built (`component: null` when none was given) becomes the input of `uploadTestRunResults`
+ * without a cast. Throws {@link InputError} at `$.component` / `$.institution`, saying what to
+ * do, when one of them is missing.
+ *
+ * @example
+ * ```ts
+ * import { identified } from "./checks.ts";
+ * const run = { component: "20UPGM20000001" as string | null, institution: "SANDBOX_A" as string | null };
+ * identified(run).component.length; // 14 (a string now, not string | null)
+ * ```
+ */
+export function identified<R extends Whose>(
+  run: R,
+): R & { component: string; institution: string } {
+  if (hasIdentity(run)) return run;
+  const problems: Problem[] = [];
+  for (const key of ["component", "institution"] as const) {
+    if (!run[key]) problems.push({ path: `$.${key}`, message: `missing: ${REQUIRED_KEYS[key]}` });
+  }
+  throw new InputError("the test run does not say whose it is: nothing was sent", problems);
+}
+
+function hasIdentity<R extends Whose>(
+  run: R,
+): run is R & { component: string; institution: string } {
+  return !!run.component && !!run.institution;
+}
 
 /** Options of {@link checkTestRun}. */
 export interface CheckTestRunOptions {
@@ -141,7 +174,7 @@ export function defaultValuesProblem(doc: JsonObject): Problem | undefined {
 }
 
 /** The top-level keys `uploadTestRunResults` takes. */
-export const UPLOAD_KEYS: readonly string[] = [
+const UPLOAD_KEYS: readonly string[] = [
   "component",
   "testType",
   "institution",

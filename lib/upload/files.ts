@@ -18,6 +18,17 @@ export function isPermissionError(e: unknown): boolean {
 }
 
 /**
+ * A file a step reads, and the name its messages give it: the path as the user typed it (the
+ * path read may be resolved against the folder `deno task` ran in).
+ */
+export interface NamedInputFile {
+  /** Path to read. */
+  path: string;
+  /** Name in messages (default `path`), e.g. as the user typed it. */
+  name?: string;
+}
+
+/**
  * Reads a text file bounded and strictly decoded (see `lib/io/read_input.ts`: regular files
  * only, at most {@link MAX_INPUT_BYTES}, UTF-8 or UTF-16 with a byte-order mark, invalid UTF-8
  * refused with file:line). A missing permission is rethrown unchanged; any other failure (no

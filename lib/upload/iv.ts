@@ -10,11 +10,10 @@ import { isoDate, readableDate } from "../parsers/date.ts";
 import type { GivenDate } from "../analysis/run_number.ts";
 import { IV_TEST_TYPE, type IvTestRun, ivTestRun } from "../analysis/iv.ts";
 import { type IvParseResult, parseIv } from "../parsers/iv.ts";
-import { ivCurve } from "../notebook/plots/iv_curve.ts";
-import type { Plot } from "../notebook/plots/plot.ts";
-import { readInputText } from "./files.ts";
+import { ivCurve } from "../plots/iv_curve.ts";
+import type { Plot } from "../plots/plot.ts";
+import { type NamedInputFile, readInputText } from "./files.ts";
 import { runFileName } from "./prototypes.ts";
-import type { InputFile } from "./wirebond.ts";
 
 /**
  * Reads and parses an IV table. A missing read permission is rethrown as is; an unreadable
@@ -25,7 +24,7 @@ import type { InputFile } from "./wirebond.ts";
  * const parsed = await readIvInput({ path: "/data/iv.txt", name: "iv.txt" });
  * ```
  */
-export async function readIvInput(file: InputFile): Promise<IvParseResult> {
+export async function readIvInput(file: NamedInputFile): Promise<IvParseResult> {
   const text = await readInputText(file.path, "IV table", file.name);
   return parseIv(text, file.name ?? file.path);
 }

@@ -22,11 +22,15 @@
  * @module
  */
 export * from "./files.ts";
+export * from "./data_files.ts";
 export * from "./checks.ts";
 export * from "./schema.ts";
-export * from "./prepare.ts";
+export * from "./prepare_upload.ts";
 export * from "./prototypes.ts";
+export * from "./dage_inputs.ts";
 export * from "./wirebond.ts";
+export * from "./wirebond_summary.ts";
+export * from "./wirebond_plots.ts";
 export * from "./iv.ts";
 export * from "./permissions.ts";
 export * from "./upload_once.ts";

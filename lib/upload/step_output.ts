@@ -12,7 +12,7 @@ import { type OutputFs, writeOutputFiles, type WriteStatus } from "../io/write_o
 import { formatJson } from "./files.ts";
 import { assertSafeRun } from "./guard.ts";
 import type { CreatedRun } from "./upload_once.ts";
-import type { Plot } from "../notebook/plots/plot.ts";
+import type { Plot } from "../plots/plot.ts";
 
 /** A plot to write: where, and how to make it (only made when asked for). */
 export interface StepPlot {

@@ -39,9 +39,10 @@
 import type { ItkpdClient } from "../client/client.ts";
 import { classifyWriteFailure } from "../client/http.ts";
 import { NetworkError } from "../errors.ts";
-import type { TestRunSummary, TestRunUpload } from "../schemas/test_run.ts";
+import type { TestRunUploadInput } from "../client/commands.ts";
+import type { TestRunSummary } from "../schemas/test_run.ts";
 import type { JsonObject } from "./files.ts";
-import { prepareUpload } from "./prepare.ts";
+import { prepareUpload } from "./prepare_upload.ts";
 
 /** The states in which a run counts as present (anything else, e.g. `deleted`, does not). */
 export const PRESENT_STATES: readonly string[] = ["ready"];
@@ -214,7 +215,7 @@ export type UploadRunOutcome =
 
 /** A run to upload: what `uploadTestRunResults` gets, and the component's code for look-ups. */
 export interface RunToUpload {
-  dtoIn: TestRunUpload;
+  dtoIn: TestRunUploadInput;
   /** The component's code (default: `dtoIn.component`). */
   componentCode?: string;
 }
@@ -378,12 +379,15 @@ export async function uploadOnce(
   testRun: object,
   opts: UploadOnceOptions,
 ): Promise<UploadOnceOutcome> {
-  const prepared = await prepareUpload(client, testRun as unknown as JsonObject, {
-    source: opts.source,
-  });
+  // A copy as a JSON object: prepareUpload checks it key by key, as any test-run document.
+  const doc: JsonObject = { ...testRun };
+  const prepared = await prepareUpload(client, doc, { source: opts.source });
   for (const n of prepared.notices) opts.note?.(`note: ${n.path}: ${n.message}`);
   const outcome = await uploadRunOnce(client, {
-    dtoIn: prepared.dtoIn as unknown as TestRunUpload,
+    // A checked document (prepareUpload: every required key present, every value validated
+    // against the test type); the client checks its shape against TestRunUploadSchema before
+    // sending, so a value of the wrong type is an InputError there and nothing is sent.
+    dtoIn: prepared.dtoIn as unknown as TestRunUploadInput,
     componentCode: prepared.resolved.component.code,
   }, { hooks: opts.hooks, allowDuplicate: opts.allowDuplicate });
   return { created: outcome.status === "created", id: outcome.id };

@@ -9,7 +9,7 @@ import { demoSerial } from "../../lib/fixtures/mod.ts";
 import { startSandbox } from "../../lib/sandbox/mod.ts";
 import { ItkpdClient } from "../../lib/client/mod.ts";
 import { NetworkError } from "../../lib/errors.ts";
-import type { ProgressCounts, ProgressReporter } from "../../lib/notebook/mod.ts";
+import type { ProgressCounts, ProgressReporter } from "../../lib/progress/reporter.ts";
 import { batchWorld, exactlyOneEach, runsPerComponent } from "./_helpers.ts";
 
 const serials = (n: number) => Array.from({ length: n }, (_, i) => demoSerial(i + 1));

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { batchUpload, Journal } from "../../lib/batch/mod.ts";
 import { demoSerial } from "../../lib/fixtures/mod.ts";
-import type { ProgressReporter } from "../../lib/notebook/mod.ts";
+import type { ProgressReporter } from "../../lib/progress/reporter.ts";
 import { taskArgs } from "../_helpers/task.ts";
 import { batchWorld, exactlyOneEach, runsPerComponent } from "./_helpers.ts";
 

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { batchUpload, Journal } from "../../lib/batch/mod.ts";
 import { ItkpdClient } from "../../lib/client/mod.ts";
 import { demoSerial, writeDageFixtures } from "../../lib/fixtures/mod.ts";
-import type { ProgressReporter } from "../../lib/notebook/mod.ts";
+import type { ProgressReporter } from "../../lib/progress/reporter.ts";
 import { taskArgs } from "../_helpers/task.ts";
 import { watchLines } from "../_helpers/lines.ts";
 import { batchWorld, exactlyOneEach, runsPerComponent, startBatch } from "./_helpers.ts";

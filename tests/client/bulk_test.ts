@@ -1,6 +1,6 @@
-/** Tests of lib/client/bulk.ts: chunks of at most 100 ids, bounded concurrency, input order. */
+/** Tests of lib/client/bulk.ts: chunks of at most 100 ids, input order. */
 import assert from "node:assert/strict";
-import { chunk, mapLimit, orderByInput } from "../../lib/client/mod.ts";
+import { chunk, orderByInput } from "../../lib/client/mod.ts";
 import { demoSerial } from "../../lib/fixtures/serials.ts";
 import { clientFor, withSandbox } from "./_helpers.ts";
 
@@ -33,18 +33,6 @@ Deno.test("bulk helpers", async (t) => {
   await t.step("chunk", () => {
     assert.deepEqual(chunk([1, 2, 3, 4, 5], 2), [[1, 2], [3, 4], [5]]);
     assert.throws(() => chunk([1], 0), RangeError);
-  });
-  await t.step("mapLimit keeps order and bounds concurrency", async () => {
-    let running = 0;
-    let peak = 0;
-    const out = await mapLimit([5, 1, 3, 2], 2, async (n) => {
-      peak = Math.max(peak, ++running);
-      await new Promise((r) => setTimeout(r, n));
-      running--;
-      return n * 10;
-    });
-    assert.deepEqual(out, [50, 10, 30, 20]);
-    assert.equal(peak, 2);
   });
   await t.step("orderByInput", () => {
     const items = [{ id: "a" }, { id: "b" }, { id: "z" }];

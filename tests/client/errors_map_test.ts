@@ -153,3 +153,17 @@ Deno.test("errors: text from the server is shown on one line, its controls escap
   const [w] = warningsIn("x", { "a/b/c": { type: "warning", message: "one\ntwo\u202e" } });
   assert.equal(w.message, "one\\ntwo\\u202e");
 });
+
+Deno.test("formatWarning: one line, the keys escaped", async () => {
+  const { formatWarning } = await import("../../lib/client/errors_map.ts");
+  assert.equal(
+    formatWarning({
+      command: "getComponent",
+      code: "a/getComponent/unsupportedKeys",
+      message: "DtoIn contains unsupported keys.",
+      unsupportedKeys: ["$.x", "$.y\n\x1b[2J"],
+    }),
+    "getComponent: a/getComponent/unsupportedKeys: DtoIn contains unsupported keys. " +
+      "($.x, $.y\\n\\x1b[2J)",
+  );
+});

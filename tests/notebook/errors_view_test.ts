@@ -8,7 +8,7 @@ import {
 } from "../../lib/errors.ts";
 import { errorView, failuresView } from "../../lib/notebook/errors_view.ts";
 import { hasRawControl } from "../_helpers/control_chars.ts";
-import { $display } from "../../lib/notebook/display.ts";
+import { $display } from "../../lib/display/mime.ts";
 
 const PARSE = new ParseError("pulls.csv", 12, 'load is not a number: "<abc>"', {
   hint: "correct line 12 or delete it",

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { InputError, NetworkError, ParseError } from "../../lib/errors.ts";
 import { failureGroups } from "../../lib/notebook/failure_groups.ts";
-import { $display } from "../../lib/notebook/display.ts";
+import { $display } from "../../lib/display/mime.ts";
 
 const FIX = "fix the file (or the manifest), then run the same batch again";
 

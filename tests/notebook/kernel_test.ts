@@ -12,7 +12,7 @@ import { pdfFacts, pngSize } from "../_helpers/plot_files.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const PYTHON = "/usr/bin/python3";
-const MOD = new URL("lib/notebook/mod.ts", ROOT).href;
+const MOD = new URL("mod.ts", ROOT).href;
 const ERRORS = new URL("lib/errors.ts", ROOT).href;
 
 /** True when Python has jupyter_client and nbformat and the Deno kernel is installed. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { NOWRAP_MAX, table } from "../../lib/notebook/table.ts";
 import { hasRawControl } from "../_helpers/control_chars.ts";
-import { $display } from "../../lib/notebook/display.ts";
+import { $display } from "../../lib/display/mime.ts";
 
 const ROWS = [
   { module: "20UPGM22110001", mean: 8.702613, min: 5.5805, pulls: 60, passed: true },

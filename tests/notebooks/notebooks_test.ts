@@ -13,7 +13,7 @@ import {
   failureLines,
   NotebookSetupError,
   parseResultLine,
-} from "../../lib/notebook/runner.ts";
+} from "../../scripts/_notebook_runner.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const PYTHON = "/usr/bin/python3";

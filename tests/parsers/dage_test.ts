@@ -5,10 +5,10 @@ import {
   MAX_LINE_PROBLEMS,
   MAX_TESTS,
   parseDage,
-  parseDageFile,
   parseDageStrict,
   requireTests,
 } from "../../lib/parsers/mod.ts";
+import { parseDageFile } from "../../lib/upload/data_files.ts";
 import { reference } from "../_helpers/assertions.ts";
 
 const REFERENCE = reference("sample_wirebond_data.csv");

@@ -9,7 +9,7 @@ import {
   generateDageFile,
   variationsFor,
 } from "../../lib/fixtures/mod.ts";
-import { parseDageFile, parseIvFile } from "../../lib/parsers/read_file.ts";
+import { parseDageFile, parseIvFile } from "../../lib/upload/data_files.ts";
 import { runTask } from "../_helpers/task.ts";
 
 const SCRIPT = new URL("../../scripts/make_fixtures.ts", import.meta.url).pathname;

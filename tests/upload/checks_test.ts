@@ -3,8 +3,10 @@ import {
   applyOverrides,
   checkTestRun,
   defaultValuesProblem,
+  identified,
   toDtoIn,
 } from "../../lib/upload/mod.ts";
+import { InputError } from "../../lib/errors.ts";
 import { prototypeFor } from "../../lib/schemas/mod.ts";
 import { moduleTestType } from "./_catalogue.ts";
 
@@ -141,5 +143,27 @@ Deno.test("an unedited prototype without its placeholders is still refused", asy
   await t.step("identity keys must be one line without control characters", () => {
     const doc = { ...proto(), runNumber: "1\n2", results: { X: 1 } };
     assert.deepEqual(checkTestRun(doc).map((p) => p.path), ["$.runNumber"]);
+  });
+});
+
+Deno.test("identified: a run that names its component and institution, or one InputError", async (t) => {
+  await t.step("the same run back, typed with both as strings", () => {
+    const run = { component: "20UPGM20000001" as string | null, institution: "SANDBOX_A", x: 1 };
+    const same = identified(run);
+    assert.equal(same, run);
+    const component: string = same.component;
+    assert.equal(component, "20UPGM20000001");
+  });
+  await t.step("a missing one is named with what to do; nothing else is said", () => {
+    assert.throws(
+      () => identified({ component: null, institution: "" }),
+      (e: unknown) => {
+        assert.ok(e instanceof InputError);
+        assert.deepEqual(e.problems.map((p) => p.path), ["$.component", "$.institution"]);
+        assert.match(e.message, /^the test run does not say whose it is: nothing was sent/);
+        assert.match(e.problems[1].message, /--institution/);
+        return true;
+      },
+    );
   });
 });

@@ -3,7 +3,7 @@
  * written, every output checked before any is written, storage faults through the seam.
  */
 import assert from "node:assert/strict";
-import { Plot } from "../../lib/notebook/plots/plot.ts";
+import { Plot } from "../../lib/plots/plot.ts";
 import { join } from "node:path";
 import { InputError, OutputError } from "../../lib/errors.ts";
 import { denoOutputFs, type OutputFs } from "../../lib/io/write_output.ts";

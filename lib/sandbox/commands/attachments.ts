@@ -7,12 +7,13 @@
  *
  * @module
  */
-import { appError, CommandError, errorEntry, notFound } from "../command_error.ts";
+import { appError, CommandError, errorEntry } from "../command_error.ts";
 import { randomHex } from "../ids.ts";
 import type { ComponentDoc, StoredAttachment, TestRunDoc } from "../store.ts";
 import { type Check, DtoIn, isString } from "../validate.ts";
 import { componentOrThrow } from "./components.ts";
 import { acceptDtoIn, BinaryAnswer, type CommandContext, type CommandDef } from "./context.ts";
+import { runOrThrow } from "./test_runs.ts";
 
 /** A file part of a multipart body. */
 const isFile: Check = (v) =>
@@ -126,8 +127,7 @@ export const createTestRunAttachment: CommandDef = {
   handler: async (ctx, input) => {
     const upload = await acceptUpload(ctx, input, "testRun");
     return ctx.store.transaction(() => {
-      const run = ctx.store.getTestRun(upload.ownerRef);
-      if (!run) throw notFound(ctx.command, "testRun", upload.ownerRef);
+      const run = runOrThrow(ctx, upload.ownerRef);
       const code = randomHex(32);
       const now = new Date().toISOString();
       ctx.store.insertAttachment({ code, ownerKind: "testRun", ownerId: run.id, ...upload.file });
@@ -173,8 +173,7 @@ export const getTestRunAttachment: CommandDef = {
   write: false,
   handler: (ctx, input) => {
     const dto = acceptDtoIn(ctx, input, { required: { testRun: isString, code: isString } });
-    const run = ctx.store.getTestRun(dto.testRun as string);
-    if (!run) throw notFound(ctx.command, "testRun", dto.testRun);
+    const run = runOrThrow(ctx, dto.testRun as string);
     const listed = (run.attachments as { code: string }[] | undefined ?? [])
       .some((a) => a.code === dto.code);
     const stored = listed ? ctx.store.getAttachment(dto.code as string) : undefined;

@@ -46,7 +46,13 @@ export type CommandHandler = (
   | BinaryAnswer
   | Promise<Record<string, unknown> | BinaryAnswer>;
 
-/** A command and whether it writes (a write may be dropped after it was committed). */
+/**
+ * A command and whether it writes (a write may be dropped after it was committed).
+ *
+ * The commands (commands/*.ts) are declared alike on purpose: `{ write, handler }`, the handler
+ * stating its own dtoIn (`acceptDtoIn`), finding what it names and answering. What they share is
+ * that shape, written out per command as the service documents it, not logic to factor out.
+ */
 export interface CommandDef {
   write: boolean;
   handler: CommandHandler;

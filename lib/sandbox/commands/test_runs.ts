@@ -25,7 +25,7 @@ import { BULK_LIMIT, componentOrThrow, listOf } from "./components.ts";
 import { acceptDtoIn, type CommandContext, type CommandDef } from "./context.ts";
 
 /** The stored run `id`, or the command's not-found error. */
-function runOrThrow(ctx: CommandContext, id: string): TestRunDoc {
+export function runOrThrow(ctx: CommandContext, id: string): TestRunDoc {
   const run = ctx.store.getTestRun(id);
   if (!run) throw notFound(ctx.command, "testRun", id);
   return run;
