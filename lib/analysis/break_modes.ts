@@ -123,13 +123,16 @@ export async function loadBreakModeMapping(path: string): Promise<BreakModeMappi
   return parseBreakModeMapping(text, path);
 }
 
+/** Grade codes in reading order (`2` before `10`); one collator, not one per comparison. */
+const GRADE_CODE_ORDER = new Intl.Collator("en", { numeric: true });
+
 /**
  * The mapping as one line of text, shown in outputs and stored as a property:
  * `grade→mode (default): 1→0 midspan break; 2→1 heel break on hybrid; …`.
  */
 export function describeMapping(mapping: BreakModeMapping): string {
   const entries = Object.entries(mapping.gradeCodes)
-    .sort(([a], [b]) => a.localeCompare(b, "en", { numeric: true }))
+    .sort(([a], [b]) => GRADE_CODE_ORDER.compare(a, b))
     .map(([code, mode]) => `${code}→${mode} ${BREAK_MODE_NAMES[mode]}`);
   // Only the file's name: a property stored in ITkPD must not carry a local path.
   const source = mapping.source.split(/[\\/]/).pop() ?? mapping.source;
