@@ -63,10 +63,13 @@ export interface PreparedItem {
   /** The component's ITkPD code, once the plan has resolved it. */
   componentCode?: string;
   /**
-   * True when the plan kept only the identity of the run (properties and results emptied to
-   * save memory in large batches): the file is prepared again right before it is uploaded.
+   * True when the plan emptied the run's properties and results to save memory in a large
+   * batch: they are in {@link PreparedItem.values}, or else the file is prepared again right
+   * before it is uploaded.
    */
   light?: boolean;
+  /** A light item's properties and results, as JSON text (`{"properties":…,"results":…}`). */
+  values?: string;
   summary: ItemSummary;
   /** Problems that did not stop the item (e.g. a bad line left out). */
   warnings: Problem[];
