@@ -17,6 +17,7 @@ import {
 import { legacyWirebond, type LegacyWirebondRun } from "../analysis/legacy_wirebond.ts";
 import {
   type GivenDate,
+  LEGACY_MIN_LOAD,
   type RunDate,
   runDateOf,
   runNumber as dataRunNumber,
@@ -56,8 +57,8 @@ export const WIREBOND_OUTPUT_FILES: Readonly<Record<WirebondTestType, string>> =
   WIREBOND: "prototype_WIREBOND_DAGE.json",
 };
 
-/** The original's pass cut of the `WIREBOND` test: MIN_LOAD > 15.0 g. */
-export const LEGACY_MIN_LOAD = 15.0;
+/** The original's pass cut of the `WIREBOND` test (one constant, in the analysis). */
+export { LEGACY_MIN_LOAD };
 
 /** A DAGE file to read: where it is, and the name to use in messages. */
 export interface InputFile {
