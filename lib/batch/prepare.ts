@@ -194,7 +194,10 @@ export async function prepareFile(
   let release = () => {};
   try {
     if (!ctx.readText) {
-      const size = await Deno.stat(file.path).then((i) => i.size, () => 0);
+      let size = 0;
+      try {
+        size = Deno.statSync(file.path).size;
+      } catch { /* reading it says why */ }
       release = await PREPARE_BUDGET.acquire(size);
     }
     let text: string;

@@ -68,22 +68,35 @@ function refuse(name: string, what: string, reason: string, hint?: string): Inpu
  * larger than `maxBytes`, and read with a hard cap of `maxBytes`. A missing permission is
  * rethrown unchanged; anything else is an {@link InputError} naming the file.
  *
+ * The file is read with synchronous system calls: a data file is read in tens of microseconds
+ * that way (a 16 MiB one in a few milliseconds), where each of the seven asynchronous calls
+ * costs more than that in hand-offs between threads, and a batch reads thousands of files.
+ *
  * @example
  * ```ts ignore
  * import { readInputBytes } from "./read_input.ts";
  * await readInputBytes("/dev/zero"); // InputError: /dev/zero: cannot read the file (a character device …)
  * ```
  */
-export async function readInputBytes(
+export function readInputBytes(
   path: string,
   opts: ReadInputOptions = {},
 ): Promise<Uint8Array> {
+  try {
+    return Promise.resolve(readInputBytesSync(path, opts));
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+/** {@link readInputBytes}, synchronous. */
+export function readInputBytesSync(path: string, opts: ReadInputOptions = {}): Uint8Array {
   const name = opts.name ?? path;
   const what = opts.what ?? "file";
   const max = opts.maxBytes ?? MAX_INPUT_BYTES;
   let info: Deno.FileInfo;
   try {
-    info = await Deno.stat(path);
+    info = Deno.statSync(path);
   } catch (e) {
     if (isPermissionError(e)) throw e;
     throw refuse(name, what, e instanceof Deno.errors.NotFound ? "no such file" : message(e));
@@ -101,14 +114,14 @@ export async function readInputBytes(
   if (info.size > max) throw tooLarge(formatBytes(info.size));
   let file: Deno.FsFile;
   try {
-    file = await Deno.open(path, { read: true });
+    file = Deno.openSync(path, { read: true });
   } catch (e) {
     if (isPermissionError(e)) throw e;
     throw refuse(name, what, message(e));
   }
   try {
     // The path may have been replaced between stat and open: check what was opened.
-    const opened = await file.stat();
+    const opened = file.statSync();
     if (!opened.isFile) throw refuse(name, what, `it is ${kindOf(opened)}`);
     // Read in place into one buffer of the size the file has (one byte more, to see it grow),
     // grown (never beyond the limit) only if the file grows while it is read.
@@ -120,7 +133,7 @@ export async function readInputBytes(
         grown.set(buffer);
         buffer = grown;
       }
-      const n = await file.read(buffer.subarray(total));
+      const n = file.readSync(buffer.subarray(total));
       if (n === null) break;
       total += n;
       if (total > max) throw tooLarge(`more than ${formatBytes(max)} (it grew while read)`);
