@@ -38,7 +38,12 @@ import {
   warningsIn,
 } from "./errors_map.ts";
 import { redact } from "./redact.ts";
-import { closedClientError, type NodeTransport, WIRE_METHOD_HEADER } from "./transport.ts";
+import {
+  closedClientError,
+  type NodeTransport,
+  TOKEN_REF_HEADER,
+  WIRE_METHOD_HEADER,
+} from "./transport.ts";
 
 /**
  * What a failed write means for the database, by the rules of the module doc:
@@ -271,7 +276,7 @@ export class HttpEngine {
     token: string | undefined,
   ): Promise<Answer> {
     const headers: Record<string, string> = {};
-    if (token) headers.authorization = `Bearer ${token}`;
+    if (token) headers[TOKEN_REF_HEADER] = this.#options.transport.tokenRef(token);
     const hasBody = o.json !== undefined || o.form !== undefined;
     // `Request` refuses a GET body: ky builds a POST and the transport sends it as GET.
     if (o.wireMethod === "GET" && hasBody) headers[WIRE_METHOD_HEADER] = "GET";

@@ -44,6 +44,14 @@ import { connectTls, proxyPermission } from "./tls_connect.ts";
 /** Header by which ky tells the transport the method to put on the wire (e.g. `GET`). */
 export const WIRE_METHOD_HEADER = "x-itkpd-wire-method";
 
+/**
+ * Header by which ky tells the transport which token to send, by a short reference from
+ * {@link NodeTransport.tokenRef}: the token itself (about a kilobyte) is put on the wire as
+ * `Authorization: Bearer …` by the transport, not copied and checked again by each of the
+ * `Headers` that ky builds for a request.
+ */
+export const TOKEN_REF_HEADER = "x-itkpd-token-ref";
+
 /** Error codes that mean: no connection was made, so no byte of the request left. */
 const NOT_CONNECTED_CODES = new Set([
   "ECONNREFUSED",
@@ -95,6 +103,9 @@ export class NodeTransport {
   readonly #options: Required<Omit<TransportOptions, "proxy" | "caCerts">>;
   readonly #proxy: ProxyConfig;
   readonly #caCerts: string[] | undefined;
+  /** Tokens by reference (one per token the process used: a handful). */
+  readonly #tokens = new Map<string, string>();
+  #lastToken: { token: string; ref: string } | undefined;
 
   constructor(options: TransportOptions = {}) {
     this.#options = { maxSockets: options.maxSockets ?? 16, idleMs: options.idleMs ?? 4000 };
@@ -113,6 +124,18 @@ export class NodeTransport {
     signal?.throwIfAborted();
     return this.#send(request, wireMethod, body, signal ?? undefined);
   };
+
+  /**
+   * A short reference to `token`, to put in the {@link TOKEN_REF_HEADER} header: the transport
+   * sends `Authorization: Bearer <token>` in its place.
+   */
+  tokenRef(token: string): string {
+    if (this.#lastToken?.token === token) return this.#lastToken.ref;
+    const ref = `t${this.#tokens.size + 1}`;
+    this.#tokens.set(ref, token);
+    this.#lastToken = { token, ref };
+    return ref;
+  }
 
   /** True once {@link NodeTransport.close} was called. */
   get closed(): boolean {
@@ -176,7 +199,10 @@ export class NodeTransport {
     const httpProxy = !tls ? proxy : undefined;
     const headers: Record<string, string> = { host: url.host };
     request.headers.forEach((value, key) => {
-      if (key !== WIRE_METHOD_HEADER) headers[key] = value;
+      if (key === TOKEN_REF_HEADER) {
+        const token = this.#tokens.get(value);
+        if (token !== undefined) headers.authorization = `Bearer ${token}`;
+      } else if (key !== WIRE_METHOD_HEADER) headers[key] = value;
     });
     if (body) headers["content-length"] = String(body.byteLength);
     if (httpProxy?.authorization) headers["proxy-authorization"] = httpProxy.authorization;

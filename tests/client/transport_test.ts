@@ -2,7 +2,12 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { NetworkError } from "../../lib/errors.ts";
-import { HttpEngine, NodeTransport, WIRE_METHOD_HEADER } from "../../lib/client/mod.ts";
+import {
+  HttpEngine,
+  NodeTransport,
+  TOKEN_REF_HEADER,
+  WIRE_METHOD_HEADER,
+} from "../../lib/client/mod.ts";
 
 interface Seen {
   method: string;
@@ -105,6 +110,39 @@ Deno.test("transport: reads go on the wire as GET with a JSON body", async (t) =
         (e: Error) => e instanceof NetworkError && e.maybeSent === false,
       );
     });
+  } finally {
+    transport.close();
+    await server.close();
+  }
+});
+
+Deno.test("transport: the token goes on the wire as Authorization, by reference through ky", async () => {
+  const server = await recorder();
+  const transport = new NodeTransport();
+  const engine = new HttpEngine({ transport, timeoutMs: 2000, retries: 0, retryBaseMs: 1 });
+  const tokens = ["header.first-token.signature", "header.second-token.signature"];
+  let current = tokens[0];
+  engine.tokens = { getToken: () => Promise.resolve(current), invalidate: () => {} };
+  try {
+    for (const token of [tokens[0], tokens[1], tokens[0]]) {
+      current = token;
+      for (const wireMethod of ["GET", "POST"] as const) {
+        await engine.send({
+          command: wireMethod === "GET" ? "getX" : "createX",
+          url: `${server.url}x`,
+          wireMethod,
+          json: {},
+          auth: true,
+          policy: wireMethod === "GET" ? "read" : "write",
+        });
+        const { headers } = server.seen.at(-1)!;
+        assert.equal(headers.authorization, `Bearer ${token}`);
+        assert.equal(headers[TOKEN_REF_HEADER], undefined, "the reference stays here");
+      }
+    }
+    assert.equal(transport.tokenRef(tokens[1]), transport.tokenRef(tokens[1]));
+    assert.notEqual(transport.tokenRef(tokens[0]), transport.tokenRef(tokens[1]));
+    assert.ok(transport.tokenRef(tokens[0]).length < 8, "a short reference");
   } finally {
     transport.close();
     await server.close();
