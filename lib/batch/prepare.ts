@@ -68,7 +68,9 @@ export interface PreparedItem {
    * before it is uploaded.
    */
   light?: boolean;
-  /** A light item's properties and results, as JSON text (`{"properties":…,"results":…}`). */
+  /** The dtoIn as JSON text, as prepared (the plan keeps it for a light item, or lets it go). */
+  text?: string;
+  /** A light item's dtoIn as JSON text, kept by the plan (its component as prepared). */
   values?: string;
   summary: ItemSummary;
   /** Problems that did not stop the item (e.g. a bad line left out). */
@@ -457,12 +459,14 @@ function finish(
   if (typeof run.date === "string") dtoIn.date = run.date;
   // A fresh copy: values taken from the file (operator, labels) are slices of its whole text,
   // and would keep every file of a large batch in memory.
-  const copy = JSON.parse(JSON.stringify(dtoIn)) as UploadDtoIn;
+  const text = JSON.stringify(dtoIn);
+  const copy = JSON.parse(text) as UploadDtoIn;
   return {
     ok: true,
     file,
     key: runKey(copy.component, copy.testType, copy.runNumber),
     dtoIn: copy,
+    text,
     summary,
     warnings: JSON.parse(JSON.stringify(warnings)),
   };

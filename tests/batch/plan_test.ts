@@ -24,7 +24,11 @@ Deno.test("planBatch: a light plan sends what it planned, without reading the fi
       for (const item of light.toCreate) {
         assert.equal(item.light, true);
         assert.deepEqual(item.dtoIn.results, {});
-        assert.match(item.values!, /^\{"properties":\{.*"results":\{.*"PULL_STRENGTH_DATA":/);
+        assert.match(
+          item.values!,
+          /^\{"component":.*"properties":\{.*"results":\{.*"PULL_STRENGTH_DATA":/,
+        );
+        assert.equal(item.text, undefined, "the prepared text is let go");
       }
       for (const item of tight.toCreate) assert.equal(item.values, undefined, "over the budget");
     });

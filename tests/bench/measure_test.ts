@@ -20,7 +20,7 @@ Deno.test({
         ], { cpu: true });
         assert.equal(burn.stdout.trim(), "done");
         // The kernel counts in clock ticks (10 ms): a tick or two less than the process saw.
-      assert.ok(burn.cpuSeconds! >= 0.37, `${burn.cpuSeconds} s`);
+        assert.ok(burn.cpuSeconds! >= 0.37, `${burn.cpuSeconds} s`);
         assert.doesNotMatch(
           burn.stderr,
           /itkpd-bench/,
