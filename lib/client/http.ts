@@ -39,6 +39,7 @@ import {
 } from "./errors_map.ts";
 import { redact } from "./redact.ts";
 import {
+  BODY_REF_HEADER,
   closedClientError,
   type NodeTransport,
   TOKEN_REF_HEADER,
@@ -280,13 +281,24 @@ export class HttpEngine {
     const hasBody = o.json !== undefined || o.form !== undefined;
     // `Request` refuses a GET body: ky builds a POST and the transport sends it as GET.
     if (o.wireMethod === "GET" && hasBody) headers[WIRE_METHOD_HEADER] = "GET";
+    // A JSON body is serialised once and lent to the transport (see BODY_REF_HEADER).
+    const transport = this.#options.transport;
+    const bodyRef = o.form === undefined && o.json !== undefined
+      ? transport.lendBody(JSON.stringify(o.json))
+      : undefined;
+    if (bodyRef !== undefined) headers[BODY_REF_HEADER] = bodyRef;
     this.#requests++;
-    const response = await this.#ky(o.url, {
-      method: hasBody ? "POST" : o.wireMethod,
-      ...(o.form ? { body: o.form } : { json: hasBody ? o.json : undefined }),
-      headers,
-      signal: o.signal,
-    });
+    let response: Response;
+    try {
+      response = await this.#ky(o.url, {
+        method: hasBody ? "POST" : o.wireMethod,
+        ...(o.form ? { body: o.form } : {}),
+        headers,
+        signal: o.signal,
+      });
+    } finally {
+      if (bodyRef !== undefined) transport.returnBody(bodyRef);
+    }
     const buffer = new Uint8Array(await response.arrayBuffer());
     const contentType = response.headers.get("content-type");
     const retryAfter = parseRetryAfter(response.headers.get("retry-after"));

@@ -52,6 +52,15 @@ export const WIRE_METHOD_HEADER = "x-itkpd-wire-method";
  */
 export const TOKEN_REF_HEADER = "x-itkpd-token-ref";
 
+/**
+ * Header by which ky tells the transport which JSON body to send, by a reference from
+ * {@link NodeTransport.lendBody}: the body goes to the wire as it was serialised once, rather
+ * than through a `Request` body stream that ky builds, the transport reads back and ky cancels.
+ */
+export const BODY_REF_HEADER = "x-itkpd-body-ref";
+
+const TEXT_ENCODER = new TextEncoder();
+
 /** Error codes that mean: no connection was made, so no byte of the request left. */
 const NOT_CONNECTED_CODES = new Set([
   "ECONNREFUSED",
@@ -105,6 +114,9 @@ export class NodeTransport {
   readonly #caCerts: string[] | undefined;
   /** Tokens by reference (one per token the process used: a handful). */
   readonly #tokens = new Map<string, string>();
+  /** JSON bodies lent for the requests in flight, by reference. */
+  readonly #bodies = new Map<string, Uint8Array>();
+  #bodyCount = 0;
   #lastToken: { token: string; ref: string } | undefined;
 
   constructor(options: TransportOptions = {}) {
@@ -120,7 +132,19 @@ export class NodeTransport {
     const signal = init?.signal ?? request.signal;
     signal?.throwIfAborted();
     const wireMethod = (request.headers.get(WIRE_METHOD_HEADER) ?? request.method).toUpperCase();
-    const body = request.body ? new Uint8Array(await request.arrayBuffer()) : undefined;
+    const bodyRef = request.headers.get(BODY_REF_HEADER);
+    const lent = bodyRef === null ? undefined : this.#bodies.get(bodyRef);
+    if (bodyRef !== null && lent === undefined) {
+      throw new NetworkError(
+        `${request.url}: the request's body was given back before it was sent`,
+        {
+          url: request.url,
+          maybeSent: false,
+          retryable: false,
+        },
+      );
+    }
+    const body = lent ?? (request.body ? new Uint8Array(await request.arrayBuffer()) : undefined);
     signal?.throwIfAborted();
     return this.#send(request, wireMethod, body, signal ?? undefined);
   };
@@ -135,6 +159,22 @@ export class NodeTransport {
     this.#tokens.set(ref, token);
     this.#lastToken = { token, ref };
     return ref;
+  }
+
+  /**
+   * Lends a JSON body (as text) for a request: put the reference in the {@link BODY_REF_HEADER}
+   * header, and give it back with {@link NodeTransport.returnBody} once the request (with any
+   * retries) is over. The transport sends it with `Content-Type: application/json`.
+   */
+  lendBody(json: string): string {
+    const ref = `b${++this.#bodyCount}`;
+    this.#bodies.set(ref, TEXT_ENCODER.encode(json));
+    return ref;
+  }
+
+  /** Ends the loan of {@link NodeTransport.lendBody}. */
+  returnBody(ref: string): void {
+    this.#bodies.delete(ref);
   }
 
   /** True once {@link NodeTransport.close} was called. */
@@ -202,6 +242,8 @@ export class NodeTransport {
       if (key === TOKEN_REF_HEADER) {
         const token = this.#tokens.get(value);
         if (token !== undefined) headers.authorization = `Bearer ${token}`;
+      } else if (key === BODY_REF_HEADER) {
+        headers["content-type"] = "application/json";
       } else if (key !== WIRE_METHOD_HEADER) headers[key] = value;
     });
     if (body) headers["content-length"] = String(body.byteLength);

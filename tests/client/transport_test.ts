@@ -3,6 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { NetworkError } from "../../lib/errors.ts";
 import {
+  BODY_REF_HEADER,
   HttpEngine,
   NodeTransport,
   TOKEN_REF_HEADER,
@@ -60,6 +61,8 @@ Deno.test("transport: reads go on the wire as GET with a JSON body", async (t) =
       assert.equal(last.method, "GET");
       assert.deepEqual(JSON.parse(last.body), { project: "P", componentType: "MODULE" });
       assert.equal(last.headers[WIRE_METHOD_HEADER], undefined);
+      assert.equal(last.headers[BODY_REF_HEADER], undefined, "the body's reference stays here");
+      assert.equal(last.headers["content-length"], String(last.body.length));
       assert.match(String(last.headers["content-type"]), /application\/json/);
     });
     await t.step("writes go as POST", async () => {
@@ -143,6 +146,36 @@ Deno.test("transport: the token goes on the wire as Authorization, by reference 
     assert.equal(transport.tokenRef(tokens[1]), transport.tokenRef(tokens[1]));
     assert.notEqual(transport.tokenRef(tokens[0]), transport.tokenRef(tokens[1]));
     assert.ok(transport.tokenRef(tokens[0]).length < 8, "a short reference");
+  } finally {
+    transport.close();
+    await server.close();
+  }
+});
+
+Deno.test("transport: a JSON body is lent for its request only", async () => {
+  const server = await recorder();
+  const transport = new NodeTransport();
+  try {
+    const ref = transport.lendBody('{"a":"é"}');
+    const send = () =>
+      transport.fetch(`${server.url}x`, {
+        method: "POST",
+        headers: { [BODY_REF_HEADER]: ref, [WIRE_METHOD_HEADER]: "GET" },
+      });
+    assert.equal((await send()).status, 200);
+    const last = server.seen.at(-1)!;
+    assert.equal(last.method, "GET");
+    assert.equal(last.body, '{"a":"é"}');
+    assert.equal(last.headers["content-type"], "application/json");
+    assert.equal(last.headers["content-length"], "10", "bytes, not characters");
+    transport.returnBody(ref);
+    const seen = server.seen.length;
+    await assert.rejects(send(), (e) => {
+      assert.ok(e instanceof NetworkError && e.maybeSent === false, String(e));
+      assert.match(e.message, /given back before it was sent/);
+      return true;
+    });
+    assert.equal(server.seen.length, seen, "nothing sent");
   } finally {
     transport.close();
     await server.close();
