@@ -8,7 +8,8 @@
  * @module
  */
 import type { ItkpdClient } from "../client/client.ts";
-import { mapLimit } from "../client/bulk.ts";
+import { chunk, mapLimit } from "../client/bulk.ts";
+import { BULK_LIMIT } from "../client/commands.ts";
 import { InputError, type Problem } from "../errors.ts";
 import { suggest } from "../suggest.ts";
 import type { TestType } from "../schemas/mod.ts";
@@ -163,12 +164,15 @@ export async function planBatch(
 
   // 2. Resolve components: serial numbers or codes → the component's code (bulk, 100 a call).
   const ids = [...new Set(valid.map((i) => i.dtoIn.component))];
-  // Only each component's code and serial number are kept (not the whole answers).
+  // Only each component's code and serial number are kept, taken from each answer as it comes:
+  // the whole answers of thousands of components (a few KB each) never sit in memory at once.
   const codeOf = new Map<string, { code: string; serialNumber?: string | null }>();
-  for (const c of await client.getComponentBulk(ids)) {
-    const ref = { code: c.code, serialNumber: c.serialNumber ?? null };
-    for (const k of [c.code, c.serialNumber, c.id]) if (k) codeOf.set(k, ref);
-  }
+  await mapLimit(chunk(ids, BULK_LIMIT), 3, async (part) => {
+    for (const c of await client.getComponentBulk(part)) {
+      const ref = { code: c.code, serialNumber: c.serialNumber ?? null };
+      for (const k of [c.code, c.serialNumber, c.id]) if (k) codeOf.set(k, ref);
+    }
+  });
   const resolved: PreparedItem[] = [];
   for (const item of valid) {
     const c = codeOf.get(item.dtoIn.component);
