@@ -61,13 +61,38 @@ export const DEFAULT_BREAK_MODE_MAPPING: BreakModeMapping = Object.freeze({
   source: "default",
 });
 
+/** Grade codes in reading order (`2` before `10`); one collator, not one per comparison. */
+const GRADE_CODE_ORDER = new Intl.Collator("en", { numeric: true });
+
 /**
  * The mapping as one line of text, shown in outputs and stored as a property:
  * `grade→mode (default): 1→0 midspan break; 2→1 heel break on hybrid; …`.
  */
 export function describeMapping(mapping: BreakModeMapping): string {
+  // Every file of a batch is described with the same mapping: its text is made once (and made
+  // again if the mapping's content is not what it was).
+  const signature = JSON.stringify(mapping.gradeCodes);
+  const known = DESCRIBED.get(mapping);
+  if (
+    known !== undefined && known.signature === signature && known.source === mapping.source &&
+    known.site === mapping.site
+  ) {
+    return known.text;
+  }
+  const text = describeMappingNow(mapping);
+  DESCRIBED.set(mapping, { signature, source: mapping.source, site: mapping.site, text });
+  return text;
+}
+
+/** The text of each mapping described, and what it was made from. */
+const DESCRIBED = new WeakMap<
+  BreakModeMapping,
+  { signature: string; source: string; site: string | undefined; text: string }
+>();
+
+function describeMappingNow(mapping: BreakModeMapping): string {
   const entries = Object.entries(mapping.gradeCodes)
-    .sort(([a], [b]) => a.localeCompare(b, "en", { numeric: true }))
+    .sort(([a], [b]) => GRADE_CODE_ORDER.compare(a, b))
     .map(([code, mode]) => `${code}→${mode} ${BREAK_MODE_NAMES[mode]}`);
   // Only the file's name: a property stored in ITkPD must not carry a local path.
   const source = mapping.source.split(/[\\/]/).pop() ?? mapping.source;

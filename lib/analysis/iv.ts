@@ -7,23 +7,19 @@
 import { InputError, type Problem } from "../errors.ts";
 import type { IvParseResult } from "../parsers/iv.ts";
 import {
+  KNOWN_CURRENT_UNITS,
+  KNOWN_VOLTAGE_UNITS,
+  microampsPer,
+  voltsPer,
+} from "../parsers/units.ts";
+import { fnv1a, FNV_OFFSET, hashHex } from "./_fnv.ts";
+import {
   CURRENT_RANGE,
   type PhysicalRange,
   rangeProblem,
   SEM_RANGE,
   VOLTAGE_RANGE,
 } from "../schemas/ranges.ts";
-
-const VOLTS: Record<string, number> = { V: 1, mV: 1e-3, kV: 1e3 };
-const MICROAMPS: Record<string, number> = {
-  A: 1e6,
-  mA: 1e3,
-  uA: 1,
-  "µA": 1,
-  "μA": 1,
-  nA: 1e-3,
-  pA: 1e-6,
-};
 
 /** The results of an IV test run: voltages in V and currents in µA, same order as the table. */
 export interface IvResults {
@@ -46,19 +42,23 @@ export const IV_RESULT_UNITS = { VOLTAGE: "V", CURRENT: "uA" } as const;
  * ```
  */
 export function ivResults(parsed: IvParseResult): IvResults {
-  const v = VOLTS[parsed.units.voltage];
-  const i = MICROAMPS[parsed.units.current];
+  const v = voltsPer(parsed.units.voltage);
+  const i = microampsPer(parsed.units.current);
   const problems = [];
   if (v === undefined) {
     problems.push({
       path: `${parsed.file}:${parsed.headerLine}`,
-      message: `voltage unit ${JSON.stringify(parsed.units.voltage)} unknown (V, mV, kV)`,
+      message: `voltage unit ${JSON.stringify(parsed.units.voltage)} unknown (${
+        KNOWN_VOLTAGE_UNITS.join(", ")
+      })`,
     });
   }
   if (i === undefined) {
     problems.push({
       path: `${parsed.file}:${parsed.headerLine}`,
-      message: `current unit ${JSON.stringify(parsed.units.current)} unknown (A, mA, uA, nA, pA)`,
+      message: `current unit ${JSON.stringify(parsed.units.current)} unknown (${
+        KNOWN_CURRENT_UNITS.join(", ")
+      })`,
     });
   }
   if (v === undefined || i === undefined) {
@@ -128,14 +128,9 @@ export interface IvTestRun {
  * file gives the same run number.
  */
 export function ivRunNumber(parsed: IvParseResult): string {
-  let h = 0x811c9dc5;
   const s = `${parsed.units.voltage},${parsed.units.current};` +
     parsed.voltage.map((v, k) => `${v},${parsed.current[k]},${parsed.sem[k] ?? ""}`).join(";");
-  for (let k = 0; k < s.length; k++) {
-    h ^= s.charCodeAt(k);
-    h = Math.imul(h, 0x01000193);
-  }
-  return `iv-${(h >>> 0).toString(16).padStart(8, "0")}`;
+  return `iv-${hashHex(fnv1a(FNV_OFFSET, s))}`;
 }
 
 /**
@@ -153,11 +148,13 @@ export function ivTestRun(parsed: IvParseResult, opts: IvTestRunOptions = {}): I
   const { VOLTAGE, CURRENT } = ivResults(parsed);
   const results: IvTestRun["results"] = { VOLTAGE, CURRENT };
   if (parsed.sem.length === parsed.voltage.length && parsed.sem.length > 0) {
-    const scale = MICROAMPS[parsed.units.sem ?? parsed.units.current];
+    const scale = microampsPer(parsed.units.sem ?? parsed.units.current);
     if (scale === undefined) {
       throw new InputError(`${parsed.file}: IV units cannot be converted`, [{
         path: `${parsed.file}:${parsed.headerLine}`,
-        message: `Isem unit ${JSON.stringify(parsed.units.sem)} unknown (A, mA, uA, nA, pA)`,
+        message: `Isem unit ${JSON.stringify(parsed.units.sem)} unknown (${
+          KNOWN_CURRENT_UNITS.join(", ")
+        })`,
       }]);
     }
     results.SIGMA_CURRENT = parsed.sem.map((x) => x * scale);

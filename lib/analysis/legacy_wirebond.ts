@@ -9,7 +9,12 @@ import type { DageParseResult } from "../parsers/dage_types.ts";
 import { requireTests } from "../parsers/dage.ts";
 import { forceToGrams } from "../parsers/units.ts";
 import { BREAK_MODE, type BreakModeMapping, breakModesOf } from "./break_modes.ts";
-import { type GivenDate, runDateOf, runNumber as makeRunNumber } from "./run_number.ts";
+import {
+  type GivenDate,
+  LEGACY_MIN_LOAD,
+  runDateOf,
+  runNumber as makeRunNumber,
+} from "./run_number.ts";
 import { InputError } from "../errors.ts";
 import { summarize } from "./stats.ts";
 
@@ -33,7 +38,7 @@ export interface LegacyWirebondRun {
 
 /** Options of {@link legacyWirebond}. */
 export interface LegacyWirebondOptions {
-  /** `passed` when MIN_LOAD > minLoad (the original: 15.0). */
+  /** `passed` when MIN_LOAD > minLoad (default {@link LEGACY_MIN_LOAD}, the original's). */
   minLoad?: number;
   component?: string | null;
   institution?: string | null;
@@ -71,7 +76,7 @@ export function legacyWirebond(
       .length;
   const header = tests[0].header;
   const load = header.testLoad;
-  const minLoad = opts.minLoad ?? 15.0;
+  const minLoad = opts.minLoad ?? LEGACY_MIN_LOAD;
   // A TESTLOAD or TESTSPEED that is there but refused (not a number, out of range) is not
   // replaced by 0: the run would carry a made-up value.
   for (const [key, value] of [["TESTLOAD", load], ["TESTSPEED", header.testSpeed]] as const) {

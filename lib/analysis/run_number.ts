@@ -25,9 +25,10 @@ import {
   readableDate,
 } from "../parsers/date.ts";
 import { type BreakModeMapping, DEFAULT_BREAK_MODE_MAPPING } from "./break_modes.ts";
+import { fnv1a, FNV_OFFSET, hashHex } from "./_fnv.ts";
 
-/** The original WIREBOND pass cut: MIN_LOAD > 15.0 g. */
-const ORIGINAL_MIN_LOAD = 15.0;
+/** The original WIREBOND pass cut: a run passed when MIN_LOAD > 15.0 g. */
+export const LEGACY_MIN_LOAD = 15.0;
 
 /** The date in a parsed file: the first test's DATE/TIME, where it is written, or why not. */
 export interface FileDate {
@@ -161,22 +162,13 @@ export function runDateOf(
 export interface RunIdentityOptions {
   /** The grade code → break mode mapping in use (default: the default mapping). */
   mapping?: BreakModeMapping;
-  /** The original WIREBOND pass cut in use (default 15.0). */
+  /** The original WIREBOND pass cut in use (default {@link LEGACY_MIN_LOAD}). */
   minLoad?: number;
   /**
    * The date used: a date given by the user, or `null` for none; `undefined` takes the
    * file's DATE/TIME.
    */
   date?: DateTimeParts | null;
-}
-
-/** FNV-1a (32 bit) of `s` continuing from `h`. */
-function fnv(h: number, s: string): number {
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h;
 }
 
 /**
@@ -208,16 +200,16 @@ export function contentHash(
   parsed: Pick<DageParseResult, "tests">,
   opts: Omit<RunIdentityOptions, "date"> = {},
 ): string {
-  let h = 0x811c9dc5;
+  let h = FNV_OFFSET;
   for (const t of parsed.tests) {
-    h = fnv(h, `${t.index},${t.gradeCode},${t.loadRaw.value},${t.loadRaw.unit},${t.label}\n`);
+    h = fnv1a(h, `${t.index},${t.gradeCode},${t.loadRaw.value},${t.loadRaw.unit},${t.label}\n`);
   }
   const deviations = opts.mapping ? mappingDeviations(parsed.tests, opts.mapping) : [];
-  if (deviations.length > 0) h = fnv(h, `mapping:${deviations.join(";")}\n`);
-  if (opts.minLoad !== undefined && opts.minLoad !== ORIGINAL_MIN_LOAD) {
-    h = fnv(h, `minLoad:${opts.minLoad}\n`);
+  if (deviations.length > 0) h = fnv1a(h, `mapping:${deviations.join(";")}\n`);
+  if (opts.minLoad !== undefined && opts.minLoad !== LEGACY_MIN_LOAD) {
+    h = fnv1a(h, `minLoad:${opts.minLoad}\n`);
   }
-  return (h >>> 0).toString(16).padStart(8, "0");
+  return hashHex(h);
 }
 
 /**

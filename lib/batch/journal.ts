@@ -18,14 +18,36 @@
  * after late commits had time to land). A batch killed before reconciling leaves these for the
  * next run of the same command.
  *
- * Every state change is committed before the next step is taken (WAL mode, synchronous FULL),
- * so the journal never says less than what happened on the server, only "maybe" (`sending`).
+ * Transitions. Each record says what just happened, and only what can follow what is accepted
+ * (anything else is a fault of the program, thrown as a {@link JournalTransitionError}, never
+ * written):
+ * - the plan: an item to send becomes `pending` (from nothing, or from any settled state: the
+ *   server does not have its run now); an item the server has becomes `skipped`;
+ * - `pending` → `sending` (right before a send), `skipped` (the look-up right before the send
+ *   found the run), `failed` (the look-up or the send was refused), `pending` (nothing sent);
+ * - `sending` → `sending` (sent again after a lost answer), `created` (an answer, or the run
+ *   found after a lost answer), `skipped` (another writer's run found when settling it),
+ *   `failed`, `pending` (provably not sent; or, for a killed process, {@link
+ *   Journal.recoverInterrupted}: its outcome unknown);
+ * - `created`, `skipped` and `failed` change only by a new plan.
+ *
+ * Durability. Every state change is committed before the next step is taken, so the journal
+ * never says less than what happened on the server, only "maybe" (`sending`). The journal is in
+ * WAL mode with `synchronous = NORMAL`: a commit is a write to the operating system, not a wait
+ * for the disk, so a process killed at any point (SIGKILL included) loses nothing it committed.
+ * The disk itself is synced at most one second after a commit (a WAL checkpoint, on the next
+ * write or by a timer, and on close): a power loss or system crash loses at most about the last
+ * second of records, and the journal stays consistent (the records lost are the latest ones).
+ * What such a loss leaves unsaid is settled by the server: every run is looked up before it is
+ * sent (the plan, then right before the send), so a run whose `sending` or `created` record was
+ * lost is found and skipped, never sent twice (README: "Batch upload: exactly once").
+ *
  * A write that fails (a full disk, a read-only file) throws a {@link JournalWriteError}; the
  * journal is checked to be writable when it is opened, before anything is planned.
  *
  * @module
  */
-import { DatabaseSync } from "node:sqlite";
+import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import { InputError, ItkpdError } from "../errors.ts";
 
 /** State of a journal item. */
@@ -38,7 +60,10 @@ export interface JournalEntry {
   state: ItemState;
   testRunId: string | null;
   error: string | null;
-  attempts: number;
+  /**
+   * When the item's record last changed (ISO time): for an item a killed process left
+   * `sending`, when its send started (the time of its unknown outcome).
+   */
   updatedAt: string;
   /** The component's ITkPD code (for look-ups), when known. */
   componentCode: string | null;
@@ -71,6 +96,37 @@ export interface JournalOptions {
    * error it returns is what the write fails with (e.g. SQLite's "database or disk is full").
    */
   writeFault?: (operation: string) => Error | undefined;
+  /** Called after each sync of the journal to the disk (tests). */
+  onSync?: () => void;
+}
+
+/** What the plan records of an item: its key, file and identity. */
+export interface PlannedItem {
+  key: string;
+  file: string;
+  ref?: ItemRef;
+}
+
+/** An item the plan found on the server: its run's id, and whether it has more than one. */
+export interface PresentPlannedItem extends PlannedItem {
+  existingId: string;
+  /** The server has several present runs of it (a late commit, a race): reconcile it when this
+   * journal sent it. */
+  duplicate: boolean;
+}
+
+/**
+ * A record that does not follow from the item's state (e.g. `created` for an item never
+ * marked `sending`): a fault of the program, never written.
+ */
+export class JournalTransitionError extends Error {
+  constructor(key: string, record: string, state: ItemState | undefined) {
+    super(
+      `journal: item ${key} cannot be recorded as ${record} ` +
+        `(it is ${state ?? "not in the journal"})`,
+    );
+    this.name = "JournalTransitionError";
+  }
 }
 
 /** A journal write failed (full disk, read-only file, …): what happened is not recorded. */
@@ -90,9 +146,12 @@ export class JournalWriteError extends ItkpdError {
   }
 }
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
-/** Columns added by schema 2 (a journal of schema 1 is upgraded in place). */
+/** Longest time a commit waits before it is synced to the disk (see the module doc). */
+export const JOURNAL_SYNC_MS = 1000;
+
+/** Columns added by schema 2 (a journal of schema 1 or 2 is upgraded in place to 3). */
 const V2_COLUMNS = [
   "component_code TEXT",
   "test_type TEXT",
@@ -111,6 +170,11 @@ export class Journal {
   #db: DatabaseSync;
   #lock?: Deno.FsFile;
   readonly #options: JournalOptions;
+  /** Prepared statements, by their SQL (prepared once). */
+  readonly #statements = new Map<string, StatementSync>();
+  /** When the oldest commit not yet synced to the disk was made (0: none). */
+  #unsyncedSince = 0;
+  #syncTimer: ReturnType<typeof setTimeout> | undefined;
 
   private constructor(
     path: string,
@@ -140,10 +204,11 @@ export class Journal {
     try {
       const journal = new Journal(path, openDatabase(path), lock, options);
       journal.#write("open", () => {
-        journal.#db.prepare(
+        journal.#run(
           "INSERT INTO meta (name, value) VALUES ('opened', ?) " +
             "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
-        ).run(now());
+          now(),
+        );
       });
       return journal;
     } catch (e) {
@@ -157,7 +222,7 @@ export class Journal {
 
   /** The entry of `key`, if any. */
   get(key: string): JournalEntry | undefined {
-    const row = this.#db.prepare("SELECT * FROM items WHERE key = ?").get(key) as
+    const row = this.#statement("SELECT * FROM items WHERE key = ?").get(key) as
       | Record<string, unknown>
       | undefined;
     return row ? toEntry(row) : undefined;
@@ -165,7 +230,7 @@ export class Journal {
 
   /** Every entry. */
   all(): JournalEntry[] {
-    return (this.#db.prepare("SELECT * FROM items ORDER BY key").all() as Record<
+    return (this.#statement("SELECT * FROM items ORDER BY key").all() as Record<
       string,
       unknown
     >[]).map(toEntry);
@@ -173,7 +238,7 @@ export class Journal {
 
   /** The entries still to be reconciled. */
   toReconcile(): JournalEntry[] {
-    return (this.#db.prepare("SELECT * FROM items WHERE reconcile = 1 ORDER BY key")
+    return (this.#statement("SELECT * FROM items WHERE reconcile = 1 ORDER BY key")
       .all() as Record<string, unknown>[]).map(toEntry);
   }
 
@@ -186,32 +251,68 @@ export class Journal {
       skipped: 0,
       failed: 0,
     };
-    const rows = this.#db.prepare("SELECT state, COUNT(*) AS n FROM items GROUP BY state")
+    const rows = this.#statement("SELECT state, COUNT(*) AS n FROM items GROUP BY state")
       .all() as { state: ItemState; n: number }[];
     for (const r of rows) out[r.state] = Number(r.n);
     return out;
   }
 
-  /** Adds an item as `pending` unless the journal already knows it; records its identity. */
-  ensure(key: string, file: string, ref: ItemRef = {}): JournalEntry {
-    this.#write("ensure", () => {
-      this.#db.prepare(
-        `INSERT INTO items (key, file, state, updated_at, component_code, test_type, run_number)
-         VALUES (?, ?, 'pending', ?, ?, ?, ?)
-         ON CONFLICT(key) DO UPDATE SET
-           component_code = coalesce(excluded.component_code, component_code),
-           test_type = coalesce(excluded.test_type, test_type),
-           run_number = coalesce(excluded.run_number, run_number)`,
-      ).run(
-        key,
-        file,
-        now(),
-        ref.componentCode ?? null,
-        ref.testType ?? null,
-        ref.runNumber ?? null,
-      );
+  /**
+   * Records a plan, in one transaction: each item to send becomes `pending` (added, or put back
+   * from a settled state: the server does not have its run now); each item the server has
+   * becomes `skipped` with the run's id, flagged for reconciliation when the server has several
+   * runs of it and this journal sent it. Items keep their identity and their history (ids
+   * answered, lost answers). Items left `sending` must be recovered first
+   * ({@link recoverInterrupted}).
+   */
+  recordPlan(toSend: readonly PlannedItem[], present: readonly PresentPlannedItem[] = []): void {
+    if (toSend.length === 0 && present.length === 0) return;
+    this.#write("plan", () => {
+      const at = now();
+      this.#transaction(() => {
+        for (const item of [...toSend, ...present]) {
+          const ref = item.ref ?? {};
+          this.#run(
+            `INSERT INTO items (key, file, state, updated_at, component_code, test_type, run_number)
+             VALUES (?, ?, 'pending', ?, ?, ?, ?)
+             ON CONFLICT(key) DO UPDATE SET
+               component_code = coalesce(excluded.component_code, component_code),
+               test_type = coalesce(excluded.test_type, test_type),
+               run_number = coalesce(excluded.run_number, run_number)`,
+            item.key,
+            item.file,
+            at,
+            ref.componentCode ?? null,
+            ref.testType ?? null,
+            ref.runNumber ?? null,
+          );
+        }
+        for (const item of toSend) {
+          this.#transition(
+            item.key,
+            "planned to send",
+            `UPDATE items SET state = 'pending', error = NULL, updated_at = ?
+             WHERE key = ? AND state IN (${PLANNED_FROM.map((s) => `'${s}'`).join(", ")})`,
+            at,
+            item.key,
+          );
+        }
+        for (const item of present) {
+          this.#transition(
+            item.key,
+            "present on the server",
+            `UPDATE items SET state = 'skipped', test_run_id = ?, error = NULL, updated_at = ?,
+               reconcile = CASE WHEN ? = 1 AND (created_ids != '[]' OR unknown_sends > 0)
+                 THEN 1 ELSE reconcile END
+             WHERE key = ? AND state IN (${PLANNED_FROM.map((s) => `'${s}'`).join(", ")})`,
+            item.existingId,
+            at,
+            item.duplicate ? 1 : 0,
+            item.key,
+          );
+        }
+      });
     });
-    return this.get(key)!;
   }
 
   /**
@@ -222,10 +323,10 @@ export class Journal {
     let changed = 0;
     this.#write("recover", () => {
       changed = Number(
-        this.#db.prepare(
+        this.#run(
           `UPDATE items SET unknown_sends = unknown_sends + 1, last_unknown_at = updated_at,
              reconcile = 1, state = 'pending' WHERE state = 'sending'`,
-        ).run().changes,
+        ).changes,
       );
     });
     return changed;
@@ -234,10 +335,14 @@ export class Journal {
   /** Marks an item as about to be sent (committed before the request goes out). */
   markSending(key: string): void {
     this.#write("sending", () => {
-      this.#db.prepare(
-        `UPDATE items SET state = 'sending', error = NULL, updated_at = ?,
-           attempts = attempts + 1, reconcile = 1 WHERE key = ?`,
-      ).run(now(), key);
+      this.#transition(
+        key,
+        "sending",
+        `UPDATE items SET state = 'sending', error = NULL, updated_at = ?, reconcile = 1
+         WHERE key = ? AND state IN ('pending', 'sending')`,
+        now(),
+        key,
+      );
     });
   }
 
@@ -245,27 +350,45 @@ export class Journal {
   markUnknown(key: string): void {
     const at = now();
     this.#write("unknown outcome", () => {
-      this.#db.prepare(
+      this.#transition(
+        key,
+        "unknown outcome",
         `UPDATE items SET unknown_sends = unknown_sends + 1, last_unknown_at = ?, updated_at = ?
-         WHERE key = ?`,
-      ).run(at, at, key);
+         WHERE key = ? AND state = 'sending'`,
+        at,
+        at,
+        key,
+      );
     });
   }
 
-  /** Records the id the server gave (`answered`: in an answer to this journal's send). */
+  /**
+   * Records the id of the run a send made: `answered` when it came in an answer to this
+   * journal's send (it is then one of the identity's `createdIds`), otherwise found after a
+   * lost answer.
+   */
   markCreated(key: string, testRunId: string, answered = true): void {
     this.#write("created", () => {
-      const entry = this.get(key);
-      const ids = entry ? entry.createdIds : [];
-      if (answered && !ids.includes(testRunId)) ids.push(testRunId);
-      this.#db.prepare(
-        `UPDATE items SET state = 'created', test_run_id = ?, error = NULL, updated_at = ?,
-           created_ids = ? WHERE key = ?`,
-      ).run(testRunId, now(), JSON.stringify(ids), key);
+      this.#transition(
+        key,
+        "created",
+        `UPDATE items SET state = 'created', test_run_id = ?1, error = NULL, updated_at = ?2,
+           created_ids = CASE
+             WHEN ?3 = 1 AND NOT EXISTS (SELECT 1 FROM json_each(created_ids) WHERE value = ?1)
+             THEN json_insert(created_ids, '$[#]', ?1) ELSE created_ids END
+         WHERE key = ?4 AND state = 'sending'`,
+        testRunId,
+        now(),
+        answered ? 1 : 0,
+        key,
+      );
     });
   }
 
-  /** Records that the server already had this run. */
+  /**
+   * Records that the server has this run (found by the look-up right before a send, or when
+   * settling an item whose answers were lost).
+   */
   markSkipped(key: string, testRunId: string): void {
     this.#set(key, "skipped", testRunId, null);
   }
@@ -275,7 +398,7 @@ export class Journal {
     this.#set(key, "failed", null, error);
   }
 
-  /** Puts an item back to `pending` (e.g. a failed item retried by a new run). */
+  /** Puts an item back to `pending`: it was provably not sent. */
   markPending(key: string): void {
     this.#set(key, "pending", null, null);
   }
@@ -291,10 +414,15 @@ export class Journal {
     this.#write("reconciled", () => {
       const entry = this.get(key);
       const deleted = [...new Set([...(entry?.deletedIds ?? []), ...result.deletedIds])];
-      this.#db.prepare(
+      this.#run(
         `UPDATE items SET kept_id = ?, deleted_ids = ?, reconcile = ?, updated_at = ?
          WHERE key = ?`,
-      ).run(result.keptId, JSON.stringify(deleted), result.settled ? 0 : 1, now(), key);
+        result.keptId,
+        JSON.stringify(deleted),
+        result.settled ? 0 : 1,
+        now(),
+        key,
+      );
     });
   }
 
@@ -306,38 +434,83 @@ export class Journal {
     if (results.length === 0) return;
     this.#write("reconciled", () => {
       const at = now();
-      const update = this.#db.prepare(
-        "UPDATE items SET kept_id = ?, reconcile = 0, updated_at = ? WHERE key = ?",
-      );
-      this.#db.exec("BEGIN IMMEDIATE");
-      try {
-        for (const r of results) update.run(r.keptId, at, r.key);
-        this.#db.exec("COMMIT");
-      } catch (e) {
-        if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
-        throw e;
-      }
+      this.#transaction(() => {
+        for (const r of results) {
+          this.#run(
+            "UPDATE items SET kept_id = ?, reconcile = 0, updated_at = ? WHERE key = ?",
+            r.keptId,
+            at,
+            r.key,
+          );
+        }
+      });
     });
   }
 
-  /** Marks an identity as to be reconciled (e.g. the plan saw two runs of it). */
+  /** Marks an identity as to be reconciled. */
   markToReconcile(key: string): void {
     this.#write("to reconcile", () => {
-      this.#db.prepare("UPDATE items SET reconcile = 1 WHERE key = ?").run(key);
+      this.#run("UPDATE items SET reconcile = 1 WHERE key = ?", key);
     });
   }
 
+  /** A state change of an upload: `state` from the states that may lead to it. */
   #set(
     key: string,
-    state: ItemState,
+    state: "skipped" | "failed" | "pending",
     testRunId: string | null,
     error: string | null,
   ): void {
+    const from = UPLOAD_FROM[state];
     this.#write(state, () => {
-      this.#db.prepare(
-        `UPDATE items SET state = ?, test_run_id = ?, error = ?, updated_at = ? WHERE key = ?`,
-      ).run(state, testRunId, error, now(), key);
+      this.#transition(
+        key,
+        state,
+        `UPDATE items SET state = ?, test_run_id = ?, error = ?, updated_at = ?
+         WHERE key = ? AND state IN (${from.map((s) => `'${s}'`).join(", ")})`,
+        state,
+        testRunId,
+        error,
+        now(),
+        key,
+      );
     });
+  }
+
+  /**
+   * Runs an update that applies only from the states in `from`; when it changed nothing, the
+   * item was in another state (or absent): a {@link JournalTransitionError}.
+   */
+  #transition(
+    key: string,
+    record: string,
+    sql: string,
+    ...params: SQLInputValue[]
+  ): void {
+    if (Number(this.#run(sql, ...params).changes) > 0) return;
+    throw new JournalTransitionError(key, record, this.get(key)?.state);
+  }
+
+  #statement(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) this.#statements.set(sql, statement = this.#db.prepare(sql));
+    return statement;
+  }
+
+  #run(sql: string, ...params: SQLInputValue[]) {
+    return this.#statement(sql).run(...params);
+  }
+
+  /** Runs `fn` in one transaction (rolled back when it throws). */
+  #transaction(fn: () => void): void {
+    this.#db.exec("BEGIN IMMEDIATE");
+    try {
+      fn();
+      this.#db.exec("COMMIT");
+    } catch (e) {
+      if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
+      throw e;
+    }
   }
 
   /** Runs one write; any failure becomes a {@link JournalWriteError}. */
@@ -347,13 +520,57 @@ export class Journal {
       if (fault) throw fault;
       fn();
     } catch (e) {
-      if (e instanceof JournalWriteError) throw e;
+      if (e instanceof JournalWriteError || e instanceof JournalTransitionError) throw e;
       throw new JournalWriteError(this.path, operation, e);
+    }
+    this.#committed();
+  }
+
+  /** After a commit: synced to the disk within {@link JOURNAL_SYNC_MS} (module doc). */
+  #committed(): void {
+    if (this.path === ":memory:") return;
+    const at = Date.now();
+    if (this.#unsyncedSince === 0) this.#unsyncedSince = at;
+    if (at - this.#unsyncedSince >= JOURNAL_SYNC_MS) {
+      this.#sync();
+      return;
+    }
+    if (this.#syncTimer === undefined) {
+      const timer = setTimeout(() => {
+        this.#syncTimer = undefined;
+        this.#sync();
+      }, JOURNAL_SYNC_MS);
+      Deno.unrefTimer(timer);
+      this.#syncTimer = timer;
     }
   }
 
-  /** Closes the database and lets go of the lock. */
+  /**
+   * Syncs what was committed to the disk: a WAL checkpoint (with `synchronous = NORMAL`, the
+   * WAL is synced before it is copied into the database, and the database after). A failure
+   * here loses nothing already committed: the next commit or the close tries again.
+   */
+  #sync(): void {
+    if (this.#syncTimer !== undefined) {
+      clearTimeout(this.#syncTimer);
+      this.#syncTimer = undefined;
+    }
+    if (this.#unsyncedSince === 0 || !this.#db.isOpen) return;
+    try {
+      this.#db.exec("PRAGMA wal_checkpoint(PASSIVE)");
+      this.#unsyncedSince = 0;
+      this.#options.onSync?.();
+    } catch {
+      // A full or failing disk: the next commit says so (a JournalWriteError); the close syncs.
+    }
+  }
+
+  /** Syncs, closes the database and lets go of the lock. */
   close(): void {
+    this.#sync();
+    if (this.#syncTimer !== undefined) clearTimeout(this.#syncTimer);
+    this.#syncTimer = undefined;
+    this.#statements.clear();
     if (this.#db.isOpen) this.#db.close();
     if (this.#lock) {
       try {
@@ -364,6 +581,16 @@ export class Journal {
     }
   }
 }
+
+/** States from which a plan may record an item (never `sending`: recovered first). */
+const PLANNED_FROM: readonly ItemState[] = ["pending", "created", "skipped", "failed"];
+
+/** States from which an upload may record each outcome (see the module doc). */
+const UPLOAD_FROM: Record<"skipped" | "failed" | "pending", readonly ItemState[]> = {
+  skipped: ["pending", "sending"],
+  failed: ["pending", "sending"],
+  pending: ["pending", "sending"],
+};
 
 function toEntry(row: Record<string, unknown>): JournalEntry {
   const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
@@ -381,7 +608,6 @@ function toEntry(row: Record<string, unknown>): JournalEntry {
     state: row.state as ItemState,
     testRunId: text(row.test_run_id),
     error: text(row.error),
-    attempts: Number(row.attempts),
     updatedAt: String(row.updated_at),
     componentCode: text(row.component_code),
     testType: text(row.test_type),
@@ -416,30 +642,33 @@ function openDatabase(path: string): DatabaseSync {
     db.exec("PRAGMA busy_timeout = 5000");
     if (path !== ":memory:") {
       db.exec("PRAGMA journal_mode = WAL");
-      db.exec("PRAGMA synchronous = FULL");
+      // Commits reach the operating system at once and the disk within JOURNAL_SYNC_MS.
+      db.exec("PRAGMA synchronous = NORMAL");
     }
     db.exec(`CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)`);
-    db.exec(`CREATE TABLE IF NOT EXISTS items (
-      key TEXT PRIMARY KEY,
-      file TEXT NOT NULL,
-      state TEXT NOT NULL,
-      test_run_id TEXT,
-      error TEXT,
-      attempts INTEGER NOT NULL DEFAULT 0,
-      updated_at TEXT NOT NULL
-    )`);
     const row = db.prepare("SELECT value FROM meta WHERE name = 'schema'").get() as
       | { value: string }
       | undefined;
     const version = row ? Number(row.value) : undefined;
-    if (version === undefined || version === 1) {
+    if (version === undefined || version === 1 || version === 2) {
+      db.exec("BEGIN IMMEDIATE");
+      db.exec(`CREATE TABLE IF NOT EXISTS items (
+        key TEXT PRIMARY KEY,
+        file TEXT NOT NULL,
+        state TEXT NOT NULL,
+        test_run_id TEXT,
+        error TEXT,
+        updated_at TEXT NOT NULL,
+        ${V2_COLUMNS.join(",\n        ")}
+      )`);
       const have = new Set(
         (db.prepare("PRAGMA table_info(items)").all() as { name: string }[]).map((c) => c.name),
       );
-      db.exec("BEGIN IMMEDIATE");
       for (const column of V2_COLUMNS) {
         if (!have.has(column.split(" ")[0])) db.exec(`ALTER TABLE items ADD COLUMN ${column}`);
       }
+      // Schema 3: the count of sends is gone (unknown_sends is what the reconciliation needs).
+      if (have.has("attempts")) db.exec("ALTER TABLE items DROP COLUMN attempts");
       // A journal of schema 1 left by a killed run: its `sending` items are settled on resume.
       db.prepare(
         "INSERT INTO meta (name, value) VALUES ('schema', ?) " +

@@ -9,6 +9,8 @@
  */
 import type { ItkpdClient } from "../client/client.ts";
 import { mapLimit } from "../_pool.ts";
+import { chunk } from "../client/bulk.ts";
+import { BULK_LIMIT } from "../client/commands.ts";
 import { InputError, type Problem } from "../errors.ts";
 import { suggest } from "../suggest.ts";
 import type { TestType } from "../schemas/mod.ts";
@@ -69,11 +71,26 @@ export interface PlanOptions extends Omit<PrepareContext, "testTypes"> {
   /** Called as files are prepared (count so far, total). */
   onPrepared?: (done: number, total: number) => void;
   /**
-   * Keep only each run's identity, not its values, and prepare each file again right before
-   * its upload: memory stays flat however many files (default: above 200 files).
+   * Keep each run's values as compact JSON text rather than objects, within
+   * {@link PlanOptions.keptBytes}; beyond, only the run's identity is kept and the file is
+   * prepared again right before its upload: memory stays flat however many files (default:
+   * above 200 files).
    */
   light?: boolean;
+  /**
+   * A light plan's budget for runs kept as JSON text, in characters (default
+   * {@link KEPT_RUNS_BUDGET}); a run above {@link MAX_KEPT_RUN} is never kept.
+   */
+  keptBytes?: number;
 }
+
+/**
+ * Characters of runs a light plan keeps as JSON text: 32 Mi (a 60-pull module's run is about
+ * 1.7 KB: 10,000 modules take 17 MB). Runs beyond it are prepared again before their upload.
+ */
+export const KEPT_RUNS_BUDGET = 32 * 1024 * 1024;
+/** The largest run a light plan keeps as text (64 Ki characters, about 2,000 pulls). */
+export const MAX_KEPT_RUN = 64 * 1024;
 
 /** Fetches the test types of a component type once, by code. */
 export async function fetchTestTypes(
@@ -102,10 +119,20 @@ export async function planBatch(
   // 1. Prepare every file (parse, analyse, validate). Only the dtoIn is kept, not the text.
   let done = 0;
   const light = opts.light ?? files.length > 200;
+  let budget = opts.keptBytes ?? KEPT_RUNS_BUDGET;
   const prepared = await mapLimit(files, opts.prepareConcurrency ?? 8, async (file) => {
     const item = await prepareFile(file, ctx);
     opts.onPrepared?.(++done, files.length);
-    if (light && item.ok) {
+    if (!item.ok) return item;
+    const text = item.text;
+    delete item.text;
+    if (light) {
+      // The run as one string: a fraction of the memory of its objects, and nothing to read,
+      // parse or check again before the upload. Beyond the budget, only the identity.
+      if (text !== undefined && text.length <= MAX_KEPT_RUN && text.length <= budget) {
+        item.values = text;
+        budget -= text.length;
+      }
       item.dtoIn = { ...item.dtoIn, properties: {}, results: {} };
       item.light = true;
     }
@@ -138,12 +165,15 @@ export async function planBatch(
 
   // 2. Resolve components: serial numbers or codes → the component's code (bulk, 100 a call).
   const ids = [...new Set(valid.map((i) => i.dtoIn.component))];
-  // Only each component's code and serial number are kept (not the whole answers).
+  // Only each component's code and serial number are kept, taken from each answer as it comes:
+  // the whole answers of thousands of components (a few KB each) never sit in memory at once.
   const codeOf = new Map<string, { code: string; serialNumber?: string | null }>();
-  for (const c of await client.getComponentBulk(ids)) {
-    const ref = { code: c.code, serialNumber: c.serialNumber ?? null };
-    for (const k of [c.code, c.serialNumber, c.id]) if (k) codeOf.set(k, ref);
-  }
+  await mapLimit(chunk(ids, BULK_LIMIT), 3, async (part) => {
+    for (const c of await client.getComponentBulk(part)) {
+      const ref = { code: c.code, serialNumber: c.serialNumber ?? null };
+      for (const k of [c.code, c.serialNumber, c.id]) if (k) codeOf.set(k, ref);
+    }
+  });
   const resolved: PreparedItem[] = [];
   for (const item of valid) {
     const c = codeOf.get(item.dtoIn.component);
@@ -300,11 +330,15 @@ export async function existingRuns(
 }
 
 /**
- * The dtoIn to send for an item: its own, or for a light item the file prepared again (and
- * checked to be still the same run: a file changed since the plan is refused).
+ * The dtoIn to send for an item: its own; for a light item, its values kept as text by the plan,
+ * or else the file prepared again (and checked to be still the same run: a file changed since
+ * the plan is refused).
  */
 export async function dtoInFor(plan: BatchPlan, item: PreparedItem): Promise<UploadDtoIn> {
   if (!item.light) return item.dtoIn;
+  if (item.values !== undefined) {
+    return { ...JSON.parse(item.values) as UploadDtoIn, component: item.dtoIn.component };
+  }
   const again = await prepareFile(item.file, plan.context);
   if (!again.ok) {
     throw new InputError(`${item.file.display}: the file changed since the plan`, again.problems);

@@ -60,10 +60,15 @@ export interface PreparedItem {
   /** The component's ITkPD code, once the plan has resolved it. */
   componentCode?: string;
   /**
-   * True when the plan kept only the identity of the run (properties and results emptied to
-   * save memory in large batches): the file is prepared again right before it is uploaded.
+   * True when the plan emptied the run's properties and results to save memory in a large
+   * batch: they are in {@link PreparedItem.values}, or else the file is prepared again right
+   * before it is uploaded.
    */
   light?: boolean;
+  /** The dtoIn as JSON text, as prepared (the plan keeps it for a light item, or lets it go). */
+  text?: string;
+  /** A light item's dtoIn as JSON text, kept by the plan (its component as prepared). */
+  values?: string;
   summary: ItemSummary;
   /** Problems that did not stop the item (e.g. a bad line left out). */
   warnings: Problem[];
@@ -188,7 +193,10 @@ export async function prepareFile(
   let release = () => {};
   try {
     if (!ctx.readText) {
-      const size = await Deno.stat(file.path).then((i) => i.size, () => 0);
+      let size = 0;
+      try {
+        size = Deno.statSync(file.path).size;
+      } catch { /* reading it says why */ }
       release = await PREPARE_BUDGET.acquire(size);
     }
     let text: string;
@@ -450,12 +458,14 @@ function finish(
   if (typeof run.date === "string") dtoIn.date = run.date;
   // A fresh copy: values taken from the file (operator, labels) are slices of its whole text,
   // and would keep every file of a large batch in memory.
-  const copy = JSON.parse(JSON.stringify(dtoIn)) as UploadDtoIn;
+  const text = JSON.stringify(dtoIn);
+  const copy = JSON.parse(text) as UploadDtoIn;
   return {
     ok: true,
     file,
     key: runKey(copy.component, copy.testType, copy.runNumber),
     dtoIn: copy,
+    text,
     summary,
     warnings: JSON.parse(JSON.stringify(warnings)),
   };

@@ -35,7 +35,7 @@ import { AuthError, NetworkError, type Problem, ServerError, TimeoutError } from
 import type { ProgressCounts, ProgressReporter } from "../progress/reporter.ts";
 import { type CreatedRun, OutcomeUnknownError, uploadRunOnce } from "../upload/upload_once.ts";
 import { runPool } from "../_pool.ts";
-import { type Journal, JournalWriteError } from "./journal.ts";
+import { type Journal, JournalWriteError, type PlannedItem } from "./journal.ts";
 import { type BatchPlan, dtoInFor } from "./plan.ts";
 import type { PreparedItem } from "./prepare_item.ts";
 import { reconcileBatch, type ReconcileReport } from "./reconcile.ts";
@@ -171,19 +171,22 @@ export async function runBatch(
   // Why the batch stopped early, and by what (set from the workers).
   const halt: { why?: string; by?: Strike["kind"] | "cancelled" } = {};
   // Items a killed run left `sending`: their send's outcome is unknown.
+  for (const p of plan.present) {
+    items.push({ ...describe(p.item), status: "skipped", existingId: p.existingId });
+    counts.skipped++;
+  }
   try {
     journal.recoverInterrupted();
-    for (const p of plan.present) {
-      journal.ensure(p.item.key, p.item.file.display, refOf(p.item));
-      journal.markSkipped(p.item.key, p.existingId);
-      // Two runs of an identity this journal sent: reconcile it (a late commit, a race).
-      const entry = journal.get(p.item.key);
-      if (p.runIds.length > 1 && entry && (entry.createdIds.length || entry.unknownSends)) {
-        journal.markToReconcile(p.item.key);
-      }
-      items.push({ ...describe(p.item), status: "skipped", existingId: p.existingId });
-      counts.skipped++;
-    }
+    // The plan, in one transaction: what the server has is skipped (two runs of an identity
+    // this journal sent are reconciled: a late commit, a race); the rest is pending.
+    journal.recordPlan(
+      opts.allOrNothing && plan.invalid.length > 0 ? [] : plan.toCreate.map(plannedOf),
+      plan.present.map((p) => ({
+        ...plannedOf(p.item),
+        existingId: p.existingId,
+        duplicate: p.runIds.length > 1,
+      })),
+    );
   } catch (e) {
     if (!(e instanceof JournalWriteError)) throw e;
     halt.why = journalStop(e, 0);
@@ -364,11 +367,16 @@ function journalStop(e: unknown, notRecorded: number): string {
       : "");
 }
 
-function refOf(item: PreparedItem) {
+/** An item as the journal records it in the plan. */
+function plannedOf(item: PreparedItem): PlannedItem {
   return {
-    componentCode: item.componentCode ?? item.dtoIn.component,
-    testType: item.dtoIn.testType,
-    runNumber: item.dtoIn.runNumber,
+    key: item.key,
+    file: item.file.display,
+    ref: {
+      componentCode: item.componentCode ?? item.dtoIn.component,
+      testType: item.dtoIn.testType,
+      runNumber: item.dtoIn.runNumber,
+    },
   };
 }
 
@@ -390,7 +398,6 @@ async function uploadOne(
   let afterCreateError: string | undefined;
   const afterCreate = opts.afterCreate;
   try {
-    journal.ensure(item.key, item.file.display, refOf(item));
     result = await uploadRunOnce(client, {
       dtoIn,
       componentCode: item.componentCode,

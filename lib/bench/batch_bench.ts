@@ -2,11 +2,13 @@
  * Benchmark of the batch upload against the per-file way of the original workflow, side by
  * side in one run against one sandbox with injected latency: `deno task batch-upload` on N
  * modules, versus `deno task upload-wirebond-results --upload` run once per file, one after the
- * other (measured on a sample of files and scaled to N).
+ * other (measured on a sample of files and scaled to N). The batch's own CPU time is measured
+ * too (its process alone, from the kernel's accounting), and this process's (the sandbox's).
  *
  * @module
  */
 import { join } from "node:path";
+import process from "node:process";
 import { startSandbox } from "../sandbox/mod.ts";
 import { demoSerial, writeDageFixtures } from "../fixtures/mod.ts";
 import { timed } from "./measure.ts";
@@ -22,6 +24,12 @@ export interface BatchBenchResult {
   /** Per-file time × modules / batch time. */
   ratio: number;
   peakRssMb?: number;
+  /** CPU time of the batch-upload process (all its threads), in s. */
+  batchCpuSeconds: number;
+  /** That CPU time per module, in ms: the client's own cost of an upload. */
+  clientCpuMsPerItem: number;
+  /** CPU time of this process (the sandbox, mostly) during the batch, per module, in ms. */
+  sandboxCpuMsPerItem: number;
 }
 
 /** Options of {@link benchBatch}. */
@@ -63,6 +71,7 @@ export async function benchBatch(opts: BatchBenchOptions): Promise<BatchBenchRes
     log(
       `batch: ${opts.modules} modules, ${opts.latencyMs} ms latency, concurrency ${opts.concurrency}`,
     );
+    const sandboxCpu = process.cpuUsage();
     const batch = await timed(Deno.execPath(), [
       ...taskWords("batch-upload", config),
       "--dir",
@@ -72,7 +81,13 @@ export async function benchBatch(opts: BatchBenchOptions): Promise<BatchBenchRes
       "--concurrency",
       String(opts.concurrency),
       "--quiet",
-    ], { env: { ...env, INIT_CWD: work }, cwd: opts.root, sampleRss: opts.sampleRss });
+    ], {
+      env: { ...env, INIT_CWD: work },
+      cwd: opts.root,
+      sampleRss: opts.sampleRss,
+      cpu: true,
+    });
+    const served = process.cpuUsage(sandboxCpu);
     if (!new RegExp(`summary: ${opts.modules} created`).test(batch.stdout)) {
       throw new Error(`the batch did not create every run:\n${batch.stdout}`);
     }
@@ -106,6 +121,9 @@ export async function benchBatch(opts: BatchBenchOptions): Promise<BatchBenchRes
       perFileSeconds,
       ratio: (perFileSeconds * opts.modules) / batch.seconds,
       peakRssMb: batch.peakRssMb,
+      batchCpuSeconds: batch.cpuSeconds!,
+      clientCpuMsPerItem: (batch.cpuSeconds! * 1000) / opts.modules,
+      sandboxCpuMsPerItem: (served.user + served.system) / 1000 / opts.modules,
     };
   } finally {
     await sandbox.close();

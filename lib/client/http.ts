@@ -56,7 +56,13 @@ import {
   warningsIn,
 } from "./errors_map.ts";
 import { redact } from "./redact.ts";
-import { closedClientError, type NodeTransport, WIRE_METHOD_HEADER } from "./transport.ts";
+import {
+  BODY_REF_HEADER,
+  closedClientError,
+  type NodeTransport,
+  TOKEN_REF_HEADER,
+  WIRE_METHOD_HEADER,
+} from "./transport.ts";
 
 /**
  * What a failed write means for the database, by the rules of the module doc:
@@ -261,20 +267,27 @@ export class HttpEngine {
       failedAt: 0,
       logged: false,
     };
+    const transport = this.#options.transport;
     const headers: Record<string, string> = {};
     if (o.auth) {
       exchange.token = await this.#token();
-      headers.authorization = `Bearer ${exchange.token}`;
+      headers[TOKEN_REF_HEADER] = transport.tokenRef(exchange.token);
     }
     const hasBody = o.json !== undefined || o.form !== undefined;
     // `Request` refuses a GET body: ky builds a POST and the transport sends it as GET.
     if (o.wireMethod === "GET" && hasBody) headers[WIRE_METHOD_HEADER] = "GET";
+    // A JSON body is serialised once and lent to the transport for every attempt (see
+    // BODY_REF_HEADER); it is given back when ky is done with the request.
+    const bodyRef = o.form === undefined && o.json !== undefined
+      ? transport.lendBody(JSON.stringify(o.json))
+      : undefined;
+    if (bodyRef !== undefined) headers[BODY_REF_HEADER] = bodyRef;
     exchange.startedAt = performance.now();
     let response: Response | undefined;
     try {
       response = await this.#ky(o.url, {
         method: hasBody ? "POST" : o.wireMethod,
-        ...(o.form ? { body: o.form } : { json: hasBody ? o.json : undefined }),
+        ...(o.form ? { body: o.form } : {}),
         headers,
         signal: o.signal,
         retry: this.#retryOptions(o, exchange),
@@ -283,6 +296,8 @@ export class HttpEngine {
     } catch (error) {
       // An error status after ky's retries: its answer was kept by the hook, mapped below.
       if (!isHTTPError(error)) throw error;
+    } finally {
+      if (bodyRef !== undefined) transport.returnBody(bodyRef);
     }
     // The body was read by the hook already.
     await response?.body?.cancel().catch(() => {});
@@ -386,7 +401,7 @@ export class HttpEngine {
     }
     if (o.auth) {
       exchange.token = await this.#token();
-      request.headers.set("authorization", `Bearer ${exchange.token}`);
+      request.headers.set(TOKEN_REF_HEADER, this.#options.transport.tokenRef(exchange.token));
     }
     exchange.startedAt = performance.now();
     exchange.logged = false;

@@ -44,6 +44,23 @@ import { connectTls, proxyPermission } from "./tls_connect.ts";
 /** Header by which ky tells the transport the method to put on the wire (e.g. `GET`). */
 export const WIRE_METHOD_HEADER = "x-itkpd-wire-method";
 
+/**
+ * Header by which ky tells the transport which token to send, by a short reference from
+ * {@link NodeTransport.tokenRef}: the token itself (about a kilobyte) is put on the wire as
+ * `Authorization: Bearer …` by the transport, not copied and checked again by each of the
+ * `Headers` that ky builds for a request.
+ */
+export const TOKEN_REF_HEADER = "x-itkpd-token-ref";
+
+/**
+ * Header by which ky tells the transport which JSON body to send, by a reference from
+ * {@link NodeTransport.lendBody}: the body goes to the wire as it was serialised once, rather
+ * than through a `Request` body stream that ky builds, the transport reads back and ky cancels.
+ */
+export const BODY_REF_HEADER = "x-itkpd-body-ref";
+
+const TEXT_ENCODER = new TextEncoder();
+
 /** Error codes that mean: no connection was made, so no byte of the request left. */
 const NOT_CONNECTED_CODES = new Set([
   "ECONNREFUSED",
@@ -95,6 +112,12 @@ export class NodeTransport {
   readonly #options: Required<Omit<TransportOptions, "proxy" | "caCerts">>;
   readonly #proxy: ProxyConfig;
   readonly #caCerts: string[] | undefined;
+  /** Tokens by reference (one per token the process used: a handful). */
+  readonly #tokens = new Map<string, string>();
+  /** JSON bodies lent for the requests in flight, by reference. */
+  readonly #bodies = new Map<string, Uint8Array>();
+  #bodyCount = 0;
+  #lastToken: { token: string; ref: string } | undefined;
 
   constructor(options: TransportOptions = {}) {
     this.#options = { maxSockets: options.maxSockets ?? 16, idleMs: options.idleMs ?? 4000 };
@@ -109,10 +132,50 @@ export class NodeTransport {
     const signal = init?.signal ?? request.signal;
     signal?.throwIfAborted();
     const wireMethod = (request.headers.get(WIRE_METHOD_HEADER) ?? request.method).toUpperCase();
-    const body = request.body ? new Uint8Array(await request.arrayBuffer()) : undefined;
+    const bodyRef = request.headers.get(BODY_REF_HEADER);
+    const lent = bodyRef === null ? undefined : this.#bodies.get(bodyRef);
+    if (bodyRef !== null && lent === undefined) {
+      throw new NetworkError(
+        `${request.url}: the request's body was given back before it was sent`,
+        {
+          url: request.url,
+          maybeSent: false,
+          retryable: false,
+        },
+      );
+    }
+    const body = lent ?? (request.body ? new Uint8Array(await request.arrayBuffer()) : undefined);
     signal?.throwIfAborted();
     return this.#send(request, wireMethod, body, signal ?? undefined);
   };
+
+  /**
+   * A short reference to `token`, to put in the {@link TOKEN_REF_HEADER} header: the transport
+   * sends `Authorization: Bearer <token>` in its place.
+   */
+  tokenRef(token: string): string {
+    if (this.#lastToken?.token === token) return this.#lastToken.ref;
+    const ref = `t${this.#tokens.size + 1}`;
+    this.#tokens.set(ref, token);
+    this.#lastToken = { token, ref };
+    return ref;
+  }
+
+  /**
+   * Lends a JSON body (as text) for a request: put the reference in the {@link BODY_REF_HEADER}
+   * header, and give it back with {@link NodeTransport.returnBody} once the request (with any
+   * retries) is over. The transport sends it with `Content-Type: application/json`.
+   */
+  lendBody(json: string): string {
+    const ref = `b${++this.#bodyCount}`;
+    this.#bodies.set(ref, TEXT_ENCODER.encode(json));
+    return ref;
+  }
+
+  /** Ends the loan of {@link NodeTransport.lendBody}. */
+  returnBody(ref: string): void {
+    this.#bodies.delete(ref);
+  }
 
   /** True once {@link NodeTransport.close} was called. */
   get closed(): boolean {
@@ -176,7 +239,12 @@ export class NodeTransport {
     const httpProxy = !tls ? proxy : undefined;
     const headers: Record<string, string> = { host: url.host };
     request.headers.forEach((value, key) => {
-      if (key !== WIRE_METHOD_HEADER) headers[key] = value;
+      if (key === TOKEN_REF_HEADER) {
+        const token = this.#tokens.get(value);
+        if (token !== undefined) headers.authorization = `Bearer ${token}`;
+      } else if (key === BODY_REF_HEADER) {
+        headers["content-type"] = "application/json";
+      } else if (key !== WIRE_METHOD_HEADER) headers[key] = value;
     });
     if (body) headers["content-length"] = String(body.byteLength);
     if (httpProxy?.authorization) headers["proxy-authorization"] = httpProxy.authorization;

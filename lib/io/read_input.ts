@@ -68,22 +68,35 @@ function refuse(name: string, what: string, reason: string, hint?: string): Inpu
  * larger than `maxBytes`, and read with a hard cap of `maxBytes`. A missing permission is
  * rethrown unchanged; anything else is an {@link InputError} naming the file.
  *
+ * The file is read with synchronous system calls: a data file is read in tens of microseconds
+ * that way (a 16 MiB one in a few milliseconds), where each of the seven asynchronous calls
+ * costs more than that in hand-offs between threads, and a batch reads thousands of files.
+ *
  * @example
  * ```ts ignore
  * import { readInputBytes } from "./read_input.ts";
  * await readInputBytes("/dev/zero"); // InputError: /dev/zero: cannot read the file (a character device …)
  * ```
  */
-export async function readInputBytes(
+export function readInputBytes(
   path: string,
   opts: ReadInputOptions = {},
 ): Promise<Uint8Array> {
+  try {
+    return Promise.resolve(readInputBytesSync(path, opts));
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+/** {@link readInputBytes}, synchronous. */
+export function readInputBytesSync(path: string, opts: ReadInputOptions = {}): Uint8Array {
   const name = opts.name ?? path;
   const what = opts.what ?? "file";
   const max = opts.maxBytes ?? MAX_INPUT_BYTES;
   let info: Deno.FileInfo;
   try {
-    info = await Deno.stat(path);
+    info = Deno.statSync(path);
   } catch (e) {
     if (isPermissionError(e)) throw e;
     throw refuse(name, what, e instanceof Deno.errors.NotFound ? "no such file" : message(e));
@@ -101,33 +114,31 @@ export async function readInputBytes(
   if (info.size > max) throw tooLarge(formatBytes(info.size));
   let file: Deno.FsFile;
   try {
-    file = await Deno.open(path, { read: true });
+    file = Deno.openSync(path, { read: true });
   } catch (e) {
     if (isPermissionError(e)) throw e;
     throw refuse(name, what, message(e));
   }
   try {
     // The path may have been replaced between stat and open: check what was opened.
-    const opened = await file.stat();
+    const opened = file.statSync();
     if (!opened.isFile) throw refuse(name, what, `it is ${kindOf(opened)}`);
-    const chunks: Uint8Array[] = [];
+    // Read in place into one buffer of the size the file has (one byte more, to see it grow),
+    // grown (never beyond the limit) only if the file grows while it is read.
+    let buffer = new Uint8Array(Math.min(max + 1, opened.size + 1));
     let total = 0;
-    const buffer = new Uint8Array(Math.min(max + 1, 1 << 20, Math.max(opened.size + 1, 4096)));
     while (true) {
-      const n = await file.read(buffer);
+      if (total === buffer.length) {
+        const grown = new Uint8Array(Math.min(max + 1, Math.max(4096, total * 2)));
+        grown.set(buffer);
+        buffer = grown;
+      }
+      const n = file.readSync(buffer.subarray(total));
       if (n === null) break;
       total += n;
       if (total > max) throw tooLarge(`more than ${formatBytes(max)} (it grew while read)`);
-      chunks.push(buffer.slice(0, n));
     }
-    if (chunks.length === 1) return chunks[0];
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const c of chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
+    return buffer.subarray(0, total);
   } catch (e) {
     if (e instanceof InputError || isPermissionError(e)) throw e;
     throw refuse(name, what, message(e));
@@ -210,6 +221,9 @@ function looksLikeUtf16(bytes: Uint8Array): "LE" | "BE" | undefined {
   return undefined;
 }
 
+/** UTF-8 to text, invalid sequences replaced by U+FFFD (checked by the caller). */
+const LENIENT_UTF8 = new TextDecoder("utf-8", { ignoreBOM: true });
+
 /**
  * Decodes the bytes of a text file: UTF-8 (a byte-order mark is dropped), or UTF-16 LE/BE when
  * a byte-order mark says so. Throws {@link ParseError} with file:line for invalid UTF-8 (or
@@ -266,11 +280,14 @@ export function decodeText(bytes: Uint8Array, name: string): DecodedText {
       { hint },
     );
   }
+  const body = start ? b.subarray(start) : b;
+  // A decoder that replaces what is not UTF-8 by U+FFFD is several times faster than one that
+  // throws; when the text holds no U+FFFD, nothing was replaced, so the bytes were valid.
+  const text = LENIENT_UTF8.decode(body);
+  if (!text.includes("\ufffd")) return { text, encoding: "utf-8", bom };
   try {
-    const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(
-      start ? b.subarray(start) : b,
-    );
-    return { text, encoding: "utf-8", bom };
+    const strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(body);
+    return { text: strict, encoding: "utf-8", bom };
   } catch {
     const at = firstInvalidUtf8(b, start);
     const { line, column } = placeOfByte(b, at < 0 ? b.length : at);

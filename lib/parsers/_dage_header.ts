@@ -13,7 +13,7 @@ import {
   SPEED_RANGE,
 } from "../schemas/ranges.ts";
 import { parseCsvLine } from "./_csv.ts";
-import { isBlank, parseDecimal } from "./_lines.ts";
+import { isBlank, LineScanner, parseDecimal } from "./_lines.ts";
 import { parseClockTime, parseDageDate } from "./date.ts";
 import type { DageHeader, Quantity } from "./dage_types.ts";
 import { forceToGrams } from "./units.ts";
@@ -104,14 +104,9 @@ export function parseHeaderBlock(
   let fields: Record<string, string[]> = {};
   const previous = memory?.text === text ? memory.lines : [];
   const lines: BlockLine[] = [];
-  let number = firstLine - 1;
-  let pos = start;
-  while (pos < stop) {
-    let end = text.indexOf("\n", pos);
-    const next = end === -1 || end >= stop ? stop : end + 1;
-    if (end === -1 || end > stop) end = stop;
-    const lineEnd = end > pos && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
-    number++;
+  const scanner = new LineScanner(text, start, stop, firstLine);
+  while (scanner.next()) {
+    const { start: pos, stop: lineEnd, number } = scanner;
     if (number - firstLine >= MAX_HEADER_LINES) {
       throw new ParseError(
         file,
@@ -125,7 +120,6 @@ export function parseHeaderBlock(
       ? old.entry
       : readEntry(text.slice(pos, lineEnd));
     lines.push({ start: pos, end: lineEnd, number, entry });
-    pos = next;
     if (entry === undefined) continue;
     if (entry.error !== undefined) {
       warnings.push({ path: `${file}:${number}`, message: entry.error });

@@ -1,34 +1,84 @@
 /**
- * Line scanning shared by the parsers: `\n` and `\r\n` line ends, 1-based line numbers.
+ * Line scanning shared by the parsers (the one scanner: DAGE files, their header blocks, IV
+ * tables): `\n` and `\r\n` line ends, 1-based line numbers, no string made for a line that is
+ * not read.
  *
  * @module
  */
 
-/** One line of a text: its 1-based number and its content without the line end. */
-export interface Line {
-  number: number;
-  text: string;
-}
-
 /**
- * The lines of `text` (CRLF or LF; a byte-order mark at the start is dropped). A final line
- * end does not make an extra empty line.
+ * Walks the lines of `text[from, end)`: after each successful {@link LineScanner.next}, the
+ * line is `text.slice(start, stop)` (without its line end) and its number is `number`. A
+ * byte-order mark at the very start of the text is skipped; a final line end does not make an
+ * extra empty line.
+ *
+ * @example
+ * ```ts
+ * import { LineScanner } from "./_lines.ts";
+ * const lines = new LineScanner("\ufeffa\r\nb\n");
+ * const seen: string[] = [];
+ * while (lines.next()) seen.push(`${lines.number}:${lines.text()}`);
+ * seen; // ["1:a", "2:b"]
+ * ```
  */
-export function splitLines(text: string, firstLine = 1): Line[] {
-  const out: Line[] = [];
-  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let number = firstLine;
-  const n = text.length;
-  while (pos < n) {
-    let end = text.indexOf("\n", pos);
-    const next = end === -1 ? n : end + 1;
-    if (end === -1) end = n;
-    const stop = end > pos && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
-    out.push({ number, text: text.slice(pos, stop) });
-    number++;
-    pos = next;
+export class LineScanner {
+  /** Start of the current line. */
+  start = 0;
+  /** End of the current line, without its line end. */
+  stop = 0;
+  /** Where the next line starts. */
+  pos: number;
+  /** 1-based number of the current line (`firstLine - 1` before the first). */
+  number: number;
+
+  constructor(
+    readonly source: string,
+    from = 0,
+    readonly end: number = source.length,
+    firstLine = 1,
+  ) {
+    this.pos = from === 0 && source.charCodeAt(0) === 0xfeff ? 1 : from;
+    this.number = firstLine - 1;
   }
-  return out;
+
+  /** Moves to the next line; false at the end. */
+  next(): boolean {
+    const pos = this.pos;
+    if (pos >= this.end) return false;
+    const text = this.source;
+    let lineEnd = text.indexOf("\n", pos);
+    if (lineEnd === -1 || lineEnd >= this.end) {
+      lineEnd = this.end;
+      this.pos = this.end;
+    } else {
+      this.pos = lineEnd + 1;
+    }
+    this.start = pos;
+    this.stop = lineEnd > pos && text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
+    this.number++;
+    return true;
+  }
+
+  /** Moves past `length` characters holding `lines` whole lines (a span known to repeat). */
+  skip(length: number, lines: number): void {
+    this.pos += length;
+    this.number += lines;
+  }
+
+  /** The current line's text. */
+  text(): string {
+    return this.source.slice(this.start, this.stop);
+  }
+
+  /** True when the current line holds nothing but spaces and tabs. */
+  blank(): boolean {
+    const text = this.source;
+    for (let i = this.start; i < this.stop; i++) {
+      const c = text.charCodeAt(i);
+      if (c !== 32 && c !== 9) return false;
+    }
+    return true;
+  }
 }
 
 /** True when the line holds nothing but spaces and tabs. */

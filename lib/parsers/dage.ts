@@ -10,8 +10,14 @@
  */
 import { InputError, ParseError, type Problem } from "../errors.ts";
 import { type HeaderBlockMemory, parseHeaderBlock } from "./_dage_header.ts";
-import { parseTestLine, TEST_LINE_SHAPE } from "./_dage_test.ts";
+import {
+  parseTestLine,
+  type PlainLineMemory,
+  readPlainTestLine,
+  TEST_LINE_SHAPE,
+} from "./_dage_test.ts";
 import type { DageHeader, DageParseResult, DageTest } from "./dage_types.ts";
+import { LineScanner } from "./_lines.ts";
 
 export type { DageHeader, DageParseResult, DageTest, Quantity } from "./dage_types.ts";
 
@@ -48,12 +54,13 @@ export function parseDage(text: string, file = "<input>"): DageParseResult {
   const errors: Problem[] = [];
   const memory: HeaderBlockMemory = { text, lines: [] };
   let current: DageHeader | undefined;
+  // The text of the current header block, and how many lines it spans.
   let currentText = "";
+  let currentLines = 0;
   let blockStart = -1;
   let blockLine = 0;
   let lastIndex: number | undefined;
   let lastIndexLine = 0;
-  let lineNo = 0;
   let testLines = 0;
   const dropped = {
     errors: 0,
@@ -61,35 +68,40 @@ export function parseDage(text: string, file = "<input>"): DageParseResult {
     lastError: undefined as string | undefined,
     lastWarning: undefined as string | undefined,
   };
-  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const n = text.length;
-  while (pos < n) {
-    let end = text.indexOf("\n", pos);
-    const next = end === -1 ? n : end + 1;
-    if (end === -1) end = n;
-    const stop = end > pos && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
-    lineNo++;
-    const kind = lineKind(text, pos, stop);
-    if (kind === BLANK) {
-      pos = next;
-      continue;
+  const plainMemory: PlainLineMemory = { gradeCode: "", flag: "", label: "" };
+  const lines = new LineScanner(text);
+  for (;;) {
+    // The usual DAGE layout repeats the whole header block before every TEST line: a block
+    // that is the current one again, verbatim and followed by a TEST line, is passed over at
+    // once (the same as reading it line by line and finding it equal).
+    if (
+      blockStart === -1 && currentLines > 0 &&
+      text.slice(lines.pos, lines.pos + currentText.length) === currentText &&
+      kindAt(text, lines.pos + currentText.length) === TEST
+    ) {
+      lines.skip(currentText.length, currentLines);
     }
+    if (!lines.next()) break;
+    const { start, stop } = lines;
+    const kind = lineKind(text, start, stop);
+    if (kind === BLANK) continue;
     if (kind === HEADER) {
       if (blockStart === -1) {
-        blockStart = pos;
-        blockLine = lineNo;
+        blockStart = start;
+        blockLine = lines.number;
       }
-      pos = next;
       continue;
     }
+    const lineNo = lines.number;
     // A TEST line: first close the header block before it, if any.
     if (blockStart !== -1) {
-      const blockText = text.slice(blockStart, pos);
-      if (current === undefined || blockText !== currentText) {
+      if (
+        current === undefined || text.slice(blockStart, start) !== currentText
+      ) {
         current = parseHeaderBlock(
           text,
           blockStart,
-          pos,
+          start,
           blockLine,
           file,
           warnings,
@@ -97,7 +109,8 @@ export function parseDage(text: string, file = "<input>"): DageParseResult {
           errors,
         );
         headers.push(current);
-        currentText = blockText;
+        currentText = text.slice(blockStart, start);
+        currentLines = lineNo - blockLine;
       }
       blockStart = -1;
     }
@@ -110,21 +123,27 @@ export function parseDage(text: string, file = "<input>"): DageParseResult {
         { hint: "check that this is the right file, or split it" },
       );
     }
-    const line = text.slice(pos, stop);
-    const r = parseTestLine(line, lineNo, current);
+    const plain = readPlainTestLine(text, start, stop, lineNo, current, plainMemory);
     let index: number | undefined;
-    if (r.error !== undefined) {
-      if (errors.length < MAX_LINE_PROBLEMS) {
-        errors.push({ path: `${file}:${lineNo}`, message: r.error });
-      } else {
-        dropped.errors++;
-        dropped.lastError = `${file}:${lineNo}`;
-      }
-      const m = INDEX_OF_BAD_LINE.exec(line);
-      if (m) index = Number(m[1]);
+    if (plain !== undefined) {
+      tests.push(plain);
+      index = plain.index;
     } else {
-      tests.push(r.test);
-      index = r.test.index;
+      const line = text.slice(start, stop);
+      const r = parseTestLine(line, lineNo, current);
+      if (r.error !== undefined) {
+        if (errors.length < MAX_LINE_PROBLEMS) {
+          errors.push({ path: `${file}:${lineNo}`, message: r.error });
+        } else {
+          dropped.errors++;
+          dropped.lastError = `${file}:${lineNo}`;
+        }
+        const m = INDEX_OF_BAD_LINE.exec(line);
+        if (m) index = Number(m[1]);
+      } else {
+        tests.push(r.test);
+        index = r.test.index;
+      }
     }
     if (index !== undefined) {
       if (
@@ -144,7 +163,6 @@ export function parseDage(text: string, file = "<input>"): DageParseResult {
       lastIndex = index;
       lastIndexLine = lineNo;
     }
-    pos = next;
   }
   if (blockStart !== -1) {
     warnings.push({
@@ -181,6 +199,14 @@ function capProblems(
 const BLANK = 0;
 const HEADER = 1;
 const TEST = 2;
+
+/** The kind of the line starting at `pos` (BLANK at the end of the text). */
+function kindAt(text: string, pos: number): number {
+  if (pos >= text.length) return BLANK;
+  let end = text.indexOf("\n", pos);
+  if (end === -1) end = text.length;
+  return lineKind(text, pos, end > pos && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
+}
 
 /** Classifies the line text[pos, stop): blank, header line, or TEST line (by its first field). */
 function lineKind(text: string, pos: number, stop: number): number {

@@ -7,27 +7,24 @@
  */
 import { ParseError, type Problem } from "../errors.ts";
 import { findUnsafeChar } from "../escape.ts";
-import { isBlank, type Line, parseDecimal } from "./_lines.ts";
+import { LineScanner, parseDecimal } from "./_lines.ts";
 
 /** Most rows read from one IV table: 100,000 (a scan has about a hundred). */
 export const MAX_IV_ROWS = 100_000;
 /** Rejected rows listed at most; the rest are counted in a last problem. */
 export const MAX_IV_PROBLEMS = 1000;
 
+/** One line of a table: its 1-based number and its text. */
+interface Line {
+  number: number;
+  text: string;
+}
+
 /** The non-blank lines of `text`, one at a time (no array of every line is built). */
 function* nonBlankLines(text: string): Generator<Line> {
-  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let number = 0;
-  const n = text.length;
-  while (pos < n) {
-    let end = text.indexOf("\n", pos);
-    const next = end === -1 ? n : end + 1;
-    if (end === -1) end = n;
-    const stop = end > pos && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
-    number++;
-    const line = text.slice(pos, stop);
-    pos = next;
-    if (!isBlank(line)) yield { number, text: line };
+  const lines = new LineScanner(text);
+  while (lines.next()) {
+    if (!lines.blank()) yield { number: lines.number, text: lines.text() };
   }
 }
 

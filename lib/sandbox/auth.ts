@@ -12,6 +12,7 @@ import {
   generateKeyPair,
   importJWK,
   type JWK,
+  type JWTPayload,
   jwtVerify,
   SignJWT,
 } from "jose";
@@ -51,8 +52,18 @@ export interface AuthOptions {
   now?: () => number;
 }
 
+/** Tokens whose signature was verified, kept at most (then forgotten, and verified again). */
+const VERIFIED_TOKENS = 256;
+
 /** The identity service of one sandbox. */
 export class Auth {
+  /**
+   * The claims of tokens whose signature this service verified. A signature is checked once
+   * per token (an RSA verification costs more than the rest of most commands); the time claims
+   * (`exp`, `nbf`) are checked on every use, by the clock of that moment, as on the first.
+   */
+  readonly #verified = new Map<string, JWTPayload>();
+
   private constructor(
     private readonly opts: AuthOptions,
     private readonly privateKey: CryptoKey,
@@ -144,27 +155,31 @@ export class Auth {
         "Token is missing: send the header 'Authorization: Bearer <id_token>' (get one from grantToken).",
       );
     }
+    const token = match[1];
+    const clock = this.opts.now?.() ?? Date.now();
+    const known = this.#verified.get(token);
+    if (known !== undefined) {
+      // The same checks of the time claims as jwtVerify's (seconds, no tolerance).
+      const now = Math.floor(clock / 1000);
+      if (typeof known.exp === "number" && known.exp <= now) return expired();
+      if (typeof known.nbf === "number" && known.nbf > now) return notYetValid();
+      return { ok: true, user: userOf(known) };
+    }
     try {
-      const { payload } = await jwtVerify(match[1], this.publicKey, {
+      const { payload } = await jwtVerify(token, this.publicKey, {
         algorithms: ["RS256"],
-        currentDate: new Date(this.opts.now?.() ?? Date.now()),
+        currentDate: new Date(clock),
       });
-      return {
-        ok: true,
-        user: {
-          sub: String(payload.sub ?? "unknown"),
-          name: String(payload.name ?? "Sandbox User"),
-        },
-      };
+      if (this.#verified.size >= VERIFIED_TOKENS) this.#verified.clear();
+      this.#verified.set(token, payload);
+      return { ok: true, user: userOf(payload) };
     } catch (e) {
-      if (e instanceof joseErrors.JWTExpired) {
-        return invalid("Token has expired: obtain a new one from grantToken.");
-      }
+      if (e instanceof joseErrors.JWTExpired) return expired();
       if (e instanceof joseErrors.JWSSignatureVerificationFailed) {
         return invalid("Token signature is invalid: it was not signed by this identity service.");
       }
       if (e instanceof joseErrors.JWTClaimValidationFailed && e.claim === "nbf") {
-        return invalid("Token is not yet valid (nbf): check the clock.");
+        return notYetValid();
       }
       return invalid("Token is not a valid JWT of this identity service.");
     }
@@ -176,6 +191,18 @@ function audienceOf(scope: unknown): string {
   if (typeof scope !== "string") return DEFAULT_AUDIENCE;
   const parts = scope.split(/\s+/).filter((s) => s && s !== "openid");
   return parts[0] ?? DEFAULT_AUDIENCE;
+}
+
+function userOf(payload: JWTPayload): TokenUser {
+  return { sub: String(payload.sub ?? "unknown"), name: String(payload.name ?? "Sandbox User") };
+}
+
+function expired(): TokenCheck {
+  return invalid("Token has expired: obtain a new one from grantToken.");
+}
+
+function notYetValid(): TokenCheck {
+  return invalid("Token is not yet valid (nbf): check the clock.");
 }
 
 function invalid(message: string): TokenCheck {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { DatabaseSync } from "node:sqlite";
+import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { closeDatabase, writeTransaction } from "../io/sqlite.ts";
 
 /** A stored component document (the `getComponent` answer without uuAppErrorMap). */
@@ -109,6 +109,8 @@ export class Store {
   readonly #db: DatabaseSync;
   readonly #file: boolean;
   #closed = false;
+  /** Prepared statements by their SQL: each is prepared once. */
+  readonly #statements = new Map<string, StatementSync>();
 
   /** Opens (and creates when new) the database at `path` (`:memory:` for none). */
   constructor(path = ":memory:") {
@@ -133,7 +135,7 @@ export class Store {
    * with SQLITE_FULL as on a real full disk; reads go on.
    */
   setFull(full: boolean): void {
-    const pages = (this.#db.prepare("PRAGMA page_count").get() as { page_count: number })
+    const pages = (this.#prepare("PRAGMA page_count").get() as { page_count: number })
       .page_count;
     this.#db.exec(`PRAGMA max_page_count = ${full ? pages : 1073741823}`);
   }
@@ -141,8 +143,8 @@ export class Store {
   /** The value stored under `key`, or `init` stored there first when there is none. */
   metaOrInit(key: string, init: string): string {
     return this.transaction(() => {
-      this.#db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)").run(key, init);
-      const row = this.#db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as
+      this.#prepare("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)").run(key, init);
+      const row = this.#prepare("SELECT value FROM meta WHERE key = ?").get(key) as
         | { value: string }
         | undefined;
       return row!.value;
@@ -153,7 +155,7 @@ export class Store {
 
   /** Stores a new component (inside a transaction the caller holds, or its own). */
   insertComponent(doc: ComponentDoc, keys: ComponentKeys): void {
-    this.#db.prepare(
+    this.#prepare(
       `INSERT INTO components (id, code, serial, project, component_type, type, institution, doc)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
@@ -170,7 +172,7 @@ export class Store {
 
   /** Replaces a stored component's document. */
   updateComponent(doc: ComponentDoc): void {
-    this.#db.prepare("UPDATE components SET doc = ? WHERE code = ?").run(
+    this.#prepare("UPDATE components SET doc = ? WHERE code = ?").run(
       JSON.stringify(doc),
       doc.code,
     );
@@ -178,7 +180,7 @@ export class Store {
 
   /** A component by code, serial number, alternative id or object id. */
   findComponent(ref: string): ComponentDoc | undefined {
-    const row = this.#db.prepare(
+    const row = this.#prepare(
       "SELECT doc FROM components WHERE code = ? OR serial = ? OR id = ? LIMIT 1",
     ).get(ref, ref, ref) as { doc: string } | undefined;
     return row ? JSON.parse(row.doc) : undefined;
@@ -186,7 +188,7 @@ export class Store {
 
   /** True when a component has this serial number. */
   serialExists(serial: string): boolean {
-    return !!this.#db.prepare("SELECT 1 FROM components WHERE serial = ?").get(serial);
+    return !!this.#prepare("SELECT 1 FROM components WHERE serial = ?").get(serial);
   }
 
   /** A page of components matching `filter`, oldest first, and the total count. */
@@ -207,7 +209,7 @@ export class Store {
 
   /** Stores a new test run. */
   insertTestRun(doc: TestRunDoc, keys: TestRunKeys): void {
-    this.#db.prepare(
+    this.#prepare(
       `INSERT INTO test_runs (id, component_code, project, component_type, test_type, stage, state, doc)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
@@ -224,7 +226,7 @@ export class Store {
 
   /** Replaces a stored test run's document (and its state column). */
   updateTestRun(doc: TestRunDoc): void {
-    this.#db.prepare("UPDATE test_runs SET doc = ?, state = ? WHERE id = ?").run(
+    this.#prepare("UPDATE test_runs SET doc = ?, state = ? WHERE id = ?").run(
       JSON.stringify(doc),
       doc.state,
       doc.id,
@@ -233,7 +235,7 @@ export class Store {
 
   /** A test run by id. */
   getTestRun(id: string): TestRunDoc | undefined {
-    const row = this.#db.prepare("SELECT doc FROM test_runs WHERE id = ?").get(id) as
+    const row = this.#prepare("SELECT doc FROM test_runs WHERE id = ?").get(id) as
       | { doc: string }
       | undefined;
     return row ? JSON.parse(row.doc) : undefined;
@@ -270,7 +272,7 @@ export class Store {
 
   /** Stores an attachment's bytes (inside the transaction that also updates its owner). */
   insertAttachment(a: StoredAttachment): void {
-    this.#db.prepare(
+    this.#prepare(
       `INSERT INTO attachments (code, owner_kind, owner_id, filename, content_type, size, data)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ).run(a.code, a.ownerKind, a.ownerId, a.filename, a.contentType, a.data.length, a.data);
@@ -278,7 +280,7 @@ export class Store {
 
   /** An attachment by code. */
   getAttachment(code: string): StoredAttachment | undefined {
-    const row = this.#db.prepare(
+    const row = this.#prepare(
       `SELECT code, owner_kind, owner_id, filename, content_type, data FROM attachments
        WHERE code = ?`,
     ).get(code) as
@@ -310,20 +312,28 @@ export class Store {
     limit: number,
   ): { items: T[]; total: number } {
     const clause = where.length ? `WHERE ${where.join(" AND ")}` : "";
-    const total = (this.#db.prepare(`SELECT count(*) AS n FROM ${table} ${clause}`).get(
+    const total = (this.#prepare(`SELECT count(*) AS n FROM ${table} ${clause}`).get(
       ...args,
     ) as { n: number }).n;
-    const rows = this.#db.prepare(
+    const rows = this.#prepare(
       `SELECT doc FROM ${table} ${clause} ORDER BY seq LIMIT ? OFFSET ?`,
     ).all(...args, limit, offset) as { doc: string }[];
     // The documents this store wrote itself into `table`, of the type that table holds.
     return { items: rows.map((r) => JSON.parse(r.doc) as T), total: Number(total) };
   }
 
+  /** The prepared statement of `sql` (prepared on first use). */
+  #prepare(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) this.#statements.set(sql, statement = this.#db.prepare(sql));
+    return statement;
+  }
+
   /** Checkpoints the WAL into the main file and closes the database (idempotent). */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#statements.clear();
     closeDatabase(this.#db, this.#file);
   }
 }

@@ -122,6 +122,15 @@ export class DtoIn {
  * `[strength, mode, location]` triples); everything else is checked as defined.
  */
 function lenient(f: FieldDefinition): FieldDefinition {
+  let out = LENIENT.get(f);
+  if (out === undefined) LENIENT.set(f, out = makeLenient(f));
+  return out;
+}
+
+/** The lenient copy of each definition, made once (so that its checks are built once). */
+const LENIENT = new WeakMap<FieldDefinition, FieldDefinition>();
+
+function makeLenient(f: FieldDefinition): FieldDefinition {
   if (f.dataType === "compound" && !f.children?.length) {
     return { ...f, dataType: "any", valueType: "single" };
   }

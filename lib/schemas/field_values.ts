@@ -10,8 +10,24 @@ import type { Problem } from "../errors.ts";
 import type { FieldDefinition } from "./test_type.ts";
 import { jsonPathStep, jsonPathSuffix } from "./json_path.ts";
 
-/** The zod schema of one value of a field (a single value, or an array when `valueType` is array). */
+/**
+ * Schemas already built, by field definition: a definition is fetched once (a batch fetches its
+ * test types once) and checked against for every item, so its schema is built once too. A
+ * definition is taken as it was when first seen: definitions are answers, never edited.
+ */
+const SCHEMAS = new WeakMap<FieldDefinition, z.ZodType>();
+
+/**
+ * The zod schema of one value of a field (a single value, or an array when `valueType` is
+ * array); built once per definition object.
+ */
 export function fieldValueSchema(def: FieldDefinition): z.ZodType {
+  let schema = SCHEMAS.get(def);
+  if (schema === undefined) SCHEMAS.set(def, schema = buildFieldValueSchema(def));
+  return schema;
+}
+
+function buildFieldValueSchema(def: FieldDefinition): z.ZodType {
   let value = singleValueSchema(def);
   if (def.valueType === "array") {
     // `arrayDimensions: 2` is a list of lists (e.g. PULL_STRENGTH_DATA rows).
@@ -94,9 +110,8 @@ export function checkValues(
     return out;
   }
   const record = values as Record<string, unknown>;
-  const known = new Set(fields.map((f) => f.code));
   for (const key of Object.keys(record)) {
-    if (!known.has(key)) out.unknown.push(`${base}${jsonPathStep(key)}`);
+    if (!fields.some((f) => f.code === key)) out.unknown.push(`${base}${jsonPathStep(key)}`);
   }
   for (const f of fields) {
     const path = `${base}.${f.code}`;

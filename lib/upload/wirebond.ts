@@ -18,6 +18,7 @@ import {
 import { legacyWirebond, type LegacyWirebondRun } from "../analysis/legacy_wirebond.ts";
 import {
   type GivenDate,
+  LEGACY_MIN_LOAD,
   type RunDate,
   runDateOf,
   runNumber as dataRunNumber,
@@ -43,8 +44,8 @@ export const WIREBOND_TEST_TYPES = [WIREBOND_PULL_TEST, LEGACY_WIREBOND] as cons
 /** One of {@link WIREBOND_TEST_TYPES}. */
 export type WirebondTestType = (typeof WIREBOND_TEST_TYPES)[number];
 
-/** The original's pass cut of the `WIREBOND` test: MIN_LOAD > 15.0 g. */
-export const LEGACY_MIN_LOAD = 15.0;
+/** The original's pass cut of the `WIREBOND` test (one constant, in the analysis). */
+export { LEGACY_MIN_LOAD };
 
 /** Options of {@link buildWirebondRun}. */
 export interface WirebondBuildOptions {

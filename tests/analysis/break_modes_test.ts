@@ -7,6 +7,8 @@ import { InputError, ParseError } from "../../lib/errors.ts";
 import {
   BREAK_MODE,
   BREAK_MODE_NAMES,
+  type BreakMode,
+  type BreakModeMapping,
   breakModesOf,
   DEFAULT_BREAK_MODE_MAPPING,
   describeMapping,
@@ -110,4 +112,17 @@ Deno.test("break modes: a grade code outside the mapping is an error with file:l
       });
     });
   }
+});
+
+Deno.test("describeMapping: the text of the mapping as it is now, even when it was changed", () => {
+  // The type says read-only; a program may still change the objects it handed over.
+  const codes: Record<string, BreakMode> = { "2": 1, "10": 0 };
+  const mapping: BreakModeMapping = { gradeCodes: codes, source: "/lab/modes.json" };
+  const first = describeMapping(mapping);
+  assert.equal(first, "grade→mode (modes.json): 2→1 heel break on hybrid; 10→0 midspan break");
+  assert.equal(describeMapping(mapping), first);
+  codes["3"] = 4;
+  assert.match(describeMapping(mapping), /2→1 heel break on hybrid; 3→4 bond peel on chip; 10→0/);
+  mapping.site = "LAB";
+  assert.match(describeMapping(mapping), /^grade→mode \(modes\.json, site LAB\): /);
 });

@@ -4,8 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { InputError } from "../../lib/errors.ts";
-import { ivResults, ivTestRun } from "../../lib/analysis/iv.ts";
+import { ivResults, ivRunNumber, ivTestRun } from "../../lib/analysis/iv.ts";
 import { parseIv } from "../../lib/parsers/iv.ts";
+import { reference } from "../_helpers/assertions.ts";
 
 const close = (a: number, b: number) =>
   assert.ok(Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b)), `${a} vs ${b}`);
@@ -111,4 +112,12 @@ Deno.test("IV values outside their physical range: the table is refused with fil
     const run = ivTestRun(parseIv("U[V] I[nA] Isem[nA]\n-1000 -150 3\n", "iv.txt"));
     assert.deepEqual(run.results, { VOLTAGE: [-1000], CURRENT: [-0.15], SIGMA_CURRENT: [0.003] });
   });
+});
+
+Deno.test("ivRunNumber: the same table, the same run number as before", async () => {
+  // Pinned: the run numbers of tables already uploaded must never change.
+  const text = await Deno.readTextFile(reference("sample_IV_curve.txt"));
+  assert.equal(ivRunNumber(parseIv(text, "iv.txt")), "iv-71b033dc");
+  assert.equal(ivRunNumber(parseIv(text.replace("-0.", "-1."), "iv.txt")).length, 11);
+  assert.notEqual(ivRunNumber(parseIv(text.replace("-0.", "-1."), "iv.txt")), "iv-71b033dc");
 });

@@ -7,7 +7,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { batchUpload, Journal, JournalWriteError } from "../../lib/batch/mod.ts";
+import {
+  batchUpload,
+  Journal,
+  JOURNAL_SYNC_MS,
+  JournalTransitionError,
+  JournalWriteError,
+} from "../../lib/batch/mod.ts";
 import { InputError } from "../../lib/errors.ts";
 import { demoSerial } from "../../lib/fixtures/mod.ts";
 import { batchWorld, exactlyOneEach, runsPerComponent } from "./_helpers.ts";
@@ -170,10 +176,118 @@ Deno.test("journal: an empty path is refused; a journal of the previous format i
       assert.equal(a.reconcile, true);
       assert.equal(journal.get("S|T|2")!.testRunId, "id2");
       assert.deepEqual(journal.toReconcile().map((e) => e.key), ["S|T|1"]);
+      assert.equal("attempts" in a, false);
     } finally {
       journal.close();
     }
+    // Schema 3: the unused count of sends is gone from the file too.
+    const upgraded = new DatabaseSync(path);
+    const columns = (upgraded.prepare("PRAGMA table_info(items)").all() as { name: string }[])
+      .map((c) => c.name);
+    upgraded.close();
+    assert.ok(columns.includes("unknown_sends") && !columns.includes("attempts"), `${columns}`);
   } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("journal: only what can follow an item's state is recorded", async (t) => {
+  const journal = Journal.open(":memory:");
+  const item = { key: "S|T|1", file: "a.csv", ref: { componentCode: "c1" } };
+  const state = () => journal.get(item.key)?.state;
+  try {
+    await t.step("a run is created only by a send", () => {
+      journal.recordPlan([item]);
+      assert.equal(state(), "pending");
+      assert.throws(
+        () => journal.markCreated(item.key, "r1"),
+        (e) =>
+          e instanceof JournalTransitionError &&
+          e.message === "journal: item S|T|1 cannot be recorded as created (it is pending)",
+      );
+      assert.equal(state(), "pending", "nothing written");
+      journal.markSending(item.key);
+      journal.markUnknown(item.key);
+      journal.markSending(item.key);
+      journal.markCreated(item.key, "r1");
+      const entry = journal.get(item.key)!;
+      assert.equal(entry.state, "created");
+      assert.deepEqual(entry.createdIds, ["r1"]);
+      assert.equal(entry.unknownSends, 1);
+    });
+    await t.step("a settled item changes only by a new plan", () => {
+      for (
+        const write of [
+          () => journal.markSending(item.key),
+          () => journal.markFailed(item.key, "x"),
+          () => journal.markPending(item.key),
+          () => journal.markSkipped(item.key, "r0"),
+          () => journal.markUnknown(item.key),
+        ]
+      ) {
+        assert.throws(write, JournalTransitionError);
+        assert.equal(state(), "created");
+      }
+      // The run was deleted on the server since: the plan sends it again.
+      journal.recordPlan([item]);
+      journal.markSending(item.key);
+      journal.markCreated(item.key, "r2");
+      journal.recordPlan([item]);
+      journal.markSending(item.key);
+      journal.markCreated(item.key, "r2"); // the same id answered twice is kept once
+      assert.deepEqual(journal.get(item.key)!.createdIds, ["r1", "r2"]);
+      journal.recordPlan([], [{ ...item, existingId: "r2", duplicate: true }]);
+      const entry = journal.get(item.key)!;
+      assert.equal(entry.state, "skipped");
+      assert.equal(entry.testRunId, "r2");
+      assert.equal(entry.reconcile, true, "two runs of an identity this journal sent");
+    });
+    await t.step("an item killed while sending is recovered before it is planned", () => {
+      const other = { key: "S|T|2", file: "b.csv" };
+      journal.recordPlan([other]);
+      journal.markSending(other.key);
+      assert.throws(() => journal.recordPlan([other]), JournalTransitionError);
+      assert.equal(journal.get(other.key)!.state, "sending");
+      assert.equal(journal.recoverInterrupted(), 1);
+      journal.recordPlan([other]);
+      assert.equal(journal.get(other.key)!.state, "pending");
+      assert.throws(() => journal.markCreated("S|T|9", "r9"), /it is not in the journal/);
+    });
+  } finally {
+    journal.close();
+  }
+});
+
+Deno.test("journal: each commit reaches the disk within a second, with no later write", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "j.sqlite");
+  let synced!: () => void;
+  const sync = new Promise<void>((resolve) => (synced = resolve));
+  const journal = Journal.open(path, { onSync: () => synced() });
+  try {
+    journal.recordPlan([{ key: "S|T|1", file: "a.csv" }]);
+    journal.markSending("S|T|1");
+    const started = performance.now();
+    let guard: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      sync,
+      new Promise((_, reject) => {
+        guard = setTimeout(() => reject(new Error("never synced")), 30_000);
+      }),
+    ]).finally(() => clearTimeout(guard));
+    assert.ok(performance.now() - started >= JOURNAL_SYNC_MS - 50, "synced by the timer");
+    // The database file alone (what a power loss leaves when the WAL's last pages are lost)
+    // holds the record: the WAL was synced and copied into it.
+    const copy = join(dir, "copy.sqlite");
+    await Deno.copyFile(path, copy);
+    const db = new DatabaseSync(copy, { readOnly: true });
+    const row = db.prepare("SELECT state FROM items WHERE key = 'S|T|1'").get() as
+      | { state: string }
+      | undefined;
+    db.close();
+    assert.equal(row?.state, "sending");
+  } finally {
+    journal.close();
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -2,7 +2,13 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { NetworkError } from "../../lib/errors.ts";
-import { HttpEngine, NodeTransport, WIRE_METHOD_HEADER } from "../../lib/client/mod.ts";
+import {
+  BODY_REF_HEADER,
+  HttpEngine,
+  NodeTransport,
+  TOKEN_REF_HEADER,
+  WIRE_METHOD_HEADER,
+} from "../../lib/client/mod.ts";
 
 interface Seen {
   method: string;
@@ -55,6 +61,8 @@ Deno.test("transport: reads go on the wire as GET with a JSON body", async (t) =
       assert.equal(last.method, "GET");
       assert.deepEqual(JSON.parse(last.body), { project: "P", componentType: "MODULE" });
       assert.equal(last.headers[WIRE_METHOD_HEADER], undefined);
+      assert.equal(last.headers[BODY_REF_HEADER], undefined, "the body's reference stays here");
+      assert.equal(last.headers["content-length"], String(last.body.length));
       assert.match(String(last.headers["content-type"]), /application\/json/);
     });
     await t.step("writes go as POST", async () => {
@@ -105,6 +113,69 @@ Deno.test("transport: reads go on the wire as GET with a JSON body", async (t) =
         (e: Error) => e instanceof NetworkError && e.maybeSent === false,
       );
     });
+  } finally {
+    transport.close();
+    await server.close();
+  }
+});
+
+Deno.test("transport: the token goes on the wire as Authorization, by reference through ky", async () => {
+  const server = await recorder();
+  const transport = new NodeTransport();
+  const engine = new HttpEngine({ transport, timeoutMs: 2000, retries: 0, retryBaseMs: 1 });
+  const tokens = ["header.first-token.signature", "header.second-token.signature"];
+  let current = tokens[0];
+  engine.tokens = { getToken: () => Promise.resolve(current), invalidate: () => {} };
+  try {
+    for (const token of [tokens[0], tokens[1], tokens[0]]) {
+      current = token;
+      for (const wireMethod of ["GET", "POST"] as const) {
+        await engine.send({
+          command: wireMethod === "GET" ? "getX" : "createX",
+          url: `${server.url}x`,
+          wireMethod,
+          json: {},
+          auth: true,
+          policy: wireMethod === "GET" ? "read" : "write",
+        });
+        const { headers } = server.seen.at(-1)!;
+        assert.equal(headers.authorization, `Bearer ${token}`);
+        assert.equal(headers[TOKEN_REF_HEADER], undefined, "the reference stays here");
+      }
+    }
+    assert.equal(transport.tokenRef(tokens[1]), transport.tokenRef(tokens[1]));
+    assert.notEqual(transport.tokenRef(tokens[0]), transport.tokenRef(tokens[1]));
+    assert.ok(transport.tokenRef(tokens[0]).length < 8, "a short reference");
+  } finally {
+    transport.close();
+    await server.close();
+  }
+});
+
+Deno.test("transport: a JSON body is lent for its request only", async () => {
+  const server = await recorder();
+  const transport = new NodeTransport();
+  try {
+    const ref = transport.lendBody('{"a":"é"}');
+    const send = () =>
+      transport.fetch(`${server.url}x`, {
+        method: "POST",
+        headers: { [BODY_REF_HEADER]: ref, [WIRE_METHOD_HEADER]: "GET" },
+      });
+    assert.equal((await send()).status, 200);
+    const last = server.seen.at(-1)!;
+    assert.equal(last.method, "GET");
+    assert.equal(last.body, '{"a":"é"}');
+    assert.equal(last.headers["content-type"], "application/json");
+    assert.equal(last.headers["content-length"], "10", "bytes, not characters");
+    transport.returnBody(ref);
+    const seen = server.seen.length;
+    await assert.rejects(send(), (e) => {
+      assert.ok(e instanceof NetworkError && e.maybeSent === false, String(e));
+      assert.match(e.message, /given back before it was sent/);
+      return true;
+    });
+    assert.equal(server.seen.length, seen, "nothing sent");
   } finally {
     transport.close();
     await server.close();

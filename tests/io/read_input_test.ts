@@ -75,6 +75,8 @@ Deno.test("readInputBytes: what is not a regular file is refused before it is re
       const path = join(dir, "ok.csv");
       await Deno.writeTextFile(path, "a".repeat(100_000));
       assert.equal((await readInputBytes(path)).length, 100_000);
+      await Deno.writeTextFile(path, "");
+      assert.equal((await readInputBytes(path)).length, 0);
     });
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -109,6 +111,11 @@ Deno.test("decodeText: encodings", async (t) => {
       () => decodeText(new Uint8Array([0xff, 0xfe, 0, 0, 0x41, 0, 0, 0]), "a.csv"),
       /UTF-32/,
     );
+  });
+  await t.step("a U+FFFD written in the file itself is valid UTF-8, and kept", () => {
+    const withMark = '"OPERATOR","\ufffd"\n';
+    const bytes = new TextEncoder().encode(withMark);
+    assert.deepEqual(decodeText(bytes, "a.csv"), { text: withMark, encoding: "utf-8", bom: false });
   });
   await t.step("invalid UTF-8: refused with file:line and the byte, never U+FFFD", () => {
     const bad = new Uint8Array([

@@ -3,7 +3,15 @@
  * `forceToGrams` and through a DAGE file's LOADUNIT.
  */
 import assert from "node:assert/strict";
-import { forceToGrams, KNOWN_FORCE_UNITS, STANDARD_GRAVITY } from "../../lib/parsers/units.ts";
+import {
+  forceToGrams,
+  KNOWN_CURRENT_UNITS,
+  KNOWN_FORCE_UNITS,
+  KNOWN_VOLTAGE_UNITS,
+  microampsPer,
+  STANDARD_GRAVITY,
+  voltsPer,
+} from "../../lib/parsers/units.ts";
 import { parseDage } from "../../lib/parsers/dage.ts";
 import { DAGE_HEADER, dageText } from "../_helpers/dage.ts";
 
@@ -75,5 +83,23 @@ Deno.test("DAGE LOADUNIT: every unit reaches the loads in grams", async (t) => {
       close(r.tests[1].load, 0.5 * grams);
       assert.deepEqual(r.tests[0].loadRaw, { value: 8, unit });
     });
+  }
+});
+
+Deno.test("voltsPer, microampsPer: the IV units, as written", () => {
+  assert.deepEqual(KNOWN_VOLTAGE_UNITS.map(voltsPer), [1, 1e-3, 1e3]);
+  assert.deepEqual(KNOWN_CURRENT_UNITS.map(microampsPer), [1e6, 1e3, 1, 1e-3, 1e-6]);
+  assert.equal(microampsPer("µA"), 1);
+  assert.equal(microampsPer("μA"), 1);
+  for (const unit of ["MV", "mv", "ua", "fA", ""]) {
+    assert.equal(voltsPer(unit) ?? microampsPer(unit), undefined, unit);
+  }
+});
+
+Deno.test("units: names of the language's own object keys are not units", () => {
+  for (const unit of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+    assert.equal(forceToGrams(1, unit), undefined, unit);
+    assert.equal(voltsPer(unit), undefined, unit);
+    assert.equal(microampsPer(unit), undefined, unit);
   }
 });

@@ -156,6 +156,26 @@ Deno.test("sandbox auth", async (t) => {
       }
     });
 
+    await t.step("a token verified once is checked against the clock at every use", async () => {
+      // The signature is verified once per token; its time claims, at every request.
+      let now = Math.floor(Date.now() / 1000) * 1000;
+      const sandbox = await startSandbox({ tokenTtlSeconds: 60, demoModules: 1, now: () => now });
+      try {
+        const token = await tokenOf(sandbox);
+        const ask = () =>
+          http(sandbox.apiUrl + "getComponent", { token, body: { component: "20UPGM20000001" } });
+        assert.equal((await ask()).status, 200);
+        now -= 1000; // the clock set back: before the token's nbf
+        assert.match(invalidToken(await ask()), /not yet valid \(nbf\)/);
+        now += 1000;
+        assert.equal((await ask()).status, 200);
+        now += 60_000; // its exp
+        assert.match(invalidToken(await ask()), /expired/);
+      } finally {
+        await sandbox.close();
+      }
+    });
+
     await t.step("each failure has its own message", () => {
       assert.equal(messages.size, 4);
     });

@@ -1,0 +1,76 @@
+/**
+ * Planning a batch (lib/batch/plan.ts): a large ("light") plan keeps each run's values as JSON
+ * text, so that nothing is read, parsed or checked twice, and what is sent is what was planned;
+ * beyond its budget it keeps only the identity and prepares the file again before the upload.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { DEFAULT_BREAK_MODE_MAPPING } from "../../lib/analysis/mod.ts";
+import { discoverInputs } from "../../lib/batch/discover.ts";
+import { dtoInFor, planBatch } from "../../lib/batch/plan.ts";
+import { batchWorld } from "./_helpers.ts";
+
+Deno.test("planBatch: a light plan sends what it planned, without reading the files again", async (t) => {
+  const w = await batchWorld(6);
+  try {
+    const files = await discoverInputs(w.dir);
+    const opts = { mapping: DEFAULT_BREAK_MODE_MAPPING, institution: "SANDBOX_A" };
+    const full = await planBatch(w.client, files, { ...opts, light: false });
+    const light = await planBatch(w.client, files, { ...opts, light: true });
+    const tight = await planBatch(w.client, files, { ...opts, light: true, keptBytes: 0 });
+    assert.equal(light.toCreate.length, 6);
+
+    await t.step("the values are kept as text, the objects emptied", () => {
+      for (const item of light.toCreate) {
+        assert.equal(item.light, true);
+        assert.deepEqual(item.dtoIn.results, {});
+        assert.match(
+          item.values!,
+          /^\{"component":.*"properties":\{.*"results":\{.*"PULL_STRENGTH_DATA":/,
+        );
+        assert.equal(item.text, undefined, "the prepared text is let go");
+      }
+      for (const item of tight.toCreate) assert.equal(item.values, undefined, "over the budget");
+    });
+
+    // The files are gone: a plan that kept the values still has them; one that did not
+    // must read the file again, and says that it changed.
+    for (const f of files) await Deno.remove(f.path);
+    await t.step("the dtoIn sent is the one planned", async () => {
+      for (let i = 0; i < full.toCreate.length; i++) {
+        assert.deepEqual(await dtoInFor(light, light.toCreate[i]), full.toCreate[i].dtoIn);
+      }
+    });
+    await t.step("beyond the budget the file is prepared again", async () => {
+      await assert.rejects(
+        dtoInFor(tight, tight.toCreate[0]),
+        /the file changed since the plan/,
+      );
+    });
+  } finally {
+    await w.close();
+  }
+});
+
+Deno.test("planBatch: beyond the budget a light item is prepared again, same run", async () => {
+  const w = await batchWorld(3);
+  try {
+    const files = await discoverInputs(w.dir);
+    const opts = { mapping: DEFAULT_BREAK_MODE_MAPPING, institution: "SANDBOX_A" };
+    const full = await planBatch(w.client, files, { ...opts, light: false });
+    const tight = await planBatch(w.client, files, { ...opts, light: true, keptBytes: 0 });
+    for (let i = 0; i < full.toCreate.length; i++) {
+      assert.deepEqual(await dtoInFor(tight, tight.toCreate[i]), full.toCreate[i].dtoIn);
+    }
+    // A file edited since the plan (another run now) is refused, never sent as planned.
+    const edited = join(w.dir, files[0].display);
+    const text = await Deno.readTextFile(edited);
+    await Deno.writeTextFile(
+      edited,
+      text.replace(/"TEST",1,"(\d)",([\d.]+)/, '"TEST",1,"$1",99.5'),
+    );
+    await assert.rejects(dtoInFor(tight, tight.toCreate[0]), /changed since the plan \(now run/);
+  } finally {
+    await w.close();
+  }
+});
