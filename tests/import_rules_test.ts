@@ -49,6 +49,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
     "progress",
   ],
   bench: [
+    "io",
     "batch",
     "upload",
     "client",

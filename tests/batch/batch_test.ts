@@ -24,7 +24,11 @@ Deno.test("batch: 500 modules under faults, every run created exactly once", asy
         concurrency: 16,
       });
       assert.equal(plan.toCreate.length, 500);
-      assert.deepEqual(report!.counts, { created: 500, skipped: 0, failed: 0, invalid: 0 });
+      assert.deepEqual(
+        report!.counts,
+        { created: 500, skipped: 0, failed: 0, invalid: 0 },
+        JSON.stringify(report!.items.filter((i) => i.status === "failed")),
+      );
       assert.ok(w.sandbox.stats().faults > 10, `faults injected: ${w.sandbox.stats().faults}`);
       assert.deepEqual(exactlyOneEach(await runsPerComponent(w.client), serials(500)), []);
     });

@@ -126,7 +126,7 @@ Deno.test("batch-upload: one bad input never stops the rest, whatever it holds",
   const dir = await Deno.makeTempDir({ prefix: "itkpd-batch-bad-" });
   const env = sandbox.env();
   const run = (args: string[]) =>
-    runTask("batch-upload", args, { env, cwd: dir, timeoutMs: 180_000 });
+    runTask("batch-upload", args, { env, cwd: dir, timeoutMs: 600_000 });
   try {
     const data = join(dir, "data");
     await writeDageFixtures(data, { modules: 4, seed: 5 });
