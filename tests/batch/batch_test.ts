@@ -17,24 +17,53 @@ const serials = (n: number) => Array.from({ length: n }, (_, i) => demoSerial(i 
 Deno.test("batch: 500 modules under faults, every run created exactly once", async (t) => {
   const w = await batchWorld(500, { latencyMs: 20, failRate: 0.1, dropRate: 0.05, seed: 11 });
   try {
-    await t.step("first run creates all 500", async () => {
-      const { plan, report } = await batchUpload(w.client, {
-        dir: w.dir,
-        institution: "SANDBOX_A",
-        concurrency: 16,
-      });
-      assert.equal(plan.toCreate.length, 500);
-      assert.deepEqual(
-        report!.counts,
-        { created: 500, skipped: 0, failed: 0, invalid: 0 },
-        JSON.stringify(report!.items.filter((i) => i.status === "failed")),
-      );
-      assert.ok(w.sandbox.stats().faults > 10, `faults injected: ${w.sandbox.stats().faults}`);
-      assert.deepEqual(exactlyOneEach(await runsPerComponent(w.client), serials(500)), []);
-    });
-    await t.step("second run creates nothing", async () => {
+    // Under 10% errors and 5% dropped connections a request can fail on every attempt (about
+    // 0.15^5 a request): such an item is reported failed, never created twice, and the next run
+    // creates it. What must hold is exactly one run per module, whatever happened.
+    let failedFirst = 0;
+    await t.step(
+      "first run creates every run once; what it could not is failed, not lost",
+      async () => {
+        const { plan, report } = await batchUpload(w.client, {
+          dir: w.dir,
+          institution: "SANDBOX_A",
+          concurrency: 16,
+        });
+        assert.equal(plan.toCreate.length, 500);
+        const failed = report!.items.filter((i) => i.status === "failed");
+        failedFirst = failed.length;
+        assert.ok(failedFirst <= 5, JSON.stringify(failed));
+        for (const item of failed) {
+          assert.match(item.errorType ?? "", /^(ServerError|NetworkError|OutcomeUnknownError)$/);
+        }
+        assert.deepEqual(report!.counts, {
+          created: 500 - failedFirst,
+          skipped: 0,
+          failed: failedFirst,
+          invalid: 0,
+        });
+        assert.ok(w.sandbox.stats().faults > 10, `faults injected: ${w.sandbox.stats().faults}`);
+        const runs = await runsPerComponent(w.client);
+        assert.deepEqual([...runs.values()].filter((ids) => ids.length > 1), []);
+        const created = serials(500).filter((s) => !failed.some((f) => f.component === s));
+        assert.deepEqual(created.filter((s) => runs.get(s)?.length !== 1), []);
+      },
+    );
+    await t.step("a second run under the same faults creates nothing twice", async () => {
       const { report } = await batchUpload(w.client, { dir: w.dir, institution: "SANDBOX_A" });
-      assert.deepEqual(report!.counts, { created: 0, skipped: 500, failed: 0, invalid: 0 });
+      const c = report!.counts;
+      assert.equal(c.created + c.skipped + c.failed, 500);
+      assert.ok(c.created <= failedFirst, JSON.stringify(c));
+      assert.ok(c.skipped >= 500 - failedFirst - 5, JSON.stringify(c));
+      const runs = await runsPerComponent(w.client);
+      assert.deepEqual([...runs.values()].filter((ids) => ids.length > 1), []);
+    });
+    await t.step("without faults, a third run completes every module, once", async () => {
+      w.sandbox.setFaults({ failRate: 0, dropRate: 0 });
+      const { report } = await batchUpload(w.client, { dir: w.dir, institution: "SANDBOX_A" });
+      assert.equal(report!.counts.failed, 0);
+      assert.equal(report!.counts.created + report!.counts.skipped, 500);
+      assert.deepEqual(exactlyOneEach(await runsPerComponent(w.client), serials(500)), []);
     });
     await t.step("a lost journal still creates nothing", async () => {
       await Deno.remove(join(w.dir, ".itkpd-journal.sqlite"));
