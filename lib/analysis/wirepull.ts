@@ -287,9 +287,19 @@ const CUT_STATISTICS = [
  * (an overflowed load) is a failed cut of its own: such a run never passes.
  */
 export function checkCuts(results: WirebondPullResults): FailedCut[] {
+  const out = notFinite(results, CUT_STATISTICS);
+  if (out.length > 0) return out;
+  return cutsFailedBy(results);
+}
+
+/** A failed cut for each of `codes` whose value in `values` is not a finite number. */
+function notFinite<K extends string>(
+  values: Readonly<Record<K, number>>,
+  codes: readonly K[],
+): FailedCut[] {
   const out: FailedCut[] = [];
-  for (const code of CUT_STATISTICS) {
-    const value = results[code];
+  for (const code of codes) {
+    const value = values[code];
     if (typeof value !== "number" || !Number.isFinite(value)) {
       out.push({
         code,
@@ -299,8 +309,7 @@ export function checkCuts(results: WirebondPullResults): FailedCut[] {
       });
     }
   }
-  if (out.length > 0) return out;
-  return cutsFailedBy(results);
+  return out;
 }
 
 /** The values the pass cuts read (e.g. of a run read back from ITkPD). */
@@ -320,18 +329,7 @@ export type CutValues =
  * ```
  */
 export function cutsFailedBy(results: CutValues): FailedCut[] {
-  const out: FailedCut[] = [];
-  for (const code of ["PULL_STRENGTH", "PULL_STRENGTH_MIN", "LIFT_OFFS_LESS_THAN_7G"] as const) {
-    const value = results[code];
-    if (typeof value !== "number" || !Number.isFinite(value)) {
-      out.push({
-        code,
-        value,
-        requirement: "a finite number",
-        message: `${code} is ${value}, not a finite number: the run cannot pass`,
-      });
-    }
-  }
+  const out = notFinite(results, ["PULL_STRENGTH", "PULL_STRENGTH_MIN", "LIFT_OFFS_LESS_THAN_7G"]);
   if (out.length > 0) return out;
   if (results.DATA_UNAVAILABLE) {
     out.push({
