@@ -3,14 +3,16 @@
  * real subprocess with its task's flags: every run ends with exactly one attachment whose bytes
  * are its source file's, through a re-run, `--no-attach` and a later run without it, a failed
  * attachment (reported, exit 1, the run kept, completed by the re-run), SIGKILL between a run
- * and its attachment and right after an attachment is stored; a file above the binary store's
- * limit stops its run before it is sent.
+ * and its attachment and right after an attachment is stored; a run found by the look-up after
+ * its answer was lost gets its file; a file above the binary store's limit stops its run before
+ * it is sent.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { batchUpload, Journal } from "../../lib/batch/mod.ts";
 import { ItkpdClient } from "../../lib/client/mod.ts";
 import { demoSerial } from "../../lib/fixtures/mod.ts";
+import type { Sandbox } from "../../lib/sandbox/mod.ts";
 import { type BatchWorld, batchWorld, runStates, startBatch } from "./_helpers.ts";
 
 const serials = (n: number) => Array.from({ length: n }, (_, i) => demoSerial(i + 1));
@@ -257,6 +259,39 @@ Deno.test("batch-upload killed between a run and its attachment, and after an at
     assert.equal(count(w, "createTestRunAttachment"), 2 + 4);
     assert.deepEqual((await oneAttachmentEach(w, serials(modules))).problems, []);
     assert.deepEqual(entries().map((e) => e.attachState), Array(modules).fill("done"));
+  } finally {
+    await w.close();
+  }
+});
+
+Deno.test("batch: a run found by the look-up after its answer was lost gets its file", async () => {
+  const ref: { sandbox?: Sandbox } = {};
+  // The first upload is stored but its answer lost (the connection dropped after the commit).
+  const w = await batchWorld(2, {
+    slowCommitRate: 1,
+    onSlowCommit: () => {
+      ref.sandbox!.setFaults({ slowCommitRate: 0 });
+      ref.sandbox!.commitHeld();
+    },
+  });
+  ref.sandbox = w.sandbox;
+  try {
+    const { report } = await batchUpload(w.client, {
+      dir: w.dir,
+      institution: "SANDBOX_A",
+      attach: true,
+      concurrency: 1,
+      settleMs: 0,
+    });
+    assert.deepEqual(report!.counts, { created: 2, skipped: 0, failed: 0, invalid: 0 });
+    assert.equal(count(w, "uploadTestRunResults"), 2, "found by the look-up, not sent again");
+    const journal = Journal.open(join(w.dir, ".itkpd-journal.sqlite"));
+    const found = journal.all().find((e) => e.unknownSends === 1)!;
+    journal.close();
+    assert.deepEqual([found.state, found.createdIds, found.attachState], ["created", [], "done"]);
+    const item = report!.items.find((i) => i.key === found.key)!;
+    assert.equal(item.attachment?.status, "attached");
+    assert.deepEqual((await oneAttachmentEach(w, serials(2))).problems, []);
   } finally {
     await w.close();
   }
