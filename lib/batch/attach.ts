@@ -96,11 +96,22 @@ export async function attachItem(
       runId,
       status: "failed",
       error: e instanceof Error ? e.message.split("\n")[0] : String(e),
+      ...(e instanceof Error ? { errorType: e.name } : {}),
     };
   }
   if (outcome.status === "failed") journal.markAttachFailed(key, outcome.error ?? "failed");
   else journal.markAttached(key, runId);
   return { ...outcome, file: file.display, ...(opts.wasThere ? { wasThere: true } : {}) };
+}
+
+/**
+ * True when an attachment failed because the site did not answer (no connection, a timeout, a
+ * lost answer): it counts toward the batch's "site down" stop like an upload that could not be
+ * sent.
+ */
+export function siteDidNotAnswer(a: ItemAttachment | undefined): boolean {
+  return a?.status === "failed" &&
+    ["NetworkError", "TimeoutError", "OutcomeUnknownError"].includes(a.errorType ?? "");
 }
 
 /** The run an item has now (its own, the one found present, or the one reconciliation kept). */

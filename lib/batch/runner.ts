@@ -52,6 +52,7 @@ import {
   completeAttachments,
   countAttachments,
   type ItemAttachment,
+  siteDidNotAnswer,
 } from "./attach.ts";
 import type { BatchInputFile } from "./discover.ts";
 
@@ -266,10 +267,16 @@ export async function runBatch(
     const item = plan.toCreate[index];
     try {
       const outcome = await uploadOne(client, plan, item, opts, tried);
-      siteStreak = 0;
-      fault = undefined;
       record(outcome.outcome);
       if (outcome.outcome.note) notRecorded++;
+      if (outcome.strike?.kind === "site") {
+        // The run is created, but its attachment found the site not answering.
+        fault = undefined;
+        if (++siteStreak >= siteDownAfter) stop("site", siteDown(outcome.strike, siteStreak));
+        return;
+      }
+      siteStreak = 0;
+      fault = undefined;
       if (outcome.strike?.kind === "journal") {
         stop("journal", journalStop(outcome.strike.message, notRecorded));
       }
@@ -286,14 +293,7 @@ export async function runBatch(
         stop("journal", journalStop(strike.message, notRecorded));
       } else if (strike.kind === "site") {
         fault = undefined;
-        if (++siteStreak >= siteDownAfter) {
-          stop(
-            "site",
-            `the site does not answer (${strike.message}); stopped after ${siteStreak} items ` +
-              `in a row could not be sent or settled. The journal is kept: run the same ` +
-              `command again when the site is back.`,
-          );
-        }
+        if (++siteStreak >= siteDownAfter) stop("site", siteDown(strike, siteStreak));
       } else {
         siteStreak = 0;
         fault = fault?.signature === strike.signature
@@ -414,6 +414,13 @@ function applyReconciliation(
   }
 }
 
+/** The line of a stop because the site does not answer. */
+function siteDown(strike: { message: string }, streak: number): string {
+  return `the site does not answer (${strike.message}); stopped after ${streak} items in a ` +
+    `row could not be sent or settled. The journal is kept: run the same command again when ` +
+    `the site is back.`;
+}
+
 function journalStop(e: unknown, notRecorded: number): string {
   const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
   return `the journal cannot be written (${why}); stopped, nothing more was sent.` +
@@ -498,9 +505,13 @@ async function uploadOne(
       : undefined;
     if (opts.attach) tried.set(item.key, result.id);
     const attached = attachment ? { attachment } : {};
+    const strike: Strike | undefined = siteDidNotAnswer(attachment)
+      ? { kind: "site", message: attachment!.error ?? "no answer" }
+      : undefined;
     if (result.status === "present") {
       return {
         outcome: { ...describe(item), status: "skipped", existingId: result.id, ...attached },
+        strike,
       };
     }
     return {
@@ -511,6 +522,7 @@ async function uploadOne(
         ...extra,
         ...attached,
       },
+      strike,
     };
   } catch (e) {
     if (!(e instanceof JournalWriteError)) throw e;

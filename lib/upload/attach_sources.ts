@@ -11,8 +11,8 @@
  * - **After**, each file is attached at most once ({@link attachSources}, through
  *   {@link attachOnce}): a file of the same name and content already on the run is not sent
  *   again, so running the same step again completes what a crash or a failed attachment left
- *   undone and attaches nothing twice. A try the site failed (dropped, timed out, 5xx) is made
- *   again, up to {@link ATTACH_ATTEMPTS} tries, each looking first.
+ *   undone and attaches nothing twice. A try the site failed (dropped, 5xx) is made again, up to
+ *   {@link ATTACH_ATTEMPTS} tries, each looking first.
  * - A failed attachment never undoes the run: it is said on its own line, and the same command
  *   run again attaches the file.
  *
@@ -20,7 +20,7 @@
  */
 import { basename } from "node:path";
 import type { ItkpdClient } from "../client/client.ts";
-import { InputError, NetworkError, ServerError } from "../errors.ts";
+import { InputError, NetworkError, ServerError, TimeoutError } from "../errors.ts";
 import { escapeControls } from "../escape.ts";
 import { readInputBytes } from "../io/read_input.ts";
 import { attachOnce } from "./attach_once.ts";
@@ -58,8 +58,10 @@ export interface SourceOutcome {
   status: "attached" | "present" | "failed";
   /** The attachment's code (not for a failure). */
   code?: string;
-  /** Why it failed (one line), and what to do. */
+  /** Why it failed (one line). */
   error?: string;
+  /** The kind of failure (the error's name, e.g. `NetworkError`, `TimeoutError`). */
+  errorType?: string;
 }
 
 /**
@@ -168,7 +170,12 @@ export async function attachSources(
         if (isPermissionError(e)) throw e;
         // Tried again only when the site failed: each try looks on the run before sending.
         if (attempt < ATTACH_ATTEMPTS && transient(e)) continue;
-        out.push({ ...base, status: "failed", error: oneLine(e) });
+        out.push({
+          ...base,
+          status: "failed",
+          error: oneLine(e),
+          ...(e instanceof Error ? { errorType: e.name } : {}),
+        });
         break;
       }
     }
@@ -177,12 +184,14 @@ export async function attachSources(
 }
 
 /**
- * Tries of one file when the site does not answer or fails (a dropped connection, a timeout, a
- * 5xx): safe, since each try first looks whether the file is on the run already.
+ * Tries of one file when the site failed it (a dropped connection, a 5xx): safe, since each try
+ * first looks whether the file is on the run already. A timeout is not tried again: a site that
+ * does not answer would hold the step for several time limits.
  */
 export const ATTACH_ATTEMPTS = 3;
 
 function transient(e: unknown): boolean {
+  if (e instanceof TimeoutError) return false;
   return e instanceof NetworkError || (e instanceof ServerError && e.status >= 500);
 }
 
