@@ -37,7 +37,14 @@
  * @module
  */
 import type { ItkpdClient } from "../client/client.ts";
-import { AuthError, NetworkError, type Problem, ServerError, TimeoutError } from "../errors.ts";
+import {
+  AuthError,
+  ItkpdError,
+  NetworkError,
+  type Problem,
+  ServerError,
+  TimeoutError,
+} from "../errors.ts";
 import type { ProgressCounts, ProgressReporter } from "../progress/reporter.ts";
 import { type CreatedRun, OutcomeUnknownError, uploadRunOnce } from "../upload/upload_once.ts";
 import { runPool } from "../_pool.ts";
@@ -457,6 +464,7 @@ async function uploadOne(
     // A file that could never be attached stops its run before it is sent.
     if (opts.attach) checkItemAttachable(item.file, client.maxAttachmentBytes);
   } catch (e) {
+    if (!(e instanceof ItkpdError)) throw e; // a missing permission stays itself
     safely(() => journal.markFailed(item.key, messageOf(e)));
     throw new ItemFailure({ ...describe(item), status: "failed", ...failureOf(e) });
   }
