@@ -60,6 +60,12 @@ file or its name is used`,
       help: "uploads at the same time (default 8)",
     },
     "dry-run": { type: "boolean", help: "show the plan and stop; nothing is sent" },
+    "no-attach": {
+      type: "boolean",
+      help: `do not attach each file to its run (by default every file is attached
+to the run made from it, once: a file of the same name and content on
+the run is not sent again, and a re-run attaches what is missing)`,
+    },
     "all-or-nothing": { type: "boolean", help: "send nothing when any file is invalid" },
     "allow-default-values": {
       type: "boolean",
@@ -109,7 +115,8 @@ write after its answer was lost, the extra runs this batch made are deleted and 
 is kept; extra runs made by others are left alone and reported (README: "exactly once").
 
 Exit status: 0 when every item was created or already present; 1 when any is invalid or
-failed, or the batch stopped; 2 on bad usage; 3 on a missing permission.
+failed, or a file could not be attached, or the batch stopped; 2 on bad usage; 3 on a
+missing permission.
 Environment: ITKDB_API_URL, ITKDB_AUTH_URL, ITKDB_ACCESS_CODE1/2, ITK_DB_AUTH, … (README).`,
 });
 
@@ -153,10 +160,14 @@ if (import.meta.main) {
         log: (text) => console.log(text),
         signal: controller.signal,
         settleMs: flags.settle === undefined ? undefined : flags.settle * 1000,
+        attach: !flags.noAttach,
       });
       if (!report) return plan.invalid.length ? 1 : 0;
       const c = report.counts;
-      return c.failed || c.invalid || report.stopped || report.refused ? 1 : 0;
+      return c.failed || c.invalid || report.stopped || report.refused ||
+          report.attachments?.failed
+        ? 1
+        : 0;
     } finally {
       Deno.removeSignalListener("SIGINT", onSignal);
       client.close();

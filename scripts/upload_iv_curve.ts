@@ -48,7 +48,13 @@ without it the run has no date)`,
     upload: {
       type: "boolean",
       negatable: true,
-      help: "also upload it, unless the database already has this run",
+      help: `also upload it, unless the database already has this run, and attach
+the IV table to the run (once; a re-run attaches it when missing)`,
+    },
+    "no-attach": {
+      type: "boolean",
+      help: `with --upload: do not attach the IV table to the run (a file above the
+binary store's 64 MiB is refused before the run is created)`,
     },
     "test-type": {
       type: "string",
@@ -100,16 +106,17 @@ if (import.meta.main) {
       });
       console.log(iv.renderIvSummary(build));
       const plot = flags.plot;
-      await finishStep({
+      const done = await finishStep({
         testRun: build.testRun,
         out: flags.out ?? join(userCwd(), build.fileName),
         plots: plot ? [{ path: plot, make: () => iv.ivPlot(build) }] : [],
         force: flags.force,
         client,
+        attach: flags.noAttach ? [] : [{ path: flags.input, name: raw.input[0] }],
         log: (line) => console.log(line),
         note: (line) => console.error(line),
       });
-      return 0;
+      return done.attachFailures ? 1 : 0;
     } finally {
       client?.close();
     }

@@ -31,6 +31,14 @@ results present; no "some_string" placeholder left; every value valid for the te
       help: `institution code (replaces the file's "institution")`,
     },
     test: { type: "boolean", help: "check and print the JSON that would be sent; send nothing" },
+    attach: {
+      type: "list",
+      of: "path",
+      value: "FILE",
+      help: `attach FILE to the run (repeatable): each once, also to the run already
+in the database on a re-run; a file above the binary store's 64 MiB is
+refused before anything is sent`,
+    },
     "allow-duplicate": {
       type: "boolean",
       help: `upload even when the database already has a run of this component,
@@ -44,7 +52,9 @@ default (0, 0.0, false): by default that is refused as unedited`,
     verbose: { type: "boolean", help: "print the JSON sent and log the requests" },
     ...TIMEOUT_FLAG,
   },
-  epilog: `Prints "method POST" and "testRun <id>" after an upload.
+  epilog: `Prints "method POST" and "testRun <id>" after an upload, then a line per --attach
+file ("attached F (2.1 kB) to run <id>", or "already attached"); a file that could not be
+attached is an error line and exit code 1, the run staying created: run the same command again.
 Connection: ITKDB_API_URL, ITKDB_AUTH_URL, ITKDB_ACCESS_CODE1/2 or ITK_DB_AUTH (as itkdb).`,
 });
 
@@ -64,6 +74,15 @@ if (import.meta.main) {
         allowDefaultValues: flags.allowDefaultValues,
       });
       for (const n of prepared.notices) console.error(`note: ${n.path}: ${n.message}`);
+      // The files to attach are checked and read before anything is sent.
+      const attach = flags.attach.length ? await import("../lib/upload/attach_sources.ts") : null;
+      const sources = attach
+        ? await attach.readSources(
+          flags.attach.map((path, i) => ({ path, name: raw.attach[i] })),
+          client.maxAttachmentBytes,
+          "leave it out of --attach",
+        )
+        : [];
       if (flags.test) {
         console.log(upload.renderDryRun(prepared.dtoIn).trimEnd());
         console.error(
@@ -86,11 +105,20 @@ if (import.meta.main) {
             `${prepared.dtoIn.testType}, run number ${prepared.dtoIn.runNumber}); ` +
             `not uploaded again (--allow-duplicate to upload anyway)`,
         );
-        return 0;
+      } else {
+        console.log("method POST");
+        console.log(`testRun ${outcome.id}`);
       }
-      console.log("method POST");
-      console.log(`testRun ${outcome.id}`);
-      return 0;
+      if (!attach) return 0;
+      let failed = 0;
+      for (const a of await attach.attachSources(client, outcome.id, sources)) {
+        const line = attach.describeSource(a, { wasThere: outcome.status === "present" });
+        if (a.status === "failed") {
+          failed++;
+          console.error(line);
+        } else console.log(line);
+      }
+      return failed ? 1 : 0;
     } finally {
       client.close();
     }

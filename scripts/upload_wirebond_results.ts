@@ -66,7 +66,13 @@ current folder; the original's name: --out prototype_WIREBOND_DAGE.json)`,
     upload: {
       type: "boolean",
       negatable: true,
-      help: "also upload it, unless the database already has this run",
+      help: `also upload it, unless the database already has this run, and attach
+the DAGE file(s) to the run (each once; a re-run attaches a missing one)`,
+    },
+    "no-attach": {
+      type: "boolean",
+      help: `with --upload: do not attach the DAGE file(s) to the run (a file above
+the binary store's 64 MiB is refused before the run is created)`,
     },
     "test-type": {
       type: "enum",
@@ -193,16 +199,17 @@ if (import.meta.main) {
             (await import("../lib/upload/wirebond_plots.ts")).wirebondGroupPlot(build, by),
         });
       }
-      await finishStep({
+      const done = await finishStep({
         testRun: build.testRun,
         out: flags.out ?? join(userCwd(), build.fileName),
         plots,
         force: flags.force,
         client,
+        attach: flags.noAttach ? [] : flags.input.map((path, i) => ({ path, name: raw.input[i] })),
         log: (line) => console.log(line),
         note: (line) => console.error(line),
       });
-      return 0;
+      return done.attachFailures ? 1 : 0;
     } finally {
       client?.close();
     }

@@ -19,6 +19,7 @@ import { loadManifest } from "./manifest.ts";
 import { type BatchPlan, planBatch } from "./plan.ts";
 import { checkReportPath, formatPlan, formatSummary, writeReport } from "./report.ts";
 import { type BatchReport, runBatch, type RunOptions } from "./runner.ts";
+import { formatAttachments } from "./attach.ts";
 
 /** Default journal file name, inside the batch folder (hidden, so never taken as input). */
 const DEFAULT_JOURNAL_NAME = ".itkpd-journal.sqlite";
@@ -71,6 +72,11 @@ export interface BatchOptions {
   journalOptions?: JournalOptions;
   /** A step for each run created (see {@link RunOptions.afterCreate}). */
   afterCreate?: RunOptions["afterCreate"];
+  /**
+   * Attach each item's source file to its run, exactly once (see attach.ts; default false,
+   * `batch-upload` turns it on unless `--no-attach`).
+   */
+  attach?: boolean;
 }
 
 /** What {@link batchUpload} did. */
@@ -202,9 +208,12 @@ async function planAndRun(
     settleMs: opts.settleMs,
     siteDownAfter: opts.siteDownAfter,
     afterCreate: opts.afterCreate,
+    attach: opts.attach,
     log,
   });
   log(formatSummary(report));
+  const attachments = formatAttachments(report.items);
+  if (attachments) log(attachments);
   if (reportPath) {
     await writeReport(reportPath, report);
     log(`report: ${reportPath}`);

@@ -18,6 +18,13 @@
  * after late commits had time to land). A batch killed before reconciling leaves these for the
  * next run of the same command.
  *
+ * Attachments (schema 4). When the batch attaches each item's source file to its run, an item
+ * also keeps where that stands (`attachState`): `pending` (its run may lack the file), `done`
+ * (attached to run `attachedTo`, or found there already), or none (nothing to attach: the batch
+ * ran with `--no-attach`). The last failure of an attachment is kept (`attachError`). A batch
+ * killed between creating a run and attaching its file leaves the item `pending`: the next run
+ * of the same command attaches it, after asking the server whether it is there already.
+ *
  * Transitions. Each record says what just happened, and only what can follow what is accepted
  * (anything else is a fault of the program, thrown as a {@link JournalTransitionError}, never
  * written):
@@ -29,7 +36,12 @@
  *   found after a lost answer), `skipped` (another writer's run found when settling it),
  *   `failed`, `pending` (provably not sent; or, for a killed process, {@link
  *   Journal.recoverInterrupted}: its outcome unknown);
- * - `created`, `skipped` and `failed` change only by a new plan.
+ * - `created`, `skipped` and `failed` change only by a new plan;
+ * - attachments: a plan that attaches makes an item to send `pending`, and a present item
+ *   `pending` unless its file is `done` on that very run; `pending` → `done` (attached, or
+ *   found on the run), and `done` → `done` on another run (the reconciliation kept another
+ *   one), only for an item whose run exists (`created` or `skipped`); a failed attachment
+ *   keeps it `pending`, with its error.
  *
  * Durability. Every state change is committed before the next step is taken, so the journal
  * never says less than what happened on the server, only "maybe" (`sending`). The journal is in
@@ -52,6 +64,9 @@ import { InputError, ItkpdError } from "../errors.ts";
 
 /** State of a journal item. */
 export type ItemState = "pending" | "sending" | "created" | "skipped" | "failed";
+
+/** Where the attachment of an item's source file stands (`null`: nothing to attach). */
+export type AttachState = "pending" | "done" | null;
 
 /** One journal row. */
 export interface JournalEntry {
@@ -80,6 +95,12 @@ export interface JournalEntry {
   /** The run kept by the last reconciliation, and the extra runs it deleted. */
   keptId: string | null;
   deletedIds: string[];
+  /** The attachment of the item's source file (schema 4; see the module doc). */
+  attachState: AttachState;
+  /** The run the file was attached to (or found on), once `done`. */
+  attachedTo: string | null;
+  /** Why the last attachment failed, while `pending`. */
+  attachError: string | null;
 }
 
 /** What an item is, for the journal: its identity. */
@@ -146,13 +167,13 @@ export class JournalWriteError extends ItkpdError {
   }
 }
 
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
 
 /** Longest time a commit waits before it is synced to the disk (see the module doc). */
 export const JOURNAL_SYNC_MS = 1000;
 
-/** Columns added by schema 2 (a journal of schema 1 or 2 is upgraded in place to 3). */
-const V2_COLUMNS = [
+/** Columns added by schemas 2 and 4 (a journal of schema 1, 2 or 3 is upgraded in place). */
+const ADDED_COLUMNS = [
   "component_code TEXT",
   "test_type TEXT",
   "run_number TEXT",
@@ -162,6 +183,10 @@ const V2_COLUMNS = [
   "reconcile INTEGER NOT NULL DEFAULT 0",
   "kept_id TEXT",
   "deleted_ids TEXT NOT NULL DEFAULT '[]'",
+  // Schema 4: the attachment of the item's source file.
+  "attach_state TEXT",
+  "attached_to TEXT",
+  "attach_error TEXT",
 ];
 
 /** A durable item journal. Open it with {@link Journal.open}; close it when done. */
@@ -263,9 +288,17 @@ export class Journal {
    * becomes `skipped` with the run's id, flagged for reconciliation when the server has several
    * runs of it and this journal sent it. Items keep their identity and their history (ids
    * answered, lost answers). Items left `sending` must be recovered first
-   * ({@link recoverInterrupted}).
+   * ({@link recoverInterrupted}). With `attach`, the source file of every item is to be
+   * attached to its run: an item to send is `pending` (a new run has nothing), a present item
+   * `pending` unless its file is `done` on that same run; without it, an item to send has
+   * nothing to attach and a present item keeps what it had.
    */
-  recordPlan(toSend: readonly PlannedItem[], present: readonly PresentPlannedItem[] = []): void {
+  recordPlan(
+    toSend: readonly PlannedItem[],
+    present: readonly PresentPlannedItem[] = [],
+    opts: { attach?: boolean } = {},
+  ): void {
+    const attach = opts.attach ? 1 : 0;
     if (toSend.length === 0 && present.length === 0) return;
     this.#write("plan", () => {
       const at = now();
@@ -291,9 +324,12 @@ export class Journal {
           this.#transition(
             item.key,
             "planned to send",
-            `UPDATE items SET state = 'pending', error = NULL, updated_at = ?
+            `UPDATE items SET state = 'pending', error = NULL, updated_at = ?,
+               attach_state = CASE WHEN ? = 1 THEN 'pending' ELSE NULL END, attached_to = NULL,
+               attach_error = NULL
              WHERE key = ? AND state IN (${PLANNED_FROM.map((s) => `'${s}'`).join(", ")})`,
             at,
+            attach,
             item.key,
           );
         }
@@ -301,13 +337,16 @@ export class Journal {
           this.#transition(
             item.key,
             "present on the server",
-            `UPDATE items SET state = 'skipped', test_run_id = ?, error = NULL, updated_at = ?,
-               reconcile = CASE WHEN ? = 1 AND (created_ids != '[]' OR unknown_sends > 0)
-                 THEN 1 ELSE reconcile END
-             WHERE key = ? AND state IN (${PLANNED_FROM.map((s) => `'${s}'`).join(", ")})`,
+            `UPDATE items SET state = 'skipped', test_run_id = ?1, error = NULL, updated_at = ?2,
+               reconcile = CASE WHEN ?3 = 1 AND (created_ids != '[]' OR unknown_sends > 0)
+                 THEN 1 ELSE reconcile END,
+               attach_state = CASE WHEN ?4 = 0 THEN attach_state
+                 WHEN attach_state = 'done' AND attached_to = ?1 THEN 'done' ELSE 'pending' END
+             WHERE key = ?5 AND state IN (${PLANNED_FROM.map((s) => `'${s}'`).join(", ")})`,
             item.existingId,
             at,
             item.duplicate ? 1 : 0,
+            attach,
             item.key,
           );
         }
@@ -451,6 +490,40 @@ export class Journal {
   markToReconcile(key: string): void {
     this.#write("to reconcile", () => {
       this.#run("UPDATE items SET reconcile = 1 WHERE key = ?", key);
+    });
+  }
+
+  /**
+   * Records that the item's source file is on run `testRunId` (attached now, or found there):
+   * only for an item whose run exists (`created` or `skipped`) with an attachment to make.
+   */
+  markAttached(key: string, testRunId: string): void {
+    this.#write("attached", () => {
+      this.#transition(
+        key,
+        "attached",
+        `UPDATE items SET attach_state = 'done', attached_to = ?, attach_error = NULL,
+           updated_at = ?
+         WHERE key = ? AND attach_state IN ('pending', 'done') AND state IN ('created', 'skipped')`,
+        testRunId,
+        now(),
+        key,
+      );
+    });
+  }
+
+  /** Records why an attachment failed; the item stays `pending` (the next run tries again). */
+  markAttachFailed(key: string, error: string): void {
+    this.#write("attachment failed", () => {
+      this.#transition(
+        key,
+        "attachment failed",
+        `UPDATE items SET attach_error = ?, updated_at = ?
+         WHERE key = ? AND attach_state = 'pending' AND state IN ('created', 'skipped')`,
+        error,
+        now(),
+        key,
+      );
     });
   }
 
@@ -618,6 +691,11 @@ function toEntry(row: Record<string, unknown>): JournalEntry {
     reconcile: Number(row.reconcile ?? 0) === 1,
     keptId: text(row.kept_id),
     deletedIds: list(row.deleted_ids),
+    attachState: row.attach_state === "pending" || row.attach_state === "done"
+      ? row.attach_state
+      : null,
+    attachedTo: text(row.attached_to),
+    attachError: text(row.attach_error),
   };
 }
 
@@ -650,7 +728,7 @@ function openDatabase(path: string): DatabaseSync {
       | { value: string }
       | undefined;
     const version = row ? Number(row.value) : undefined;
-    if (version === undefined || version === 1 || version === 2) {
+    if (version === undefined || version === 1 || version === 2 || version === 3) {
       db.exec("BEGIN IMMEDIATE");
       db.exec(`CREATE TABLE IF NOT EXISTS items (
         key TEXT PRIMARY KEY,
@@ -659,16 +737,18 @@ function openDatabase(path: string): DatabaseSync {
         test_run_id TEXT,
         error TEXT,
         updated_at TEXT NOT NULL,
-        ${V2_COLUMNS.join(",\n        ")}
+        ${ADDED_COLUMNS.join(",\n        ")}
       )`);
       const have = new Set(
         (db.prepare("PRAGMA table_info(items)").all() as { name: string }[]).map((c) => c.name),
       );
-      for (const column of V2_COLUMNS) {
+      for (const column of ADDED_COLUMNS) {
         if (!have.has(column.split(" ")[0])) db.exec(`ALTER TABLE items ADD COLUMN ${column}`);
       }
       // Schema 3: the count of sends is gone (unknown_sends is what the reconciliation needs).
       if (have.has("attempts")) db.exec("ALTER TABLE items DROP COLUMN attempts");
+      // Schema 4: the attachment columns (an older journal's items have nothing recorded: the
+      // next plan that attaches marks them `pending`, and the server says what is there).
       // A journal of schema 1 left by a killed run: its `sending` items are settled on resume.
       db.prepare(
         "INSERT INTO meta (name, value) VALUES ('schema', ?) " +

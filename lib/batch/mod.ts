@@ -20,5 +20,6 @@ export * from "./plan.ts";
 export * from "./journal.ts";
 export * from "./reconcile.ts";
 export * from "./runner.ts";
+export * from "./attach.ts";
 export * from "./report.ts";
 export * from "./batch.ts";

@@ -16,6 +16,12 @@
  *    run made by a concurrent writer's race or by a late commit is deleted by its maker. A batch
  *    that stops or is killed before that leaves the identities flagged for the next run.
  *
+ * Attachments (with `attach`, see attach.ts): an item's source file is checked before its run
+ * is sent (too large: the run is not sent), attached right after its run is recorded, and,
+ * after the reconciliation, attached to the runs that still lack it by the journal (a batch
+ * killed in between, runs found present); a failed attachment leaves the run created and is
+ * reported on its item.
+ *
  * When to stop. The batch stops taking new items, lets those in flight finish, and reports one
  * clear line, with the journal intact (the same command resumes), when:
  * - the site does not answer: `siteDownAfter` items in a row (default 3) ended because a
@@ -31,7 +37,14 @@
  * @module
  */
 import type { ItkpdClient } from "../client/client.ts";
-import { AuthError, NetworkError, type Problem, ServerError, TimeoutError } from "../errors.ts";
+import {
+  AuthError,
+  ItkpdError,
+  NetworkError,
+  type Problem,
+  ServerError,
+  TimeoutError,
+} from "../errors.ts";
 import type { ProgressCounts, ProgressReporter } from "../progress/reporter.ts";
 import { type CreatedRun, OutcomeUnknownError, uploadRunOnce } from "../upload/upload_once.ts";
 import { runPool } from "../_pool.ts";
@@ -39,6 +52,16 @@ import { type Journal, JournalWriteError, type PlannedItem } from "./journal.ts"
 import { type BatchPlan, dtoInFor } from "./plan.ts";
 import type { PreparedItem } from "./prepare_item.ts";
 import { reconcileBatch, type ReconcileReport } from "./reconcile.ts";
+import {
+  attachItem,
+  type AttachmentCounts,
+  checkItemAttachable,
+  completeAttachments,
+  countAttachments,
+  type ItemAttachment,
+  siteDidNotAnswer,
+} from "./attach.ts";
+import type { BatchInputFile } from "./discover.ts";
 
 /** The outcome of one item of a batch. */
 export interface ItemOutcome {
@@ -66,6 +89,8 @@ export interface ItemOutcome {
   problems?: Problem[];
   /** Set when the identity had more than one run after the uploads (see reconcile.ts). */
   reconciled?: { keptId: string; deletedIds: string[]; leftAlone: string[] };
+  /** The item's source file attached to its run (with `attach`), found there, or failed. */
+  attachment?: ItemAttachment;
 }
 
 /** Counts of a batch's outcomes. */
@@ -92,6 +117,8 @@ export interface BatchReport {
   reconciliation?: ReconcileReport | { skipped: string };
   /** Set when the batch failed as a whole before uploading (e.g. a read-only journal). */
   error?: string;
+  /** What became of the source files to attach (with `attach`; absent when none was tried). */
+  attachments?: AttachmentCounts;
   items: ItemOutcome[];
 }
 
@@ -123,6 +150,11 @@ export interface RunOptions {
    * on the item (`afterCreateError`); the run stays created.
    */
   afterCreate?: (run: CreatedRun, item: PreparedItem) => void | Promise<void>;
+  /**
+   * Attach each item's source file to its run, exactly once (default false; see attach.ts):
+   * checked before the run is sent, attached once it is recorded, completed on a re-run.
+   */
+  attach?: boolean;
   /** Cancels the batch (items in flight finish). */
   signal?: AbortSignal;
 }
@@ -170,6 +202,8 @@ export async function runBatch(
   });
   // Why the batch stopped early, and by what (set from the workers).
   const halt: { why?: string; by?: Strike["kind"] | "cancelled" } = {};
+  // The run each item's attachment was tried on in this run (not tried again on it).
+  const tried = new Map<string, string>();
   // Items a killed run left `sending`: their send's outcome is unknown.
   for (const p of plan.present) {
     items.push({ ...describe(p.item), status: "skipped", existingId: p.existingId });
@@ -186,6 +220,7 @@ export async function runBatch(
         existingId: p.existingId,
         duplicate: p.runIds.length > 1,
       })),
+      { attach: opts.attach },
     );
   } catch (e) {
     if (!(e instanceof JournalWriteError)) throw e;
@@ -238,11 +273,17 @@ export async function runBatch(
   const uploadItem = async (index: number) => {
     const item = plan.toCreate[index];
     try {
-      const outcome = await uploadOne(client, plan, item, opts);
-      siteStreak = 0;
-      fault = undefined;
+      const outcome = await uploadOne(client, plan, item, opts, tried);
       record(outcome.outcome);
       if (outcome.outcome.note) notRecorded++;
+      if (outcome.strike?.kind === "site") {
+        // The run is created, but its attachment found the site not answering.
+        fault = undefined;
+        if (++siteStreak >= siteDownAfter) stop("site", siteDown(outcome.strike, siteStreak));
+        return;
+      }
+      siteStreak = 0;
+      fault = undefined;
       if (outcome.strike?.kind === "journal") {
         stop("journal", journalStop(outcome.strike.message, notRecorded));
       }
@@ -259,14 +300,7 @@ export async function runBatch(
         stop("journal", journalStop(strike.message, notRecorded));
       } else if (strike.kind === "site") {
         fault = undefined;
-        if (++siteStreak >= siteDownAfter) {
-          stop(
-            "site",
-            `the site does not answer (${strike.message}); stopped after ${siteStreak} items ` +
-              `in a row could not be sent or settled. The journal is kept: run the same ` +
-              `command again when the site is back.`,
-          );
-        }
+        if (++siteStreak >= siteDownAfter) stop("site", siteDown(strike, siteStreak));
       } else {
         siteStreak = 0;
         fault = fault?.signature === strike.signature
@@ -317,7 +351,36 @@ export async function runBatch(
       reconciliation = { skipped: `left for the next run of the same command (${e.message})` };
     }
   }
-  return report({ ...(halt.why ? { stopped: halt.why } : {}), reconciliation });
+  // Attachments still missing by the journal (runs found present, a crash in between, runs
+  // settled or kept by the reconciliation): only against a site that answers, with a journal.
+  if (opts.attach && !halt.by) {
+    try {
+      await completeAttachments(client, journal, items, {
+        files: filesOf(plan),
+        tried,
+        concurrency: opts.concurrency,
+        log: opts.log,
+        signal: opts.signal,
+      });
+    } catch (e) {
+      if (!(e instanceof JournalWriteError)) throw e;
+      halt.why = journalStop(e, notRecorded);
+    }
+  }
+  const attachments = countAttachments(items);
+  return report({
+    ...(halt.why ? { stopped: halt.why } : {}),
+    reconciliation,
+    ...(attachments ? { attachments } : {}),
+  });
+}
+
+/** The source file of every item of the plan (to create or present), by key. */
+function filesOf(plan: BatchPlan): Map<string, BatchInputFile> {
+  const files = new Map<string, BatchInputFile>();
+  for (const item of plan.toCreate) files.set(item.key, item.file);
+  for (const p of plan.present) files.set(p.item.key, p.item.file);
+  return files;
 }
 
 /** Items whose own run was deleted as an extra become "skipped" (another's run is kept). */
@@ -358,6 +421,13 @@ function applyReconciliation(
   }
 }
 
+/** The line of a stop because the site does not answer. */
+function siteDown(strike: { message: string }, streak: number): string {
+  return `the site does not answer (${strike.message}); stopped after ${streak} items in a ` +
+    `row could not be sent or settled. The journal is kept: run the same command again when ` +
+    `the site is back.`;
+}
+
 function journalStop(e: unknown, notRecorded: number): string {
   const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
   return `the journal cannot be written (${why}); stopped, nothing more was sent.` +
@@ -386,9 +456,18 @@ async function uploadOne(
   plan: BatchPlan,
   item: PreparedItem,
   opts: RunOptions,
+  tried: Map<string, string>,
 ): Promise<{ outcome: ItemOutcome; strike?: Strike }> {
   const journal = opts.journal;
   let dtoIn;
+  try {
+    // A file that could never be attached stops its run before it is sent.
+    if (opts.attach) checkItemAttachable(item.file, client.maxAttachmentBytes);
+  } catch (e) {
+    if (!(e instanceof ItkpdError)) throw e; // a missing permission stays itself
+    safely(() => journal.markFailed(item.key, messageOf(e)));
+    throw new ItemFailure({ ...describe(item), status: "failed", ...failureOf(e) });
+  }
   try {
     dtoIn = await dtoInFor(plan, item);
   } catch (e) {
@@ -423,10 +502,36 @@ async function uploadOne(
   try {
     if (result.status === "present") {
       journal.markSkipped(item.key, result.id);
-      return { outcome: { ...describe(item), status: "skipped", existingId: result.id } };
+    } else {
+      journal.markCreated(item.key, result.id, result.confirmedBy === "answer");
     }
-    journal.markCreated(item.key, result.id, result.confirmedBy === "answer");
-    return { outcome: { ...describe(item), status: "created", testRunId: result.id, ...extra } };
+    // The run is recorded: its source file now (a crash before this line leaves it `pending`).
+    const attachment = opts.attach
+      ? await attachItem(client, journal, item.key, item.file, result.id, {
+        wasThere: result.status === "present",
+      })
+      : undefined;
+    if (opts.attach) tried.set(item.key, result.id);
+    const attached = attachment ? { attachment } : {};
+    const strike: Strike | undefined = siteDidNotAnswer(attachment)
+      ? { kind: "site", message: attachment!.error ?? "no answer" }
+      : undefined;
+    if (result.status === "present") {
+      return {
+        outcome: { ...describe(item), status: "skipped", existingId: result.id, ...attached },
+        strike,
+      };
+    }
+    return {
+      outcome: {
+        ...describe(item),
+        status: "created",
+        testRunId: result.id,
+        ...extra,
+        ...attached,
+      },
+      strike,
+    };
   } catch (e) {
     if (!(e instanceof JournalWriteError)) throw e;
     // The server has it; the journal could not say so. The next plan finds it on the server.

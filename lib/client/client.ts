@@ -415,6 +415,15 @@ export class ItkpdClient implements Disposable {
   // ---------------------------------------------------------------- attachments
 
   /**
+   * Largest file an attachment call sends (the `maxAttachmentBytes` option, default
+   * {@link ATTACHMENT_MAX_BYTES}): the steps check their files against it before creating a
+   * run, so that a run is never left without the file it was to carry.
+   */
+  get maxAttachmentBytes(): number {
+    return this.#options.maxAttachmentBytes ?? ATTACHMENT_MAX_BYTES;
+  }
+
+  /**
    * Attaches a file to a test run: a POST of `multipart/form-data` with the fields `testRun`,
    * `title` (default the file name), `description`, `type: "file"`, `url` (the file name) and
    * `data` (the file, with its name and content type). Answers the run with its `attachments`

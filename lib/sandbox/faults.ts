@@ -52,6 +52,8 @@ export function mulberry32(seed: number): () => number {
 /** Decides the faults of successive requests. */
 export class Faults {
   #settings: FaultSettings;
+  /** Commands whose next requests fail, and how many more. */
+  readonly #failNext = new Map<string, number>();
   readonly #random: () => number;
   readonly #slowRandom: () => number;
 
@@ -83,6 +85,28 @@ export class Faults {
       next.slowCommitMs = nonNegative("slowCommitMs", settings.slowCommitMs);
     }
     this.#settings = next;
+  }
+
+  /**
+   * Makes the next `times` requests of each command fail with HTTP 500, the command not
+   * performed (e.g. `{ createTestRunAttachment: 1 }`: one attachment fails, whatever else is
+   * sent around it). Adds to what is left of an earlier call.
+   */
+  failNext(commands: Readonly<Record<string, number>>): void {
+    for (const [command, times] of Object.entries(commands)) {
+      if (!Number.isInteger(times) || times < 0) {
+        throw new RangeError(`failNext.${command} must be an integer >= 0, got ${times}`);
+      }
+      this.#failNext.set(command, (this.#failNext.get(command) ?? 0) + times);
+    }
+  }
+
+  /** True when this request of `command` is one of those {@link failNext} asked to fail. */
+  takeFailure(command: string): boolean {
+    const left = this.#failNext.get(command) ?? 0;
+    if (left <= 0) return false;
+    this.#failNext.set(command, left - 1);
+    return true;
   }
 
   /** The current settings. */

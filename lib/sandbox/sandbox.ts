@@ -75,10 +75,12 @@ export interface Sandbox {
   env(): Record<string, string>;
   /**
    * Changes the fault settings at run time. `diskFull` makes the database refuse to grow (as on
-   * a full disk: writes answer HTTP 507 with the real cause, reads go on).
+   * a full disk: writes answer HTTP 507 with the real cause, reads go on). `failNext` makes the
+   * next requests of the commands named fail with HTTP 500, not performed
+   * (`{ createTestRunAttachment: 1 }`).
    */
   setFaults(
-    f: Partial<FaultSettings> & { diskFull?: boolean },
+    f: Partial<FaultSettings> & { diskFull?: boolean; failNext?: Record<string, number> },
   ): void;
   /** Resolves once every write held by the slow-commit fault has been committed. */
   settled(): Promise<void>;
@@ -170,8 +172,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         ITKDB_ACCESS_CODE1: accessCode1,
         ITKDB_ACCESS_CODE2: accessCode2,
       }),
-      setFaults: ({ diskFull, ...rates }) => {
+      setFaults: ({ diskFull, failNext, ...rates }) => {
         faults.set(rates);
+        if (failNext) faults.failNext(failNext);
         if (diskFull !== undefined) store.setFull(diskFull);
       },
       stats: () => s.stats(),

@@ -193,6 +193,7 @@ export class SandboxServer {
     }
     this.#stats.byCommand[command] = (this.#stats.byCommand[command] ?? 0) + 1;
     const plan = this.#deps.faults.next(def.write);
+    if (this.#deps.faults.takeFailure(command)) plan.failStatus = 500;
     if (plan.latencyMs > 0) await this.#sleep(plan.latencyMs);
     if (plan.failStatus) {
       this.#stats.faults++;

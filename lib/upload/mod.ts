@@ -3,7 +3,8 @@
  * loading and checking a test-run file (overrides, the original's checks, validation of every
  * value against the test type definition with a zod schema built at run time, all problems at
  * once by JSON path), dry-run rendering, duplicate look-up, the upload; and building the
- * wire-bond and IV test runs from their files; attaching a raw file to its run at most once.
+ * wire-bond and IV test runs from their files; attaching a raw file to its run at most once
+ * (a step's source files: checked before the run is created, attached after).
  *
  * @example
  * ```ts
@@ -36,4 +37,5 @@ export * from "./permissions.ts";
 export * from "./upload_once.ts";
 export * from "./step_output.ts";
 export * from "./attach_once.ts";
+export * from "./attach_sources.ts";
 export * from "./guard.ts";

@@ -258,6 +258,95 @@ Deno.test("journal: only what can follow an item's state is recorded", async (t)
   }
 });
 
+Deno.test("journal: attachments are recorded only where they can follow", async (t) => {
+  const journal = Journal.open(":memory:");
+  const item = { key: "S|T|1", file: "a.csv", ref: { componentCode: "c1" } };
+  const entry = () => journal.get(item.key)!;
+  try {
+    await t.step("a plan that attaches: pending; done only once the run exists", () => {
+      journal.recordPlan([item], [], { attach: true });
+      assert.equal(entry().attachState, "pending");
+      assert.throws(
+        () => journal.markAttached(item.key, "r1"),
+        (e) =>
+          e instanceof JournalTransitionError &&
+          e.message === "journal: item S|T|1 cannot be recorded as attached (it is pending)",
+      );
+      journal.markSending(item.key);
+      assert.throws(() => journal.markAttached(item.key, "r1"), JournalTransitionError);
+      journal.markCreated(item.key, "r1");
+      journal.markAttachFailed(item.key, "HTTP 500");
+      assert.deepEqual([entry().attachState, entry().attachError], ["pending", "HTTP 500"]);
+      journal.markAttached(item.key, "r1");
+      assert.deepEqual(
+        [entry().attachState, entry().attachedTo, entry().attachError],
+        ["done", "r1", null],
+      );
+      assert.throws(() => journal.markAttachFailed(item.key, "x"), JournalTransitionError);
+    });
+    await t.step("a later plan keeps `done` on the same run only", () => {
+      journal.recordPlan([], [{ ...item, existingId: "r1", duplicate: false }], { attach: true });
+      assert.equal(entry().attachState, "done");
+      journal.recordPlan([], [{ ...item, existingId: "r7", duplicate: false }], { attach: true });
+      assert.deepEqual([entry().attachState, entry().testRunId], ["pending", "r7"]);
+      journal.markAttached(item.key, "r7");
+      // Without attachments, a present item keeps what it had; an item to send has nothing.
+      journal.recordPlan([], [{ ...item, existingId: "r7", duplicate: false }]);
+      assert.equal(entry().attachState, "done");
+      journal.recordPlan([item]);
+      assert.deepEqual([entry().attachState, entry().attachedTo], [null, null]);
+      journal.markSending(item.key);
+      journal.markCreated(item.key, "r8");
+      assert.throws(() => journal.markAttached(item.key, "r8"), JournalTransitionError);
+    });
+  } finally {
+    journal.close();
+  }
+});
+
+Deno.test("journal: schema 3 is upgraded to 4 (attachments); a newer one is refused", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = join(dir, "v3.sqlite");
+    const db = new DatabaseSync(path);
+    db.exec(`CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+      INSERT INTO meta VALUES ('schema', '3');
+      CREATE TABLE items (key TEXT PRIMARY KEY, file TEXT NOT NULL, state TEXT NOT NULL,
+        test_run_id TEXT, error TEXT, updated_at TEXT NOT NULL, component_code TEXT,
+        test_type TEXT, run_number TEXT, created_ids TEXT NOT NULL DEFAULT '[]',
+        unknown_sends INTEGER NOT NULL DEFAULT 0, last_unknown_at TEXT,
+        reconcile INTEGER NOT NULL DEFAULT 0, kept_id TEXT, deleted_ids TEXT NOT NULL DEFAULT '[]');
+      INSERT INTO items (key, file, state, test_run_id, updated_at, created_ids)
+        VALUES ('S|T|1', 'a.csv', 'created', 'r1', '2026-01-01T00:00:00Z', '["r1"]');`);
+    db.close();
+    const journal = Journal.open(path);
+    try {
+      const e = journal.get("S|T|1")!;
+      assert.deepEqual([e.state, e.testRunId, e.attachState], ["created", "r1", null]);
+      // Its run was made before attachments: the next plan that attaches marks it pending.
+      journal.recordPlan([], [{ key: e.key, file: e.file, existingId: "r1", duplicate: false }], {
+        attach: true,
+      });
+      assert.equal(journal.get("S|T|1")!.attachState, "pending");
+    } finally {
+      journal.close();
+    }
+    const upgraded = new DatabaseSync(path);
+    const version = upgraded.prepare("SELECT value FROM meta WHERE name = 'schema'").get()?.value;
+    upgraded.exec("UPDATE meta SET value = '5' WHERE name = 'schema'");
+    upgraded.close();
+    assert.equal(version, "4");
+    assert.throws(
+      () => Journal.open(path),
+      (e) =>
+        e instanceof InputError &&
+        e.message.startsWith(`${path}: journal format 5 is not the supported 4`),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("journal: each commit reaches the disk within a second, with no later write", async () => {
   const dir = await Deno.makeTempDir();
   const path = join(dir, "j.sqlite");

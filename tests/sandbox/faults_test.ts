@@ -229,3 +229,26 @@ Deno.test("Faults: slow commits leave the other faults' sequence unchanged", () 
   }
   assert.ok(slowOnes > 100, `slow commits: ${slowOnes}`);
 });
+
+Deno.test("sandbox failNext: the next requests of one command fail, the others go through", async () => {
+  const sb = await startSandbox({ demoModules: 1, seed: 1 });
+  try {
+    const token = await tokenOf(sb);
+    const call = (command: string) =>
+      http(sb.apiUrl + command, { token, body: { component: "20UPGM20000001" } });
+    sb.setFaults({ failNext: { getComponent: 2 } });
+    assert.equal((await call("listInstitutions")).status, 200, "another command is untouched");
+    for (let i = 0; i < 2; i++) {
+      const res = await call("getComponent");
+      assert.equal(res.status, 500);
+      assert.deepEqual(Object.keys(res.json.uuAppErrorMap), [
+        "cern-itkpd-main/internalServerError",
+      ]);
+    }
+    assert.equal((await call("getComponent")).status, 200, "only the next two");
+    assert.equal(sb.stats().faults, 2);
+    assert.throws(() => sb.setFaults({ failNext: { getComponent: -1 } }), /integer >= 0/);
+  } finally {
+    await sb.close();
+  }
+});

@@ -74,6 +74,13 @@ Deno.test("upload-iv-curve", async (t) => {
       assert.equal(doc.component, "20UPGM20000002");
       await assertStored(idOf(r), doc);
       assert.match(await Deno.readTextFile(join(dir, "iv2.svg")), /^<svg/);
+      // The table travels with its run: one attachment, its bytes the file's.
+      const id = idOf(r);
+      assert.match(r.stdout, new RegExp(`^attached iv2\\.txt \\([\\d.]+ kB\\) to run ${id}$`, "m"));
+      const [attached, ...more] = (await client.getTestRun({ testRun: id })).attachments ?? [];
+      assert.deepEqual([attached?.filename, more.length], ["iv2.txt", 0]);
+      const bytes = await client.getTestRunAttachment({ testRun: id, code: attached.code });
+      assert.deepEqual(bytes, await Deno.readFile(join(dir, "iv2.txt")));
     });
 
     await t.step("re-running with --upload creates no second run", async () => {

@@ -279,6 +279,77 @@ Deno.test("upload-test-results", async (t) => {
       assert.equal((await runsOf(CHAIN_MODULE)).length, 2);
     });
 
+    await t.step(
+      "--attach: a file too large is refused before any run; each file once",
+      async () => {
+        const module = "20UPGM20000003";
+        const doc = { ...good, runNumber: "chain-attach" };
+        await Deno.writeTextFile(join(dir, "attach.json"), JSON.stringify(doc, null, 2));
+        const args = [
+          "--test-file",
+          "attach.json",
+          "--component-id",
+          module,
+          "--institution",
+          "SANDBOX_A",
+        ];
+        const notes = new TextEncoder().encode("operator notes\n");
+        const photo = Uint8Array.from({ length: 3000 }, (_, i) => (i * 7) % 256);
+        await Deno.writeFile(join(dir, "notes.txt"), notes);
+        await Deno.writeFile(join(dir, "photo.png"), photo);
+        // Above the binary store's limit (64 MiB): a sparse file, so nothing is really written.
+        const big = await Deno.open(join(dir, "scan.bin"), { write: true, create: true });
+        await big.truncate(64 * 1024 * 1024 + 1);
+        big.close();
+        const uploads = () => sandbox.stats().byCommand.uploadTestRunResults ?? 0;
+        const before = uploads();
+        const refused = await run([...args, "--attach", "notes.txt", "--attach", "scan.bin"]);
+        assertOneLine(refused, 1);
+        assert.match(
+          refused.stderr.trimEnd(),
+          /^error: scan\.bin: 67\.1 MB, above the binary store's limit of 64 MiB for one attachment; nothing was sent, no run was created \(ITkPD keeps larger files on CERN EOS, which this toolkit cannot reach: attach a compressed copy, or leave it out of --attach\)$/,
+        );
+        assert.equal(uploads(), before, "no run was sent");
+        assert.equal((await runsOf(module)).length, 0);
+
+        const r = await run([...args, "--attach", "notes.txt", "--attach", "photo.png"]);
+        assert.equal(r.code, 0, r.stderr);
+        const id = /^testRun (\S+)$/m.exec(r.stdout)?.[1];
+        assert.ok(id, r.stdout);
+        assert.match(r.stdout, new RegExp(`^attached notes\\.txt \\(15 B\\) to run ${id}$`, "m"));
+        assert.match(r.stdout, new RegExp(`^attached photo\\.png \\(3 kB\\) to run ${id}$`, "m"));
+        const attachments = async () =>
+          (await client.getTestRun({ testRun: id })).attachments ?? [];
+        const bytesOf = async (name: string) => {
+          const a = (await attachments()).filter((x) => x.filename === name);
+          assert.equal(a.length, 1, name);
+          return await client.getTestRunAttachment({ testRun: id, code: a[0].code });
+        };
+        assert.deepEqual(await bytesOf("notes.txt"), notes);
+        assert.deepEqual(await bytesOf("photo.png"), photo);
+
+        // Again, with one more file: the run is there, the file missing from it is attached.
+        await Deno.writeTextFile(join(dir, "extra.log"), "log\n");
+        const again = await run([...args, "--attach", "notes.txt", "--attach", "extra.log"]);
+        assert.equal(again.code, 0, again.stderr);
+        assert.match(again.stdout, new RegExp(`already uploaded as ${id} `));
+        assert.match(
+          again.stdout,
+          new RegExp(`^notes\\.txt already attached to run ${id} \\(same name and content\\)`, "m"),
+        );
+        assert.match(
+          again.stdout,
+          new RegExp(`^attached extra\\.log \\(4 B\\) to run ${id} \\(it was missing`, "m"),
+        );
+        assert.deepEqual((await attachments()).map((a) => a.filename).sort(), [
+          "extra.log",
+          "notes.txt",
+          "photo.png",
+        ]);
+        assert.equal((await runsOf(module)).length, 1);
+      },
+    );
+
     await t.step("an unknown institution is refused before sending, with --test too", async () => {
       const r = await run([
         "--test-file",

@@ -259,6 +259,116 @@ Deno.test("upload-wirebond-results", async (t) => {
   }
 });
 
+Deno.test("upload-wirebond-results --upload attaches each DAGE file once; a failure is completed by the re-run", async (t) => {
+  const sandbox = await startSandbox({ port: 0, demoModules: 3 });
+  const dir = await Deno.makeTempDir({ prefix: "itkpd_wirebond_attach_" });
+  const env = sandbox.env();
+  const client = new ItkpdClient({ env, onWarning: () => {} });
+  const run = (args: string[]) => runTask(TASK, args, { env, cwd: dir });
+  const module = (serial: string) => ["--component", serial, "--institution", "SANDBOX_A"];
+  const sent = () => sandbox.stats().byCommand.createTestRunAttachment ?? 0;
+  /** The run's attachments by file name, each checked to hold its file's bytes. */
+  const attachedFiles = async (id: string) => {
+    const names: string[] = [];
+    for (const a of (await client.getTestRun({ testRun: id })).attachments ?? []) {
+      const bytes = await client.getTestRunAttachment({ testRun: id, code: a.code });
+      assert.deepEqual(bytes, await Deno.readFile(join(dir, a.filename!)), a.filename!);
+      names.push(a.filename!);
+    }
+    return names.sort();
+  };
+  try {
+    await t.step(
+      "a run of two files: both attached; the same command again sends none",
+      async () => {
+        const a = generateDage({ index: 1, pulls: 20 });
+        const b = generateDage({ index: 2, pulls: 15, serial: a.serial });
+        await Deno.writeTextFile(join(dir, "part_a.csv"), a.text);
+        await Deno.writeTextFile(join(dir, "part_b.csv"), b.text);
+        const args = ["--input", "part_a.csv", "--input", "part_b.csv", ...module(a.serial)];
+        const r = await run([...args, "--upload", "--out", "two.json"]);
+        assert.equal(r.code, 0, r.stderr);
+        const id = idOf(r);
+        const size = (name: string) =>
+          `${Number((Deno.statSync(join(dir, name)).size / 1000).toFixed(1))} kB`;
+        for (const name of ["part_a.csv", "part_b.csv"]) {
+          assert.match(
+            r.stdout,
+            new RegExp(
+              `^attached ${name.replace(".", "\\.")} \\(${size(name)}\\) to run ${id}$`,
+              "m",
+            ),
+          );
+        }
+        assert.deepEqual(await attachedFiles(id), ["part_a.csv", "part_b.csv"]);
+        const before = sent();
+        const again = await run([...args, "--upload", "--out", "two.json"]);
+        assert.equal(again.code, 0, again.stderr);
+        assert.match(again.stdout, new RegExp(`already uploaded as ${id}`));
+        assert.match(again.stdout, new RegExp(`^part_a\\.csv already attached to run ${id} `, "m"));
+        assert.match(again.stdout, new RegExp(`^part_b\\.csv already attached to run ${id} `, "m"));
+        assert.equal(sent(), before, "nothing sent again");
+        assert.deepEqual(await attachedFiles(id), ["part_a.csv", "part_b.csv"]);
+      },
+    );
+
+    await t.step("a failed attachment: the run stays, exit 1; the re-run attaches it", async () => {
+      await Deno.writeTextFile(join(dir, "m2.csv"), generateDage({ index: 2 }).text);
+      const args = ["--input", "m2.csv", ...module("20UPGM20000002"), "--upload"];
+      sandbox.setFaults({ failNext: { createTestRunAttachment: 3 } });
+      const r = await run(args);
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      const id = idOf(r);
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `^error: m2\\.csv was not attached to run ${id}: .*HTTP 500.* \\(the run stays created; run the same command again to attach it\\)$`,
+          "m",
+        ),
+      );
+      assert.deepEqual(await attachedFiles(id), []);
+      const again = await run(args);
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stdout, new RegExp(`already uploaded as ${id}`));
+      assert.match(
+        again.stdout,
+        new RegExp(
+          `^attached m2\\.csv \\([\\d.]+ kB\\) to run ${id} \\(it was missing from the run already in ITkPD\\)$`,
+          "m",
+        ),
+      );
+      assert.deepEqual(await attachedFiles(id), ["m2.csv"]);
+      const runs = await client.listTestRunsByComponent({ filterMap: { code: "20UPGM20000002" } });
+      assert.equal(runs.length, 1);
+    });
+
+    await t.step("--no-attach attaches nothing; --help says so", async () => {
+      await Deno.writeTextFile(join(dir, "m3.csv"), generateDage({ index: 3 }).text);
+      const before = sent();
+      const r = await run([
+        "--input",
+        "m3.csv",
+        ...module("20UPGM20000003"),
+        "--upload",
+        "--no-attach",
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.doesNotMatch(r.stdout, /^attached |already attached/m);
+      assert.equal(sent(), before);
+      assert.deepEqual(await attachedFiles(idOf(r)), []);
+      const help = await run(["--help"]);
+      assert.match(
+        help.stdout,
+        /^ {2}--no-attach +with --upload: do not attach the DAGE file\(s\)/m,
+      );
+    });
+  } finally {
+    client.close();
+    await sandbox.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("upload-wirebond-results: --plot and --plot-groups as PNG or PDF", async () => {
   const dir = await Deno.makeTempDir({ prefix: "itkpd_wirebond_plots_" });
   try {
