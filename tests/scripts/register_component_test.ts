@@ -130,8 +130,14 @@ Deno.test("register-component script", async (t) => {
       assert.equal(out.length, 3);
       assert.match(out[0], /^\$\[0\] registered 20UPBM20000201 code \w+ stage MODULE\/ASSEMBLY$/);
       assert.match(out[1], /^\$\[1\] invalid, not registered: /);
-      assert.match(out[1], /\$\[1\]\.properties\.ORIENTATION: The value must be true or false/);
-      assert.match(out[1], /\$\[1\]\.properties\.FECHIP_VERSION: The value must be one of/);
+      assert.match(
+        out[1],
+        /\$\[1\]\.properties\.ORIENTATION: expected true or false, got the text "yes"/,
+      );
+      assert.match(
+        out[1],
+        /\$\[1\]\.properties\.FECHIP_VERSION: expected one of the codes 0 = RD53A, .*, got the text "7"/,
+      );
       assert.match(out[2], /^\$\[2\] registered 20UPBM20000203 code \w+ stage MODULE\/PARYLENE$/);
       assert.match(r.stderr, /2 registered, 0 already registered, 1 invalid, 0 failed/);
       assert.equal((await props("20UPBM20000203")).stage, "MODULE/PARYLENE");
