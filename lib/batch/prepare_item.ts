@@ -313,7 +313,8 @@ function prepareIv(file: BatchInputFile, text: string, ctx: PrepareContext) {
     institution: entry?.institution ?? ctx.institution ?? null,
     operator: entry?.operator ?? ctx.operator,
     testType: ctx.ivTestType,
-    date: entry?.date ? isoDate(entry.date.parts) : undefined,
+    date: entry?.date?.parts,
+    conditionsFrom: { operator: entry?.operator ? "the manifest" : "--operator" },
   });
   return finish(
     file,
