@@ -11,7 +11,7 @@
 import { openClient } from "../lib/cli/client.ts";
 import { defineCommand, runCommand } from "../lib/cli/command.ts";
 import { TIMEOUT_FLAG } from "../lib/cli/timeout.ts";
-import { IV_TEST_TYPE } from "../lib/analysis/iv.ts";
+import { IV_TEST_TYPE } from "../lib/analysis/iv_test_type.ts";
 
 /** The command: its flags and help. */
 export const COMMAND = defineCommand({

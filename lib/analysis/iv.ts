@@ -9,6 +9,7 @@ import type { IvParseResult } from "../parsers/iv.ts";
 import { type DateTimeParts, isoDate } from "../parsers/date.ts";
 import { ivConditions, type IvConditionsGiven } from "./iv_conditions.ts";
 import { datedRunNumber } from "./run_number.ts";
+import { IV_TEST_TYPE } from "./iv_test_type.ts";
 import {
   CURRENT_RANGE,
   type PhysicalRange,
@@ -99,8 +100,7 @@ function requireInRange(
   }
 }
 
-/** The IV test type of the sandbox catalogue (VOLTAGE and CURRENT arrays). */
-export const IV_TEST_TYPE = "IV_MEASURE";
+export { IV_TEST_TYPE } from "./iv_test_type.ts";
 
 /**
  * Options of {@link ivTestRun}; each overrides the default. `operator`, `temperature` (°C) and
