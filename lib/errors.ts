@@ -273,39 +273,44 @@ export function formatProblems(problems: readonly Problem[]): string {
   return lines.join("\n");
 }
 
-/** What a `Got <preview>.` of a message says the value was: "a number", "a string", … */
-function kindOfPreview(preview: string): string {
-  const c = preview[0];
-  if (c === '"') return "a string";
-  if (c === "[") return "a list";
-  if (c === "{") return "an object";
-  if (preview.startsWith("null")) return "null";
-  if (preview.startsWith("true") || preview.startsWith("false")) return "true or false";
-  if (c === "-" || (c >= "0" && c <= "9")) return "a number";
-  return "something else";
+/**
+ * The kind of value a "got …" ending of a message names, without the value itself
+ * (lib/schemas/value_words.ts writes them): `the number 7.6` → `a number`.
+ */
+function kindOfGot(got: string): string {
+  if (got.startsWith("the number ")) return "a number";
+  if (got.startsWith("the text ") || got === "an empty text") return "a text";
+  if (got.startsWith("the value ")) return "true or false";
+  if (got.startsWith("a list ") || got === "an empty list") return "a list";
+  if (got.startsWith("an object ") || got === "an empty object") return "an object";
+  return got;
 }
 
 /**
  * Problems of one kind summarised: problems whose paths differ only in list indices
- * (`$.a[0].b`, `$.a[7].b`) and whose messages say the same (a `Got <value>.` ending counts by
+ * (`$.a[0].b`, `$.a[7].b`) and whose messages say the same (a `, got <value>` ending counts by
  * the kind of value) become one problem when there are more than `keep` of them:
- * `"30,000 elements: The value must be a list, got a number; first at $.a[0]"`. Linear in the
- * number of problems; order of first appearance is kept.
+ * `"30,000 elements: expected a list, got a number; first at $.a[0]"`. Linear in the number of
+ * problems; order of first appearance is kept.
  *
  * @example
  * ```ts
  * import { summarizeProblems } from "./errors.ts";
- * const many = [0, 1, 2, 3, 4].map((i) => ({ path: `$.r.X[${i}]`, message: `bad. Got ${i}.` }));
- * summarizeProblems(many)[0].message; // "5 elements: bad, got a number; first at $.r.X[0]"
+ * const many = [0, 1, 2, 3, 4].map((i) => ({
+ *   path: `$.r.X[${i}]`,
+ *   message: `expected a list, got the number ${i}`,
+ * }));
+ * summarizeProblems(many)[0].message;
+ * // "5 elements: expected a list, got a number; first at $.r.X[0]"
  * ```
  */
 export function summarizeProblems(problems: readonly Problem[], keep = 3): Problem[] {
   const groups = new Map<string, { first: Problem[]; count: number; kind: string }>();
   for (const p of problems) {
     const pattern = p.path.replace(/\[\d+\]/g, "[*]");
-    const got = / Got (.*)\.$/s.exec(p.message);
-    const kind = got
-      ? `${p.message.slice(0, got.index).replace(/\.$/, "")}, got ${kindOfPreview(got[1])}`
+    const at = p.message.lastIndexOf(", got ");
+    const kind = at >= 0
+      ? `${p.message.slice(0, at)}, got ${kindOfGot(p.message.slice(at + 6))}`
       : p.message;
     const key = `${pattern}\u0000${kind}`;
     const g = groups.get(key);
@@ -370,12 +375,38 @@ function collectDtoInProblems(map: UuAppErrorMap): {
   return { missing: [...missing], invalid, unsupported: [...unsupported] };
 }
 
-/** A short description of an error map's entries, for messages; `skip` hides some codes. */
+/**
+ * The last part of a service error code in words: `cern-itkpd-main/listTestTypes/
+ * componentTypeDoesNotExist` → `component type does not exist`. What a message says when the
+ * service sent a code without a message: a code is never shown to a user on its own.
+ *
+ * @example
+ * ```ts
+ * import { codeWords } from "./errors.ts";
+ * codeWords("cern-itkpd-main/listTestTypes/componentTypeDoesNotExist");
+ * // "component type does not exist"
+ * codeWords("uu-app-binarystore/getBinaryData/binaryDataDoesNotExist");
+ * // "binary data does not exist"
+ * ```
+ */
+export function codeWords(code: string): string {
+  const last = code.slice(code.lastIndexOf("/") + 1);
+  const words = last.replace(/[_-]+/g, " ").replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2").trim().toLowerCase();
+  return words === "" ? "an error without a description" : words;
+}
+
+/**
+ * An error map's entries in words for messages, one line each: the service's own message, or
+ * the code in words when it sent none ({@link codeWords}); never the bare code. `skip` hides
+ * some codes.
+ */
 function describeErrorMap(map: UuAppErrorMap, skip?: RegExp): string {
   const parts: string[] = [];
   for (const [code, entry] of Object.entries(map)) {
     if (skip?.test(code)) continue;
-    const text = `${entry?.type ?? "error"} ${code}: ${entry?.message ?? ""}`.trimEnd();
+    const said = typeof entry?.message === "string" ? entry.message.trim() : "";
+    const text = `${entry?.type === "warning" ? "warning: " : ""}${said || codeWords(code)}`;
     parts.push(`\n  ${escapeControls(text)}`);
   }
   return parts.join("");

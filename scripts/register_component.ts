@@ -30,13 +30,16 @@ ITKDB_ACCESS_CODE1/2; site from ITKDB_API_URL).
 
 Without --from or component flags it asks, step by step: institution, project, component
 type, type, subproject, stage (each only when there is a choice; type its number or code),
-the serial number (the last 7 digits), then every property. At a property prompt:
+the serial number (the last 7 digits), then every property. &BACK goes back one question at
+any of them; "register another" offers the previous answers (Enter keeps each) and the next
+serial number. At a property prompt:
 ${Object.entries(ESCAPE_HELP).map(([c, h]) => `  ${c.padEnd(8)} ${h}`).join("\n")}
 It shows the JSON and asks to confirm, registers, sets the stage, and offers another.
 
 --from FILE.json registers one object or an array of objects, each with the keys of
 registerComponent (institution, project, componentType, type, subproject, serialNumber,
-properties) and an optional stage; serialNumber may be the last 7 digits. Keys with a single
+properties) and an optional stage; serialNumber may be the last 7 digits; a code-table
+property may be given by its code or its name, as at the prompt. Keys with a single
 possible value may be left out. Everything is checked first; problems are listed by JSON
 path; the valid ones are registered, one line each, and the exit code is 1 if any was not.
 

@@ -11,7 +11,7 @@
 import { openClient } from "../lib/cli/client.ts";
 import { defineCommand, runCommand } from "../lib/cli/command.ts";
 import { TIMEOUT_FLAG } from "../lib/cli/timeout.ts";
-import { IV_TEST_TYPE } from "../lib/analysis/iv.ts";
+import { IV_TEST_TYPE } from "../lib/analysis/iv_test_type.ts";
 
 /** The command: its flags and help. */
 export const COMMAND = defineCommand({
@@ -19,7 +19,9 @@ export const COMMAND = defineCommand({
   description:
     `Reads an IV table (whitespace-separated, header like \`U[V] Imean[uA] Isem[uA]\`), prints a
 summary and writes the test-run JSON with VOLTAGE (V), CURRENT (uA) and SIGMA_CURRENT (uA).
-Bad rows are reported with file:line and left out.`,
+Bad rows are reported with file:line and left out. Lines before the columns starting with #
+may give the conditions: \`# Operator: NAME\`, \`# Temperature [C]: -20\`, \`# Humidity: 35 %\`;
+a flag replaces the header's value, and the summary says which was used and from where.`,
   flags: {
     input: { type: "path", required: true, value: "FILE", help: "the IV table" },
     component: {
@@ -43,7 +45,26 @@ current folder)`,
       type: "date",
       value: "D",
       help: `the test date, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS] (an IV table has none;
-without it the run has no date)`,
+without it the run has no date); it dates the run number, YYYYMMDD-HHMMSS-<hash>`,
+    },
+    operator: {
+      type: "string",
+      value: "NAME",
+      help: "who measured (OPERATOR); replaces the file header's `# Operator:`",
+    },
+    temperature: {
+      type: "number",
+      min: -100,
+      max: 100,
+      value: "C",
+      help: "temperature in °C, -100 … 100 (TEMP); replaces the header's `# Temperature:`",
+    },
+    humidity: {
+      type: "number",
+      min: 0,
+      max: 100,
+      value: "%",
+      help: "relative humidity in %, 0 … 100 (HUMIDITY); replaces the header's `# Humidity:`",
     },
     upload: {
       type: "boolean",
@@ -103,11 +124,15 @@ if (import.meta.main) {
         institution: flags.institution,
         testType: flags.testType,
         date: flags.date,
+        operator: flags.operator,
+        temperature: flags.temperature,
+        humidity: flags.humidity,
       });
       console.log(iv.renderIvSummary(build));
       const plot = flags.plot;
       const done = await finishStep({
         testRun: build.testRun,
+        formerRunNumbers: build.formerRunNumbers,
         out: flags.out ?? join(userCwd(), build.fileName),
         plots: plot ? [{ path: plot, make: () => iv.ivPlot(build) }] : [],
         force: flags.force,

@@ -8,16 +8,17 @@
 import { z } from "zod";
 import { InputError, type Problem } from "../errors.ts";
 import { parseJsonDocument } from "../parsers/json.ts";
+import { problemFromIssue } from "../schemas/value_words.ts";
 import type { BreakMode, BreakModeMapping } from "./break_modes.ts";
 
 /** Shape of a mapping file. */
 export const BreakModeMappingFileSchema = z.strictObject({
   gradeCodes: z.record(
-    z.string().trim().min(1, "a grade code must not be empty"),
+    z.string().trim().min(1, "expected a grade code that is not empty"),
     z.union([0, 1, 2, 3, 4, 5].map((m) => z.literal(m)), {
-      error: "a break mode must be one of 0, 1, 2, 3, 4, 5",
+      error: "expected a break mode: 0, 1, 2, 3, 4 or 5",
     }),
-  ).refine((m) => Object.keys(m).length > 0, "the mapping must list at least one grade code"),
+  ).refine((m) => Object.keys(m).length > 0, "expected at least one grade code"),
   site: z.string().optional(),
   description: z.string().optional(),
 });
@@ -44,12 +45,10 @@ export function parseBreakModeMapping(text: string, file: string): BreakModeMapp
   }
   const result = BreakModeMappingFileSchema.safeParse(json);
   if (!result.success) {
-    const problems: Problem[] = result.error.issues.map((issue) => ({
-      path: `${file} $${
-        issue.path.map((p) => typeof p === "number" ? `[${p}]` : `.${String(p)}`).join("")
-      }`,
-      message: issue.message,
-    }));
+    const problems: Problem[] = result.error.issues.map((issue) => {
+      const p = problemFromIssue(issue, json);
+      return { path: `${file} ${p.path}`, message: p.message };
+    });
     throw new InputError(`${file}: not a valid break-mode mapping`, problems, {
       hint: 'a mapping file looks like {"gradeCodes": {"1": 0, "2": 1}, "site": "MYLAB"}; ' +
         "break modes are 0 midspan, 1 heel/hybrid, 2 heel/chip, 3 peel/hybrid, 4 peel/chip, 5 failure",

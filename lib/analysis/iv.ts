@@ -6,6 +6,10 @@
  */
 import { InputError, type Problem } from "../errors.ts";
 import type { IvParseResult } from "../parsers/iv.ts";
+import { type DateTimeParts, isoDate } from "../parsers/date.ts";
+import { ivConditions, type IvConditionsGiven } from "./iv_conditions.ts";
+import { datedRunNumber } from "./run_number.ts";
+import { IV_TEST_TYPE } from "./iv_test_type.ts";
 import {
   KNOWN_CURRENT_UNITS,
   KNOWN_VOLTAGE_UNITS,
@@ -96,18 +100,22 @@ function requireInRange(
   }
 }
 
-/** The IV test type of the sandbox catalogue (VOLTAGE and CURRENT arrays). */
-export const IV_TEST_TYPE = "IV_MEASURE";
+export { IV_TEST_TYPE } from "./iv_test_type.ts";
 
-/** Options of {@link ivTestRun}; each overrides the default. */
-export interface IvTestRunOptions {
+/**
+ * Options of {@link ivTestRun}; each overrides the default. `operator`, `temperature` (°C) and
+ * `humidity` (%) override the file's header ({@link ivConditions}); `date` is the date of the
+ * run (an IV table has none), which also dates its run number.
+ */
+export interface IvTestRunOptions extends Omit<IvConditionsGiven, "from"> {
   component?: string | null;
   institution?: string | null;
   testType?: string;
   runNumber?: string;
-  date?: string;
-  operator?: string;
+  date?: DateTimeParts;
   problems?: boolean;
+  /** Where the conditions were given, for messages (default: the flags). */
+  conditionsFrom?: IvConditionsGiven["from"];
 }
 
 /** An IV test run, ready for `uploadTestRunResults` once component and institution are set. */
@@ -124,18 +132,32 @@ export interface IvTestRun {
 }
 
 /**
- * The run number of an IV table: `iv-<hash>` of its values (FNV-1a), so re-running on the same
- * file gives the same run number.
+ * The run number of an IV table, dated as the wire-pull runs are (`run_number.ts`):
+ * `YYYYMMDD-HHMMSS-<hash>` with the date of the run, `iv-<hash>` without one; the hash
+ * (FNV-1a) is of the table's values and units, so re-running on the same file with the same
+ * date gives the same run number.
+ *
+ * @example
+ * ```ts
+ * import { parseIv } from "../parsers/iv.ts";
+ * import { ivRunNumber } from "./iv.ts";
+ * const parsed = parseIv("U[V] I[uA]\n-2 -0.1\n", "iv.txt");
+ * ivRunNumber(parsed).startsWith("iv-"); // true
+ * ivRunNumber(parsed, { year: 2024, month: 5, day: 17, hour: 10, minute: 0, second: 0 })
+ *   .startsWith("20240517-100000-"); // true
+ * ```
  */
-export function ivRunNumber(parsed: IvParseResult): string {
+export function ivRunNumber(parsed: IvParseResult, date?: DateTimeParts): string {
   const s = `${parsed.units.voltage},${parsed.units.current};` +
     parsed.voltage.map((v, k) => `${v},${parsed.current[k]},${parsed.sem[k] ?? ""}`).join(";");
-  return `iv-${hashHex(fnv1a(FNV_OFFSET, s))}`;
+  return datedRunNumber(date, hashHex(fnv1a(FNV_OFFSET, s)), "iv");
 }
 
 /**
  * The IV test run of a parsed table: `VOLTAGE` (V), `CURRENT` (µA) and, when the table has a
- * third column, `SIGMA_CURRENT` (µA). `passed` is true: the IV table carries no pass criterion.
+ * third column, `SIGMA_CURRENT` (µA); the properties `OPERATOR`, `TEMP` (°C) and `HUMIDITY` (%)
+ * from the options or the file's header. `passed` is true: the IV table carries no pass
+ * criterion.
  *
  * @example
  * ```ts
@@ -160,16 +182,26 @@ export function ivTestRun(parsed: IvParseResult, opts: IvTestRunOptions = {}): I
     results.SIGMA_CURRENT = parsed.sem.map((x) => x * scale);
     requireInRange(parsed, [["Isem", results.SIGMA_CURRENT, SEM_RANGE]]);
   }
+  const { conditions } = ivConditions(parsed, {
+    operator: opts.operator,
+    temperature: opts.temperature,
+    humidity: opts.humidity,
+    from: opts.conditionsFrom,
+  });
+  const properties: Record<string, unknown> = {};
+  if (conditions.temperature) properties.TEMP = conditions.temperature.value;
+  if (conditions.humidity) properties.HUMIDITY = conditions.humidity.value;
+  if (conditions.operator) properties.OPERATOR = conditions.operator.value;
   const run: IvTestRun = {
     component: opts.component ?? null,
     testType: opts.testType ?? IV_TEST_TYPE,
     institution: opts.institution ?? null,
-    runNumber: opts.runNumber ?? ivRunNumber(parsed),
+    runNumber: opts.runNumber ?? ivRunNumber(parsed, opts.date),
     passed: true,
     problems: opts.problems ?? false,
-    properties: opts.operator ? { OPERATOR: opts.operator } : {},
+    properties,
     results,
   };
-  if (opts.date) run.date = opts.date;
+  if (opts.date) run.date = isoDate(opts.date);
   return run;
 }

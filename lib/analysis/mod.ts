@@ -15,6 +15,7 @@
 export * from "./break_modes.ts";
 export * from "./break_mode_file.ts";
 export * from "./iv.ts";
+export * from "./iv_conditions.ts";
 export * from "./legacy_wirebond.ts";
 export * from "./run_number.ts";
 export * from "./stats.ts";

@@ -235,6 +235,26 @@ export function runNumber(
     }
     date = own.parts ?? null;
   }
-  const hash = contentHash(parsed, opts);
-  return date ? `${compactDate(date)}-${hash}` : `undated-${hash}`;
+  return datedRunNumber(date, contentHash(parsed, opts));
+}
+
+/**
+ * A run number from the date used and a hash of the data: `YYYYMMDD-HHMMSS-<hash>`, or
+ * `<undated>-<hash>` without a date. The one form of the derived run numbers of every step
+ * (wire pulls here, IV curves in `iv.ts`).
+ *
+ * @example
+ * ```ts
+ * import { datedRunNumber } from "./run_number.ts";
+ * const d = { year: 2024, month: 5, day: 17, hour: 10, minute: 0, second: 0 };
+ * datedRunNumber(d, "0badc0de"); // "20240517-100000-0badc0de"
+ * datedRunNumber(null, "0badc0de", "iv"); // "iv-0badc0de"
+ * ```
+ */
+export function datedRunNumber(
+  date: DateTimeParts | null | undefined,
+  hash: string,
+  undated = "undated",
+): string {
+  return date ? `${compactDate(date)}-${hash}` : `${undated}-${hash}`;
 }

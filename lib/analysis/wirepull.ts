@@ -37,7 +37,7 @@ export interface WirepullFieldDefinition {
   dataType: "float" | "integer" | "boolean" | "string";
   valueType: "single" | "array";
   required: boolean;
-  /** For arrays of arrays: 2 for `PULL_STRENGTH_DATA` (a list of triples). */
+  /** For a list of rows, the length of each row: 3 for `PULL_STRENGTH_DATA` (triples). */
   arrayDimensions?: number;
   description?: string;
 }
@@ -95,7 +95,7 @@ export const WIREBOND_PULL_TEST_RESULTS: readonly WirepullFieldDefinition[] = [
   dataType: "float",
   valueType: "array",
   required: false,
-  arrayDimensions: 2,
+  arrayDimensions: 3,
 }]);
 
 /** The property codes, in order. */

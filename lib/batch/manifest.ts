@@ -19,7 +19,7 @@ import type { GivenDate } from "../analysis/run_number.ts";
 import { MAX_INPUT_BYTES, readInputText } from "../io/read_input.ts";
 import { parseUserDate } from "../parsers/date.ts";
 import { parseJsonDocument } from "../parsers/json.ts";
-import { jsonPath, jsonPathStep } from "../schemas/mod.ts";
+import { jsonPathStep, problemFromIssue } from "../schemas/mod.ts";
 
 /** What the manifest says of one file. */
 export interface ManifestEntry {
@@ -95,10 +95,10 @@ export function parseManifest(text: string, path: string): Map<string, ManifestE
     if (!parsed.success) {
       throw new InputError(
         `${path}: not a manifest`,
-        parsed.error.issues.map((i) => ({
-          path: `${path} ${jsonPath(i.path)}`,
-          message: i.message,
-        })),
+        parsed.error.issues.map((i) => {
+          const p = problemFromIssue(i, doc);
+          return { path: `${path} ${p.path}`, message: p.message };
+        }),
         { hint: 'use [{"file": "...", "component": "20UPGM2..."}]' },
       );
     }

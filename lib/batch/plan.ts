@@ -251,6 +251,8 @@ export interface RunRef {
   componentCode: string;
   testType: string;
   runNumber: string;
+  /** Run numbers the same data had before (see `RunIdentity.formerRunNumbers`). */
+  formerRunNumbers?: readonly string[];
 }
 
 /** The {@link RunRef} of a planned item. */
@@ -261,6 +263,7 @@ export function runRefOf(item: PreparedItem): RunRef {
     componentCode: item.componentCode ?? item.dtoIn.component,
     testType: item.dtoIn.testType,
     runNumber: item.dtoIn.runNumber,
+    ...(item.formerRunNumbers?.length ? { formerRunNumbers: item.formerRunNumbers } : {}),
   };
 }
 
@@ -277,14 +280,19 @@ export async function existingRuns(
 ): Promise<Map<string, ListedRun[]>> {
   const out = new Map<string, ListedRun[]>();
   if (refs.length === 0) return out;
+  // Each identity by its key, and by the keys of its former run numbers (the same data).
   const wanted = new Map(refs.map((r) => [r.key, r]));
+  for (const r of refs) {
+    for (const n of r.formerRunNumbers ?? []) wanted.set(runKey(r.serial, r.testType, n), r);
+  }
   const testTypes = [...new Set(refs.map((r) => r.testType))];
   const codes = new Map<string, string>(); // component code → serial (the key's part)
   for (const r of refs) codes.set(r.componentCode, r.serial);
   const add = (serial: string, run: ListedRun) => {
-    const key = runKey(serial, run.testType?.code ?? "", String(run.runNumber ?? ""));
+    let key = runKey(serial, run.testType?.code ?? "", String(run.runNumber ?? ""));
     const ref = wanted.get(key);
     if (!ref || !isPresentRunOf(ref, run)) return;
+    key = ref.key;
     const list = out.get(key) ?? [];
     if (!list.some((r) => r.id === run.id)) {
       list.push({

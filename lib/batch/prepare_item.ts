@@ -15,7 +15,7 @@ import { isoDate } from "../parsers/date.ts";
 import type { BreakModeMapping } from "../analysis/break_modes.ts";
 import { wirebondPullTest, type WirebondPullTestRun } from "../analysis/wirepull.ts";
 import { legacyWirebond, type LegacyWirebondRun } from "../analysis/legacy_wirebond.ts";
-import { ivTestRun } from "../analysis/iv.ts";
+import { ivRunNumber, ivTestRun } from "../analysis/iv.ts";
 import { summarize } from "../analysis/stats.ts";
 import { ByteBudget } from "../io/byte_budget.ts";
 import { decodeText, MAX_INPUT_BYTES, MAX_JSON_BYTES, readInputBytes } from "../io/read_input.ts";
@@ -72,6 +72,8 @@ export interface PreparedItem {
   summary: ItemSummary;
   /** Problems that did not stop the item (e.g. a bad line left out). */
   warnings: Problem[];
+  /** Run numbers the same data had before (see `RunIdentity.formerRunNumbers`). */
+  formerRunNumbers?: string[];
 }
 
 /** A file that cannot be uploaded, with every reason. */
@@ -321,9 +323,10 @@ function prepareIv(file: BatchInputFile, text: string, ctx: PrepareContext) {
     institution: entry?.institution ?? ctx.institution ?? null,
     operator: entry?.operator ?? ctx.operator,
     testType: ctx.ivTestType,
-    date: entry?.date ? isoDate(entry.date.parts) : undefined,
+    date: entry?.date?.parts,
+    conditionsFrom: { operator: entry?.operator ? "the manifest" : "--operator" },
   });
-  return finish(
+  const item = finish(
     file,
     run,
     ctx,
@@ -332,6 +335,10 @@ function prepareIv(file: BatchInputFile, text: string, ctx: PrepareContext) {
     { points: parsed.voltage.length },
     component,
   );
+  // Before IV run numbers were dated, a dated table was numbered iv-<hash>: that run is this one.
+  const undated = ivRunNumber(parsed);
+  if (item.ok && run.runNumber !== undated) item.formerRunNumbers = [undated];
+  return item;
 }
 
 function prepareTestRunJson(file: BatchInputFile, text: string, ctx: PrepareContext) {

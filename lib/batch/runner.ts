@@ -480,6 +480,7 @@ async function uploadOne(
     result = await uploadRunOnce(client, {
       dtoIn,
       componentCode: item.componentCode,
+      formerRunNumbers: item.formerRunNumbers,
     }, {
       maxAttempts: opts.maxAttempts ?? 4,
       hooks: {

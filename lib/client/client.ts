@@ -7,7 +7,7 @@
 import type { z } from "zod";
 import { InputError } from "../errors.ts";
 import { ATTACHMENT_MAX_BYTES, contentTypeOf } from "../schemas/attachment.ts";
-import { jsonPath } from "../schemas/field_values.ts";
+import { problemFromIssue } from "../schemas/value_words.ts";
 import type { Component } from "../schemas/component.ts";
 import type { ComponentType, Institution } from "../schemas/catalogue.ts";
 import type { TestType } from "../schemas/test_type.ts";
@@ -158,7 +158,10 @@ export class ItkpdClient implements Disposable {
       (options.verbose ? (line: string) => console.error(line) : undefined);
     const log = sink ? (line: string) => sink(`itkpd: ${redact(line)}`) : undefined;
     const onWarning = options.onWarning ??
-      (log ? undefined : (w: ApiWarning) => console.warn(`itkpd warning from ${formatWarning(w)}`));
+      (log
+        ? undefined
+        : (w: ApiWarning) =>
+          console.warn(`itkpd warning from ${formatWarning(w, inputKeys(w.command))}`));
     this.#transport = new NodeTransport({ ...options.transport, proxy });
     this.#http = new HttpEngine({
       transport: this.#transport,
@@ -607,13 +610,19 @@ function policyOf(method: "GET" | "POST"): RetryPolicy {
   return method === "GET" ? "read" : "write";
 }
 
+/** The keys a command's input takes (for the did-you-mean of an ignored key). */
+function inputKeys(command: string): string[] {
+  const schema = (CommandInputs as Record<string, { shape?: object } | undefined>)[command];
+  return Object.keys(schema?.shape ?? {});
+}
+
 /** Checks a dtoIn before sending; every problem by JSON path in one `InputError`. */
 function checkInput<S extends z.ZodType>(command: CommandName, schema: S, input: unknown) {
   const result = schema.safeParse(input ?? {});
   if (result.success) return result.data as z.infer<S>;
   throw new InputError(
     `${command}: the input is not valid`,
-    result.error.issues.map((issue) => ({ path: jsonPath(issue.path), message: issue.message })),
+    result.error.issues.map((issue) => problemFromIssue(issue, input ?? {})),
     { hint: "fix the listed keys; nothing was sent" },
   );
 }

@@ -15,14 +15,16 @@ import type { z } from "zod";
 import {
   ApiValidationError,
   AuthError,
+  codeWords,
   NotFoundError,
   type Problem,
   ServerError,
   type UuAppErrorMap,
 } from "../errors.ts";
-import { jsonPath } from "../schemas/field_values.ts";
+import { problemFromIssue } from "../schemas/value_words.ts";
 import { redact } from "./redact.ts";
 import { escapeControls } from "../escape.ts";
+import { suggest } from "../suggest.ts";
 
 /** A code of the uuAppErrorMap that says the token is missing, invalid or expired. */
 const INVALID_TOKEN_CODE =
@@ -124,22 +126,28 @@ export function warningsIn(command: string, map: UuAppErrorMap): ApiWarning[] {
 }
 
 /**
- * A warning as one line, for a log or a terminal: the command, the code, the message and the
- * unsupported keys (escaped: a key from the server cannot forge a line either).
+ * A warning as one line, for a log or a terminal, in words: the command, what the service said
+ * (its message, or its code in words when it sent none; never the bare code) and the
+ * unsupported keys, each with the key it most likely meant when `knownKeys` (the keys the
+ * command takes) are given. Keys from the server are escaped: they cannot forge a line.
  *
  * @example
  * ```ts
  * import { formatWarning } from "./errors_map.ts";
  * formatWarning({ command: "getComponent", code: "a/getComponent/unsupportedKeys",
- *   message: "DtoIn contains unsupported keys.", unsupportedKeys: ["$.x"] });
- * // "getComponent: a/getComponent/unsupportedKeys: DtoIn contains unsupported keys. ($.x)"
+ *   message: "DtoIn contains unsupported keys.", unsupportedKeys: ["$.compnent"] }, ["component"]);
+ * // "getComponent: DtoIn contains unsupported keys; ignored: $.compnent, did you mean $.component?"
  * ```
  */
-export function formatWarning(w: ApiWarning): string {
-  const keys = w.unsupportedKeys.length
-    ? ` (${w.unsupportedKeys.map((k) => escapeControls(k)).join(", ")})`
-    : "";
-  return `${w.command}: ${w.code}: ${w.message}${keys}`;
+export function formatWarning(w: ApiWarning, knownKeys: readonly string[] = []): string {
+  const said = w.message.trim() === "" || w.message === "warning" ? codeWords(w.code) : w.message;
+  if (w.unsupportedKeys.length === 0) return `${w.command}: ${said}`;
+  const keys = w.unsupportedKeys.map((k) => {
+    const name = /^\$\.([^.[\]]+)$/.exec(k)?.[1];
+    const close = name ? suggest(name, [...knownKeys]) : undefined;
+    return escapeControls(k) + (close && close !== name ? `, did you mean $.${close}?` : "");
+  });
+  return `${w.command}: ${said.replace(/[.;:\s]+$/, "")}; ignored: ${keys.join("; ")}`;
 }
 
 /** True when a 401 answer says the token is invalid or expired (worth one renewal). */
@@ -214,7 +222,14 @@ export function errorForAnswer(
   if (status === 401) {
     return new AuthError(
       `${command}: HTTP 401, the token was refused${
-        errorCodes.length ? ` (${escapeControls(errorCodes.join(", "))})` : ""
+        errorCodes.length
+          ? `: ${
+            escapeControls(
+              errorCodes.map((c) => redact(String(map[c]?.message ?? "")) || codeWords(c))
+                .join("; "),
+            )
+          }`
+          : ""
       }`,
       {
         codes,
@@ -245,10 +260,7 @@ export function checkAnswer<S extends z.ZodType>(
 ): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => ({
-    path: jsonPath(issue.path),
-    message: issue.message,
-  }));
+  const problems = result.error.issues.map((issue) => problemFromIssue(issue, value));
   throw new UnexpectedAnswerError(command, status, problems);
 }
 

@@ -3,6 +3,21 @@
  * `U[V] Imean[uA] Isem[uA]` (voltage, mean current, and optionally its standard error of the
  * mean). Units are read from the header, never assumed.
  *
+ * Lines starting with `#` before the column header are the file's header: `# Key: value` (or
+ * `# Key = value`) lines give the conditions of the measurement, read by their key in any
+ * case, a unit in brackets after the key or after the value:
+ *
+ * ```
+ * # Operator: Jane Doe
+ * # Temperature [C]: -20.5
+ * # Humidity: 35 %
+ * U[V]  Imean[uA]  Isem[uA]
+ * ```
+ *
+ * `operator` (or `user`), `temperature` (or `temp`) and `humidity` (or `rh`) are kept as
+ * written, with their line ({@link IvHeader}); the step checks them. Other `#` lines are
+ * comments.
+ *
  * @module
  */
 import { ParseError, type Problem } from "../errors.ts";
@@ -36,9 +51,41 @@ export interface IvUnits {
   sem?: string;
 }
 
+/** A value of the file's header, as written. */
+export interface IvHeaderValue {
+  /** The value, trimmed (without a unit written after the key). */
+  text: string;
+  /** The unit written in brackets after the key (`Temperature [C]: …`), if any. */
+  unit?: string;
+  /** 1-based line. */
+  line: number;
+}
+
+/** The conditions the file's header gives (see the module documentation). */
+export interface IvHeader {
+  operator?: IvHeaderValue;
+  temperature?: IvHeaderValue;
+  humidity?: IvHeaderValue;
+}
+
+/** The keys of the header, by the words that name them. */
+const HEADER_KEYS: Record<string, keyof IvHeader> = {
+  operator: "operator",
+  user: "operator",
+  temperature: "temperature",
+  temp: "temperature",
+  humidity: "humidity",
+  rh: "humidity",
+  "relative humidity": "humidity",
+};
+
+const HEADER_LINE = /^#\s*([A-Za-z][A-Za-z ]*?)\s*(?:\[([^\]]{1,8})\])?\s*[:=]\s*(.*)$/;
+
 /** An IV table read: one entry per valid row, and every rejected row with `file:line`. */
 export interface IvParseResult {
   file: string;
+  /** The conditions given in the file's header (`#` lines before the columns). */
+  header: IvHeader;
   /** 1-based line of the header. */
   headerLine: number;
   /** Column names as written, e.g. `["U", "Imean", "Isem"]`. */
@@ -71,7 +118,12 @@ const COLUMN = /^([A-Za-z_][A-Za-z0-9_]*)\[([^\]]*)\]$/;
  */
 export function parseIv(text: string, file = "<input>"): IvParseResult {
   const lines = nonBlankLines(text);
-  const first = lines.next();
+  const header: IvHeader = {};
+  let first = lines.next();
+  while (!first.done && first.value.text.trimStart().startsWith("#")) {
+    readHeaderLine(first.value, header, file);
+    first = lines.next();
+  }
   if (first.done) throw new ParseError(file, undefined, "empty file: no IV table");
   const head = first.value;
   // Tabs separate the columns; any other control character is refused.
@@ -105,6 +157,7 @@ export function parseIv(text: string, file = "<input>"): IvParseResult {
   }
   const result: IvParseResult = {
     file,
+    header,
     headerLine: head.number,
     columns: cols.map((c) => (c as RegExpExecArray)[1]),
     units: s ? { voltage: u[2], current: i[2], sem: s[2] } : { voltage: u[2], current: i[2] },
@@ -177,4 +230,28 @@ export function parseIv(text: string, file = "<input>"): IvParseResult {
     );
   }
   return result;
+}
+
+/** Reads one `#` line of the header into `header` (a comment when its key is not one). */
+function readHeaderLine(line: Line, header: IvHeader, file: string): void {
+  const m = HEADER_LINE.exec(line.text.trim());
+  const key = m ? HEADER_KEYS[m[1].toLowerCase().replace(/\s+/g, " ")] : undefined;
+  if (!m || !key) return;
+  const unsafe = findUnsafeChar(m[3], { allowLineBreaks: false });
+  if (unsafe) {
+    throw new ParseError(
+      file,
+      line.number,
+      `the ${key} contains ${unsafe.name}: control characters are not accepted`,
+    );
+  }
+  const before = header[key];
+  if (before) {
+    throw new ParseError(
+      file,
+      line.number,
+      `the ${key} is given twice (line ${before.line} and here): give it once`,
+    );
+  }
+  header[key] = { text: m[3].trim(), line: line.number, ...(m[2] ? { unit: m[2].trim() } : {}) };
 }

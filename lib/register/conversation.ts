@@ -80,6 +80,14 @@ export function resolveChoice<T>(
   return prefixed.length === 1 ? prefixed[0] : undefined;
 }
 
+/** Options of {@link Conversation.choose}. */
+export interface ChooseOptions<T> {
+  /** Answers `&JSON`: the JSON so far. */
+  onJson?: () => string;
+  /** The choice an empty answer takes (a default, shown as `Enter = CODE`). */
+  fallback?: Choice<T>;
+}
+
 /** Numbered lines of choices: `   1) SANDBOX_A  Sandbox Institute A`. */
 function formatChoices<T>(choices: readonly Choice<T>[]): string[] {
   const width = Math.max(...choices.map((c) => c.code.length));
@@ -148,8 +156,29 @@ export class Conversation {
   async choose<T>(
     what: string,
     choices: readonly Choice<T>[],
-    opts: { onJson?: () => string; fallback?: Choice<T> } = {},
+    opts: ChooseOptions<T> = {},
   ): Promise<Choice<T>> {
+    return (await this.#choose(what, choices, opts, false))!;
+  }
+
+  /**
+   * {@link choose}, where `&BACK` answers `undefined`: the caller goes back to its previous
+   * question.
+   */
+  chooseOrBack<T>(
+    what: string,
+    choices: readonly Choice<T>[],
+    opts: ChooseOptions<T> = {},
+  ): Promise<Choice<T> | undefined> {
+    return this.#choose(what, choices, opts, true);
+  }
+
+  async #choose<T>(
+    what: string,
+    choices: readonly Choice<T>[],
+    opts: ChooseOptions<T>,
+    back: boolean,
+  ): Promise<Choice<T> | undefined> {
     if (choices.length === 0) throw new InputError(`there is no ${what} to choose from`);
     if (choices.length === 1) {
       const only = choices[0];
@@ -172,8 +201,12 @@ export class Conversation {
         this.say(opts.onJson?.() ?? "{}");
         continue;
       }
+      if (esc === "&BACK" && back) return undefined;
       if (esc) {
-        this.say(`${esc} is for the property prompts; here choose a ${what} (or &CANCEL)`);
+        this.say(
+          `${esc} is not available here; choose a ${what}` +
+            (back ? ", &BACK for the previous question" : "") + " (or &CANCEL)",
+        );
         continue;
       }
       if (answer === "" && opts.fallback) return opts.fallback;

@@ -15,7 +15,7 @@ export const ESCAPE_HELP: Record<EscapeCode, string> = {
   "&PRINT": "list the choices / show the property's definition",
   "&JSON": "show the JSON so far",
   "&SKIP": "leave an optional property empty",
-  "&BACK": "go back to the previous property",
+  "&BACK": "go back to the previous question",
   "&CANCEL": "stop; nothing is registered",
 };
 

@@ -9,7 +9,9 @@
  */
 import { NotFoundError } from "../errors.ts";
 import type { FieldDefinition } from "../schemas/test_type.ts";
+import type { ComponentType, Institution } from "../schemas/catalogue.ts";
 import {
+  type ComponentTypeVariant,
   initialStage,
   type RegisterApi,
   RegistrationCatalogue,
@@ -50,7 +52,9 @@ export interface InteractiveOptions extends RegisterIO {
 
 /**
  * Runs the interactive registration until the user declines another one; answers the
- * components registered.
+ * components registered. Each answer after the first offers the previous component's answers
+ * as defaults (Enter keeps them; the serial number offered is the next one), and `&BACK` goes
+ * back one question at any question, choices and serial number included.
  *
  * @throws {RegistrationCancelled} on `&CANCEL` or end of input (the component being asked
  *   about is not registered; `registered` lists those registered before).
@@ -74,9 +78,10 @@ export async function registerInteractively(
   const conv = new Conversation(options);
   const catalogue = options.catalogue ?? await RegistrationCatalogue.load(api);
   const done: RegistrationResult[] = [];
+  let previous: Answers | undefined;
   try {
     while (true) {
-      const resolved = await askRegistration(conv, api, catalogue);
+      const { resolved, answers } = await askRegistration(conv, api, catalogue, previous);
       conv.say("");
       conv.say("component to register:");
       conv.say(JSON.stringify(resolved.input, null, 2));
@@ -93,8 +98,10 @@ export async function registerInteractively(
       } else {
         conv.say("not registered");
       }
+      previous = { ...answers, serial: go ? nextSerial(answers.serial) : answers.serial };
       if (options.offerAnother === false || !(await conv.askYesNo("register another?"))) break;
       conv.say("");
+      conv.say("the previous answers are offered: Enter keeps each one, &BACK goes back");
     }
   } catch (e) {
     if (e instanceof RegistrationCancelled) {
@@ -105,90 +112,221 @@ export async function registerInteractively(
   return done;
 }
 
-/** Asks everything about one component; answers it checked and complete. */
+/** The answers of one registration: what going back and the next registration start from. */
+interface Answers {
+  institution?: string;
+  project?: string;
+  componentType?: string;
+  type?: string;
+  subproject?: string;
+  stage?: string;
+  /** The full serial number. */
+  serial?: string;
+  properties: Record<string, unknown>;
+}
+
+/**
+ * The serial number after `serial` (its last 7 digits plus one), offered for the next
+ * registration; `undefined` after the last one.
+ *
+ * @example
+ * ```ts
+ * import { nextSerial } from "./interactive.ts";
+ * nextSerial("20UPGM20000042"); // "20UPGM20000043"
+ * nextSerial("20UPGM29999999"); // undefined
+ * ```
+ */
+export function nextSerial(serial: string | undefined): string | undefined {
+  const m = serial ? /^(.*?)(\d{7})$/.exec(serial) : null;
+  if (!m) return undefined;
+  const next = Number(m[2]) + 1;
+  return next > 9_999_999 ? undefined : m[1] + String(next).padStart(7, "0");
+}
+
+/** A project of an institution, with its component types. */
+type ProjectComponentTypes = ReturnType<RegistrationCatalogue["projectsOf"]>[number];
+
+/** What one question did: answered, taken without asking (one choice), or `&BACK`. */
+type Outcome = "asked" | "taken" | "back";
+
+/**
+ * Asks everything about one component, `defaults` offered for every answer; `&BACK` at any
+ * question returns to the one asked before it (a question with one choice is not asked, so
+ * not returned to). Answers it checked and complete, with the answers given.
+ */
 async function askRegistration(
   conv: Conversation,
   api: Pick<RegisterApi, "getComponent">,
   catalogue: RegistrationCatalogue,
-): Promise<ResolvedRegistration> {
-  const draft: Record<string, unknown> = {};
-  const json = () => JSON.stringify(draft, null, 2);
+  defaults?: Answers,
+): Promise<{ resolved: ResolvedRegistration; answers: Answers }> {
+  const a: Answers = { ...defaults, properties: { ...defaults?.properties } };
+  let institution: Institution | undefined;
+  let project: ProjectComponentTypes | undefined;
+  let ct: ComponentType | undefined;
+  let variant: ComponentTypeVariant | undefined;
+  /** The JSON so far, in the order of the questions. */
+  const json = () => {
+    const draft: Record<string, unknown> = {};
+    for (const key of ["institution", "project", "componentType", "type", "subproject"] as const) {
+      if (a[key] !== undefined) draft[key] = a[key];
+    }
+    if (a.serial !== undefined) draft.serialNumber = a.serial;
+    draft.properties = a.properties;
+    return JSON.stringify(draft, null, 2);
+  };
+  /** Asks one choice: `key` is set from it (and kept as the default for later). */
+  const choice = async <T>(
+    what: string,
+    key: "institution" | "project" | "componentType" | "type" | "subproject" | "stage",
+    choices: Choice<T>[],
+    fallback?: string,
+  ): Promise<{ outcome: Outcome; value?: T }> => {
+    const picked = await conv.chooseOrBack(what, choices, {
+      onJson: json,
+      fallback: choices.find((c) => c.code === (a[key] ?? fallback)),
+    });
+    if (!picked) return { outcome: "back" };
+    a[key] = picked.code;
+    return { outcome: choices.length === 1 ? "taken" : "asked", value: picked.value };
+  };
 
-  const institution = (await conv.choose(
-    "institution",
-    catalogue.institutions.map((i) => ({ code: i.code, label: i.name, value: i })),
-    { onJson: json },
-  )).value;
-  draft.institution = institution.code;
-  const project = (await conv.choose(
-    "project",
-    catalogue.projectsOf(institution).map((p) => ({ code: p.code, label: p.name, value: p })),
-    { onJson: json },
-  )).value;
-  draft.project = project.code;
-  const ctChoice = await conv.choose(
-    "component type",
-    project.itemList.map((t) => ({ code: t.code, label: t.name, value: t })),
-    { onJson: json },
-  );
-  const ct = await catalogue.componentType(project.code, ctChoice.code);
-  draft.componentType = ct.code;
-  const variant = (await conv.choose(
-    "type",
-    ct.types.filter((t) => t.existing !== false).map((t) => ({
-      code: t.code,
-      label: t.name,
-      value: t,
-    })),
-    { onJson: json },
-  )).value;
-  draft.type = variant.code;
-  const subproject = (await conv.choose(
-    "subproject",
-    subprojectsOf(ct, variant).map((s) => ({ code: s.code, label: s.name, value: s })),
-    { onJson: json },
-  )).value;
-  draft.subproject = subproject.code;
-  const first = initialStage(ct);
-  const stageChoices: Choice<string>[] = stagesOf(ct).map((s) => ({
-    code: s.code,
-    label: `${s.name ?? ""}${s.initial ? " (initial)" : ""}`.trim(),
-    value: s.code,
-  }));
-  const stage = (await conv.choose("stage", stageChoices, {
-    onJson: json,
-    fallback: stageChoices.find((c) => c.value === first?.code),
-  })).value;
-
-  const rule = serialRule(ct, variant);
-  if (rule !== "automatic") {
-    const prefix = serialPrefix(subproject.code, identifierOf(ct, variant));
-    const serial = await askSerial(conv, api, prefix, rule === "required", json);
-    if (serial) draft.serialNumber = serial;
+  const steps: (() => Promise<Outcome>)[] = [
+    async () => {
+      const r = await choice(
+        "institution",
+        "institution",
+        catalogue.institutions.map((i) => ({ code: i.code, label: i.name, value: i })),
+      );
+      institution = r.value ?? institution;
+      return r.outcome;
+    },
+    async () => {
+      const r = await choice(
+        "project",
+        "project",
+        catalogue.projectsOf(institution!).map((p) => ({ code: p.code, label: p.name, value: p })),
+      );
+      project = r.value ?? project;
+      return r.outcome;
+    },
+    async () => {
+      const r = await choice(
+        "component type",
+        "componentType",
+        project!.itemList.map((t) => ({ code: t.code, label: t.name, value: t })),
+      );
+      if (r.outcome !== "back") ct = await catalogue.componentType(project!.code, a.componentType!);
+      return r.outcome;
+    },
+    async () => {
+      const r = await choice(
+        "type",
+        "type",
+        ct!.types.filter((t) => t.existing !== false).map((t) => ({
+          code: t.code,
+          label: t.name,
+          value: t,
+        })),
+      );
+      variant = r.value ?? variant;
+      return r.outcome;
+    },
+    async () =>
+      (await choice(
+        "subproject",
+        "subproject",
+        subprojectsOf(ct!, variant!).map((s) => ({ code: s.code, label: s.name, value: s })),
+      )).outcome,
+    async () =>
+      (await choice(
+        "stage",
+        "stage",
+        stagesOf(ct!).map((s) => ({
+          code: s.code,
+          label: `${s.name ?? ""}${s.initial ? " (initial)" : ""}`.trim(),
+          value: s.code,
+        })),
+        initialStage(ct!)?.code,
+      )).outcome,
+    async () => {
+      if (serialRule(ct!, variant!) === "automatic") {
+        delete a.serial;
+        return "taken";
+      }
+      const prefix = serialPrefix(a.subproject!, identifierOf(ct!, variant!));
+      const offered = a.serial?.startsWith(prefix) ? a.serial : undefined;
+      const serial = await askSerial(conv, api, prefix, {
+        required: serialRule(ct!, variant!) === "required",
+        offered,
+        json,
+      });
+      if (serial === BACK) return "back";
+      if (serial) a.serial = serial;
+      else delete a.serial;
+      return "asked";
+    },
+    async () => {
+      const defs = ct!.properties ?? [];
+      // Values of another component type's properties are not kept.
+      for (const code of Object.keys(a.properties)) {
+        if (!defs.some((d) => d.code === code)) delete a.properties[code];
+      }
+      if (defs.length === 0) return "taken";
+      return await askProperties(conv, defs, a.properties, json) === BACK ? "back" : "asked";
+    },
+  ];
+  const asked: number[] = [];
+  let k = 0;
+  while (k < steps.length) {
+    const outcome = await steps[k]();
+    if (outcome === "back") {
+      const before = asked.pop();
+      if (before === undefined) {
+        conv.say("this is the first question: there is nothing to go back to");
+      } else k = before;
+      continue;
+    }
+    if (outcome === "asked") asked.push(k);
+    k++;
   }
 
-  const properties: Record<string, unknown> = {};
-  draft.properties = properties;
-  await askProperties(conv, ct.properties ?? [], properties, json);
-
+  const input: Record<string, unknown> = {
+    institution: a.institution,
+    project: a.project,
+    componentType: a.componentType,
+    type: a.type,
+    subproject: a.subproject,
+  };
+  if (a.serial) input.serialNumber = a.serial;
+  input.properties = a.properties;
   return {
-    input: draft as ResolvedRegistration["input"],
-    stage,
-    initialStage: first?.code ?? stage,
-    componentType: ct,
+    resolved: {
+      input: input as ResolvedRegistration["input"],
+      stage: a.stage!,
+      initialStage: initialStage(ct!)?.code ?? a.stage!,
+      componentType: ct!,
+    },
+    answers: a,
   };
 }
+
+/** What a question answers for `&BACK`. */
+const BACK = Symbol("back");
 
 async function askSerial(
   conv: Conversation,
   api: Pick<RegisterApi, "getComponent">,
   prefix: string,
-  required: boolean,
-  json: () => string,
-): Promise<string | undefined> {
+  opts: { required: boolean; offered?: string; json: () => string },
+): Promise<string | undefined | typeof BACK> {
+  const { required, offered, json } = opts;
+  const keep = offered ? `, Enter = ${offered.slice(prefix.length)}` : "";
   while (true) {
     const answer = await conv.ask(
-      `serial number: ${prefix} + last 7 digits${required ? "" : " (Enter or &SKIP: none)"}: `,
+      `serial number: ${prefix} + last 7 digits${
+        required || offered ? "" : " (Enter or &SKIP: none)"
+      }${keep}: `,
     );
     const esc = escapeOf(answer);
     if (esc === "&PRINT") {
@@ -199,13 +337,19 @@ async function askSerial(
       conv.say(json());
       continue;
     }
+    if (esc === "&BACK") return BACK;
+    if (answer === "" && offered) {
+      const free = await freeSerial(conv, api, offered);
+      if (free) return free;
+      continue;
+    }
     if ((esc === "&SKIP" || answer === "") && !required) return undefined;
     if (esc === "&SKIP") {
       conv.say("a serial number is required for this type: it cannot be skipped");
       continue;
     }
     if (esc) {
-      conv.say(`${esc} is not available here; type the 7 digits (or &CANCEL)`);
+      conv.say(`${esc} is not available here; type the 7 digits (or &BACK, &CANCEL)`);
       continue;
     }
     const built = buildSerial(prefix, answer);
@@ -213,13 +357,21 @@ async function askSerial(
       conv.say(built.reason);
       continue;
     }
-    const existing = await findComponent(api, built.serial);
-    if (existing) {
-      conv.say(`${built.serial} is already registered (code ${existing}); type other digits`);
-      continue;
-    }
-    return built.serial;
+    const free = await freeSerial(conv, api, built.serial);
+    if (free) return free;
   }
+}
+
+/** `serial` when no component has it; else says so and answers `undefined`. */
+async function freeSerial(
+  conv: Conversation,
+  api: Pick<RegisterApi, "getComponent">,
+  serial: string,
+): Promise<string | undefined> {
+  const existing = await findComponent(api, serial);
+  if (!existing) return serial;
+  conv.say(`${serial} is already registered (code ${existing}); type other digits`);
+  return undefined;
 }
 
 async function findComponent(
@@ -235,15 +387,17 @@ async function findComponent(
 }
 
 /**
- * Asks every property in order, filling `values`; handles `&PRINT`, `&JSON`, `&SKIP`, `&BACK`
- * (`&CANCEL` and end of input throw {@link RegistrationCancelled}).
+ * Asks every property in order, filling `values` (a value already there is offered: Enter
+ * keeps it); handles `&PRINT`, `&JSON`, `&SKIP`, `&BACK` (at the first property it answers
+ * {@link BACK}: the question before the properties); `&CANCEL` and end of input throw
+ * {@link RegistrationCancelled}.
  */
 async function askProperties(
   conv: Conversation,
   defs: readonly FieldDefinition[],
   values: Record<string, unknown>,
   json: () => string = () => JSON.stringify(values, null, 2),
-): Promise<void> {
+): Promise<void | typeof BACK> {
   if (defs.length === 0) return;
   conv.say(`properties (${defs.length}); ${escapeHelpLine()}`);
   const shown = new Set<string>();
@@ -281,8 +435,8 @@ async function askProperties(
       continue;
     }
     if (esc === "&BACK") {
-      if (i === 0) conv.say("this is the first property: there is nothing to go back to");
-      else i--;
+      if (i === 0) return BACK;
+      i--;
       continue;
     }
     if (looksLikeEscape(answer)) {

@@ -15,7 +15,7 @@ import { SERIAL_NUMBER_PATTERN } from "../schemas/component.ts";
 import { initialStage, type RegistrationCatalogue, stagesOf, subprojectsOf } from "./catalogue.ts";
 import type { ResolvedRegistration } from "./register.ts";
 import { buildSerial, identifierOf, serialPrefix, serialRule } from "./serial.ts";
-import { parsePropertyValue } from "./values.ts";
+import { codeFromFile, parsePropertyValue } from "./values.ts";
 
 /** What one registration asks for; fields with a single possible value may be left out. */
 export interface RegistrationRequest {
@@ -235,7 +235,8 @@ export async function checkRequest(
         if (parsed.ok) values[code] = parsed.value;
         else add(`$.properties.${code}`, parsed.reason);
       } else {
-        values[code] = raw;
+        // A code or its shown value (any case), as the interactive prompt takes them.
+        values[code] = codeFromFile(def, raw);
       }
     }
     const check = checkValues(defs, values, "$.properties");

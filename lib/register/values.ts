@@ -99,12 +99,22 @@ function codesAreNumbers(table: readonly CodeTableEntry[]): boolean {
 }
 
 /**
- * The entry meant by `text`: its code, else its shown value (any case), else its number in the
- * list when the codes are not numbers themselves.
+ * The entry meant by `text`: its code, else its shown value (any case), else, at a prompt
+ * (`byPosition`, the default), its number in the list when the codes are not numbers
+ * themselves. A file gives a code or a shown value, never a list number.
+ *
+ * @example
+ * ```ts
+ * import { codeTableEntry } from "./values.ts";
+ * const table = [{ code: "0", value: "RD53A" }, { code: "3", value: "ITkpix_v2" }];
+ * codeTableEntry(table, "itkpix_V2")?.code; // "3"
+ * codeTableEntry(table, "3")?.code; // "3"
+ * ```
  */
 export function codeTableEntry(
   table: readonly CodeTableEntry[],
   text: string,
+  options: { byPosition?: boolean } = {},
 ): CodeTableEntry | undefined {
   const t = text.trim();
   const byCode = table.find((e) => e.code === t) ??
@@ -112,8 +122,40 @@ export function codeTableEntry(
   if (byCode) return byCode;
   const byValue = table.filter((e) => e.value?.toLowerCase() === t.toLowerCase());
   if (byValue.length === 1) return byValue[0];
+  if (options.byPosition === false) return undefined;
   if (!codesAreNumbers(table) && /^\d+$/.test(t)) return table[Number(t) - 1];
   return undefined;
+}
+
+/**
+ * A code-table value of a `--from` file as the service takes it: a code, or an entry's shown
+ * value in any case (`"ITkpix_v2"` → `"3"`), as the interactive prompt takes them; a number
+ * that is a code (`3`) is that code. Anything else is answered unchanged, for the check to
+ * refuse with the codes and their names. A list (an array field) is read element by element.
+ *
+ * @example
+ * ```ts
+ * import { codeFromFile } from "./values.ts";
+ * const def = { code: "FECHIP_VERSION", dataType: "codeTable",
+ *   codeTable: [{ code: "0", value: "RD53A" }, { code: "3", value: "ITkpix_v2" }] };
+ * codeFromFile(def, "ITkpix_v2"); // "3"
+ * codeFromFile(def, "7"); // "7" (refused by the check)
+ * ```
+ */
+export function codeFromFile(def: FieldDefinition, value: unknown): unknown {
+  if (def.dataType !== "codeTable") return value;
+  if (def.valueType === "array" && Array.isArray(value)) {
+    return value.map((v) => codeFromFile({ ...def, valueType: "single" }, v));
+  }
+  const text = typeof value === "string"
+    ? value
+    : typeof value === "number" && Number.isInteger(value)
+    ? String(value)
+    : undefined;
+  if (text === undefined) return value;
+  const entry = codeTableEntry(def.codeTable ?? [], text, { byPosition: false });
+  if (entry) return entry.code;
+  return value;
 }
 
 /**

@@ -8,7 +8,9 @@
 import { z } from "zod";
 import type { Problem } from "../errors.ts";
 import type { FieldDefinition } from "./test_type.ts";
-import { jsonPathStep, jsonPathSuffix } from "./json_path.ts";
+import { jsonPathStep } from "./json_path.ts";
+import { expectedWords, rowColumns, rowShapeWords, singleWords } from "./field_shape.ts";
+import { describeValue, EXPECTED, problemFromIssue } from "./value_words.ts";
 
 /**
  * Schemas already built, by field definition: a definition is fetched once (a batch fetches its
@@ -28,57 +30,60 @@ export function fieldValueSchema(def: FieldDefinition): z.ZodType {
 }
 
 function buildFieldValueSchema(def: FieldDefinition): z.ZodType {
-  let value = singleValueSchema(def);
+  let value: z.ZodType;
   if (def.valueType === "array") {
-    // `arrayDimensions: 2` is a list of lists (e.g. PULL_STRENGTH_DATA rows).
-    const dims = typeof def.arrayDimensions === "number" && def.arrayDimensions > 1
-      ? def.arrayDimensions
-      : 1;
-    for (let i = 0; i < dims; i++) {
-      const what = i < dims - 1 ? `a list (one row of ${def.code})` : "a list";
-      value = z.array(value, { error: `The value must be ${what}.` });
-    }
+    // `arrayDimensions: k` (k ≥ 2) is a list of rows of k values (lib/schemas/field_shape.ts).
+    const columns = rowColumns(def);
+    const element = columns
+      ? z.tuple(
+        columns.map((c) => singleValueSchema(def, ` for ${c.name}`)) as [z.ZodType, ...z.ZodType[]],
+        { error: `${EXPECTED}a list ${rowShapeWords(columns)}` },
+      )
+      : singleValueSchema(def);
+    value = z.array(element, { error: `${EXPECTED}${expectedWords(def)}` });
+  } else {
+    value = singleValueSchema(def);
   }
   return def.required ? value : value.nullish();
 }
 
-function singleValueSchema(def: FieldDefinition): z.ZodType {
+/** The schema of one value; `what` names it in the message (` for break mode`). */
+function singleValueSchema(def: FieldDefinition, what = ""): z.ZodType {
+  const expected = `${EXPECTED}${singleWords(def)}${what}`;
   switch (def.dataType) {
     case "float":
-      return z.number({ error: "The value must be a number." }).refine(Number.isFinite, {
-        message: "The value must be a finite number.",
+      return z.number({ error: expected }).refine(Number.isFinite, {
+        message: `${EXPECTED}a finite number${what}`,
       });
     case "integer":
-      return z.number({ error: "The value must be an integer." }).int({
-        message: "The value must be an integer.",
-      });
+      return z.number({ error: expected }).int({ message: expected });
     case "boolean":
-      return z.boolean({ error: "The value must be true or false." });
+      return z.boolean({ error: expected });
     case "string":
     case "image":
-      return z.string({ error: "The value must be a string." });
+      return z.string({ error: expected });
     case "codeTable": {
       const codes = (def.codeTable ?? []).map((e) => e.code);
-      if (codes.length === 0) return z.string({ error: "The value must be a code." });
-      return z.string({ error: `The value must be one of ${JSON.stringify(codes)}.` }).refine(
-        (v) => codes.includes(v),
-        { message: `The value must be one of ${JSON.stringify(codes)}.` },
-      );
+      if (codes.length === 0) return z.string({ error: expected });
+      return z.string({ error: expected }).refine((v) => codes.includes(v), { message: expected });
     }
     case "compound":
-      return valuesObjectSchema(def.children ?? []);
+      return valuesObjectSchema(def.children ?? [], expected);
     default:
       return z.unknown();
   }
 }
 
 /** A strict-enough object schema for a `{code: value}` map of the given fields. */
-export function valuesObjectSchema(fields: FieldDefinition[]): z.ZodType {
+export function valuesObjectSchema(
+  fields: FieldDefinition[],
+  expected = `${EXPECTED}an object {code: value}`,
+): z.ZodType {
   const shape: Record<string, z.ZodType> = {};
   for (const f of fields) {
     shape[f.code] = f.required ? fieldValueSchema(f) : fieldValueSchema(f).optional();
   }
-  return z.looseObject(shape);
+  return z.looseObject(shape, { error: expected });
 }
 
 /** What is wrong with a `{code: value}` map against its field definitions. */
@@ -106,7 +111,10 @@ export function checkValues(
     return out;
   }
   if (typeof values !== "object" || Array.isArray(values)) {
-    out.invalid.push({ path: base, message: "The value must be an object of {code: value}." });
+    out.invalid.push({
+      path: base,
+      message: `expected an object {code: value}, got ${describeValue(values)}`,
+    });
     return out;
   }
   const record = values as Record<string, unknown>;
@@ -122,9 +130,7 @@ export function checkValues(
     }
     const result = fieldValueSchema(f).safeParse(v);
     if (!result.success) {
-      for (const issue of result.error.issues) {
-        out.invalid.push({ path: path + jsonPathSuffix(issue.path), message: issue.message });
-      }
+      for (const issue of result.error.issues) out.invalid.push(problemFromIssue(issue, v, path));
     }
   }
   return out;

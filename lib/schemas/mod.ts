@@ -12,3 +12,5 @@ export * from "./test_run.ts";
 export * from "./attachment.ts";
 export * from "./field_values.ts";
 export * from "./prototype.ts";
+export * from "./field_shape.ts";
+export * from "./value_words.ts";

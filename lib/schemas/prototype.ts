@@ -6,14 +6,31 @@
  */
 import type { FieldDefinition, TestType } from "./test_type.ts";
 import { jsonPathStep } from "./json_path.ts";
+import { type FieldPlace, rowColumns } from "./field_shape.ts";
 
 /** The placeholder the original used for strings; an upload refuses a file still holding it. */
 export const STRING_PLACEHOLDER = "some_string";
 
-/** The placeholder value of one field. */
-export function placeholderFor(def: FieldDefinition): unknown {
-  const single = singlePlaceholder(def);
-  return def.valueType === "array" ? [single] : single;
+/**
+ * The placeholder value of one field, in the shape its definition declares: a single value, a
+ * list of one value, or a list of one row (`[[0.0, 0, 0]]` for PULL_STRENGTH_DATA, whose break
+ * mode and location are whole numbers: see lib/schemas/field_shape.ts). `place` names the test
+ * type and section, whose range table says which columns of a row are whole numbers.
+ *
+ * @example
+ * ```ts
+ * import { placeholderFor } from "./prototype.ts";
+ * placeholderFor({ code: "D", dataType: "float", valueType: "array", arrayDimensions: 3,
+ *   name: "[strength, break mode, location]" },
+ *   { testType: "WIREBOND_PULL_TEST", section: "results" }); // [[0, 0, 0]]
+ * placeholderFor({ code: "V", dataType: "float", valueType: "array" }); // [0]
+ * ```
+ */
+export function placeholderFor(def: FieldDefinition, place: FieldPlace = {}): unknown {
+  if (def.valueType !== "array") return singlePlaceholder(def);
+  const columns = rowColumns(def, place);
+  if (columns) return [columns.map((c) => singlePlaceholder({ ...def, dataType: c.dataType }))];
+  return [singlePlaceholder(def)];
 }
 
 function singlePlaceholder(def: FieldDefinition): unknown {
@@ -33,12 +50,13 @@ function singlePlaceholder(def: FieldDefinition): unknown {
   }
 }
 
-/** `{code: placeholder}` for a list of fields. */
+/** `{code: placeholder}` for a list of fields (of `place`: see {@link placeholderFor}). */
 export function placeholders(
   fields: FieldDefinition[] | null | undefined,
+  place: FieldPlace = {},
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const f of fields ?? []) out[f.code] = placeholderFor(f);
+  for (const f of fields ?? []) out[f.code] = placeholderFor(f, place);
   return out;
 }
 
@@ -64,8 +82,11 @@ export function prototypeFor(testType: TestType, verbose = false): TestRunProtot
     runNumber: "0-0",
     passed: false,
     problems: false,
-    properties: placeholders(testType.properties),
-    results: placeholders(testType.parameters),
+    properties: placeholders(testType.properties, {
+      testType: testType.code,
+      section: "properties",
+    }),
+    results: placeholders(testType.parameters, { testType: testType.code, section: "results" }),
   };
   if (verbose) proto.definition = testType;
   return proto;
@@ -131,18 +152,33 @@ export function isPrototypeDefault(value: unknown): boolean {
 
 const FLOAT_ZERO = "@@itkpd-float-zero@@";
 
-function markFloats(fields: FieldDefinition[] | null | undefined, values: unknown): unknown {
+/** The data type of each element of a field's value: per column for a list of rows. */
+function elementTypes(f: FieldDefinition, place: FieldPlace): string | string[] {
+  const columns = f.valueType === "array" ? rowColumns(f, place) : undefined;
+  return columns ? columns.map((c) => c.dataType) : f.dataType;
+}
+
+function markFloats(
+  fields: FieldDefinition[] | null | undefined,
+  values: unknown,
+  place: FieldPlace,
+): unknown {
   if (!values || typeof values !== "object" || Array.isArray(values)) return values;
   const out: Record<string, unknown> = { ...(values as Record<string, unknown>) };
   for (const f of fields ?? []) {
     const v = out[f.code];
-    const mark = (x: unknown) =>
-      f.dataType === "float" && x === 0
+    const types = elementTypes(f, place);
+    const mark = (x: unknown, type: string): unknown =>
+      type === "float" && x === 0
         ? FLOAT_ZERO
-        : f.dataType === "compound"
-        ? markFloats(f.children, x)
+        : type === "compound"
+        ? markFloats(f.children, x, place)
         : x;
-    out[f.code] = Array.isArray(v) ? v.map(mark) : mark(v);
+    const markElement = (x: unknown): unknown =>
+      Array.isArray(types)
+        ? (Array.isArray(x) ? x.map((y, k) => mark(y, types[k] ?? f.dataType)) : x)
+        : mark(x, types);
+    out[f.code] = Array.isArray(v) ? v.map(markElement) : mark(v, f.dataType);
   }
   return out;
 }
@@ -161,8 +197,14 @@ function markFloats(fields: FieldDefinition[] | null | undefined, values: unknow
 export function prototypeJson(testType: TestType, proto: TestRunPrototype): string {
   const marked = {
     ...proto,
-    properties: markFloats(testType.properties, proto.properties),
-    results: markFloats(testType.parameters, proto.results),
+    properties: markFloats(testType.properties, proto.properties, {
+      testType: testType.code,
+      section: "properties",
+    }),
+    results: markFloats(testType.parameters, proto.results, {
+      testType: testType.code,
+      section: "results",
+    }),
   };
   return JSON.stringify(marked, null, 2).replaceAll(`"${FLOAT_ZERO}"`, "0.0") + "\n";
 }

@@ -13,6 +13,8 @@
  * | IV voltage | −10,000 … 10,000 V | sensors are biased at a few hundred volts |
  * | IV current | −10⁶ … 10⁶ µA | ±1 A; sensor currents are µA or less |
  * | IV standard error of the mean | 0 … 10⁶ µA | |
+ * | IV temperature | −100 … 100 °C | sensors are tested from about −45 °C to room temperature; a value in K is a slip |
+ * | IV relative humidity | 0 … 100 % | a percentage |
  * | percentages of a run (heel breaks, bond peels, …) | 0 … 100 | |
  * | counts of a run (pulls, breaks) | whole numbers 0 … 1,000,000 | |
  * | any other number of a test run | −10¹⁸ … 10¹⁸ | beyond any measured quantity in ITk units |
@@ -43,6 +45,10 @@ export const VOLTAGE_RANGE: PhysicalRange = { min: -10_000, max: 10_000, unit: "
 export const CURRENT_RANGE: PhysicalRange = { min: -1e6, max: 1e6, unit: "uA" };
 /** IV standard errors in µA. */
 export const SEM_RANGE: PhysicalRange = { min: 0, max: 1e6, unit: "uA" };
+/** Temperatures of a measurement in °C (IV_MEASURE TEMP). */
+export const TEMPERATURE_RANGE: PhysicalRange = { min: -100, max: 100, unit: "C" };
+/** Relative humidity in % (IV_MEASURE HUMIDITY). */
+export const HUMIDITY_RANGE: PhysicalRange = { min: 0, max: 100, unit: "%" };
 /** Counts in a run. */
 export const COUNT_RANGE: PhysicalRange = { min: 0, max: 1_000_000, integer: true };
 /** Any number of a test run whose field has no range of its own. */
@@ -80,6 +86,8 @@ export const FIELD_RANGES: Readonly<Record<string, Readonly<Record<string, Physi
     "results.MIN_LOAD": LOAD_RANGE,
   },
   IV_MEASURE: {
+    "properties.TEMP": TEMPERATURE_RANGE,
+    "properties.HUMIDITY": HUMIDITY_RANGE,
     "results.VOLTAGE": VOLTAGE_RANGE,
     "results.CURRENT": CURRENT_RANGE,
     "results.SIGMA_CURRENT": SEM_RANGE,

@@ -6,9 +6,10 @@
  */
 import { type Problem, problemLine } from "../errors.ts";
 import { escapeControls } from "../escape.ts";
-import { isoDate, readableDate } from "../parsers/date.ts";
+import { readableDate } from "../parsers/date.ts";
 import type { GivenDate } from "../analysis/run_number.ts";
-import { IV_TEST_TYPE, type IvTestRun, ivTestRun } from "../analysis/iv.ts";
+import { IV_TEST_TYPE, ivRunNumber, type IvTestRun, ivTestRun } from "../analysis/iv.ts";
+import { ivConditions } from "../analysis/iv_conditions.ts";
 import { type IvParseResult, parseIv } from "../parsers/iv.ts";
 import { ivCurve } from "../plots/iv_curve.ts";
 import type { Plot } from "../plots/plot.ts";
@@ -37,8 +38,14 @@ export interface IvBuildOptions {
   testType?: string;
   /** Overrides the run number derived from the data. */
   runNumber?: string;
-  /** The date of the run (`--date`): an IV table carries none. */
+  /** The date of the run (`--date`): an IV table carries none. It dates the run number. */
   date?: GivenDate;
+  /** The operator (`--operator`): overrides the file header's. */
+  operator?: string;
+  /** The temperature in °C (`--temperature`): overrides the file header's. */
+  temperature?: number;
+  /** The relative humidity in % (`--humidity`): overrides the file header's. */
+  humidity?: number;
 }
 
 /** What the IV step found and built. */
@@ -46,11 +53,20 @@ export interface IvBuild {
   testRun: IvTestRun;
   /** The date of the run and where it came from, in words (`description`). */
   date: { description: string };
+  /** Operator, temperature and humidity: the value used and where from, one line each. */
+  conditions: string[];
+  /** Header values replaced by a flag. */
+  notes: string[];
   /** Default output file name: `<component>_<TESTTYPE>_<runNumber>.json`. */
   fileName: string;
   parsed: IvParseResult;
   /** Rows left out, with file:line. */
   rejected: Problem[];
+  /**
+   * The run number this table had before IV run numbers were dated (`iv-<hash>`), when it has a
+   * dated one now: a run under it in ITkPD is this run (see `RunIdentity.formerRunNumbers`).
+   */
+  formerRunNumbers: string[];
 }
 
 /**
@@ -67,24 +83,33 @@ export interface IvBuild {
  */
 export function buildIvRun(parsed: IvParseResult, opts: IvBuildOptions = {}): IvBuild {
   const testType = opts.testType ?? IV_TEST_TYPE;
+  const given = { operator: opts.operator, temperature: opts.temperature, humidity: opts.humidity };
+  const conditions = ivConditions(parsed, given);
   const testRun = ivTestRun(parsed, {
     component: opts.component ?? null,
     institution: opts.institution ?? null,
     testType,
     runNumber: opts.runNumber,
-    date: opts.date ? isoDate(opts.date.parts) : undefined,
+    date: opts.date?.parts,
+    ...given,
   });
   const date = {
     description: opts.date
       ? `date ${readableDate(opts.date.parts)} from ${opts.date.from}`
-      : `no date: an IV table carries none and no --date was given; the run has no date`,
+      : `no date: an IV table carries none and no --date was given; the run has no date ` +
+        "(its run number starts with iv-)",
   };
   return {
     testRun,
     date,
+    conditions: conditions.lines,
+    notes: conditions.notes,
     fileName: runFileName(testRun),
     parsed,
     rejected: parsed.errors,
+    formerRunNumbers: opts.runNumber === undefined && testRun.runNumber !== ivRunNumber(parsed)
+      ? [ivRunNumber(parsed)]
+      : [],
   };
 }
 
@@ -96,7 +121,8 @@ function range(values: readonly number[]): string {
 }
 
 /**
- * The summary printed by the step: points, voltage and current ranges, rows left out.
+ * The summary printed by the step: points, voltage and current ranges, rows left out, the run
+ * number, the date, and operator, temperature and humidity with where each came from.
  *
  * @example
  * ```ts ignore
@@ -122,6 +148,7 @@ export function renderIvSummary(build: IvBuild): string {
   }
   out.push(escapeControls(`test type ${testRun.testType}, run number ${testRun.runNumber}`));
   out.push(escapeControls(build.date.description));
+  for (const line of [...build.conditions, ...build.notes]) out.push(escapeControls(line));
   return out.join("\n");
 }
 

@@ -17,7 +17,7 @@
  * checkTestRun(doc); // [] (nothing missing, no placeholder)
  * const v = validateTestRun(doc, { id: "1", code: "T", parameters: [
  *   { code: "X", dataType: "float", valueType: "single", required: true }] });
- * console.log(v.problems); // [{ path: "$.results.X", message: "The value must be a number. Got \"a\"." }]
+ * console.log(v.problems); // [{ path: "$.results.X", message: 'expected a number, got the text "a"' }]
  * ```
  *
  * @module
@@ -28,6 +28,7 @@ export * from "./checks.ts";
 export * from "./schema.ts";
 export * from "./prepare_upload.ts";
 export * from "./prototypes.ts";
+export * from "./prototype_explain.ts";
 export * from "./dage_inputs.ts";
 export * from "./wirebond.ts";
 export * from "./wirebond_summary.ts";

@@ -15,6 +15,8 @@ import { checkTestRun, toDtoIn } from "./checks.ts";
 import { formatJson, type JsonObject } from "./files.ts";
 import { validateTestRun } from "./schema.ts";
 import { runValueProblems } from "./guard.ts";
+import { describeValue } from "../schemas/value_words.ts";
+import { serialNumberProblem, upperSerial } from "../schemas/serial_number.ts";
 
 /** The component and the definition of its test type. */
 export interface ResolvedTestType {
@@ -54,9 +56,7 @@ export async function resolveTestType(
     found = await client.getComponent({ component });
   } catch (e) {
     if (!(e instanceof NotFoundError)) throw e;
-    throw new InputError(`component ${JSON.stringify(component)} is not known to the database`, [
-      { path: "$.component", message: "no component with this code or serial number" },
-    ], { hint: "check the serial number (--component-id / --component)", cause: e });
+    throw await unknownComponent(client, component, e);
   }
   const project = codeOf(found.project) as ProjectCode | undefined;
   const componentType = codeOf(found.componentType);
@@ -78,6 +78,35 @@ export async function resolveTestType(
         (close ? ` (did you mean ${close}?)` : "") + `; available: ${known.join(", ")}`,
     }], { cause: e });
   }
+}
+
+/**
+ * The error for a component the database does not know, in words: a serial number typed in
+ * another case gets the one the database has (`did you mean 20UPGM20000001?`; nothing is
+ * guessed: the user gives it), a malformed one says what is wrong with it.
+ */
+async function unknownComponent(
+  client: ItkpdClient,
+  component: string,
+  cause: NotFoundError,
+): Promise<InputError> {
+  const upper = upperSerial(component);
+  let message = "no component with this serial number or code: check it, or register the " +
+    "component first (register-component)";
+  const notSerial = serialNumberProblem(component);
+  if (notSerial) message = `${JSON.stringify(component)} is not a serial number: ${notSerial}`;
+  else if (upper !== component) {
+    try {
+      await client.getComponent({ component: upper });
+      message = `no component ${JSON.stringify(component)}; did you mean ${upper}? ` +
+        "Serial numbers are written in upper case";
+    } catch (e) {
+      if (!(e instanceof NotFoundError)) throw e;
+    }
+  }
+  return new InputError(`component ${JSON.stringify(component)} is not known to the database`, [
+    { path: "$.component", message },
+  ], { hint: "check the serial number (--component-id / --component)", cause });
 }
 
 /** A checked upload, ready to send. */
@@ -128,7 +157,7 @@ export async function prepareUpload(
     if (v !== undefined && v !== null && (typeof v !== "string" || v === "")) {
       problems.push({
         path: `$.${key}`,
-        message: `The value must be non-empty text. Got ${JSON.stringify(v)}.`,
+        message: `expected a non-empty text, got ${describeValue(v)}`,
       });
     }
   }

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { type Problem, summarizeProblems } from "../errors.ts";
 import { suggest } from "../suggest.ts";
 import { jsonPath, jsonPathStep, valuesObjectSchema } from "../schemas/field_values.ts";
+import { EXPECTED, problemFromIssue, valueAt } from "../schemas/value_words.ts";
 import type { FieldDefinition, TestType } from "../schemas/test_type.ts";
 
 type JsonMap = Record<string, unknown>;
@@ -35,27 +36,25 @@ const isDate = (s: string) => !Number.isNaN(Date.parse(s));
 export function testRunSchema(testType: TestType): z.ZodType {
   const code = testType.code;
   const text = (what: string) =>
-    z.string({ error: `The value must be text (${what}).` }).min(1, {
-      message: `The value must not be empty (${what}).`,
-    });
+    z.string({ error: `${EXPECTED}${what}` }).min(1, { message: `${EXPECTED}${what}` });
+  const date = `${EXPECTED}a date like 2024-05-17T10:00:00.000Z`;
+  const map = `${EXPECTED}an object {code: value}`;
   return z.looseObject({
-    component: text("a component code or serial number"),
-    testType: z.literal(code, { error: `The value must be ${JSON.stringify(code)}.` }),
+    component: text("a component serial number or code"),
+    testType: z.literal(code, { error: `${EXPECTED}${JSON.stringify(code)}` }),
     institution: text("an institution code"),
-    runNumber: text('a run number, e.g. "1"'),
-    date: z.string({ error: "The value must be a date, e.g. 2024-05-17T10:00:00.000Z." })
-      .refine(isDate, { message: "The value must be a date, e.g. 2024-05-17T10:00:00.000Z." })
-      .optional(),
-    passed: z.boolean({ error: "The value must be true or false." }),
-    problems: z.boolean({ error: "The value must be true or false." }).optional(),
+    runNumber: text('a run number like "1"'),
+    date: z.string({ error: date }).refine(isDate, { message: date }).optional(),
+    passed: z.boolean({ error: `${EXPECTED}true or false` }),
+    problems: z.boolean({ error: `${EXPECTED}true or false` }).optional(),
     properties: z.preprocess(
       (v) => v ?? {},
-      z.record(z.string(), z.unknown(), { error: "The value must be an object {code: value}." })
+      z.record(z.string(), z.unknown(), { error: map })
         .pipe(valuesObjectSchema(testType.properties ?? []) as z.ZodType<unknown, JsonMap>),
     ),
     results: z.preprocess(
       (v) => v ?? {},
-      z.record(z.string(), z.unknown(), { error: "The value must be an object {code: value}." })
+      z.record(z.string(), z.unknown(), { error: map })
         .pipe(valuesObjectSchema(testType.parameters ?? []) as z.ZodType<unknown, JsonMap>),
     ),
   });
@@ -93,12 +92,14 @@ export function validateTestRun(doc: unknown, testType: TestType): TestRunValida
   const result = testRunSchema(testType).safeParse(doc);
   if (!result.success) {
     for (const issue of result.error.issues) {
-      const path = jsonPath(issue.path);
       const value = valueAt(doc, issue.path);
       const last = issue.path[issue.path.length - 1];
-      const message = (value === undefined || value === null) && typeof last !== "number"
-        ? `required by test type ${testType.code} but missing`
-        : `${issue.message} Got ${preview(value)}.`;
+      const { path, message } = (value === undefined || value === null) && typeof last !== "number"
+        ? {
+          path: jsonPath(issue.path),
+          message: `required by test type ${testType.code} but missing`,
+        }
+        : problemFromIssue(issue, doc);
       const key = `${path}\u0000${message}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -131,21 +132,4 @@ function unknownKeys(
         "; the service would store it without a data type",
     };
   });
-}
-
-function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {
-  let v = doc;
-  for (const p of path) {
-    if (v === null || typeof v !== "object") return undefined;
-    v = (v as Record<PropertyKey, unknown>)[p];
-  }
-  return v;
-}
-
-function preview(value: unknown): string {
-  // Only the start is shown: a large or deep value is not written out whole.
-  if (Array.isArray(value)) return value.length === 0 ? "[]" : "[…]";
-  if (value && typeof value === "object") return "{…}";
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 40 ? text.slice(0, 37) + "…" : text;
 }

@@ -28,6 +28,8 @@ export interface StepPlot {
 export interface StepOutput {
   /** The test run built from the data. */
   testRun: { runNumber: string };
+  /** Run numbers the same data had before (see `RunIdentity.formerRunNumbers`). */
+  formerRunNumbers?: readonly string[];
   /** Where the JSON goes. */
   out: string;
   /** Plots to write. */
@@ -98,6 +100,7 @@ export async function finishStep(o: StepOutput): Promise<StepResult> {
     source: o.out,
     note: o.note,
     hooks: o.afterCreate ? { afterCreate: o.afterCreate } : undefined,
+    formerRunNumbers: o.formerRunNumbers,
   });
   o.log(describeUploadOnce(outcome, o.testRun.runNumber));
   if (!attach) return { attachFailures: 0 };

@@ -53,6 +53,12 @@ export interface RunIdentity {
   component: string;
   testType: string;
   runNumber: string;
+  /**
+   * Run numbers the same data was given by an earlier version of the toolkit (an IV table with a
+   * date was `iv-<hash>` before its run numbers were dated): a present run with one of them is
+   * this run, so data uploaded before is never uploaded again under its new number.
+   */
+  formerRunNumbers?: readonly string[];
 }
 
 /** A run as listed: what the identity, state and order rules need. */
@@ -106,7 +112,10 @@ export function compareRuns(
  * ```
  */
 export function isPresentRunOf(identity: Omit<RunIdentity, "component">, run: ListedRun): boolean {
-  return String(run.runNumber ?? "") === identity.runNumber && isPresent(run) &&
+  const number = String(run.runNumber ?? "");
+  return (number === identity.runNumber ||
+    (identity.formerRunNumbers?.includes(number) ?? false)) &&
+    isPresent(run) &&
     (run.testType?.code === undefined || run.testType.code === identity.testType);
 }
 
@@ -218,6 +227,8 @@ export interface RunToUpload {
   dtoIn: TestRunUploadInput;
   /** The component's code (default: `dtoIn.component`). */
   componentCode?: string;
+  /** See {@link RunIdentity.formerRunNumbers}. */
+  formerRunNumbers?: readonly string[];
 }
 
 /** The identity of a run to upload. */
@@ -226,6 +237,7 @@ export function identityOf(run: RunToUpload): RunIdentity {
     component: run.componentCode ?? run.dtoIn.component,
     testType: run.dtoIn.testType,
     runNumber: run.dtoIn.runNumber,
+    ...(run.formerRunNumbers?.length ? { formerRunNumbers: run.formerRunNumbers } : {}),
   };
 }
 
@@ -362,6 +374,8 @@ export interface UploadOnceOptions {
   hooks?: UploadRunHooks;
   /** Send even when the database has a run of this identity (see {@link UploadRunOptions}). */
   allowDuplicate?: boolean;
+  /** See {@link RunIdentity.formerRunNumbers}. */
+  formerRunNumbers?: readonly string[];
 }
 
 /**
@@ -389,6 +403,7 @@ export async function uploadOnce(
     // sending, so a value of the wrong type is an InputError there and nothing is sent.
     dtoIn: prepared.dtoIn as unknown as TestRunUploadInput,
     componentCode: prepared.resolved.component.code,
+    formerRunNumbers: opts.formerRunNumbers,
   }, { hooks: opts.hooks, allowDuplicate: opts.allowDuplicate });
   return { created: outcome.status === "created", id: outcome.id };
 }

@@ -48,8 +48,12 @@ Deno.test("break-mode mapping", async (t) => {
         assert.ok(e instanceof InputError);
         assert.deepEqual(e.problems.map((p) => p.path).sort(), [
           "bad.json $",
-          "bad.json $.gradeCodes.1",
+          'bad.json $.gradeCodes["1"]',
         ]);
+        assert.match(
+          e.message,
+          /gradeCodes\["1"\]: expected a break mode: 0, 1, 2, 3, 4 or 5, got the number 7/,
+        );
         assert.match(e.message, /^bad\.json: not a valid break-mode mapping/);
         return true;
       },

@@ -121,3 +121,30 @@ Deno.test("ivRunNumber: the same table, the same run number as before", async ()
   assert.equal(ivRunNumber(parseIv(text.replace("-0.", "-1."), "iv.txt")).length, 11);
   assert.notEqual(ivRunNumber(parseIv(text.replace("-0.", "-1."), "iv.txt")), "iv-71b033dc");
 });
+
+Deno.test("IV run numbers are dated as the wire-pull ones", () => {
+  const parsed = parseIv("U[V] Imean[uA]\n-2 -0.1\n-4 -0.2\n", "iv.txt");
+  const date = { year: 2024, month: 5, day: 17, hour: 10, minute: 0, second: 5 };
+  const undated = ivRunNumber(parsed);
+  assert.match(undated, /^iv-[0-9a-f]{8}$/);
+  const dated = ivTestRun(parsed, { date });
+  assert.equal(dated.runNumber, `20240517-100005-${undated.slice(3)}`);
+  assert.equal(dated.date, "2024-05-17T10:00:05.000Z");
+  // The same table and date, the same run number; another table, another one.
+  assert.equal(ivTestRun(parsed, { date }).runNumber, dated.runNumber);
+  const other = parseIv("U[V] Imean[uA]\n-2 -0.1\n-4 -0.3\n", "iv.txt");
+  assert.notEqual(ivTestRun(other, { date }).runNumber, dated.runNumber);
+});
+
+Deno.test("IV runs carry the conditions of the header, or the options", () => {
+  const parsed = parseIv(
+    "# Operator: Jane\n# Temperature [C]: -20\nU[V] Imean[uA]\n-2 -0.1\n",
+    "iv.txt",
+  );
+  assert.deepEqual(ivTestRun(parsed).properties, { TEMP: -20, OPERATOR: "Jane" });
+  assert.deepEqual(ivTestRun(parsed, { humidity: 30, operator: "Ann" }).properties, {
+    TEMP: -20,
+    HUMIDITY: 30,
+    OPERATOR: "Ann",
+  });
+});

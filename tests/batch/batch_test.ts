@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { batchUpload, Journal } from "../../lib/batch/mod.ts";
-import { demoSerial } from "../../lib/fixtures/mod.ts";
+import { demoSerial, generateIv } from "../../lib/fixtures/mod.ts";
 import { startSandbox } from "../../lib/sandbox/mod.ts";
 import { ItkpdClient } from "../../lib/client/mod.ts";
 import { NetworkError } from "../../lib/errors.ts";
@@ -203,6 +203,32 @@ Deno.test("batch: a manifest maps files to components and institutions", async (
     const inst = new Map(runs.map((r) => [r.components![0].serialNumber, r.institution!.code]));
     assert.equal(inst.get(demoSerial(1)), "SANDBOX_B");
     assert.equal(inst.get(demoSerial(2)), "SANDBOX_A");
+  } finally {
+    await w.close();
+  }
+});
+
+Deno.test("batch: an IV table uploaded before under its undated number is not sent again", async () => {
+  const w = await batchWorld(1);
+  try {
+    await Deno.remove(join(w.dir, `${demoSerial(1)}.csv`));
+    await Deno.writeTextFile(join(w.dir, `${demoSerial(1)}_iv.txt`), generateIv({ index: 1 }));
+    // Before IV run numbers were dated, it was uploaded with the number iv-<hash>.
+    const first = await batchUpload(w.client, { dir: w.dir, institution: "SANDBOX_A" });
+    assert.deepEqual(first.report!.counts, { created: 1, skipped: 0, failed: 0, invalid: 0 });
+    const id = first.report!.items[0].testRunId!;
+    assert.match(first.report!.items[0].runNumber ?? "", /^iv-[0-9a-f]{8}$/);
+    // Now with its date (a manifest's date column): a dated number, the same data.
+    await Deno.remove(join(w.dir, ".itkpd-journal.sqlite"));
+    const manifest = join(w.dir, "manifest.csv");
+    await Deno.writeTextFile(
+      manifest,
+      `file,component,date\n${demoSerial(1)}_iv.txt,${demoSerial(1)},2024-05-17T10:00\n`,
+    );
+    const again = await batchUpload(w.client, { dir: w.dir, manifest, institution: "SANDBOX_A" });
+    assert.match(again.report!.items[0].runNumber ?? "", /^20240517-100000-[0-9a-f]{8}$/);
+    assert.deepEqual(again.report!.counts, { created: 0, skipped: 1, failed: 0, invalid: 0 });
+    assert.equal(again.report!.items[0].existingId, id);
   } finally {
     await w.close();
   }

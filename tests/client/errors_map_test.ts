@@ -126,6 +126,9 @@ Deno.test("errors: answer mapping without a server", async (t) => {
     const auth = errorForAnswer("x", "u", 401, body({ "uu-oidc/invalidToken": { type: "error" } }));
     assert.ok(auth instanceof AuthError);
     assert.deepEqual(auth.codes, ["uu-oidc/invalidToken"]);
+    // A code without a message is said in words, never shown bare.
+    assert.match(auth.message, /the token was refused: invalid token$/m);
+    assert.doesNotMatch(auth.message, /uu-oidc/);
     assert.ok(errorForAnswer("x", "u", 404, body({})) instanceof NotFoundError);
     const server = errorForAnswer(
       "x",
@@ -134,7 +137,11 @@ Deno.test("errors: answer mapping without a server", async (t) => {
       body({ "a/x/boom": { type: "error", message: "m" } }),
     );
     assert.ok(server instanceof ServerError && !(server instanceof NotFoundError));
-    assert.match(server.message, /a\/x\/boom/);
+    // What the service said, in its words; the code stays in the error, not in the message.
+    assert.match(server.message, /^x failed with HTTP 500\n {2}m$/);
+    assert.deepEqual(server.codes, ["a/x/boom"]);
+    const worded = errorForAnswer("x", "u", 500, body({ "a/x/componentTypeDoesNotExist": {} }));
+    assert.match(worded!.message, /\n {2}component type does not exist$/);
     assert.equal(errorForAnswer("x", "u", 200, body({})), undefined);
   });
 });
@@ -154,7 +161,7 @@ Deno.test("errors: text from the server is shown on one line, its controls escap
   assert.equal(w.message, "one\\ntwo\\u202e");
 });
 
-Deno.test("formatWarning: one line, the keys escaped", async () => {
+Deno.test("formatWarning: one line in words, the keys escaped, a did-you-mean", async () => {
   const { formatWarning } = await import("../../lib/client/errors_map.ts");
   assert.equal(
     formatWarning({
@@ -163,7 +170,16 @@ Deno.test("formatWarning: one line, the keys escaped", async () => {
       message: "DtoIn contains unsupported keys.",
       unsupportedKeys: ["$.x", "$.y\n\x1b[2J"],
     }),
-    "getComponent: a/getComponent/unsupportedKeys: DtoIn contains unsupported keys. " +
-      "($.x, $.y\\n\\x1b[2J)",
+    "getComponent: DtoIn contains unsupported keys; ignored: $.x; $.y\\n\\x1b[2J",
+  );
+  // No message: the code in words, never the bare code; a misspelt key gets the one meant.
+  assert.equal(
+    formatWarning({
+      command: "getComponent",
+      code: "a/getComponent/unsupportedKeys",
+      message: "",
+      unsupportedKeys: ["$.compnent"],
+    }, ["component", "alternativeIdentifier"]),
+    "getComponent: unsupported keys; ignored: $.compnent, did you mean $.component?",
   );
 });

@@ -87,3 +87,31 @@ Deno.test("parseIv: bounded and strict", async (t) => {
     assert.equal(iv.errors.at(-1)?.message, "… and 2,000 more rejected rows (the last here)");
   });
 });
+
+Deno.test("parseIv: the header's # lines give the conditions, as written", async (t) => {
+  await t.step("keys in any case, a unit after the key or the value; comments ignored", () => {
+    const iv = parseIv(
+      "# IV scan of module 7\n# OPERATOR: Jane Doe\n#Temperature [C] = -20.5\n" +
+        "# rh: 35 %\n\nU[V] Imean[uA]\n-2 -0.1\n",
+      "iv.txt",
+    );
+    assert.deepEqual(iv.header, {
+      operator: { text: "Jane Doe", line: 2 },
+      temperature: { text: "-20.5", unit: "C", line: 3 },
+      humidity: { text: "35 %", line: 4 },
+    });
+    assert.equal(iv.headerLine, 6);
+    assert.deepEqual(iv.voltage, [-2]);
+    assert.deepEqual(parseIv("U[V] I[uA]\n1 2\n", "x").header, {});
+  });
+  await t.step("a key given twice, or a control character: refused with the line", () => {
+    assert.throws(
+      () => parseIv("# Temp: 1\n# Temperature: 2\nU[V] I[uA]\n1 2\n", "iv.txt"),
+      (e: unknown) => e instanceof ParseError && e.line === 2 && /given twice/.test(e.message),
+    );
+    assert.throws(
+      () => parseIv("# Operator: a\x1bb\nU[V] I[uA]\n1 2\n", "iv.txt"),
+      (e: unknown) => e instanceof ParseError && /control characters/.test(e.message),
+    );
+  });
+});

@@ -109,6 +109,92 @@ Deno.test("interactive registration from a list of answers", async (t) => {
       assert.deepEqual(c.properties?.find((p) => p.code === "ROOF")?.value, false);
     });
 
+    await t.step("&BACK reaches the serial number, the stage and every choice", async () => {
+      const { results, said, error } = await drive(client, [
+        "&BACK", // the first question: nothing before it
+        ...UP_TO_SERIAL,
+        "0000050",
+        "&BACK", // at the first property: back to the serial number
+        "&BACK", // at the serial number: back to the stage
+        "&BACK", // at the stage: back to the subproject
+        "", // Enter keeps PB
+        "MODULE/ASSEMBLY", // the stage changed
+        "", // Enter keeps 0000050
+        "y",
+        "0",
+        "&SKIP",
+        "&SKIP",
+        "&SKIP",
+        "&SKIP",
+        "&SKIP",
+        "y",
+        "n",
+      ]);
+      assert.equal(error, undefined);
+      assert.match(said, /this is the first question: there is nothing to go back to/);
+      assert.match(said, /serial number: 20UPBM2 \+ last 7 digits, Enter = 0000050: /);
+      assert.match(said, /stage \[1-\d+ or code, Enter = MODULE\/WIREBONDING\]: &BACK\n/);
+      assert.match(said, /subproject \[1-\d+ or code, Enter = PB\]: \n/);
+      assert.deepEqual(results?.map((r) => [r.serialNumber, r.stage]), [
+        ["20UPBM20000050", "MODULE/ASSEMBLY"],
+      ]);
+    });
+
+    await t.step(
+      "register another: the previous answers are offered, the next serial",
+      async () => {
+        const { results, said, error } = await drive(client, [
+          ...UP_TO_SERIAL,
+          "0000051",
+          "y", // ORIENTATION
+          "ITkpix_v2", // FECHIP_VERSION by its name
+          "n", // ROOF
+          "7", // IREFTRIM_FE1
+          "&SKIP",
+          "&SKIP",
+          "&SKIP",
+          "y",
+          "y", // another
+          "", // institution: Enter keeps SANDBOX_A
+          "", // component type
+          "", // type
+          "", // subproject
+          "", // stage
+          "", // serial: Enter takes the next one, 0000052
+          "", // ORIENTATION: Enter keeps true
+          "",
+          "",
+          "8", // IREFTRIM_FE1 changed
+          "&SKIP",
+          "&SKIP",
+          "&SKIP",
+          "y",
+          "n",
+        ]);
+        assert.equal(error, undefined);
+        assert.match(
+          said,
+          /the previous answers are offered: Enter keeps each one, &BACK goes back/,
+        );
+        assert.match(said, /institution \[1-\d+ or code, Enter = SANDBOX_A\]: /);
+        assert.match(said, /serial number: 20UPBM2 \+ last 7 digits, Enter = 0000052: /);
+        assert.match(said, /FECHIP_VERSION .* now 3 \(ITkpix_v2\), Enter keeps it/);
+        assert.deepEqual(results?.map((r) => [r.serialNumber, r.stage]), [
+          ["20UPBM20000051", "MODULE/WIREBONDING"],
+          ["20UPBM20000052", "MODULE/WIREBONDING"],
+        ]);
+        const values = async (serial: string) => {
+          const c = await client.getComponent({ component: serial });
+          return Object.fromEntries((c.properties ?? []).map((p) => [p.code, p.value]));
+        };
+        const [first, second] = [await values("20UPBM20000051"), await values("20UPBM20000052")];
+        assert.deepEqual(
+          [second.ORIENTATION, second.FECHIP_VERSION, second.ROOF, second.IREFTRIM_FE1],
+          [first.ORIENTATION, first.FECHIP_VERSION, first.ROOF, 8],
+        );
+      },
+    );
+
     await t.step("an existing serial number is refused at its prompt", async () => {
       const { said, error } = await drive(client, [...UP_TO_SERIAL, "0000042", "&CANCEL"]);
       assert.match(said, /20UPBM20000042 is already registered/);

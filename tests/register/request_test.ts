@@ -36,6 +36,29 @@ Deno.test("non-interactive requests against the catalogue", async (t) => {
       assert.equal(resolved?.initialStage, "MODULE/ASSEMBLY");
     });
 
+    await t.step("a code-table value by its code or its name, in any case", async () => {
+      for (const given of ["3", "ITkpix_v2", "itkpix_V2", 3]) {
+        const { resolved, problems } = await checkRequest(catalogue, {
+          ...GOOD,
+          properties: { ...GOOD.properties, FECHIP_VERSION: given },
+        });
+        assert.deepEqual(problems, [], String(given));
+        assert.equal(resolved?.input.properties.FECHIP_VERSION, "3", String(given));
+      }
+      // Neither a code nor a name (a list number is for the prompt only): refused, with both.
+      for (const given of ["ITkpix_v9", "5"]) {
+        const { problems } = await checkRequest(catalogue, {
+          ...GOOD,
+          properties: { ...GOOD.properties, FECHIP_VERSION: given },
+        });
+        assert.equal(problems.length, 1);
+        assert.match(
+          problems[0].message,
+          /^expected one of the codes 0 = RD53A, 1 = ITkpix_v1, 2 = ITkpix_v1\.1, 3 = ITkpix_v2, 9 = No FE chip, got the text/,
+        );
+      }
+    });
+
     await t.step("every problem at its JSON path", async () => {
       const [, bad] = await checkRequests(catalogue, [GOOD, {
         ...GOOD,

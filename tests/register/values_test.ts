@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   buildSerial,
+  codeFromFile,
   codeTableEntry,
   escapeOf,
   flagPlace,
@@ -60,6 +61,21 @@ Deno.test("parsePropertyValue", async (t) => {
     const table = [{ code: "A", value: "first" }, { code: "B" }];
     assert.deepEqual(codeTableEntry(table, "2")?.code, "B");
     assert.deepEqual(codeTableEntry(table, "b")?.code, "B");
+    // A file names an entry by its code or its shown value, never by its place in the list.
+    assert.deepEqual(codeTableEntry(table, "2", { byPosition: false }), undefined);
+    assert.deepEqual(codeTableEntry(table, "FIRST", { byPosition: false })?.code, "A");
+  });
+  await t.step("codeFromFile: a code, a shown value in any case, a number that is a code", () => {
+    assert.equal(codeFromFile(FECHIP, "1"), "1");
+    assert.equal(codeFromFile(FECHIP, "ITKPIX_V1"), "1");
+    assert.equal(codeFromFile(FECHIP, 1), "1");
+    assert.equal(codeFromFile(FECHIP, "nope"), "nope"); // left for the check to refuse
+    assert.equal(codeFromFile(FECHIP, true), true);
+    assert.deepEqual(codeFromFile({ ...FECHIP, valueType: "array" }, ["itkpix_v1", "0"]), [
+      "1",
+      "0",
+    ]);
+    assert.equal(codeFromFile({ code: "S", dataType: "string" }, "itkpix_v1"), "itkpix_v1");
   });
   await t.step("array values, comma-separated", () => {
     const def = { code: "L", dataType: "integer", valueType: "array" };

@@ -126,7 +126,7 @@ Deno.test("sandbox catalogue commands", async (t) => {
       const data = pull.parameters.find((p: { code: string }) => p.code === "PULL_STRENGTH_DATA");
       assert.deepEqual(
         [data.dataType, data.valueType, data.arrayDimensions, data.required],
-        ["float", "array", 2, false],
+        ["float", "array", 3, false],
       );
       assert.deepEqual(res.json.pageInfo, { pageIndex: 0, pageSize: 100, total: 4 });
     });

@@ -64,17 +64,47 @@ Deno.test("checkValues", async (t) => {
     assert.equal(r.invalid[0].path, "$.properties");
   });
 
-  await t.step("arrayDimensions 2 takes a list of lists", () => {
+  await t.step("arrayDimensions k (k ≥ 2) takes a list of rows of k values", () => {
+    // As the recorded strips catalogue declares POSITION: [chip ID, x, y], arrayDimensions 3.
     const def: FieldDefinition = {
       code: "DATA",
+      name: "Pulls",
+      description: "One row per pull: [strength (g), break mode, location]",
       dataType: "float",
       valueType: "array",
-      arrayDimensions: 2,
+      arrayDimensions: 3,
       required: true,
     };
     assert.equal(fieldValueSchema(def).safeParse([[1, 0, 2], [3.5, 1, 0]]).success, true);
-    const r = checkValues([def], { DATA: [[1, "x"]] }, "$.results");
-    assert.deepEqual(r.invalid.map((p) => p.path), ["$.results.DATA[0][1]"]);
+    const r = checkValues([def], { DATA: [[1, "x", 2], 7.6, [1, 2]] }, "$.results");
+    assert.deepEqual(r.invalid, [
+      {
+        path: "$.results.DATA[0][1]",
+        message: 'expected a number for break mode, got the text "x"',
+      },
+      {
+        path: "$.results.DATA[1]",
+        message: "expected a list [strength, break mode, location], got the number 7.6",
+      },
+      {
+        path: "$.results.DATA[2]",
+        message: "expected a list [strength, break mode, location], got a list of 2 values",
+      },
+    ]);
+    // No names in the definition: the columns are numbered.
+    const unnamed = checkValues([{ ...def, name: undefined, description: undefined }], {
+      DATA: [1],
+    }, "$.results");
+    assert.equal(
+      unnamed.invalid[0].message,
+      "expected a list [value 1, value 2, value 3], got the number 1",
+    );
+    // arrayDimensions 1 (or none) is a flat list.
+    const flat = { ...def, arrayDimensions: 1 };
+    assert.equal(fieldValueSchema(flat).safeParse([1, 2.5]).success, true);
+    assert.deepEqual(checkValues([flat], { DATA: [[1]] }, "$.results").invalid, [
+      { path: "$.results.DATA[0]", message: "expected a number, got a list of 1 value" },
+    ]);
   });
 
   await t.step("non-finite floats are refused", () => {

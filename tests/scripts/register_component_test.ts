@@ -68,6 +68,63 @@ Deno.test("register-component script", async (t) => {
       assert.equal(got.values.IREFTRIM_FE2, null);
     });
 
+    await t.step(
+      "interactive: another one from the previous answers; &BACK to serial and stage",
+      async () => {
+        const r = await runTask("register-component", [], {
+          env,
+          stdin: lines([
+            ...TO_SERIAL,
+            "MODULE/WIREBONDING",
+            "0000111",
+            "y", // ORIENTATION
+            "itkpix_v2", // FECHIP_VERSION by its name, any case
+            "&SKIP",
+            "4",
+            "&SKIP",
+            "&SKIP",
+            "&SKIP",
+            "y", // register
+            "y", // another: every answer offered
+            "", // institution
+            "", // component type
+            "", // type
+            "", // subproject
+            "", // stage
+            "", // serial: the next one, 0000112
+            "&BACK", // at ORIENTATION: back to the serial number
+            "&BACK", // back to the stage
+            "MODULE/PARYLENE",
+            "", // serial still 0000112
+            "",
+            "",
+            "&SKIP", // ROOF stays empty
+            "",
+            "&SKIP",
+            "&SKIP",
+            "&SKIP",
+            "y",
+            "n",
+          ]),
+        });
+        assert.equal(r.code, 0, r.stderr);
+        const out = r.stdout.trim().split("\n");
+        assert.equal(out.length, 2, r.stdout);
+        assert.match(out[0], /^registered 20UPGM20000111 code \w+ stage MODULE\/WIREBONDING$/);
+        assert.match(out[1], /^registered 20UPGM20000112 code \w+ stage MODULE\/PARYLENE$/);
+        assert.match(r.stderr, /serial number: 20UPGM2 \+ last 7 digits, Enter = 0000112: \n/);
+        assert.match(
+          r.stderr,
+          /stage \[1-\d+ or code, Enter = MODULE\/WIREBONDING\]: MODULE\/PARYLENE/,
+        );
+        const [first, second] = [await props("20UPGM20000111"), await props("20UPGM20000112")];
+        assert.equal(second.stage, "MODULE/PARYLENE");
+        assert.deepEqual(second.values, first.values);
+        assert.equal(first.values.FECHIP_VERSION, "ITkpix_v2"); // the sandbox answers code 3's value
+        assert.equal(first.values.IREFTRIM_FE1, 4);
+      },
+    );
+
     await t.step("&CANCEL: nothing registered, exit 1", async () => {
       const before = await count();
       const r = await runTask("register-component", [], {
@@ -130,8 +187,14 @@ Deno.test("register-component script", async (t) => {
       assert.equal(out.length, 3);
       assert.match(out[0], /^\$\[0\] registered 20UPBM20000201 code \w+ stage MODULE\/ASSEMBLY$/);
       assert.match(out[1], /^\$\[1\] invalid, not registered: /);
-      assert.match(out[1], /\$\[1\]\.properties\.ORIENTATION: The value must be true or false/);
-      assert.match(out[1], /\$\[1\]\.properties\.FECHIP_VERSION: The value must be one of/);
+      assert.match(
+        out[1],
+        /\$\[1\]\.properties\.ORIENTATION: expected true or false, got the text "yes"/,
+      );
+      assert.match(
+        out[1],
+        /\$\[1\]\.properties\.FECHIP_VERSION: expected one of the codes 0 = RD53A, .*, got the text "7"/,
+      );
       assert.match(out[2], /^\$\[2\] registered 20UPBM20000203 code \w+ stage MODULE\/PARYLENE$/);
       assert.match(r.stderr, /2 registered, 0 already registered, 1 invalid, 0 failed/);
       assert.equal((await props("20UPBM20000203")).stage, "MODULE/PARYLENE");
@@ -189,6 +252,47 @@ Deno.test("register-component script", async (t) => {
         );
         assert.match(r.stderr, /0 registered, 1 already registered \(1 of them: stage set now\)/);
         assert.equal((await props("20UPBM20000221")).stage, "MODULE/PARYLENE");
+      },
+    );
+
+    await t.step(
+      "--from: a code-table value by its code or its name, as at the prompt",
+      async () => {
+        const base = {
+          institution: "SANDBOX_A",
+          componentType: "MODULE",
+          type: "OUTER_SYSTEM_QUAD_MODULE",
+          subproject: "PB",
+          properties: { ORIENTATION: true },
+        };
+        await Deno.writeTextFile(
+          `${dir}/labels.json`,
+          JSON.stringify([
+            {
+              ...base,
+              serialNumber: "0000231",
+              properties: { ORIENTATION: true, FECHIP_VERSION: "ITkpix_v2" },
+            },
+            {
+              ...base,
+              serialNumber: "0000232",
+              properties: { ORIENTATION: true, FECHIP_VERSION: "rd53a" },
+            },
+            {
+              ...base,
+              serialNumber: "0000233",
+              properties: { ORIENTATION: true, FECHIP_VERSION: "3" },
+            },
+          ]),
+        );
+        const r = await runTask("register-component", ["--from", "labels.json", "--yes"], {
+          env,
+          cwd: dir,
+        });
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal((await props("20UPBM20000231")).values.FECHIP_VERSION, "ITkpix_v2");
+        assert.equal((await props("20UPBM20000232")).values.FECHIP_VERSION, "RD53A");
+        assert.equal((await props("20UPBM20000233")).values.FECHIP_VERSION, "ITkpix_v2");
       },
     );
 

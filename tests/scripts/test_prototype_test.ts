@@ -5,7 +5,19 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runTask, withoutFlag } from "../_helpers/task.ts";
 import { startSandbox } from "../../lib/sandbox/mod.ts";
+import { ItkpdClient } from "../../lib/client/mod.ts";
+import { valuesOf } from "../../lib/schemas/mod.ts";
 import { assertOneLine } from "../_helpers/assertions.ts";
+
+/**
+ * Fills a prototype's text as a user does, keeping every value's shape: `0.0` → `8.5`, `0` →
+ * `1`, `"some_string"` → `"filled"` (component, institution and run number are set after).
+ */
+function fillAsShown(text: string): Record<string, unknown> {
+  const filled = text.replaceAll("0.0", "8.5").replace(/(?<=[\s[:])0(?=[,\n\]])/g, "1")
+    .replaceAll('"some_string"', '"filled"');
+  return JSON.parse(filled);
+}
 
 const TASK = "test-prototype";
 
@@ -51,13 +63,111 @@ Deno.test("test-prototype", async (t) => {
       assert.match(text, /"HEIGHT": 0\.0\n/);
       const ivText = await Deno.readTextFile(join(dir, "prototype_IV_MEASURE.json"));
       assert.match(ivText, /"VOLTAGE": \[\n\s+0\.0\n\s+\]/);
+      // A list of rows gets one row of the row's shape: [strength, break mode, location].
+      const pull = JSON.parse(
+        await Deno.readTextFile(join(dir, "prototype_WIREBOND_PULL_TEST.json")),
+      );
+      assert.deepEqual(pull.results.PULL_STRENGTH_DATA, [[0, 0, 0]]);
+      const pullText = await Deno.readTextFile(join(dir, "prototype_WIREBOND_PULL_TEST.json"));
+      assert.match(
+        pullText,
+        /"PULL_STRENGTH_DATA": \[\n\s+\[\n\s+0\.0,\n\s+0,\n\s+0\n\s+\]\n\s+\]/,
+      );
+      assert.match(r.stdout, /4 prototypes written, each with its explanation \(\.md\) beside it/);
+    });
+
+    await t.step(
+      "beside each, prototype_<CODE>.md: every key, required or optional, unit",
+      async () => {
+        const md = await Deno.readTextFile(join(dir, "prototype_WIREBOND_PULL_TEST.md"));
+        assert.match(md, /^# prototype_WIREBOND_PULL_TEST\.json: how to fill it in\n/);
+        const row = (key: string) => md.split("\n").find((l) => l.startsWith(`| \`${key}\` |`));
+        assert.match(row("runNumber")!, /\| required \|/);
+        assert.match(row("date")!, /\| optional \|/);
+        assert.match(row("results.PULL_STRENGTH")!, /\| a number \| one value \| optional \| g \|/);
+        assert.match(row("results.BOND_PEEL")!, /\| optional \| % \| 0 … 100 % \|/);
+        assert.match(
+          row("results.PULL_STRENGTH_DATA")!,
+          /\| a list of rows \[strength, break mode, location\] \| optional \|/,
+        );
+        assert.match(
+          row("results.PULL_STRENGTH_DATA[i][0]")!,
+          /\| strength \| a number \|.*\| g \|/,
+        );
+        assert.match(
+          row("results.PULL_STRENGTH_DATA[i][1]")!,
+          /\| break mode \| a whole number \|/,
+        );
+        const iv = await Deno.readTextFile(join(dir, "prototype_IV_MEASURE.md"));
+        assert.match(
+          iv,
+          /\| `results\.VOLTAGE` \| Bias voltage \[V\] \| a number \| a list of numbers \| required \| V \|/,
+        );
+        assert.match(iv, /upload-test-results --test-file prototype_IV_MEASURE\.json --test/);
+      },
+    );
+
+    await t.step("the prototype filled in as shown is accepted, checked and uploaded", async () => {
+      const file = "prototype_WIREBOND_PULL_TEST.json";
+      const doc = fillAsShown(await Deno.readTextFile(join(dir, file)));
+      assert.deepEqual((doc.results as Record<string, unknown>).PULL_STRENGTH_DATA, [[8.5, 1, 1]]);
+      Object.assign(doc, {
+        component: "20UPGM20000001",
+        institution: "SANDBOX_A",
+        runNumber: "proto-1",
+        passed: true,
+      });
+      await Deno.writeTextFile(join(dir, "filled.json"), JSON.stringify(doc, null, 2));
+      const upload = (args: string[]) =>
+        runTask("upload-test-results", ["--test-file", "filled.json", ...args], { env, cwd: dir });
+      const checked = await upload(["--test"]);
+      assert.equal(checked.code, 0, checked.stderr);
+      const sent = await upload([]);
+      assert.equal(sent.code, 0, sent.stderr);
+      const client = new ItkpdClient({ env, onWarning: () => {} });
+      try {
+        const runs = await client.listTestRunsByComponent({
+          filterMap: { code: "20UPGM20000001", testType: ["WIREBOND_PULL_TEST"] },
+        });
+        const run = runs.find((r) => r.runNumber === "proto-1");
+        assert.ok(run, JSON.stringify(runs));
+        const [full] = await client.getTestRunBulk([run.id]);
+        assert.deepEqual(valuesOf(full.results).PULL_STRENGTH_DATA, [[8.5, 1, 1]]);
+      } finally {
+        client.close();
+      }
+    });
+
+    await t.step("--explain lists every key and writes nothing", async () => {
+      const r = await run([...base, "--test-type", "IV_MEASURE", "--explain", "--out-dir", "ex"]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^IV_MEASURE \(Sensor IV measurement\):\n/);
+      assert.match(r.stdout, /\n {2}properties\.TEMP +optional {2}a number \[C\]\n/);
+      assert.match(r.stdout, /\n {2}results\.VOLTAGE +required {2}a list of numbers \[V\]\n/);
+      await assert.rejects(Deno.stat(join(dir, "ex")));
+    });
+
+    await t.step("an unknown component type: in words, with a did-you-mean (exit 1)", async () => {
+      const r = await run(["--project", "P", "--component-type", "MODUL", "--out-dir", "none"]);
+      assertOneLine(r, 1);
+      assert.match(
+        r.stderr,
+        /component type "MODUL" does not exist in project P; did you mean MODULE\? Component types of P: MODULE/,
+      );
+      assert.doesNotMatch(r.stderr, /cern-itkpd-main|DoesNotExist/);
+      const other = await run(["--project", "S", "--component-type", "MODULE", "--explain"]);
+      assertOneLine(other, 1);
+      assert.match(other.stderr, /MODULE is a component type of project P: give --project P/);
+      const lower = await run(["--project", "P", "--component-type", "module", "--explain"]);
+      assert.match(lower.stderr, /did you mean MODULE\?/);
+      await assert.rejects(Deno.stat(join(dir, "none")));
     });
 
     await t.step("--test-type and --verbose: one file with the raw definition", async () => {
       const r = await run([...base, "--test-type", "WIREBOND", "--out-dir", "sub", "--verbose"]);
       assert.equal(r.code, 0, r.stderr);
       const entries = [...Deno.readDirSync(join(dir, "sub"))].map((e) => e.name);
-      assert.deepEqual(entries, ["prototype_WIREBOND.json"]);
+      assert.deepEqual(entries.sort(), ["prototype_WIREBOND.json", "prototype_WIREBOND.md"]);
       const doc = JSON.parse(await Deno.readTextFile(join(dir, "sub", "prototype_WIREBOND.json")));
       assert.equal(doc.definition.code, "WIREBOND");
       assert.ok(Array.isArray(doc.definition.parameters));

@@ -91,6 +91,30 @@ Deno.test("upload-iv-curve", async (t) => {
       assert.equal(runs.length, 1);
     });
 
+    await t.step("uploaded before under its undated number, it is not uploaded again", async () => {
+      // Before IV run numbers were dated, a table uploaded with --date was numbered iv-<hash>:
+      // the same table with a date now has a dated number, and the run under the old one is it.
+      const before =
+        (await client.listTestRunsByComponent({ filterMap: { code: "20UPGM20000002" } }))
+          .map((r) => `${r.id} ${r.runNumber}`);
+      assert.match(before.join(), /^\S+ iv-[0-9a-f]{8}$/);
+      const r = await run([
+        "--input",
+        "iv2.txt",
+        ...module("20UPGM20000002"),
+        "--date",
+        "2024-05-17T10:00",
+        "--out",
+        "iv2-dated.json",
+        "--upload",
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /run number 20240517-100000-[0-9a-f]{8}$/m);
+      assert.match(r.stdout, new RegExp(`already uploaded as ${before[0].split(" ")[0]}`));
+      const after = await client.listTestRunsByComponent({ filterMap: { code: "20UPGM20000002" } });
+      assert.deepEqual(after.map((x) => `${x.id} ${x.runNumber}`), before);
+    });
+
     await t.step("not an IV table: exit 1 with file:line", async () => {
       await Deno.writeTextFile(join(dir, "no.txt"), "voltage current\n1 2\n");
       const r = await run(["--input", "no.txt", ...module("20UPGM20000003")]);
@@ -174,6 +198,105 @@ Deno.test("upload-iv-curve: --date, values out of range, no silent overwrite", a
       },
     );
   } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("upload-iv-curve: operator, temperature and humidity from the header or the flags", async (t) => {
+  const sandbox = await startSandbox({ port: 0, demoModules: 2 });
+  const dir = await Deno.makeTempDir({ prefix: "itkpd_iv_conditions_" });
+  const env = sandbox.env();
+  const client = new ItkpdClient({ env, onWarning: () => {} });
+  const run = (args: string[]) => runTask(TASK, args, { env, cwd: dir });
+  const module = ["--component", "20UPGM20000002", "--institution", "SANDBOX_A"];
+  try {
+    const header = "# Operator: Jane Doe\n# Temperature [C]: -20.5\n# Humidity: 35 %\n";
+    await Deno.writeTextFile(join(dir, "iv.txt"), header + generateIv({ index: 6 }));
+    await t.step("from the header, each said with its line; the run number dated", async () => {
+      const r = await run([
+        "--input",
+        "iv.txt",
+        ...module,
+        "--date",
+        "2024-05-17T10:00",
+        "--upload",
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^operator Jane Doe from iv\.txt:1 \(header\)$/m);
+      assert.match(r.stdout, /^temperature -20\.5 °C from iv\.txt:2 \(header\)$/m);
+      assert.match(r.stdout, /^humidity 35 % from iv\.txt:3 \(header\)$/m);
+      assert.match(r.stdout, /^test type IV_MEASURE, run number 20240517-100000-[0-9a-f]{8}$/m);
+      const stored = await client.getTestRun({ testRun: idOf(r) });
+      assert.deepEqual(valuesOf(stored.properties), {
+        TEMP: -20.5,
+        HUMIDITY: 35,
+        OPERATOR: "Jane Doe",
+      });
+      assert.match(stored.runNumber ?? "", /^20240517-100000-/);
+    });
+    await t.step("a flag replaces the header's value, and says so", async () => {
+      const r = await run([
+        "--input",
+        "iv.txt",
+        ...module,
+        "--temperature=-25",
+        "--humidity",
+        "40.5",
+        "--operator",
+        "Ann Lee",
+        "--out",
+        "flags.json",
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^temperature -25 °C from --temperature$/m);
+      assert.match(r.stdout, /^humidity 40\.5 % from --humidity$/m);
+      assert.match(r.stdout, /^operator Ann Lee from --operator$/m);
+      assert.match(
+        r.stdout,
+        /^iv\.txt:2: the header's temperature "-20\.5" is replaced by -25 °C/m,
+      );
+      assert.match(r.stdout, /run number iv-[0-9a-f]{8}$/m); // no date: as before
+      const doc = JSON.parse(await Deno.readTextFile(join(dir, "flags.json")));
+      assert.deepEqual(doc.properties, { TEMP: -25, HUMIDITY: 40.5, OPERATOR: "Ann Lee" });
+    });
+    await t.step("no header, no flags: said, and no property", async () => {
+      await Deno.writeTextFile(join(dir, "bare.txt"), generateIv({ index: 7 }));
+      const r = await run(["--input", "bare.txt", ...module, "--out", "bare.json"]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^no temperature: none in the file's header and no --temperature$/m);
+      const doc = JSON.parse(await Deno.readTextFile(join(dir, "bare.json")));
+      assert.deepEqual(doc.properties, {});
+    });
+    await t.step("out of range, not finite, not a number: refused (flags exit 2)", async () => {
+      for (const bad of [["--temperature", "253"], ["--humidity=-1"], ["--humidity", "NaN"]]) {
+        assertOneLine(await run(["--input", "iv.txt", ...module, ...bad]), 2);
+      }
+      await Deno.writeTextFile(
+        join(dir, "kelvin.txt"),
+        "# Temperature: 293 C\n# Humidity: damp\n" + generateIv({ index: 8 }),
+      );
+      const r = await run(["--input", "kelvin.txt", ...module, "--out", "k.json"]);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /kelvin\.txt:1: temperature: 293 is outside -100 … 100 C/);
+      assert.match(r.stderr, /kelvin\.txt:2: humidity "damp" is not a number/);
+      await assert.rejects(Deno.stat(join(dir, "k.json")), Deno.errors.NotFound);
+      // In Kelvin, said so: converted.
+      await Deno.writeTextFile(
+        join(dir, "k2.txt"),
+        "# Temperature: 253.15 K\n" + generateIv({ index: 8 }),
+      );
+      const k = await run(["--input", "k2.txt", ...module, "--out", "k2.json"]);
+      assert.equal(k.code, 0, k.stderr);
+      assert.match(k.stdout, /^temperature -20 °C from k2\.txt:1 \(header\)$/m);
+    });
+    await t.step("--help gives the units", async () => {
+      const help = await run(["--help"]);
+      assert.match(help.stdout, /--temperature C +temperature in °C, -100 … 100/);
+      assert.match(help.stdout, /--humidity % +relative humidity in %, 0 … 100/);
+    });
+  } finally {
+    client.close();
+    await sandbox.close();
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -99,10 +99,10 @@ Deno.test("upload-test-results", async (t) => {
       assert.match(r.stderr, /not uploaded: 6 problems \(checked against test type/);
       for (
         const line of [
-          "$.runNumber: The value must be text",
-          "$.results.ANGLE_PCB_BM: The value must be a number",
-          "$.results.AVERAGE_THICKNESS[1]: The value must be a number",
-          "$.results.PLANARITY.POINTS: The value must be an integer",
+          '$.runNumber: expected a run number like "1", got the number 7',
+          '$.results.ANGLE_PCB_BM: expected a number, got the text "steep"',
+          '$.results.AVERAGE_THICKNESS[1]: expected a number, got the text "2"',
+          "$.results.PLANARITY.POINTS: expected a whole number, got the number 2.5",
           "$.results.CORNER_HEIGHTS[1].CORNER: required by test type QUAD_MODULE_METROLOGY",
           "$.results.THICKNESS_VARIATION_PICKUP_AREA: required by test type",
         ]
@@ -225,7 +225,7 @@ Deno.test("upload-test-results", async (t) => {
       assert.equal(r.code, 1, r.stderr);
       assert.match(
         r.stderr,
-        /\$\.results\.PULL_STRENGTH_DATA\[\*\]: 100,000 elements: The value must be a list \(one row of PULL_STRENGTH_DATA\), got a number; first at \$\.results\.PULL_STRENGTH_DATA\[0\]/,
+        /\$\.results\.PULL_STRENGTH_DATA\[\*\]: 100,000 elements: expected a list \[strength, break mode, location\], got a number; first at \$\.results\.PULL_STRENGTH_DATA\[0\]/,
       );
       assert.ok(r.stderr.split("\n").length < 40, r.stderr);
     });

@@ -63,6 +63,31 @@ Deno.test("prepare and upload", async (t) => {
       });
     });
 
+    await t.step("a serial number in another case: refused, with the one meant", async () => {
+      for (const typed of ["20upgm20000001", "20UpGm20000001"]) {
+        await assert.rejects(prepareUpload(client, ivRun(typed, "lower")), (e) => {
+          assert.ok(e instanceof InputError);
+          assert.deepEqual(e.problems.find((p) => p.path === "$.component"), {
+            path: "$.component",
+            message: `no component "${typed}"; did you mean 20UPGM20000001? Serial numbers ` +
+              "are written in upper case",
+          });
+          return true;
+        });
+      }
+      // Malformed: what is wrong with it, in words; unknown: what to do.
+      await assert.rejects(resolveTestType(client, "20UPGM2000001", "IV_MEASURE"), (e) => {
+        assert.ok(e instanceof InputError);
+        assert.match(e.problems[0].message, /has 13 characters where a serial number has 14/);
+        return true;
+      });
+      await assert.rejects(resolveTestType(client, "20upgm29999999", "IV_MEASURE"), (e) => {
+        assert.ok(e instanceof InputError);
+        assert.match(e.problems[0].message, /^no component with this serial number or code/);
+        return true;
+      });
+    });
+
     await t.step("local and definition problems together, with notes", async () => {
       const doc = ivRun("20UPGM20000001");
       doc.institution = null;
@@ -148,7 +173,7 @@ Deno.test("prepare and upload", async (t) => {
         assert.ok(summary, JSON.stringify(e.problems.slice(0, 5)));
         assert.equal(
           summary.message,
-          "100,000 elements: The value must be a list (one row of PULL_STRENGTH_DATA), got a " +
+          "100,000 elements: expected a list [strength, break mode, location], got a " +
             "number; first at $.results.PULL_STRENGTH_DATA[0]",
         );
         assert.ok(e.message.split("\n").length < 40, e.message);
