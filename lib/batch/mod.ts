@@ -21,4 +21,6 @@ export * from "./journal.ts";
 export * from "./reconcile.ts";
 export * from "./runner.ts";
 export * from "./report.ts";
+export * from "./qc.ts";
+export * from "./unregistered.ts";
 export * from "./batch.ts";

@@ -39,15 +39,24 @@ import { type Journal, JournalWriteError, type PlannedItem } from "./journal.ts"
 import { type BatchPlan, dtoInFor } from "./plan.ts";
 import type { PreparedItem } from "./prepare_item.ts";
 import { reconcileBatch, type ReconcileReport } from "./reconcile.ts";
+import { type CutResult, qcOf } from "./qc.ts";
 
 /** The outcome of one item of a batch. */
 export interface ItemOutcome {
   file: string;
-  status: "created" | "skipped" | "failed" | "invalid";
+  /**
+   * `planned`: in a dry run's report, to be created; `not sent`: never sent because the batch
+   * stopped first (Ctrl-C, a site down): the next run sends it.
+   */
+  status: "created" | "skipped" | "failed" | "invalid" | "planned" | "not sent";
   key?: string;
   component?: string;
   testType?: string;
   runNumber?: string;
+  /** Whether the run passes QC (its `passed`); absent for an invalid item (no run). */
+  passed?: boolean;
+  /** When `passed` is false: the cuts it failed, `{cut, value, limit}` (see qc.ts). */
+  failedCuts?: CutResult[];
   /** The run created by this batch. */
   testRunId?: string;
   /** The run the server already had (skipped items). */
@@ -74,6 +83,10 @@ export interface BatchCounts {
   skipped: number;
   failed: number;
   invalid: number;
+  /** Items never sent because the batch stopped first (present when any). */
+  notSent?: number;
+  /** A dry run's items to create (present in a dry run's report only). */
+  planned?: number;
 }
 
 /** The result of a batch, for the terminal, a notebook and the JSON report. */
@@ -92,6 +105,8 @@ export interface BatchReport {
   reconciliation?: ReconcileReport | { skipped: string };
   /** Set when the batch failed as a whole before uploading (e.g. a read-only journal). */
   error?: string;
+  /** Set in a dry run's report: the plan, nothing sent (items to create are `planned`). */
+  dryRun?: boolean;
   items: ItemOutcome[];
 }
 
@@ -285,10 +300,11 @@ export async function runBatch(
   };
   const started = await runPool(total, opts.concurrency ?? 8, uploadItem, { stop: stopped });
   await progress?.finish({ ...state });
-  // Items never reached because the batch stopped are reported as not sent.
+  // Items never reached because the batch stopped are not sent (not failed): the next run
+  // sends them.
   for (let i = started; i < total; i++) {
-    const item = plan.toCreate[i];
-    record({ ...describe(item), status: "failed", error: `not sent: ${halt.why ?? "stopped"}` });
+    items.push({ ...describe(plan.toCreate[i]), status: "not sent", error: halt.why ?? "stopped" });
+    counts.notSent = (counts.notSent ?? 0) + 1;
   }
 
   // Reconciliation: only against a site that answers, with a journal that can be written.
@@ -509,6 +525,7 @@ function causeIs(e: unknown, kind: typeof NetworkError): boolean {
   return false;
 }
 
+/** An item as the report names it, with its QC verdict. */
 function describe(item: PreparedItem): Omit<ItemOutcome, "status"> {
   return {
     file: item.file.display,
@@ -516,6 +533,7 @@ function describe(item: PreparedItem): Omit<ItemOutcome, "status"> {
     component: item.dtoIn.component,
     testType: item.dtoIn.testType,
     runNumber: item.dtoIn.runNumber,
+    ...qcOf(item.dtoIn.passed, item.summary.cuts),
   };
 }
 

@@ -32,15 +32,18 @@ Deno.test("batch: 500 modules under faults, every run created exactly once", asy
       const { report } = await batchUpload(w.client, { dir: w.dir, institution: "SANDBOX_A" });
       assert.deepEqual(report!.counts, { created: 0, skipped: 500, failed: 0, invalid: 0 });
     });
+    let reportPath: string | undefined;
     await t.step("a lost journal still creates nothing", async () => {
       await Deno.remove(join(w.dir, ".itkpd-journal.sqlite"));
-      const { report } = await batchUpload(w.client, { dir: w.dir, institution: "SANDBOX_A" });
+      const result = await batchUpload(w.client, { dir: w.dir, institution: "SANDBOX_A" });
+      const { report } = result;
+      reportPath = result.reportPath;
       assert.equal(report!.counts.created, 0);
       assert.equal(report!.counts.skipped, 500);
       assert.deepEqual(exactlyOneEach(await runsPerComponent(w.client), serials(500)), []);
     });
     await t.step("the report lists every item with its run id", async () => {
-      const report = JSON.parse(await Deno.readTextFile(join(w.dir, ".itkpd-report.json")));
+      const report = JSON.parse(await Deno.readTextFile(reportPath!));
       assert.equal(report.items.length, 500);
       for (const item of report.items) {
         assert.equal(item.status, "skipped");

@@ -8,6 +8,13 @@ import { assertOneLine } from "../_helpers/assertions.ts";
 import { pdfFacts, pngSize } from "../_helpers/plot_files.ts";
 import { rawControls } from "../_helpers/control_chars.ts";
 
+/** The report path a batch printed (`report: PATH`). */
+function reportOf(stdout: string): string {
+  const m = /^report: (.+)$/m.exec(stdout);
+  assert.ok(m, `no report line in:\n${stdout}`);
+  return m[1];
+}
+
 Deno.test("batch-upload script", async (t) => {
   const sandbox = await startSandbox({ port: 0, demoModules: 6 });
   const dir = await Deno.makeTempDir({ prefix: "itkpd-batch-script-" });
@@ -42,7 +49,7 @@ Deno.test("batch-upload script", async (t) => {
       assert.match(first.stdout, /summary: 6 created, 0 skipped/);
       const again = await run(["--dir", "data", "--institution", "SANDBOX_A", "--quiet"]);
       assert.match(again.stdout, /summary: 0 created, 6 skipped/);
-      const report = JSON.parse(await Deno.readTextFile(join(dir, "data", ".itkpd-report.json")));
+      const report = JSON.parse(await Deno.readTextFile(reportOf(again.stdout)));
       assert.equal(report.items.length, 6);
     });
 
