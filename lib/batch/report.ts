@@ -232,7 +232,8 @@ export function formatFailing(
   const width = [0, 1].map((k) => Math.max(k === 0 ? 6 : 4, ...rows.map((r) => r[k].length)));
   const line = (r: string[]) => `  ${r[0].padEnd(width[0])}  ${r[1].padEnd(width[1])}  ${r[2]}`;
   const lines = [
-    `QC: ${failing.length} of ${judged.length} ${plural(judged.length)} fail: module, file, ` +
+    `QC: ${failing.length} of ${judged.length} ${plural(judged.length)} ` +
+    `${failing.length === 1 ? "fails" : "fail"}: module, file, ` +
     `failed cuts (value and limit)`,
     ...rows.map(line),
   ];

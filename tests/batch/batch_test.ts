@@ -8,7 +8,7 @@ import { batchUpload, Journal } from "../../lib/batch/mod.ts";
 import { demoSerial } from "../../lib/fixtures/mod.ts";
 import { startSandbox } from "../../lib/sandbox/mod.ts";
 import { ItkpdClient } from "../../lib/client/mod.ts";
-import { NetworkError } from "../../lib/errors.ts";
+import { NetworkError, UsageError } from "../../lib/errors.ts";
 import type { ProgressCounts, ProgressReporter } from "../../lib/progress/reporter.ts";
 import { batchWorld, exactlyOneEach, runsPerComponent } from "./_helpers.ts";
 
@@ -106,18 +106,17 @@ Deno.test("batch: broken files are reported with file:line, good ones uploaded",
   }
 });
 
-Deno.test("batch: an unknown institution is invalid in the plan, with a suggestion", async () => {
+Deno.test("batch: an unknown --institution is a usage error, with a suggestion", async () => {
   const w = await batchWorld(2);
   try {
-    const { plan } = await batchUpload(w.client, {
+    const error = await batchUpload(w.client, {
       dir: w.dir,
       institution: "SANDBOX_8",
       dryRun: true,
-    });
-    assert.equal(plan.toCreate.length, 0);
-    assert.equal(plan.invalid.length, 2);
-    assert.match(plan.invalid[0].problems[0].path, /\$\.institution$/);
-    assert.match(plan.invalid[0].problems[0].message, /unknown institution "SANDBOX_8".*SANDBOX_A/);
+    }).then(() => undefined, (e) => e);
+    assert.ok(error instanceof UsageError, String(error));
+    assert.match(error.message, /--institution SANDBOX_8: .*\(did you mean SANDBOX_A\?\)/);
+    assert.equal(w.sandbox.stats().byCommand.listTestTypes ?? 0, 0, "nothing planned");
   } finally {
     await w.close();
   }
