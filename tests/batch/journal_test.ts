@@ -115,7 +115,8 @@ Deno.test("journal: a full disk mid-batch — runs the server has are never repo
           );
         }
       } else {
-        assert.equal(item.status, "failed");
+        // Failed, or never sent once the batch stopped.
+        assert.ok(item.status === "failed" || item.status === "not sent", item.status);
         assert.doesNotMatch(item.error!, /recorded in the journal/);
       }
     }

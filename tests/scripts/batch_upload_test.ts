@@ -550,3 +550,47 @@ Deno.test("batch-upload: after Ctrl-C, files never sent are 'not sent', not fail
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("batch-upload --plot: a whole batch's plot names its worst failing modules", async () => {
+  const modules = 70; // beyond 60: one point per module, the worst named beside the plot
+  const sandbox = await startSandbox({ port: 0, demoModules: modules });
+  const dir = await Deno.makeTempDir({ prefix: "itkpd-batch-worst-" });
+  try {
+    await writeDageFixtures(join(dir, "data"), { modules, seed: 2026 });
+    const r = await runTask("batch-upload", [
+      "--dir",
+      "data",
+      "--institution",
+      "SANDBOX_A",
+      "--dry-run",
+      "--plot",
+      "modules.svg",
+    ], { env: sandbox.env(), cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const rows = [];
+    for (let i = 1; i <= modules; i++) {
+      const path = join(dir, "data", `${demoSerial(i)}.csv`);
+      const { testRun } = wirebondPullTest(
+        parseDage(await Deno.readTextFile(path), path),
+        DEFAULT_BREAK_MODE_MAPPING,
+      );
+      rows.push({ serial: demoSerial(i), passed: testRun.passed, ...testRun.results });
+    }
+    const worst = rows.filter((m) => !m.passed)
+      .sort((a, b) =>
+        a.PULL_STRENGTH_MIN - b.PULL_STRENGTH_MIN || a.PULL_STRENGTH - b.PULL_STRENGTH
+      )
+      .slice(0, 5);
+    assert.equal(worst.length, 5);
+    const svg = await Deno.readTextFile(join(dir, "modules.svg"));
+    assert.match(svg, /The 5 worst/);
+    for (const m of worst) assert.ok(svg.includes(m.serial), `${m.serial} named`);
+    const passing = rows.find((m) => m.passed)!;
+    assert.ok(!svg.includes(passing.serial), "a passing module is not named");
+    // The same modules fail in the table.
+    for (const m of worst) assert.match(r.stdout, new RegExp(`^ {2}${m.serial} `, "m"));
+  } finally {
+    await sandbox.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
