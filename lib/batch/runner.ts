@@ -303,7 +303,11 @@ export async function runBatch(
   // Items never reached because the batch stopped are not sent (not failed): the next run
   // sends them.
   for (let i = started; i < total; i++) {
-    items.push({ ...describe(plan.toCreate[i]), status: "not sent", error: halt.why ?? "stopped" });
+    items.push({
+      ...describe(plan.toCreate[i]),
+      status: "not sent",
+      error: `not sent: ${halt.why ?? "stopped"}`,
+    });
     counts.notSent = (counts.notSent ?? 0) + 1;
   }
 

@@ -163,7 +163,12 @@ Deno.test("batch: a manifest maps files to components and institutions", async (
     });
     assert.deepEqual(report!.counts, { created: 3, skipped: 0, failed: 0, invalid: 0 });
     // A row naming no input file is pointed out (with its line), not silently ignored.
-    const dry = await batchUpload(w.client, { dir: w.dir, manifest, dryRun: true });
+    const dry = await batchUpload(w.client, {
+      dir: w.dir,
+      manifest,
+      institution: "SANDBOX_A",
+      dryRun: true,
+    });
     assert.equal(dry.plan.warnings.length, 1);
     assert.match(dry.plan.warnings[0].path, /manifest\.csv:4$/);
     assert.match(dry.plan.warnings[0].message, /line A\/pull-c\.csv is not among the input files/);
