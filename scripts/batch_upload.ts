@@ -81,7 +81,8 @@ the run is not sent again, and a re-run attaches what is missing)`,
     report: {
       type: "path",
       value: "FILE",
-      help: "JSON report of every item (default DIR/.itkpd-report.json)",
+      help: `JSON report of every item (default: each run its own,
+DIR/batch-report-<UTC time>.json; a dry run's too)`,
     },
     plot: {
       type: "path",
@@ -114,9 +115,14 @@ batches (two people, two machines) sent the same run at the same moment, or the 
 write after its answer was lost, the extra runs this batch made are deleted and the earliest run
 is kept; extra runs made by others are left alone and reported (README: "exactly once").
 
+The summary ends with the modules that fail QC (their failed cuts, value and limit); the
+report gives every item's "passed" and "failedCuts". Modules not in ITkPD are listed in
+DIR/batch-unregistered-<UTC time>.json, ready for register-component --from once filled in.
+
 Exit status: 0 when every item was created or already present; 1 when any is invalid or
-failed, or a file could not be attached, or the batch stopped; 2 on bad usage; 3 on a
-missing permission.
+failed, or a file could not be attached, or the batch stopped; 2 on bad usage (no --institution
+for files that give none, an unknown --institution, a --dir that is a file); 3 on a missing
+permission.
 Environment: ITKDB_API_URL, ITKDB_AUTH_URL, ITKDB_ACCESS_CODE1/2, ITK_DB_AUTH, … (README).`,
 });
 

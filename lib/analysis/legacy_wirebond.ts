@@ -17,6 +17,7 @@ import {
 } from "./run_number.ts";
 import { InputError } from "../errors.ts";
 import { summarize } from "./stats.ts";
+import type { FailedCut } from "./wirepull.ts";
 
 /** The original's output (`prototype_WIREBOND_DAGE.json`), same keys. */
 export interface LegacyWirebondRun {
@@ -116,4 +117,37 @@ export function legacyWirebond(
       MIN_LOAD: s.min,
     },
   };
+}
+
+/**
+ * The pass rule of a `WIREBOND` run that failed it, as a failed cut (empty when the run passed):
+ * MIN_LOAD must be above `minLoad` (default {@link LEGACY_MIN_LOAD}).
+ *
+ * @example
+ * ```ts
+ * import { legacyFailedCuts } from "./legacy_wirebond.ts";
+ * legacyFailedCuts({ passed: false, results: { MIN_LOAD: 12.5 } }, 15)[0].limit; // 15
+ * ```
+ */
+export function legacyFailedCuts(
+  run: { passed: boolean; results: { MIN_LOAD: number } },
+  minLoad: number = LEGACY_MIN_LOAD,
+): FailedCut[] {
+  if (run.passed) return [];
+  const min = run.results.MIN_LOAD;
+  if (!Number.isFinite(min)) {
+    return [{
+      code: "MIN_LOAD",
+      value: min,
+      requirement: "a finite number",
+      message: `MIN_LOAD is ${min}, not a finite number: the run cannot pass`,
+    }];
+  }
+  return [{
+    code: "MIN_LOAD",
+    value: min,
+    requirement: `> ${minLoad}`,
+    limit: minLoad,
+    message: `minimum load ${min} g is not above ${minLoad} g (--min-load)`,
+  }];
 }

@@ -160,6 +160,11 @@ export interface FailedCut {
   value: number | boolean;
   /** The requirement, e.g. `>= 7`. */
   requirement: string;
+  /**
+   * The cut's limit (7 for `PULL_STRENGTH >= 7`, `false` for DATA_UNAVAILABLE); absent when the
+   * value is not a finite number (no limit applies: the run cannot pass).
+   */
+  limit?: number | boolean;
   /** In words, for display and `problems`. */
   message: string;
 }
@@ -336,6 +341,7 @@ export function cutsFailedBy(results: CutValues): FailedCut[] {
       code: "DATA_UNAVAILABLE",
       value: true,
       requirement: "false",
+      limit: false,
       message: "no valid pull (every pull is missing or of break mode 5)",
     });
     return out;
@@ -346,6 +352,7 @@ export function cutsFailedBy(results: CutValues): FailedCut[] {
       code: "PULL_STRENGTH",
       value: results.PULL_STRENGTH,
       requirement: `>= ${c.PULL_STRENGTH_MIN_MEAN}`,
+      limit: c.PULL_STRENGTH_MIN_MEAN,
       message: `mean pull strength ${results.PULL_STRENGTH.toFixed(3)} g is below ` +
         `${c.PULL_STRENGTH_MIN_MEAN} g`,
     });
@@ -355,6 +362,7 @@ export function cutsFailedBy(results: CutValues): FailedCut[] {
       code: "PULL_STRENGTH_MIN",
       value: results.PULL_STRENGTH_MIN,
       requirement: `>= ${c.PULL_STRENGTH_MIN_MIN}`,
+      limit: c.PULL_STRENGTH_MIN_MIN,
       message: `minimum pull strength ${results.PULL_STRENGTH_MIN.toFixed(3)} g is below ` +
         `${c.PULL_STRENGTH_MIN_MIN} g`,
     });
@@ -364,6 +372,7 @@ export function cutsFailedBy(results: CutValues): FailedCut[] {
       code: "LIFT_OFFS_LESS_THAN_7G",
       value: results.LIFT_OFFS_LESS_THAN_7G,
       requirement: `<= ${c.LIFT_OFFS_LESS_THAN_7G_MAX}`,
+      limit: c.LIFT_OFFS_LESS_THAN_7G_MAX,
       message: `${results.LIFT_OFFS_LESS_THAN_7G.toFixed(1)} % of pulls are bond peels below ` +
         `7 g (at most ${c.LIFT_OFFS_LESS_THAN_7G_MAX} %)`,
     });

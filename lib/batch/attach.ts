@@ -51,7 +51,7 @@ export interface AttachmentCounts {
 /** An item as the attachments need it: its key, file, status and run. */
 export interface AttachableItem {
   key?: string;
-  status: "created" | "skipped" | "failed" | "invalid";
+  status: "created" | "skipped" | "failed" | "invalid" | "planned" | "not sent";
   testRunId?: string;
   existingId?: string;
   attachment?: ItemAttachment;

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { ItkpdClient } from "../client/client.ts";
 import { type BreakModeMapping, DEFAULT_BREAK_MODE_MAPPING } from "../analysis/break_modes.ts";
 import { loadBreakModeMapping } from "../upload/data_files.ts";
@@ -16,15 +16,25 @@ import { UsageError } from "../errors.ts";
 import { discoverInputs } from "./discover.ts";
 import { Journal, type JournalOptions } from "./journal.ts";
 import { loadManifest } from "./manifest.ts";
-import { type BatchPlan, planBatch } from "./plan.ts";
-import { checkReportPath, formatPlan, formatSummary, writeReport } from "./report.ts";
-import { type BatchReport, runBatch, type RunOptions } from "./runner.ts";
+import { type BatchPlan, checkInstitutionFlag, noInstitution, planBatch } from "./plan.ts";
+import {
+  checkReportPath,
+  formatFailing,
+  formatPlan,
+  type FormatPlanOptions,
+  formatSummary,
+  runStamp,
+  writeReport,
+  writeRunFile,
+} from "./report.ts";
+import { type BatchReport, type ItemOutcome, runBatch, type RunOptions } from "./runner.ts";
+import type { PreparedItem } from "./prepare_item.ts";
+import { qcOf } from "./qc.ts";
+import { fieldsToFill, registrationDrafts } from "./unregistered.ts";
 import { formatAttachments } from "./attach.ts";
 
 /** Default journal file name, inside the batch folder (hidden, so never taken as input). */
 const DEFAULT_JOURNAL_NAME = ".itkpd-journal.sqlite";
-/** Default report file name, inside the batch folder. */
-const DEFAULT_REPORT_NAME = ".itkpd-report.json";
 
 /** Options of {@link batchUpload}. */
 export interface BatchOptions {
@@ -46,7 +56,10 @@ export interface BatchOptions {
   allOrNothing?: boolean;
   /** Journal file (default `<dir>/.itkpd-journal.sqlite`, or `:memory:` without a dir). */
   journal?: string;
-  /** Report file (default `<dir>/.itkpd-report.json`; none without a dir). */
+  /**
+   * Report file. By default each run writes its own into the batch folder,
+   * `<dir>/batch-report-<UTC time>.json` (none without a dir); a dry run writes one too.
+   */
   report?: string;
   /** Grade code → break mode, or a mapping file. */
   breakModes?: BreakModeMapping | string;
@@ -84,7 +97,7 @@ export interface BatchResult {
   plan: BatchPlan;
   /** Absent for a dry run. */
   report?: BatchReport;
-  /** Where the report was written, if anywhere. */
+  /** Where the report was written, if anywhere (a dry run's too). */
   reportPath?: string;
   journalPath: string;
 }
@@ -101,12 +114,13 @@ export async function batchUpload(client: ItkpdClient, opts: BatchOptions): Prom
   }
   const dir = opts.dir === undefined ? undefined : resolve(opts.dir);
   const journalPath = opts.journal ?? (dir ? join(dir, DEFAULT_JOURNAL_NAME) : ":memory:");
-  const reportPath = opts.report ?? (dir ? join(dir, DEFAULT_REPORT_NAME) : undefined);
+  const reportPath = opts.report;
   const ignore = [journalPath, `${journalPath}-wal`, `${journalPath}-shm`, `${journalPath}.lock`];
   if (reportPath) ignore.push(reportPath);
   if (opts.manifest) ignore.push(opts.manifest);
   if (reportPath) await checkReportPath(reportPath);
   const startedAt = new Date().toISOString();
+  const target: ReportTarget = { path: reportPath, dir, stamp: runStamp(startedAt), startedAt };
   let journal: Journal | undefined;
   try {
     const files = await discoverInputs(
@@ -119,6 +133,16 @@ export async function batchUpload(client: ItkpdClient, opts: BatchOptions): Prom
     const mapping = typeof opts.breakModes === "string"
       ? await loadBreakModeMapping(opts.breakModes)
       : opts.breakModes ?? DEFAULT_BREAK_MODE_MAPPING;
+    // Mistakes of the command line are one usage line before any work (no journal, no report):
+    // files that get an institution from nowhere, an institution the site does not know.
+    if (!opts.institution) {
+      const without = files.filter((f) =>
+        f.kind !== "testrun" && !manifest?.get(f.path)?.institution
+      );
+      if (without.length) throw noInstitution(without.map((f) => f.display), files.length);
+    }
+    const institutions = (await client.listInstitutions()).map((i) => i.code);
+    checkInstitutionFlag(opts.institution, new Set(institutions));
     log(`found ${files.length} input file(s)${dir ? ` under ${opts.dir}` : ""}`);
     // The journal is opened (locked, and checked to be writable) before the plan, so that a
     // wrong path, a read-only journal or a batch already running on it is known before any work.
@@ -131,10 +155,14 @@ export async function batchUpload(client: ItkpdClient, opts: BatchOptions): Prom
       manifest,
       journal,
       journalPath,
-      reportPath,
+      target,
+      institutions,
     );
   } catch (e) {
-    if (!opts.dryRun && reportPath && !(e instanceof Deno.errors.NotCapable)) {
+    // Only a report named with --report can be mistaken for this run's: each run's own report
+    // has a name of its own.
+    const wholeRun = !(e instanceof Deno.errors.NotCapable) && !(e instanceof UsageError);
+    if (!opts.dryRun && reportPath && wholeRun) {
       await writeFailedReport(reportPath, client, startedAt, e);
     }
     throw e;
@@ -181,7 +209,8 @@ async function planAndRun(
   manifest: Awaited<ReturnType<typeof loadManifest>> | undefined,
   journal: Journal | undefined,
   journalPath: string,
-  reportPath: string | undefined,
+  target: ReportTarget,
+  institutions: readonly string[],
 ): Promise<BatchResult> {
   const log = opts.log ?? (() => {});
   const plan = await planBatch(client, files, {
@@ -192,17 +221,28 @@ async function planAndRun(
     dageTestType: opts.dageTestType,
     light: opts.light,
     allowDefaultValues: opts.allowDefaultValues,
+    institutions,
   });
-  log(formatPlan(plan));
+  log(formatPlan(plan, await writeRegistrations(client, plan, target)));
   if (opts.plot) {
     await (await batchPlot(plan)).save(opts.plot);
     log(`plot: ${opts.plot}`);
   }
-  if (!journal) return { plan, journalPath };
+  if (!journal) {
+    const planned = plannedReport(plan, client.config.apiUrl, target.startedAt);
+    const reportPath = await saveReport(planned, target);
+    log(`dry run: nothing sent${reportPath ? `; report: ${reportPath}` : ""}`);
+    const failing = formatFailing(planned.items, { reportPath });
+    if (failing) log(failing);
+    return { plan, reportPath, journalPath };
+  }
+  const nothing = plan.toCreate.length === 0;
+  if (nothing) log(nothingToUpload(plan));
   const report = await runBatch(client, plan, {
     journal,
     concurrency: opts.concurrency,
-    progress: opts.progress,
+    // No "upload 0/0": the line above says it in words.
+    progress: nothing ? undefined : opts.progress,
     allOrNothing: opts.allOrNothing,
     signal: opts.signal,
     settleMs: opts.settleMs,
@@ -214,11 +254,102 @@ async function planAndRun(
   log(formatSummary(report));
   const attachments = formatAttachments(report.items);
   if (attachments) log(attachments);
-  if (reportPath) {
-    await writeReport(reportPath, report);
-    log(`report: ${reportPath}`);
-  }
+  const reportPath = await saveReport(report, target);
+  if (reportPath) log(`report: ${reportPath}`);
+  log(
+    `journal: ${
+      journalPath === ":memory:" ? "in memory only (no --dir, no --journal)" : journalPath
+    }`,
+  );
+  const failing = formatFailing(report.items, { reportPath });
+  if (failing) log(failing);
   return { plan, report, reportPath, journalPath };
+}
+
+/** Where a run's report goes: the file named with --report, or a file of its own in `dir`. */
+interface ReportTarget {
+  path?: string;
+  dir?: string;
+  /** The run's stamp in file names. */
+  stamp: string;
+  startedAt: string;
+}
+
+/**
+ * Writes the registrations of the modules not in ITkPD next to the report (for
+ * `register-component --from`); says where and what to fill in, for the plan's line.
+ */
+async function writeRegistrations(
+  client: ItkpdClient,
+  plan: BatchPlan,
+  target: ReportTarget,
+): Promise<FormatPlanOptions> {
+  const folder = target.dir ?? (target.path ? dirname(resolve(target.path)) : undefined);
+  if (!folder || !plan.invalid.some((i) => i.reason?.kind === "not registered")) return {};
+  const drafts = await registrationDrafts(client, plan);
+  if (drafts.length === 0) return {};
+  const text = JSON.stringify(drafts, null, 2) + "\n";
+  const path = await writeRunFile(folder, "batch-unregistered", target.stamp, text, "list");
+  return { registerFile: path, fieldsToFill: fieldsToFill(drafts) };
+}
+
+/** Writes the report where `target` says; returns where, or undefined for nowhere. */
+async function saveReport(report: BatchReport, target: ReportTarget): Promise<string | undefined> {
+  if (target.path) {
+    await writeReport(target.path, report);
+    return target.path;
+  }
+  if (!target.dir) return undefined;
+  const text = JSON.stringify(report, null, 2) + "\n";
+  return await writeRunFile(target.dir, "batch-report", target.stamp, text, "report");
+}
+
+/** "nothing to upload: all 300 already in ITkPD", or what else there is. */
+function nothingToUpload(plan: BatchPlan): string {
+  const present = plan.present.length;
+  const invalid = plan.invalid.length;
+  if (present + invalid === 0) return "nothing to upload: no input file";
+  if (invalid === 0) return `nothing to upload: all ${present} already in ITkPD`;
+  return `nothing to upload: ${present} already in ITkPD, ${invalid} invalid (listed above)`;
+}
+
+/** A dry run's report: what the plan would do, each run with its QC verdict. */
+function plannedReport(plan: BatchPlan, site: string, startedAt: string): BatchReport {
+  const base = (item: PreparedItem) => ({
+    file: item.file.display,
+    key: item.key,
+    component: item.dtoIn.component,
+    testType: item.dtoIn.testType,
+    runNumber: item.dtoIn.runNumber,
+    ...qcOf(item.dtoIn.passed, item.summary.cuts),
+  });
+  const items: ItemOutcome[] = [
+    ...plan.invalid.map((i): ItemOutcome => ({
+      file: i.file.display,
+      status: "invalid",
+      problems: i.problems,
+    })),
+    ...plan.present.map((p): ItemOutcome => ({
+      ...base(p.item),
+      status: "skipped",
+      existingId: p.existingId,
+    })),
+    ...plan.toCreate.map((i): ItemOutcome => ({ ...base(i), status: "planned" })),
+  ].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    site,
+    dryRun: true,
+    counts: {
+      created: 0,
+      skipped: plan.present.length,
+      failed: 0,
+      invalid: plan.invalid.length,
+      planned: plan.toCreate.length,
+    },
+    items,
+  };
 }
 
 /** Mean and minimum load of every wire-pull module of a plan (to create or present), and the cuts. */
@@ -229,7 +360,7 @@ async function batchPlot(plan: BatchPlan): Promise<Plot> {
     module: i.dtoIn.component,
     mean: i.summary.mean!,
     min: i.summary.min!,
-    passed: (i.summary.failedCuts ?? []).length === 0,
+    passed: i.dtoIn.passed,
   })).sort((a, b) => (a.module < b.module ? -1 : a.module > b.module ? 1 : 0));
   // Loaded only when a plot is asked for: the plotting library is large, and a batch of
   // thousands of files should not carry it in memory.

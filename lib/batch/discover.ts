@@ -5,7 +5,7 @@
  * @module
  */
 import { join, relative, resolve } from "node:path";
-import { InputError } from "../errors.ts";
+import { InputError, UsageError } from "../errors.ts";
 import { escapeControls } from "../escape.ts";
 
 /** The kinds of file a batch takes. */
@@ -29,6 +29,28 @@ export function kindOfName(name: string): InputKind | undefined {
   return undefined;
 }
 
+/**
+ * The names of the files a batch writes into its folder (each run's report, the registration
+ * file of the modules not registered): `batch-report-2026-11-29T19-54-49Z.json`,
+ * `batch-unregistered-2026-11-29T19-54-49Z-2.json`. The walk never takes them as input.
+ */
+const BATCH_OUTPUT_NAME =
+  /^batch-(?:report|unregistered)-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ(?:-\d+)?\.json$/;
+
+/**
+ * Whether a file name is one the batch writes (a report, a registration file).
+ *
+ * @example
+ * ```ts
+ * import { isBatchOutputName } from "./discover.ts";
+ * isBatchOutputName("batch-report-2026-11-29T19-54-49Z.json"); // true
+ * isBatchOutputName("20UPGM20000001.json"); // false
+ * ```
+ */
+export function isBatchOutputName(name: string): boolean {
+  return BATCH_OUTPUT_NAME.test(name);
+}
+
 /** A file or folder the walk did not take, and why. */
 export interface SkippedEntry {
   /** Where it is, as shown to the user (relative to the batch folder). */
@@ -37,8 +59,8 @@ export interface SkippedEntry {
 }
 
 /**
- * Lists the input files under `dir` (recursively, sorted, hidden entries and the batch's own
- * journal/report files skipped) plus any extra `files`. Symbolic links are followed, to files
+ * Lists the input files under `dir` (recursively, sorted, hidden entries, the batch's own
+ * journal/report files and {@link isBatchOutputName the files it writes} skipped) plus any extra `files`. Symbolic links are followed, to files
  * and to folders, wherever they point; a folder already walked (a loop, or two links to one
  * folder) is not walked again and a file reached twice is taken once: each such entry, and a
  * link that points nowhere, is given to `onSkip` with the reason. A FIFO, socket or device
@@ -75,7 +97,9 @@ export async function discoverInputs(
       throw e;
     }
     if (!info.isDirectory) {
-      throw new InputError(`${dir}: not a folder`, [], { hint: "check --dir" });
+      throw new UsageError(
+        `--dir ${dir}: a file, not a folder: --dir takes a folder (give one file with --file)`,
+      );
     }
     const shown = (path: string) => escapeControls(relative(root, path));
     for await (const entry of walk(root, new Set([await Deno.realPath(root)]), shown)) {
@@ -112,7 +136,7 @@ async function* walk(
   for await (const e of Deno.readDir(dir)) entries.push(e);
   entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   for (const e of entries) {
-    if (e.name.startsWith(".")) continue;
+    if (e.name.startsWith(".") || isBatchOutputName(e.name)) continue;
     const path = join(dir, e.name);
     let isDirectory = e.isDirectory;
     if (e.isSymlink) {

@@ -22,4 +22,6 @@ export * from "./reconcile.ts";
 export * from "./runner.ts";
 export * from "./attach.ts";
 export * from "./report.ts";
+export * from "./qc.ts";
+export * from "./unregistered.ts";
 export * from "./batch.ts";

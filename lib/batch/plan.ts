@@ -11,7 +11,7 @@ import type { ItkpdClient } from "../client/client.ts";
 import { mapLimit } from "../_pool.ts";
 import { chunk } from "../client/bulk.ts";
 import { BULK_LIMIT } from "../client/commands.ts";
-import { InputError, type Problem } from "../errors.ts";
+import { InputError, type Problem, UsageError } from "../errors.ts";
 import { suggest } from "../suggest.ts";
 import type { TestType } from "../schemas/mod.ts";
 import {
@@ -66,6 +66,8 @@ export interface PlanOptions extends Omit<PrepareContext, "testTypes"> {
   componentType?: string;
   /** Files prepared at the same time (default 8). */
   prepareConcurrency?: number;
+  /** The institution codes of the site, when already fetched (else listed here). */
+  institutions?: readonly string[];
   /** Above this many components, runs are looked up per test type rather than per component. */
   perComponentLimit?: number;
   /** Called as files are prepared (count so far, total). */
@@ -113,7 +115,12 @@ export async function planBatch(
 ): Promise<BatchPlan> {
   const project = opts.project ?? "P";
   const componentType = opts.componentType ?? "MODULE";
-  const testTypes = await fetchTestTypes(client, project, componentType);
+  const [testTypes, institutionList] = await Promise.all([
+    fetchTestTypes(client, project, componentType),
+    opts.institutions ?? client.listInstitutions().then((list) => list.map((i) => i.code)),
+  ]);
+  const institutions = new Set(institutionList);
+  checkInstitutionFlag(opts.institution, institutions);
   const ctx: PrepareContext = { ...opts, testTypes };
 
   // 1. Prepare every file (parse, analyse, validate). Only the dtoIn is kept, not the text.
@@ -141,7 +148,10 @@ export async function planBatch(
   const invalid: InvalidItem[] = [];
   const valid: PreparedItem[] = [];
   const seen = new Map<string, PreparedItem>();
-  const institutions = new Set((await client.listInstitutions()).map((i) => i.code));
+  const without = opts.institution
+    ? []
+    : prepared.filter((i) => !i.ok && i.reason?.kind === "no institution");
+  if (without.length) throw noInstitution(without.map((i) => i.file.display), prepared.length);
   for (const item of prepared) {
     if (!item.ok) {
       invalid.push(item);
@@ -157,6 +167,11 @@ export async function planBatch(
           message: `unknown institution ${JSON.stringify(item.dtoIn.institution)}` +
             (close ? ` (did you mean ${close}?)` : ""),
         }],
+        reason: {
+          kind: "unknown institution",
+          institution: item.dtoIn.institution,
+          ...(close ? { suggestion: close } : {}),
+        },
       });
       continue;
     }
@@ -185,6 +200,11 @@ export async function planBatch(
           path: item.file.display,
           message: `component ${item.dtoIn.component} does not exist in ITkPD`,
         }],
+        reason: {
+          kind: "not registered",
+          component: item.dtoIn.component,
+          institution: item.dtoIn.institution,
+        },
       });
       continue;
     }
@@ -199,6 +219,7 @@ export async function planBatch(
           path: item.file.display,
           message: `the same run (${key}) as ${twin.file.display}: only one is uploaded`,
         }],
+        reason: { kind: "same run", as: twin.file.display },
       });
       continue;
     }
@@ -240,6 +261,39 @@ export async function planBatch(
     }
   }
   return { toCreate, present, invalid, testTypes, context: ctx, warnings, project, componentType };
+}
+
+/**
+ * Refuses an `--institution` the site does not know (a usage error, one line with a did-you-mean),
+ * before any file is sent.
+ */
+export function checkInstitutionFlag(
+  institution: string | undefined,
+  known: ReadonlySet<string>,
+): void {
+  if (institution === undefined || known.has(institution)) return;
+  const close = suggest(institution, [...known]);
+  throw new UsageError(
+    `--institution ${institution}: not an institution of ITkPD` +
+      (close ? ` (did you mean ${close}?)` : ""),
+  );
+}
+
+/**
+ * The usage error of files that get no institution from anywhere: no `--institution`, and
+ * neither the file nor the manifest gives one. One line, whatever the number of files.
+ */
+export function noInstitution(files: readonly string[], of: number): UsageError {
+  const which = files.length === of && of > 1
+    ? `none of the ${of} input files gives one`
+    : files.length === 1
+    ? `${files[0]} gives none`
+    : `${files.length} of ${of} input files give none (${files.slice(0, 3).join(", ")}${
+      files.length > 3 ? ", …" : ""
+    })`;
+  return new UsageError(
+    `--institution is missing: ${which}, nor does a manifest; give --institution CODE`,
+  );
 }
 
 /** One run identity to look up: its key, the component (serial and code), type, number. */

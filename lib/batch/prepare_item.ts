@@ -13,8 +13,16 @@ import { parseIv } from "../parsers/iv.ts";
 import { parseJsonDocument } from "../parsers/json.ts";
 import { isoDate } from "../parsers/date.ts";
 import type { BreakModeMapping } from "../analysis/break_modes.ts";
-import { wirebondPullTest, type WirebondPullTestRun } from "../analysis/wirepull.ts";
-import { legacyWirebond, type LegacyWirebondRun } from "../analysis/legacy_wirebond.ts";
+import {
+  type FailedCut,
+  wirebondPullTest,
+  type WirebondPullTestRun,
+} from "../analysis/wirepull.ts";
+import {
+  legacyFailedCuts,
+  legacyWirebond,
+  type LegacyWirebondRun,
+} from "../analysis/legacy_wirebond.ts";
 import { ivRunNumber, ivTestRun } from "../analysis/iv.ts";
 import { summarize } from "../analysis/stats.ts";
 import { ByteBudget } from "../io/byte_budget.ts";
@@ -30,6 +38,7 @@ import {
 } from "../schemas/mod.ts";
 import type { BatchInputFile } from "./discover.ts";
 import type { ManifestEntry } from "./manifest.ts";
+import { type CutResult, cutResult, fileRunCuts } from "./qc.ts";
 
 /**
  * What the batch sends for one item: the dtoIn of `uploadTestRunResults`, its properties and
@@ -47,7 +56,10 @@ export interface ItemSummary {
   min?: number;
   max?: number;
   points?: number;
+  /** The failed cuts in words (display). */
   failedCuts?: string[];
+  /** The failed cuts as `{cut, value, limit}` (the report's `failedCuts`). */
+  cuts?: CutResult[];
 }
 
 /** A file ready to upload. */
@@ -76,11 +88,23 @@ export interface PreparedItem {
   formerRunNumbers?: string[];
 }
 
+/**
+ * The kind of problem shared by many files, so that they are said once as a group ("10 modules
+ * are not registered in ITkPD: …"), with the detail each needs.
+ */
+export type InvalidReason =
+  | { kind: "not registered"; component: string; institution: string }
+  | { kind: "unknown institution"; institution: string; suggestion?: string }
+  | { kind: "no institution" }
+  | { kind: "same run"; as: string };
+
 /** A file that cannot be uploaded, with every reason. */
 export interface InvalidItem {
   ok: false;
   file: BatchInputFile;
   problems: Problem[];
+  /** Set when the item's one problem is of a kind said once for all files (see formatPlan). */
+  reason?: InvalidReason;
 }
 
 /** Settings of a batch that apply to every file. */
@@ -286,15 +310,17 @@ function prepareDage(file: BatchInputFile, text: string, ctx: PrepareContext) {
   const operator = entry?.operator ?? ctx.operator;
   const pulls = summarize(parsed.tests.map((t) => t.load));
   let run: WirebondPullTestRun | LegacyWirebondRun;
-  let failedCuts: string[] = [];
+  let failed: FailedCut[];
   if ((ctx.dageTestType ?? "WIREBOND_PULL_TEST") === "WIREBOND") {
-    run = legacyWirebond(parsed, ctx.mapping, {
+    const legacy = legacyWirebond(parsed, ctx.mapping, {
       minLoad: ctx.minLoad,
       component: component ?? null,
       institution: institution ?? null,
       operator,
       date: entry?.date,
     });
+    run = legacy;
+    failed = legacyFailedCuts(legacy, ctx.minLoad);
   } else {
     const outcome = wirebondPullTest(parsed, ctx.mapping, {
       component: component ?? null,
@@ -303,14 +329,15 @@ function prepareDage(file: BatchInputFile, text: string, ctx: PrepareContext) {
       date: entry?.date,
     });
     run = outcome.testRun;
-    failedCuts = outcome.failedCuts.map((c) => c.message);
+    failed = outcome.failedCuts;
   }
   return finish(file, run, ctx, problems, parsed.warnings, {
     pulls: pulls.count,
     mean: pulls.mean,
     min: pulls.min,
     max: pulls.max,
-    failedCuts,
+    failedCuts: failed.map((c) => c.message),
+    cuts: failed.map(cutResult),
   }, component);
 }
 
@@ -386,7 +413,9 @@ function prepareTestRunJson(file: BatchInputFile, text: string, ctx: PrepareCont
     const unedited = defaultValuesProblem(run);
     if (unedited) problems.push({ ...unedited, path: `${file.display} ${unedited.path}` });
   }
-  return finish(file, run, ctx, problems, [], {}, component);
+  return finish(file, run, ctx, problems, [], {
+    cuts: fileRunCuts(run.testType, run.results),
+  }, component);
 }
 
 function finish(
@@ -408,8 +437,10 @@ function finish(
     });
   }
   const institution = typeof run.institution === "string" ? run.institution : "";
+  let reason: InvalidReason | undefined;
   if (!institution) {
     problems.push({ path: where, message: "no institution: use --institution or a manifest" });
+    reason = { kind: "no institution" };
   }
   const testTypeCode = typeof run.testType === "string" ? run.testType : "";
   const runNumber = typeof run.runNumber === "string" ? run.runNumber : String(run.runNumber ?? "");
@@ -451,7 +482,7 @@ function finish(
   for (const p of runValueProblems(run)) {
     problems.push({ path: `${where} ${p.path}`, message: p.message });
   }
-  if (problems.length) return { ok: false, file, problems };
+  if (problems.length) return { ok: false, file, problems, ...(reason ? { reason } : {}) };
   const dtoIn: UploadDtoIn = {
     component: component!,
     testType: testTypeCode,

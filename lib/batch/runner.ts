@@ -62,15 +62,24 @@ import {
   siteDidNotAnswer,
 } from "./attach.ts";
 import type { BatchInputFile } from "./discover.ts";
+import { type CutResult, qcOf } from "./qc.ts";
 
 /** The outcome of one item of a batch. */
 export interface ItemOutcome {
   file: string;
-  status: "created" | "skipped" | "failed" | "invalid";
+  /**
+   * `planned`: in a dry run's report, to be created; `not sent`: never sent because the batch
+   * stopped first (Ctrl-C, a site down): the next run sends it.
+   */
+  status: "created" | "skipped" | "failed" | "invalid" | "planned" | "not sent";
   key?: string;
   component?: string;
   testType?: string;
   runNumber?: string;
+  /** Whether the run passes QC (its `passed`); absent for an invalid item (no run). */
+  passed?: boolean;
+  /** When `passed` is false: the cuts it failed, `{cut, value, limit}` (see qc.ts). */
+  failedCuts?: CutResult[];
   /** The run created by this batch. */
   testRunId?: string;
   /** The run the server already had (skipped items). */
@@ -99,6 +108,10 @@ export interface BatchCounts {
   skipped: number;
   failed: number;
   invalid: number;
+  /** Items never sent because the batch stopped first (present when any). */
+  notSent?: number;
+  /** A dry run's items to create (present in a dry run's report only). */
+  planned?: number;
 }
 
 /** The result of a batch, for the terminal, a notebook and the JSON report. */
@@ -119,6 +132,8 @@ export interface BatchReport {
   error?: string;
   /** What became of the source files to attach (with `attach`; absent when none was tried). */
   attachments?: AttachmentCounts;
+  /** Set in a dry run's report: the plan, nothing sent (items to create are `planned`). */
+  dryRun?: boolean;
   items: ItemOutcome[];
 }
 
@@ -319,10 +334,15 @@ export async function runBatch(
   };
   const started = await runPool(total, opts.concurrency ?? 8, uploadItem, { stop: stopped });
   await progress?.finish({ ...state });
-  // Items never reached because the batch stopped are reported as not sent.
+  // Items never reached because the batch stopped are not sent (not failed): the next run
+  // sends them.
   for (let i = started; i < total; i++) {
-    const item = plan.toCreate[i];
-    record({ ...describe(item), status: "failed", error: `not sent: ${halt.why ?? "stopped"}` });
+    items.push({
+      ...describe(plan.toCreate[i]),
+      status: "not sent",
+      error: `not sent: ${halt.why ?? "stopped"}`,
+    });
+    counts.notSent = (counts.notSent ?? 0) + 1;
   }
 
   // Reconciliation: only against a site that answers, with a journal that can be written.
@@ -615,6 +635,7 @@ function causeIs(e: unknown, kind: typeof NetworkError): boolean {
   return false;
 }
 
+/** An item as the report names it, with its QC verdict. */
 function describe(item: PreparedItem): Omit<ItemOutcome, "status"> {
   return {
     file: item.file.display,
@@ -622,6 +643,7 @@ function describe(item: PreparedItem): Omit<ItemOutcome, "status"> {
     component: item.dtoIn.component,
     testType: item.dtoIn.testType,
     runNumber: item.dtoIn.runNumber,
+    ...qcOf(item.dtoIn.passed, item.summary.cuts),
   };
 }
 

@@ -15,7 +15,11 @@ import {
   DEFAULT_BREAK_MODE_MAPPING,
   describeMapping,
 } from "../analysis/break_modes.ts";
-import { legacyWirebond, type LegacyWirebondRun } from "../analysis/legacy_wirebond.ts";
+import {
+  legacyFailedCuts,
+  legacyWirebond,
+  type LegacyWirebondRun,
+} from "../analysis/legacy_wirebond.ts";
 import {
   type GivenDate,
   LEGACY_MIN_LOAD,
@@ -178,13 +182,7 @@ export function buildWirebondRun(
       operator: opts.operator,
       date: opts.date,
     });
-    const min = testRun.results.MIN_LOAD;
-    failedCuts = testRun.passed ? [] : [{
-      code: "MIN_LOAD",
-      value: min,
-      requirement: `> ${minLoad}`,
-      message: `minimum load ${min} g is not above ${minLoad} g (--min-load)`,
-    }];
+    failedCuts = legacyFailedCuts(testRun, minLoad);
     threshold = minLoad;
   } else {
     const outcome = wirebondPullTest(parsed, mapping, {

@@ -8,7 +8,7 @@
  * it is sent.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { batchUpload, Journal } from "../../lib/batch/mod.ts";
 import { ItkpdClient } from "../../lib/client/mod.ts";
 import { demoSerial } from "../../lib/fixtures/mod.ts";
@@ -56,6 +56,13 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
+/** The report a run wrote (each run writes its own and says where: `report: PATH`). */
+async function reportOf(run: { stdout: string }, dir: string) {
+  const path = /^report: (.+)$/m.exec(run.stdout)?.[1];
+  assert.ok(path, run.stdout);
+  return JSON.parse(await Deno.readTextFile(resolve(dir, path)));
+}
+
 async function finished(p: ReturnType<typeof startBatch>) {
   const [status, stdout, stderr] = await Promise.all([p.status, p.stdout.done, p.stderr.done]);
   return { code: status.code, signal: status.signal, stdout, stderr, all: `${stdout}\n${stderr}` };
@@ -80,7 +87,7 @@ Deno.test("batch-upload attaches each file to its run once; a re-run sends none 
     const { problems, codes } = await oneAttachmentEach(w, serials(modules));
     assert.deepEqual(problems, []);
     // The report says it item by item.
-    const report = JSON.parse(await Deno.readTextFile(join(w.dir, ".itkpd-report.json")));
+    const report = await reportOf(first, w.dir);
     assert.deepEqual(report.attachments, { attached: 5, present: 0, failed: 0 });
     const item = report.items.find((i: { file: string }) => i.file === `${demoSerial(1)}.csv`);
     assert.equal(item.status, "created");
@@ -157,7 +164,7 @@ Deno.test("batch-upload: a failed attachment keeps its run, says so, exits 1; th
     const { ready } = await runStates(w.client);
     assert.deepEqual(ready.get(serial), [runId], "the run stays");
     assert.deepEqual((await w.client.getTestRun({ testRun: runId })).attachments ?? [], []);
-    const report = JSON.parse(await Deno.readTextFile(join(w.dir, ".itkpd-report.json")));
+    const report = await reportOf(first, w.dir);
     const item = report.items.find((i: { file: string }) => i.file === `${serial}.csv`);
     assert.equal(item.status, "created", "not a failed run");
     assert.equal(item.testRunId, runId);

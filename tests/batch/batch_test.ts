@@ -8,7 +8,7 @@ import { batchUpload, Journal } from "../../lib/batch/mod.ts";
 import { demoSerial, generateIv } from "../../lib/fixtures/mod.ts";
 import { startSandbox } from "../../lib/sandbox/mod.ts";
 import { ItkpdClient } from "../../lib/client/mod.ts";
-import { NetworkError } from "../../lib/errors.ts";
+import { NetworkError, UsageError } from "../../lib/errors.ts";
 import type { ProgressCounts, ProgressReporter } from "../../lib/progress/reporter.ts";
 import { batchWorld, exactlyOneEach, runsPerComponent } from "./_helpers.ts";
 
@@ -65,15 +65,18 @@ Deno.test("batch: 500 modules under faults, every run created exactly once", asy
       assert.equal(report!.counts.created + report!.counts.skipped, 500);
       assert.deepEqual(exactlyOneEach(await runsPerComponent(w.client), serials(500)), []);
     });
+    let reportPath: string | undefined;
     await t.step("a lost journal still creates nothing", async () => {
       await Deno.remove(join(w.dir, ".itkpd-journal.sqlite"));
-      const { report } = await batchUpload(w.client, { dir: w.dir, institution: "SANDBOX_A" });
+      const result = await batchUpload(w.client, { dir: w.dir, institution: "SANDBOX_A" });
+      const { report } = result;
+      reportPath = result.reportPath;
       assert.equal(report!.counts.created, 0);
       assert.equal(report!.counts.skipped, 500);
       assert.deepEqual(exactlyOneEach(await runsPerComponent(w.client), serials(500)), []);
     });
     await t.step("the report lists every item with its run id", async () => {
-      const report = JSON.parse(await Deno.readTextFile(join(w.dir, ".itkpd-report.json")));
+      const report = JSON.parse(await Deno.readTextFile(reportPath!));
       assert.equal(report.items.length, 500);
       for (const item of report.items) {
         assert.equal(item.status, "skipped");
@@ -136,18 +139,17 @@ Deno.test("batch: broken files are reported with file:line, good ones uploaded",
   }
 });
 
-Deno.test("batch: an unknown institution is invalid in the plan, with a suggestion", async () => {
+Deno.test("batch: an unknown --institution is a usage error, with a suggestion", async () => {
   const w = await batchWorld(2);
   try {
-    const { plan } = await batchUpload(w.client, {
+    const error = await batchUpload(w.client, {
       dir: w.dir,
       institution: "SANDBOX_8",
       dryRun: true,
-    });
-    assert.equal(plan.toCreate.length, 0);
-    assert.equal(plan.invalid.length, 2);
-    assert.match(plan.invalid[0].problems[0].path, /\$\.institution$/);
-    assert.match(plan.invalid[0].problems[0].message, /unknown institution "SANDBOX_8".*SANDBOX_A/);
+    }).then(() => undefined, (e) => e);
+    assert.ok(error instanceof UsageError, String(error));
+    assert.match(error.message, /--institution SANDBOX_8: .*\(did you mean SANDBOX_A\?\)/);
+    assert.equal(w.sandbox.stats().byCommand.listTestTypes ?? 0, 0, "nothing planned");
   } finally {
     await w.close();
   }
@@ -194,7 +196,12 @@ Deno.test("batch: a manifest maps files to components and institutions", async (
     });
     assert.deepEqual(report!.counts, { created: 3, skipped: 0, failed: 0, invalid: 0 });
     // A row naming no input file is pointed out (with its line), not silently ignored.
-    const dry = await batchUpload(w.client, { dir: w.dir, manifest, dryRun: true });
+    const dry = await batchUpload(w.client, {
+      dir: w.dir,
+      manifest,
+      institution: "SANDBOX_A",
+      dryRun: true,
+    });
     assert.equal(dry.plan.warnings.length, 1);
     assert.match(dry.plan.warnings[0].path, /manifest\.csv:4$/);
     assert.match(dry.plan.warnings[0].message, /line A\/pull-c\.csv is not among the input files/);
@@ -260,7 +267,8 @@ Deno.test("batch: the site going down stops the batch cleanly; the next run comp
     assert.ok(Date.now() - started < 30_000, "no hang");
     assert.match(report!.stopped!, /does not answer/);
     assert.ok(report!.counts.created >= 30 && report!.counts.created < 80);
-    assert.equal(report!.counts.created + report!.counts.failed, 80);
+    const c = report!.counts;
+    assert.equal(c.created + c.failed + (c.notSent ?? 0), 80, "the rest failed or not sent");
     // The journal is intact and says what happened.
     const journal = Journal.open(join(w.dir, ".itkpd-journal.sqlite"));
     assert.equal(journal.counts().created, report!.counts.created);

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { discoverInputs, type SkippedEntry } from "../../lib/batch/discover.ts";
+import { UsageError } from "../../lib/errors.ts";
 
 Deno.test("discoverInputs follows links without loops and without taking a file twice", async () => {
   const root = await Deno.makeTempDir({ prefix: "itkpd_discover_" });
@@ -12,6 +13,10 @@ Deno.test("discoverInputs follows links without loops and without taking a file 
     await Deno.writeTextFile(join(dir, "a.csv"), "a");
     await Deno.writeTextFile(join(dir, "sub", "b.csv"), "b");
     await Deno.writeTextFile(join(dir, ".itkpd-report.json"), "{}");
+    // What the batch writes into its folder is never taken as input.
+    await Deno.writeTextFile(join(dir, "batch-report-2026-11-29T19-54-49Z.json"), "{}");
+    await Deno.writeTextFile(join(dir, "batch-unregistered-2026-11-29T19-54-49Z-2.json"), "[]");
+    await Deno.writeTextFile(join(dir, "batch-report-mine.json"), "{}");
     await Deno.writeTextFile(join(outside, "c.csv"), "c");
     await Deno.mkdir(join(outside, "more"));
     await Deno.writeTextFile(join(outside, "more", "d.txt"), "d");
@@ -29,6 +34,7 @@ Deno.test("discoverInputs follows links without loops and without taking a file 
     const files = await discoverInputs(dir, [], [], (s) => skipped.push(s));
     assert.deepEqual(files.map((f) => [f.display, f.kind]), [
       ["a.csv", "dage"],
+      ["batch-report-mine.json", "testrun"],
       ["c-link.csv", "dage"],
       ["more-link/d.txt", "iv"],
       ["pipe.csv", "dage"],
@@ -56,6 +62,19 @@ Deno.test("discoverInputs: a file name with control characters is shown escaped"
     const [file] = await discoverInputs(dir);
     assert.equal(file.display, "m\\nplan: 99 to create\\x1b[2J.csv");
     assert.equal(file.path, join(dir, name));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("discoverInputs: --dir naming a file is a usage error", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "itkpd_discover_" });
+  try {
+    await Deno.writeTextFile(join(dir, "a.csv"), "a");
+    await assert.rejects(
+      discoverInputs(join(dir, "a.csv")),
+      (e) => e instanceof UsageError && /a file, not a folder/.test(e.message),
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -31,7 +31,11 @@ Deno.test("journal: read-only → one line before anything is planned; no stale 
   const planned = () => w.sandbox.stats().byCommand.listTestTypes ?? 0;
   try {
     // A report left by an earlier run.
-    const first = await batchUpload(w.client, { dir: w.dir, institution: "SANDBOX_A" });
+    const first = await batchUpload(w.client, {
+      dir: w.dir,
+      institution: "SANDBOX_A",
+      report: reportPath,
+    });
     assert.equal(first.report!.counts.created, 4);
     const before = planned();
 
@@ -39,6 +43,7 @@ Deno.test("journal: read-only → one line before anything is planned; no stale 
       const error = await batchUpload(w.client, {
         dir: w.dir,
         institution: "SANDBOX_A",
+        report: reportPath,
         journalOptions: {
           writeFault: () => sqliteError("attempt to write a readonly database", 8),
         },
@@ -110,7 +115,8 @@ Deno.test("journal: a full disk mid-batch — runs the server has are never repo
           );
         }
       } else {
-        assert.equal(item.status, "failed");
+        // Failed, or never sent once the batch stopped.
+        assert.ok(item.status === "failed" || item.status === "not sent", item.status);
         assert.doesNotMatch(item.error!, /recorded in the journal/);
       }
     }
