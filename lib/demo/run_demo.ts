@@ -66,17 +66,19 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const written = await writeDageFixtures(data, { modules, seed: 2026 });
     log(`3. wrote ${written.files} DAGE wire-pull files to ${data}`);
 
-    const batch = () =>
+    // Each run keeps its own report: the first says what was created, the second that nothing was.
+    const reports = [join(opts.out, "report.json"), join(opts.out, "report-second-run.json")];
+    const batch = (report: string) =>
       batchUpload(client, {
         dir: data,
         institution: "SANDBOX_A",
         journal: join(opts.out, "journal.sqlite"),
-        report: join(opts.out, "report.json"),
+        report,
         progress: autoProgress({ label: "upload", silent: opts.quiet }),
         log: (text) => log(text.split("\n").map((l) => `   ${l}`).join("\n")),
       });
     log("4. batch upload (plan, then upload exactly once):");
-    const first = await batch();
+    const first = await batch(reports[0]);
     const report = first.report!;
 
     const one = report.items.find((i) => i.testRunId);
@@ -90,7 +92,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     }
 
     log("6. the same batch again (nothing new may be created):");
-    const second = await batch();
+    const second = await batch(reports[1]);
 
     const rows = first.plan.toCreate.map((i) => ({
       module: i.dtoIn.component,
@@ -123,9 +125,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
             ? ` (${failing.slice(0, 5).join(", ")}${failing.length > 5 ? ", …" : ""})`
             : ""
         }; ` +
-        `second run created ${second.report!.counts.created}. Report: ${
-          join(opts.out, "report.json")
-        }`,
+        `second run created ${second.report!.counts.created}. Reports: ${reports.join(", ")}`,
     );
     return {
       created: report.counts.created,
@@ -135,7 +135,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       secondRunCreated: second.report!.counts.created,
       registered: registered.serialNumber ?? registered.code,
       plots,
-      report: join(opts.out, "report.json"),
+      report: reports[0],
     };
   } finally {
     client.close();

@@ -10,8 +10,11 @@ Deno.test("deno task demo", async (t) => {
     assert.match(r.stdout, /summary: 12 created, 0 skipped/);
     assert.match(r.stdout, /plan: 0 to create, 12 already present/);
     assert.match(r.stdout, /second run created 0/);
-    const report = JSON.parse(await Deno.readTextFile("out/demo/report.json"));
-    assert.equal(report.counts.skipped, 12);
+    // Each run's report is its own: the first created 12, the second skipped them.
+    const first = JSON.parse(await Deno.readTextFile("out/demo/report.json"));
+    assert.equal(first.counts.created, 12);
+    const second = JSON.parse(await Deno.readTextFile("out/demo/report-second-run.json"));
+    assert.equal(second.counts.skipped, 12);
     for (const plot of ["out/demo/modules.svg", "out/demo/loads.svg"]) {
       const svg = await Deno.readTextFile(plot);
       assert.match(svg, /^<svg[\s\S]*<\/svg>\s*$/);
