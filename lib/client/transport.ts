@@ -338,10 +338,8 @@ export class NodeTransport {
               }
             }
             const noBody = status === 204 || status === 205 || status === 304;
-            // Bytes node:http allocated itself, on an ArrayBuffer (never a shared one).
-            const bytes = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)) as Uint8Array<
-              ArrayBuffer
-            >;
+            // A plain Uint8Array of its own (a copy: the chunks' memory is node:http's).
+            const bytes = joinChunks(chunks);
             try {
               const response = new Response(noBody ? null : bytes, {
                 status,
@@ -365,6 +363,20 @@ export class NodeTransport {
       req.end(body ? Buffer.from(body.buffer, body.byteOffset, body.byteLength) : undefined);
     });
   }
+}
+
+/** The chunks of an answer in one new Uint8Array. */
+function joinChunks(chunks: Uint8Array[]): Uint8Array<ArrayBuffer> {
+  if (chunks.length === 1) return new Uint8Array(chunks[0]);
+  let length = 0;
+  for (const c of chunks) length += c.byteLength;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
 }
 
 /**
