@@ -527,7 +527,7 @@ export class ItkpdClient implements Disposable {
     return new TextEncoder().encode(JSON.stringify(result.value));
   }
 
-  /** Sends a file upload as `multipart/form-data` (a write: POST, fresh connection). */
+  /** Sends a file upload as `multipart/form-data` (a write: POST, never resent blindly). */
   async #multipart<C extends "createTestRunAttachment" | "createComponentAttachment">(
     command: C,
     ownerKey: "testRun" | "component",

@@ -23,21 +23,23 @@
  * In ky's terms: `retry.statusCodes` are 429 and 5xx for reads, 429 and 503 for writes (b), a
  * `Retry-After` of any of them is honoured; `retry.shouldRetry` refuses what cannot help
  * (`NetworkError.retryable === false`: a refused certificate, a proxy that says no, a closed
- * client), a write whose connection was made (a), and a timed-out write; the `afterResponse`
- * hook asks for the one renewal of (c) with `ky.retry()`, outside the retry count.
+ * client), a write whose connection was made (a), and a timed-out write. The one renewal of
+ * (c) is a second call of ky with the renewed token, outside the retry count.
  *
  * Anything else after the request may have left (reset, socket hang up, a timeout) throws a
  * `NetworkError` with `maybeSent: true` and is **not** resent: the caller (the batch engine)
- * must look on the server (e.g. `listTestRunsByComponent`) before sending it again. Writes also
- * travel on a fresh connection, never a reused keep-alive one (see transport.ts: Deno's
- * `node:http` client would otherwise resend them by itself on a reset).
+ * must look on the server (e.g. `listTestRunsByComponent`) before sending it again. Writes
+ * travel on kept-alive connections too, with `node:http`'s own resend on a reused socket turned
+ * off for them (see transport.ts): a reused socket that breaks is "maybe sent" as any other.
+ *
+ * Each answer is read as the transport received it (`NodeTransport.answerBytes`): no hook of
+ * ky's sees it, so ky never clones a Response or tees its body.
  *
  * @module
  */
 import ky, {
   type BeforeErrorState,
   type BeforeRetryState,
-  isForceRetryError,
   isHTTPError,
   type KyInstance,
   type RetryOptions,
@@ -192,8 +194,6 @@ interface Exchange {
   failedAt: number;
   /** The attempt under way was logged (its answer, or its failure). */
   logged: boolean;
-  /** The last answer received. */
-  answer?: Answer;
 }
 
 /** The `Exchange` a ky hook belongs to (handed over in ky's per-request `context`). */
@@ -242,7 +242,6 @@ export class HttpEngine {
       throwHttpErrors: true,
       headers: { accept: "application/json", "user-agent": "itkpd-deno/0.1" },
       hooks: {
-        afterResponse: [async ({ response, options }) => await this.#received(response, options)],
         beforeRetry: [async (state) => await this.#beforeRetry(state)],
         beforeError: [(state) => this.#failed(state)],
       },
@@ -282,27 +281,49 @@ export class HttpEngine {
       ? transport.lendBody(JSON.stringify(o.json))
       : undefined;
     if (bodyRef !== undefined) headers[BODY_REF_HEADER] = bodyRef;
-    exchange.startedAt = performance.now();
-    let response: Response | undefined;
+    const retry = this.#retryOptions(o, exchange);
+    let answer: Answer;
     try {
-      response = await this.#ky(o.url, {
-        method: hasBody ? "POST" : o.wireMethod,
-        ...(o.form ? { body: o.form } : {}),
-        headers,
-        signal: o.signal,
-        retry: this.#retryOptions(o, exchange),
-        context: { exchange },
-      });
-    } catch (error) {
-      // An error status after ky's retries: its answer was kept by the hook, mapped below.
-      if (!isHTTPError(error)) throw error;
+      for (;;) {
+        exchange.startedAt = performance.now();
+        exchange.logged = false;
+        let response: Response;
+        try {
+          response = await this.#ky(o.url, {
+            method: hasBody ? "POST" : o.wireMethod,
+            ...(o.form ? { body: o.form } : {}),
+            headers,
+            signal: o.signal,
+            retry,
+            context: { exchange },
+          });
+        } catch (error) {
+          // An error status after ky's retries: its answer is mapped below.
+          if (!isHTTPError(error)) throw error;
+          response = error.response;
+        }
+        answer = await readAnswer(transport, response, o.expect);
+        if (!exchange.logged) {
+          this.#log(`${o.wireMethod} ${o.url} ${answer.status} ${elapsed(exchange.startedAt)} ms`);
+        }
+        const token = exchange.token;
+        if (
+          o.auth && token && !exchange.renewed && this.tokens &&
+          isInvalidTokenAnswer(answer.status, errorMapOf(answer.body))
+        ) {
+          // (c) the service refused the token before running the command: renew once, resend.
+          exchange.renewed = true;
+          this.tokens.invalidate(token);
+          this.#log(`${o.command}: token refused (HTTP 401), renewing it once`);
+          exchange.token = await this.#token();
+          headers[TOKEN_REF_HEADER] = transport.tokenRef(exchange.token);
+          continue;
+        }
+        break;
+      }
     } finally {
       if (bodyRef !== undefined) transport.returnBody(bodyRef);
     }
-    // The body was read by the hook already.
-    await response?.body?.cancel().catch(() => {});
-    const answer = exchange.answer;
-    if (!answer) throw new NetworkError(`${o.wireMethod} ${o.url}: no answer`, { url: o.url });
     const { status, body, bytes } = answer;
     if (o.raw) return { status, value: undefined, body, warnings: [] };
     if (o.expect === "bytes" && bytes && status >= 200 && status < 300) {
@@ -324,8 +345,8 @@ export class HttpEngine {
     const max = this.#options.retryMaxMs ?? 10_000;
     const statusCodes = o.policy === "read" ? READ_RETRY_STATUSES : WRITE_RETRY_STATUSES;
     return {
-      // One more than `retries`: the renewal of (c) is not a retry (shouldRetry counts them).
-      limit: retries + 1,
+      // The retries made so far are counted by shouldRetry, across the renewal of (c).
+      limit: retries,
       // ky builds reads with a body as POST (the transport sends them as GET).
       methods: ["get", "post"],
       statusCodes,
@@ -349,6 +370,11 @@ export class HttpEngine {
   #shouldRetry(state: ShouldRetryState, exchange: Exchange): boolean | undefined {
     const o = exchange.send;
     exchange.failedAt = performance.now();
+    if (isHTTPError(state.error) && !exchange.logged) {
+      exchange.logged = true;
+      const status = state.error.response.status;
+      this.#log(`${o.wireMethod} ${o.url} ${status} ${elapsed(exchange.startedAt)} ms`);
+    }
     if (exchange.retries >= this.#options.retries) return false;
     if (isHTTPError(state.error)) return undefined;
     const error = this.#mapThrown(state.error, o);
@@ -359,46 +385,19 @@ export class HttpEngine {
     return o.policy === "read" || error.maybeSent === false;
   }
 
-  /** Keeps and logs each answer; asks ky for the one renewal of (c). */
-  async #received(
-    response: Response,
-    options: { context: Record<string, unknown> },
-  ): Promise<ReturnType<typeof ky.retry> | undefined> {
-    const exchange = exchangeOf(options);
-    const o = exchange.send;
-    const answer = await readAnswer(response, o.expect);
-    exchange.answer = answer;
-    exchange.logged = true;
-    this.#log(`${o.wireMethod} ${o.url} ${answer.status} ${elapsed(exchange.startedAt)} ms`);
-    const token = exchange.token;
-    if (
-      o.auth && token && !exchange.renewed && this.tokens &&
-      isInvalidTokenAnswer(answer.status, errorMapOf(answer.body))
-    ) {
-      // (c) the service refused the token before running the command: renew once, resend.
-      exchange.renewed = true;
-      this.tokens.invalidate(token);
-      return ky.retry({ delay: 0, code: "TOKEN_REFUSED" });
-    }
-  }
-
   /** Before an attempt is sent again: the log line, the count, a token (renewed if refused). */
   async #beforeRetry({ request, options, error }: BeforeRetryState): Promise<void> {
     const exchange = exchangeOf(options);
     const o = exchange.send;
-    if (isForceRetryError(error)) {
-      this.#log(`${o.command}: token refused (HTTP 401), renewing it once`);
-    } else {
-      exchange.retries++;
-      this.#retriesDone++;
-      const reason = isHTTPError(error)
-        ? `HTTP ${error.response.status}`
-        : this.#mapThrown(error, o).name;
-      this.#log(
-        `retry ${exchange.retries}/${this.#options.retries} after ` +
-          `${elapsed(exchange.failedAt)} ms (${reason})`,
-      );
-    }
+    exchange.retries++;
+    this.#retriesDone++;
+    const reason = isHTTPError(error)
+      ? `HTTP ${error.response.status}`
+      : this.#mapThrown(error, o).name;
+    this.#log(
+      `retry ${exchange.retries}/${this.#options.retries} after ` +
+        `${elapsed(exchange.failedAt)} ms (${reason})`,
+    );
     if (o.auth) {
       exchange.token = await this.#token();
       request.headers.set(TOKEN_REF_HEADER, this.#options.transport.tokenRef(exchange.token));
@@ -460,15 +459,24 @@ export class HttpEngine {
   }
 }
 
-/** Reads an answer whole: the bytes of a download, the parsed body otherwise. */
-async function readAnswer(response: Response, expect: SendOptions["expect"]): Promise<Answer> {
-  const buffer = new Uint8Array(await response.arrayBuffer());
+const TEXT_DECODER = new TextDecoder();
+
+/**
+ * Reads an answer whole: the bytes of a download, the parsed body otherwise. The bytes are the
+ * transport's (the Response's own body is neither read nor streamed).
+ */
+async function readAnswer(
+  transport: NodeTransport,
+  response: Response,
+  expect: SendOptions["expect"],
+): Promise<Answer> {
+  const buffer = transport.answerBytes(response) ?? new Uint8Array(await response.arrayBuffer());
   const contentType = response.headers.get("content-type");
   const status = response.status;
   if (expect === "bytes" && isDownload(status, contentType, response.headers)) {
     return { status, body: { kind: "text", text: "" }, bytes: buffer };
   }
-  return { status, body: parseBody(new TextDecoder().decode(buffer), contentType) };
+  return { status, body: parseBody(TEXT_DECODER.decode(buffer), contentType) };
 }
 
 /**

@@ -13,11 +13,16 @@
  * - reset / socket hang up once connected: the server may have received the request →
  *   `NetworkError` with `maybeSent: true`.
  *
- * Connections: reads share a keep-alive agent (throughput). Writes (anything not sent as GET)
- * always use a fresh connection. Reason: Deno's `node:http` client silently sends a request a
- * second time when a *reused* keep-alive socket is reset before the answer (seen with Deno
- * 2.9.6: a POST reached the server twice); for a write that would be a blind duplicate. On a
- * fresh connection it is sent once, and a reset surfaces as `maybeSent: true`.
+ * Connections are kept alive and reused, reads and writes alike (one agent each). `node:http`
+ * (Node's, and Deno's port of it) silently sends a request a second time when a *reused*
+ * socket closes before any byte of the answer (seen with Deno 2.9.6: a POST reached the server
+ * twice): for a write that would be a blind duplicate. So a write's request is told that its
+ * socket is not a reused one, which turns that resend off: a write on a reused socket that
+ * breaks before its answer is a `NetworkError` with `maybeSent: true`, like any write that broke
+ * after its connection was made, and goes through the caller's look-up (lib/upload/
+ * upload_once.ts), never a blind resend. A read may be resent that way (it is idempotent). Idle
+ * sockets are closed after `idleMs` (default 4 s), before the usual keep-alive timeout of a
+ * server (5 s for Node's), so that a socket the server is closing is rarely the one picked.
  *
  * HTTPS: the connection is opened with Deno's own TLS (see tls_connect.ts: it trusts what
  * Deno's `fetch` trusts, `NODE_EXTRA_CA_CERTS` and `DENO_CERT` included, needs no permission
@@ -76,7 +81,7 @@ const NOT_CONNECTED_CODES = new Set([
 
 /** Options of {@link NodeTransport}. */
 export interface TransportOptions {
-  /** Most sockets per host for reads (default 16). */
+  /** Most sockets per host for reads (default 16; writes are not limited, so never queued). */
   maxSockets?: number;
   /** Idle keep-alive sockets are closed after this many ms (default 4000). */
   idleMs?: number;
@@ -118,6 +123,8 @@ export class NodeTransport {
   readonly #bodies = new Map<string, Uint8Array>();
   #bodyCount = 0;
   #lastToken: { token: string; ref: string } | undefined;
+  /** The bytes of each answer, by its Response: read without a body stream (see answerBytes). */
+  readonly #answers = new WeakMap<Response, Uint8Array>();
 
   constructor(options: TransportOptions = {}) {
     this.#options = { maxSockets: options.maxSockets ?? 16, idleMs: options.idleMs ?? 4000 };
@@ -177,6 +184,15 @@ export class NodeTransport {
     this.#bodies.delete(ref);
   }
 
+  /**
+   * The body of an answer this transport made, as received (undefined for any other Response):
+   * read without the stream that `Response.arrayBuffer()` would make, and whatever ky did with
+   * the Response's own body.
+   */
+  answerBytes(response: Response): Uint8Array | undefined {
+    return this.#answers.get(response);
+  }
+
   /** True once {@link NodeTransport.close} was called. */
   get closed(): boolean {
     return this.#closed;
@@ -199,18 +215,21 @@ export class NodeTransport {
   }
 
   /**
-   * The agent for a request: reads share keep-alive sockets, writes get a fresh connection;
-   * HTTPS connections are opened by {@link connectTls} (directly or through `proxy`).
+   * The agent for a request: keep-alive sockets, one pool for reads (at most `maxSockets`) and
+   * one for writes (not limited: a write never waits in a queue, where its time limit would run
+   * before it is sent); HTTPS connections are opened by {@link connectTls} (directly or through
+   * `proxy`).
    */
-  #agentFor(url: URL, method: string, proxy: ProxyServer | undefined): http.Agent {
-    const reuse = method === "GET" || method === "HEAD";
+  #agentFor(url: URL, read: boolean, proxy: ProxyServer | undefined): http.Agent {
     const tls = url.protocol === "https:";
-    const key = `${url.protocol}|${proxy?.display ?? ""}|${reuse}`;
+    const key = `${url.protocol}|${proxy?.display ?? ""}|${read}`;
     let agent = this.#agents.get(key);
     if (agent) return agent;
-    const options: http.AgentOptions = reuse
-      ? { keepAlive: true, maxSockets: this.#options.maxSockets, timeout: this.#options.idleMs }
-      : { keepAlive: false };
+    const options: http.AgentOptions = {
+      keepAlive: true,
+      timeout: this.#options.idleMs,
+      ...(read ? { maxSockets: this.#options.maxSockets } : {}),
+    };
     agent = tls
       ? new TlsAgent(options, (hostname, port) =>
         connectTls({
@@ -248,7 +267,8 @@ export class NodeTransport {
     });
     if (body) headers["content-length"] = String(body.byteLength);
     if (httpProxy?.authorization) headers["proxy-authorization"] = httpProxy.authorization;
-    const agent = this.#agentFor(url, method, tls ? proxy : httpProxy);
+    const read = method === "GET" || method === "HEAD";
+    const agent = this.#agentFor(url, read, tls ? proxy : httpProxy);
     const where = `${method} ${url.origin}${url.pathname}`;
 
     return new Promise<Response>((resolve, reject) => {
@@ -276,6 +296,9 @@ export class NodeTransport {
       signal?.addEventListener("abort", onAbort, { once: true });
 
       req.on("socket", (socket) => {
+        // node:http sends a request again by itself when a reused socket closes before the
+        // answer (module doc): never a write. It decides by this flag, read after this event.
+        if (!read) (req as { reusedSocket: boolean }).reusedSocket = false;
         // A pooled socket, or one opened by connectTls, is already connected; a new TCP socket
         // emits "connect" first.
         if (!(socket as { connecting?: boolean }).connecting) connected = true;
@@ -315,14 +338,16 @@ export class NodeTransport {
               }
             }
             const noBody = status === 204 || status === 205 || status === 304;
+            // A plain Uint8Array of its own (a copy: the chunks' memory is node:http's).
+            const bytes = joinChunks(chunks);
             try {
-              resolve(
-                new Response(noBody ? null : Buffer.concat(chunks), {
-                  status,
-                  statusText: res.statusMessage ?? "",
-                  headers: responseHeaders,
-                }),
-              );
+              const response = new Response(noBody ? null : bytes, {
+                status,
+                statusText: res.statusMessage ?? "",
+                headers: responseHeaders,
+              });
+              this.#answers.set(response, noBody ? new Uint8Array(0) : bytes);
+              resolve(response);
             } catch (error) {
               reject(
                 new NetworkError(`${where}: unusable answer (HTTP ${status})`, {
@@ -338,6 +363,20 @@ export class NodeTransport {
       req.end(body ? Buffer.from(body.buffer, body.byteOffset, body.byteLength) : undefined);
     });
   }
+}
+
+/** The chunks of an answer in one new Uint8Array. */
+function joinChunks(chunks: Uint8Array[]): Uint8Array<ArrayBuffer> {
+  if (chunks.length === 1) return new Uint8Array(chunks[0]);
+  let length = 0;
+  for (const c of chunks) length += c.byteLength;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
 }
 
 /**

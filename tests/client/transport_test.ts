@@ -16,24 +16,34 @@ interface Seen {
   headers: http.IncomingHttpHeaders;
 }
 
-/** A node:http server (it keeps GET bodies) that records requests; `/drop` resets the socket. */
-async function recorder(): Promise<{ url: string; seen: Seen[]; close: () => Promise<void> }> {
+/**
+ * A node:http server (it keeps GET bodies) that records requests and counts the connections
+ * made to it; `/drop` resets the socket after reading the request, `/answer-then-close` answers
+ * and then closes the kept-alive socket (without saying so in a header).
+ */
+async function recorder(): Promise<
+  { url: string; seen: Seen[]; connections: () => number; close: () => Promise<void> }
+> {
   const seen: Seen[] = [];
+  let connections = 0;
   const server = http.createServer((req, res) => {
     let body = "";
     req.on("data", (c) => (body += c));
     req.on("end", () => {
       seen.push({ method: req.method ?? "", body, headers: req.headers });
       if (req.url === "/drop") return void req.socket.destroy();
+      if (req.url === "/answer-then-close") res.once("finish", () => req.socket.destroy());
       res.setHeader("content-type", "application/json");
       res.end(JSON.stringify({ uuAppErrorMap: {}, method: req.method }));
     });
   });
+  server.on("connection", () => connections++);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/`,
     seen,
+    connections: () => connections,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -76,16 +86,24 @@ Deno.test("transport: reads go on the wire as GET with a JSON body", async (t) =
       });
       assert.equal(server.seen.at(-1)!.method, "POST");
     });
+    await t.step("writes reuse their kept-alive connection", async () => {
+      const before = server.connections();
+      for (let i = 0; i < 3; i++) {
+        await engine.send({
+          command: "registerComponent",
+          url: `${server.url}registerComponent`,
+          wireMethod: "POST",
+          json: { i },
+          auth: false,
+          policy: "write",
+        });
+      }
+      assert.equal(server.connections(), before, "no new connection for these writes");
+    });
     await t.step("a write reset after sending: sent once, NetworkError(maybeSent)", async () => {
-      // warm the keep-alive pool first: a reused socket must not carry the write
-      await engine.send({
-        command: "getX",
-        url: `${server.url}getX`,
-        wireMethod: "GET",
-        json: {},
-        auth: false,
-        policy: "read",
-      });
+      // The write goes on the kept-alive socket of the writes above: node:http would send it
+      // again by itself on a new one when that socket closes before the answer.
+      const connections = server.connections();
       const before = server.seen.length;
       await assert.rejects(
         engine.send({
@@ -99,6 +117,7 @@ Deno.test("transport: reads go on the wire as GET with a JSON body", async (t) =
         (e: Error) => e instanceof NetworkError && e.maybeSent === true,
       );
       assert.equal(server.seen.length - before, 1, "the write reached the server exactly once");
+      assert.equal(server.connections(), connections, "on the reused socket, none other");
     });
     await t.step("after close(), requests fail as not sent", async () => {
       transport.close();
@@ -113,6 +132,42 @@ Deno.test("transport: reads go on the wire as GET with a JSON body", async (t) =
         (e: Error) => e instanceof NetworkError && e.maybeSent === false,
       );
     });
+  } finally {
+    transport.close();
+    await server.close();
+  }
+});
+
+Deno.test("transport: a server closing kept-alive sockets never gets a write twice", async () => {
+  // Each answer is followed by the server closing that socket, without a "Connection: close"
+  // header: the next write may pick the socket before the client saw it close. Such a write is
+  // either answered (on a new socket) or fails as maybe sent; never sent again by itself.
+  const server = await recorder();
+  const transport = new NodeTransport();
+  const engine = new HttpEngine({ transport, timeoutMs: 5000, retries: 3, retryBaseMs: 1 });
+  try {
+    let answered = 0;
+    let maybeSent = 0;
+    for (let i = 0; i < 40; i++) {
+      try {
+        await engine.send({
+          command: "uploadTestRunResults",
+          url: `${server.url}answer-then-close`,
+          wireMethod: "POST",
+          json: { i },
+          auth: false,
+          policy: "write",
+        });
+        answered++;
+      } catch (e) {
+        assert.ok(e instanceof NetworkError && e.maybeSent === true, String(e));
+        maybeSent++;
+      }
+    }
+    assert.equal(answered + maybeSent, 40);
+    const bodies = server.seen.map((r) => r.body);
+    assert.equal(new Set(bodies).size, bodies.length, "no write reached the server twice");
+    assert.ok(bodies.length <= 40);
   } finally {
     transport.close();
     await server.close();
