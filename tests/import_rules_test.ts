@@ -49,7 +49,6 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
     "progress",
   ],
   bench: [
-    "io",
     "batch",
     "upload",
     "client",

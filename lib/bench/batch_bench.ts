@@ -81,6 +81,9 @@ export async function benchBatch(opts: BatchBenchOptions): Promise<BatchBenchRes
       "--concurrency",
       String(opts.concurrency),
       "--quiet",
+      // The figure is test runs uploaded (issue 16's), both sides without the source files'
+      // attachments (one request more per run, on by default).
+      "--no-attach",
     ], {
       env: { ...env, INIT_CWD: work },
       cwd: opts.root,
@@ -109,6 +112,7 @@ export async function benchBatch(opts: BatchBenchOptions): Promise<BatchBenchRes
         "--out",
         join(singleDir, `${serial}.json`),
         "--upload",
+        "--no-attach",
       ], { env: { ...env, INIT_CWD: work }, cwd: opts.root });
       perFileTotal += one.seconds;
     }
