@@ -63,6 +63,27 @@ export function shWordExpandingVars(word: string): string {
   return `"${inner}"`;
 }
 
+/**
+ * A task's flag as the launcher passes it: the toolkit's own code (`./lib` in a permission list,
+ * read by a task that loads its work when used) is the clone's, `$ITKPD_ROOT/lib`; every other
+ * relative path stays the user's (`./out` of the demo is where the user is).
+ *
+ * @example
+ * ```ts
+ * import { cloneCodePaths } from "./launcher.ts";
+ * cloneCodePaths("--allow-read=$HOME/.itkpd,./lib"); // "--allow-read=$HOME/.itkpd,$ITKPD_ROOT/lib"
+ * cloneCodePaths("--allow-read=./out"); // "--allow-read=./out"
+ * ```
+ */
+export function cloneCodePaths(flag: string): string {
+  const m = /^(--allow-[a-z]+=)(.*)$/.exec(flag);
+  if (!m) return flag;
+  const paths = m[2].split(",").map((p) =>
+    p === "./lib" || p.startsWith("./lib/") ? `$ITKPD_ROOT${p.slice(1)}` : p
+  );
+  return m[1] + paths.join(",");
+}
+
 /** A task's description as `itkpd --help` shows it: its own commands written the itkpd way. */
 export function subcommandSummary(description: string): string {
   return description.replace(/deno task (?:-q )?([a-z][a-z-]*)/g, "itkpd $1").replace(/\s+/g, " ")
@@ -109,7 +130,7 @@ export function launcherScript(o: LauncherOptions): string {
     [
       `    ${c.name})`,
       `      shift`,
-      `      run ${c.flags.map(shWordExpandingVars).join(" ")} \\`,
+      `      run ${c.flags.map((f) => shWordExpandingVars(cloneCodePaths(f))).join(" ")} \\`,
       `        "$ITKPD_ROOT"/${shQuote(c.script)} "$@"`,
       `      ;;`,
     ].join("\n")

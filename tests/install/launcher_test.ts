@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  cloneCodePaths,
   launcherHelp,
   launcherScript,
   shQuote,
@@ -82,7 +83,8 @@ Deno.test("launcher: each step runs with its task's words, in the user's folder"
           "--config",
           `${ROOT}/deno.json`,
           "--cached-only",
-          ...task.slice(1, -1),
+          // The toolkit's own code (`./lib` of a lazily loading task) is read from the clone.
+          ...task.slice(1, -1).map((w) => cloneCodePaths(w).replace("$ITKPD_ROOT", ROOT)),
           `${ROOT}/${script}`,
           "--x",
           "a b",
@@ -170,4 +172,28 @@ Deno.test("launcher: quoting", () => {
     subcommandSummary('get an ITkPD token: eval "$(deno task -q get-token)"'),
     'get an ITkPD token: eval "$(itkpd get-token)"',
   );
+});
+
+Deno.test("cloneCodePaths: the toolkit's own code is the clone's, every other path the user's", () => {
+  assert.equal(
+    cloneCodePaths("--allow-read=$HOME/.itkpd,./lib"),
+    "--allow-read=$HOME/.itkpd,$ITKPD_ROOT/lib",
+  );
+  assert.equal(cloneCodePaths("--allow-read=./out,./lib"), "--allow-read=./out,$ITKPD_ROOT/lib");
+  assert.equal(cloneCodePaths("--allow-read=./out"), "--allow-read=./out");
+  assert.equal(cloneCodePaths("--allow-read=./library"), "--allow-read=./library");
+  assert.equal(cloneCodePaths("-q"), "-q");
+  // In the script, the clone's folder is expanded when the command runs.
+  const text = launcherScript({
+    root: "/opt/it kpd",
+    deno: "/usr/bin/deno",
+    reinstall: "deno task install",
+    commands: [{
+      name: "get-token",
+      description: "a token",
+      flags: ["--allow-read=$HOME/.itkpd,./lib"],
+      script: "s.ts",
+    }],
+  });
+  assert.match(text, /run "--allow-read=\$\{HOME\}\/\.itkpd,\$\{ITKPD_ROOT\}\/lib"/);
 });
