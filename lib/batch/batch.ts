@@ -27,9 +27,13 @@ import {
   writeReport,
   writeRunFile,
 } from "./report.ts";
-import { type BatchReport, type ItemOutcome, runBatch, type RunOptions } from "./runner.ts";
-import type { PreparedItem } from "./prepare_item.ts";
-import { qcOf } from "./qc.ts";
+import {
+  type BatchReport,
+  describeItem,
+  type ItemOutcome,
+  runBatch,
+  type RunOptions,
+} from "./runner.ts";
 import { fieldsToFill, registrationDrafts } from "./unregistered.ts";
 import { formatAttachments } from "./attach.ts";
 
@@ -315,14 +319,6 @@ function nothingToUpload(plan: BatchPlan): string {
 
 /** A dry run's report: what the plan would do, each run with its QC verdict. */
 function plannedReport(plan: BatchPlan, site: string, startedAt: string): BatchReport {
-  const base = (item: PreparedItem) => ({
-    file: item.file.display,
-    key: item.key,
-    component: item.dtoIn.component,
-    testType: item.dtoIn.testType,
-    runNumber: item.dtoIn.runNumber,
-    ...qcOf(item.dtoIn.passed, item.summary.cuts),
-  });
   const items: ItemOutcome[] = [
     ...plan.invalid.map((i): ItemOutcome => ({
       file: i.file.display,
@@ -330,11 +326,11 @@ function plannedReport(plan: BatchPlan, site: string, startedAt: string): BatchR
       problems: i.problems,
     })),
     ...plan.present.map((p): ItemOutcome => ({
-      ...base(p.item),
+      ...describeItem(p.item),
       status: "skipped",
       existingId: p.existingId,
     })),
-    ...plan.toCreate.map((i): ItemOutcome => ({ ...base(i), status: "planned" })),
+    ...plan.toCreate.map((i): ItemOutcome => ({ ...describeItem(i), status: "planned" })),
   ].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return {
     startedAt,

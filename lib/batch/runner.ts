@@ -221,7 +221,7 @@ export async function runBatch(
   const tried = new Map<string, string>();
   // Items a killed run left `sending`: their send's outcome is unknown.
   for (const p of plan.present) {
-    items.push({ ...describe(p.item), status: "skipped", existingId: p.existingId });
+    items.push({ ...describeItem(p.item), status: "skipped", existingId: p.existingId });
     counts.skipped++;
   }
   try {
@@ -338,7 +338,7 @@ export async function runBatch(
   // sends them.
   for (let i = started; i < total; i++) {
     items.push({
-      ...describe(plan.toCreate[i]),
+      ...describeItem(plan.toCreate[i]),
       status: "not sent",
       error: `not sent: ${halt.why ?? "stopped"}`,
     });
@@ -486,12 +486,12 @@ async function uploadOne(
   } catch (e) {
     if (!(e instanceof ItkpdError)) throw e; // a missing permission stays itself
     safely(() => journal.markFailed(item.key, messageOf(e)));
-    throw new ItemFailure({ ...describe(item), status: "failed", ...failureOf(e) });
+    throw new ItemFailure({ ...describeItem(item), status: "failed", ...failureOf(e) });
   }
   try {
     dtoIn = await dtoInFor(plan, item);
   } catch (e) {
-    throw new ItemFailure({ ...describe(item), status: "failed", ...failureOf(e) });
+    throw new ItemFailure({ ...describeItem(item), status: "failed", ...failureOf(e) });
   }
   let result;
   let afterCreateError: string | undefined;
@@ -539,13 +539,13 @@ async function uploadOne(
       : undefined;
     if (result.status === "present") {
       return {
-        outcome: { ...describe(item), status: "skipped", existingId: result.id, ...attached },
+        outcome: { ...describeItem(item), status: "skipped", existingId: result.id, ...attached },
         strike,
       };
     }
     return {
       outcome: {
-        ...describe(item),
+        ...describeItem(item),
         status: "created",
         testRunId: result.id,
         ...extra,
@@ -559,7 +559,7 @@ async function uploadOne(
     const created = result.status === "created";
     return {
       outcome: {
-        ...describe(item),
+        ...describeItem(item),
         status: created ? "created" : "skipped",
         ...(created ? { testRunId: result.id } : { existingId: result.id }),
         note: `${created ? "created on the server" : "on the server"}, not recorded locally ` +
@@ -573,7 +573,7 @@ async function uploadOne(
 
 /** The failure of an item, and whether it counts toward a stop. */
 function failure(item: PreparedItem, e: unknown, journal: Journal): ItemFailure {
-  const base = { ...describe(item), status: "failed" as const };
+  const base = { ...describeItem(item), status: "failed" as const };
   if (e instanceof JournalWriteError) {
     const line = e.message.split("\n")[0];
     return new ItemFailure(
@@ -635,8 +635,8 @@ function causeIs(e: unknown, kind: typeof NetworkError): boolean {
   return false;
 }
 
-/** An item as the report names it, with its QC verdict. */
-function describe(item: PreparedItem): Omit<ItemOutcome, "status"> {
+/** An item as the report names it, with its QC verdict (the batch's dry-run report too). */
+export function describeItem(item: PreparedItem): Omit<ItemOutcome, "status"> {
   return {
     file: item.file.display,
     key: item.key,
