@@ -83,15 +83,15 @@ export interface BatchProcess {
 }
 
 /**
- * Starts `deno task batch-upload --dir DIR --institution SANDBOX_A --quiet ARGS` with the
- * task's exact flags, against the sandbox of `env`.
+ * `deno task batch-upload --dir DIR --institution SANDBOX_A --quiet ARGS` with the task's exact
+ * flags, against the sandbox of `env` (stdout and stderr piped): spawn it, or take its output.
  */
-export function startBatch(
+export function batchCommand(
   env: Record<string, string>,
   dir: string,
   args: string[] = [],
-): BatchProcess {
-  const child = new Deno.Command(Deno.execPath(), {
+): Deno.Command {
+  return new Deno.Command(Deno.execPath(), {
     args: [
       ...taskArgs("batch-upload"),
       "--dir",
@@ -106,7 +106,16 @@ export function startBatch(
     clearEnv: true,
     stdout: "piped",
     stderr: "piped",
-  }).spawn();
+  });
+}
+
+/** Starts {@link batchCommand}, its output watched line by line. */
+export function startBatch(
+  env: Record<string, string>,
+  dir: string,
+  args: string[] = [],
+): BatchProcess {
+  const child = batchCommand(env, dir, args).spawn();
   return {
     child,
     stdout: watchLines(child.stdout),

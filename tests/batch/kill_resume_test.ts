@@ -6,58 +6,21 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { batchUpload, Journal } from "../../lib/batch/mod.ts";
 import { demoSerial } from "../../lib/fixtures/mod.ts";
+import { seededRandom } from "../../lib/fixtures/_prng.ts";
 import type { ProgressReporter } from "../../lib/progress/reporter.ts";
-import { taskArgs } from "../_helpers/task.ts";
-import { batchWorld, exactlyOneEach, runsPerComponent } from "./_helpers.ts";
-
-const ROOT = new URL("../../", import.meta.url).pathname;
-
-/** A small seeded generator, so that a failure can be replayed. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function spawnBatch(
-  env: Record<string, string>,
-  dir: string,
-  more: string[] = [],
-): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: [
-      ...taskArgs("batch-upload"),
-      "--dir",
-      dir,
-      "--institution",
-      "SANDBOX_A",
-      "--quiet",
-      ...more,
-    ],
-    cwd: ROOT,
-    env: { ...env, NO_COLOR: "1", PATH: Deno.env.get("PATH") ?? "", INIT_CWD: dir },
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-}
+import { batchCommand, batchWorld, exactlyOneEach, runsPerComponent } from "./_helpers.ts";
 
 Deno.test("batch-upload: SIGKILL at random points, then resume → exactly once", async () => {
   const modules = 200;
   const w = await batchWorld(modules, { latencyMs: 15, dropRate: 0.02, seed: 5 });
-  const random = prng(20261125);
+  const random = seededRandom(20261125).next;
   const uploads = () => w.sandbox.stats().byCommand["uploadTestRunResults"] ?? 0;
   try {
     for (let round = 0; round < 4; round++) {
       const before = uploads();
       // Kill once the batch has sent a random number more uploads (the first round: early).
       const target = before + Math.floor(random() * 40) + (round === 0 ? 0 : 5);
-      const child = spawnBatch(w.sandbox.env(), w.dir);
+      const child = batchCommand(w.sandbox.env(), w.dir).spawn();
       const deadline = Date.now() + 30_000;
       while (uploads() < target && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 2));
@@ -67,13 +30,13 @@ Deno.test("batch-upload: SIGKILL at random points, then resume → exactly once"
       assert.equal(status.signal, "SIGKILL", `round ${round} was killed mid-way`);
     }
     assert.ok(uploads() > 0 && uploads() < modules, `killed part-way (${uploads()} sent)`);
-    const final = await spawnBatch(w.sandbox.env(), w.dir).output();
+    const final = await batchCommand(w.sandbox.env(), w.dir).output();
     const out = new TextDecoder().decode(final.stdout);
     assert.equal(final.code, 0, out + new TextDecoder().decode(final.stderr));
     assert.match(out, /summary: \d+ created, \d+ skipped .*0 failed, 0 invalid/);
     const serials = Array.from({ length: modules }, (_, i) => demoSerial(i + 1));
     assert.deepEqual(exactlyOneEach(await runsPerComponent(w.client), serials), []);
-    const again = await spawnBatch(w.sandbox.env(), w.dir).output();
+    const again = await batchCommand(w.sandbox.env(), w.dir).output();
     assert.match(
       new TextDecoder().decode(again.stdout),
       new RegExp(`summary: 0 created, ${modules} skipped`),
@@ -88,8 +51,8 @@ Deno.test("batch-upload: two runs of the same command at once, no duplicates", a
   const w = await batchWorld(modules, { latencyMs: 10 });
   try {
     const [a, b] = await Promise.all([
-      spawnBatch(w.sandbox.env(), w.dir).output(),
-      spawnBatch(w.sandbox.env(), w.dir).output(),
+      batchCommand(w.sandbox.env(), w.dir).output(),
+      batchCommand(w.sandbox.env(), w.dir).output(),
     ]);
     const outs = [a, b].map((o) =>
       new TextDecoder().decode(o.stdout) + new TextDecoder().decode(o.stderr)
@@ -116,7 +79,7 @@ Deno.test("batch-upload: killed with an item left `sending` and its run stored �
   });
   const uploads = () => w.sandbox.stats().byCommand["uploadTestRunResults"] ?? 0;
   try {
-    ref.child = spawnBatch(w.sandbox.env(), w.dir, ["--concurrency", "1"]);
+    ref.child = batchCommand(w.sandbox.env(), w.dir, ["--concurrency", "1"]).spawn();
     const killed = await ref.child.output();
     assert.equal(killed.signal, "SIGKILL");
     assert.equal(uploads(), 1);

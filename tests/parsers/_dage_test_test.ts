@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { parseTestLine, readPlainTestLine } from "../../lib/parsers/_dage_test.ts";
 import { parseDage } from "../../lib/parsers/dage.ts";
 import type { DageHeader } from "../../lib/parsers/dage_types.ts";
+import { seededRandom } from "../../lib/fixtures/_prng.ts";
 
 /** A header in effect, with this load unit. */
 function headerWith(loadUnit: string | undefined): DageHeader {
@@ -17,18 +18,6 @@ function headerWith(loadUnit: string | undefined): DageHeader {
 function plain(line: string, header: DageHeader | undefined) {
   const text = `x\n${line}\r\ny`;
   return readPlainTestLine(text, 2, 2 + line.length, 7, header);
-}
-
-/** A small seeded generator, so that a failure can be replayed. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 Deno.test("readPlainTestLine: the same test as parseTestLine, or none", async (t) => {
@@ -78,7 +67,7 @@ Deno.test("readPlainTestLine: the same test as parseTestLine, or none", async (t
     assert.equal(plain(`"TEST",1,"1",1,0,"0","a"`, headerWith("furlong")), undefined);
   });
   await t.step("numbers: exactly Number()'s value, for 20,000 generated ones", () => {
-    const random = prng(16);
+    const random = seededRandom(16).next;
     const digits = (n: number) =>
       Array.from({ length: n }, () => String(Math.floor(random() * 10))).join("");
     const units = [headerWith("g"), headerWith("mN"), headerWith("kg")];
