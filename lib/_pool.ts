@@ -76,3 +76,42 @@ export async function mapLimit<T, R>(
   });
   return results;
 }
+
+/**
+ * A bound on how many holders there are at once, for work that holds its turn across several
+ * steps: `takeTurn()` resolves, once fewer than `limit` (at least one) hold a turn, to the
+ * function that gives it back (first come, first served; giving it back twice does nothing).
+ * The batch bounds the runs in their send phase (send, resends, attachment) with it, while the
+ * next items' look-ups run beside them.
+ *
+ * @example
+ * ```ts
+ * import { turns } from "./_pool.ts";
+ * const takeTurn = turns(1);
+ * const giveBack = await takeTurn();
+ * const next = takeTurn(); // waits…
+ * giveBack();
+ * (await next)(); // …until the turn is given back
+ * ```
+ */
+export function turns(limit: number): () => Promise<() => void> {
+  const width = Number.isFinite(limit) && limit >= 1 ? Math.floor(limit) : 1;
+  let held = 0;
+  const waiting: (() => void)[] = [];
+  const giveBack = () => {
+    // The turn passes to the first one waiting (held stays the same), or is given back.
+    const next = waiting.shift();
+    if (next) next();
+    else held--;
+  };
+  return async () => {
+    if (held >= width) await new Promise<void>((resolve) => waiting.push(resolve));
+    else held++;
+    let given = false;
+    return () => {
+      if (given) return;
+      given = true;
+      giveBack();
+    };
+  };
+}

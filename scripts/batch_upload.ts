@@ -57,7 +57,7 @@ file or its name is used`,
       min: 1,
       max: 64,
       value: "N",
-      help: "uploads at the same time (default 8)",
+      help: "runs sent at the same time, the next ones looked up meanwhile (default 8)",
     },
     "dry-run": { type: "boolean", help: "show the plan and stop; nothing is sent" },
     "no-attach": {

@@ -1,6 +1,6 @@
 /** Tests of lib/_pool.ts: the one bounded-concurrency helper. */
 import assert from "node:assert/strict";
-import { mapLimit, runPool } from "../lib/_pool.ts";
+import { mapLimit, runPool, turns } from "../lib/_pool.ts";
 
 /** A task that waits until the test lets it go, so that the test sees what runs at once. */
 function gates() {
@@ -79,4 +79,36 @@ Deno.test("pool", async (t) => {
       assert.deepEqual(await mapLimit([1, 2], limit, (n) => Promise.resolve(n + 1)), [2, 3]);
     }
   });
+});
+
+Deno.test("turns: at most `limit` hold a turn at once, the others wait in order", async () => {
+  const takeTurn = turns(2);
+  const order: number[] = [];
+  const holders = [0, 1, 2, 3].map((i) =>
+    takeTurn().then((giveBack) => {
+      order.push(i);
+      return giveBack;
+    })
+  );
+  const [first, second] = await Promise.all(holders.slice(0, 2));
+  await Promise.resolve();
+  assert.deepEqual(order, [0, 1], "two turns, no more");
+  second();
+  second(); // given back twice: one turn only
+  const third = await holders[2];
+  assert.deepEqual(order, [0, 1, 2], "the freed turn goes to the first one waiting");
+  first();
+  (await holders[3])();
+  third();
+  assert.deepEqual(order, [0, 1, 2, 3]);
+  // Every turn is back: two can be taken at once again, not three.
+  const again = [takeTurn(), takeTurn(), takeTurn()];
+  const [a, b] = await Promise.all(again.slice(0, 2));
+  let late = false;
+  again[2].then(() => (late = true));
+  await Promise.resolve();
+  assert.equal(late, false);
+  a();
+  (await again[2])();
+  b();
 });

@@ -52,7 +52,7 @@ export interface BatchOptions {
   institution?: string;
   /** Default operator. */
   operator?: string;
-  /** Uploads at the same time (default 8). */
+  /** Runs sent at the same time; as many more are looked up meanwhile (default 8). */
   concurrency?: number;
   /** Stop after the plan. */
   dryRun?: boolean;

@@ -6,8 +6,9 @@
  * 1. The plan looked up every item's identity (component, test type, run number) on the server,
  *    so an item the server has is never sent again, even with a lost journal.
  * 2. Each item goes through the one rule of lib/upload/upload_once.ts: looked up right before
- *    each send, looked up again after a lost answer before any resend, a failed look-up never
- *    taken for "not there". Before a request goes out, the item is marked `sending` in the
+ *    each send (while other runs are being sent; the send follows as soon as it has its turn),
+ *    looked up again after a lost answer before any resend, a failed look-up never taken for
+ *    "not there". Before a request goes out, the item is marked `sending` in the
  *    durable journal (committed); a lost answer is recorded too. An item a killed process left
  *    `sending` counts as sent with its outcome unknown.
  * 3. A write is resent only when it is known not to have been stored: the client only retries
@@ -47,7 +48,7 @@ import {
 } from "../errors.ts";
 import type { ProgressCounts, ProgressReporter } from "../progress/reporter.ts";
 import { type CreatedRun, OutcomeUnknownError, uploadRunOnce } from "../upload/upload_once.ts";
-import { runPool } from "../_pool.ts";
+import { runPool, turns } from "../_pool.ts";
 import { type Journal, JournalWriteError, type PlannedItem } from "./journal.ts";
 import { type BatchPlan, dtoInFor } from "./plan.ts";
 import type { PreparedItem } from "./prepare_item.ts";
@@ -141,7 +142,10 @@ export interface BatchReport {
 export interface RunOptions {
   /** The durable journal. */
   journal: Journal;
-  /** Uploads at the same time (default 8). */
+  /**
+   * Runs sent at the same time (default 8), each with its resends and attachment; as many items
+   * more look their runs up meanwhile: at most twice this many requests in flight.
+   */
   concurrency?: number;
   /** Progress display. */
   progress?: ProgressReporter;
@@ -173,6 +177,9 @@ export interface RunOptions {
   /** Cancels the batch (items in flight finish). */
   signal?: AbortSignal;
 }
+
+/** Where an item's sends (its run's, its file's) wait for its turn (see `turns` in lib/_pool.ts). */
+type SendTurn = <T>(send: () => Promise<T>) => Promise<T>;
 
 /** Why an item stops the batch, if it counts toward a stop. */
 type Strike =
@@ -285,10 +292,10 @@ export async function runBatch(
     }
     return halt.why !== undefined;
   };
-  const uploadItem = async (index: number) => {
+  const uploadItem = async (index: number, sendTurn: SendTurn) => {
     const item = plan.toCreate[index];
     try {
-      const outcome = await uploadOne(client, plan, item, opts, tried);
+      const outcome = await uploadOne(client, plan, item, opts, tried, sendTurn);
       record(outcome.outcome);
       if (outcome.outcome.note) notRecorded++;
       if (outcome.strike?.kind === "site") {
@@ -332,7 +339,23 @@ export async function runBatch(
       }
     }
   };
-  const started = await runPool(total, opts.concurrency ?? 8, uploadItem, { stop: stopped });
+  // At most `concurrency` items are sending (their run, its resends, their file) at once; as
+  // many more look their runs up meanwhile, so that each send follows its look-up as soon as a
+  // turn is free rather than after a round trip of its own.
+  // An item holds its turn from its first send to its end (resends, attachment).
+  const concurrency = opts.concurrency ?? 8;
+  const takeTurn = turns(concurrency);
+  const started = await runPool(total, 2 * concurrency, async (i) => {
+    let giveBack: (() => void) | undefined;
+    try {
+      await uploadItem(i, async (send) => {
+        giveBack ??= await takeTurn();
+        return await send();
+      });
+    } finally {
+      giveBack?.();
+    }
+  }, { stop: stopped });
   await progress?.finish({ ...state });
   // Items never reached because the batch stopped are not sent (not failed): the next run
   // sends them.
@@ -477,6 +500,7 @@ async function uploadOne(
   item: PreparedItem,
   opts: RunOptions,
   tried: Map<string, string>,
+  sendTurn: SendTurn,
 ): Promise<{ outcome: ItemOutcome; strike?: Strike }> {
   const journal = opts.journal;
   let dtoIn;
@@ -503,6 +527,7 @@ async function uploadOne(
       formerRunNumbers: item.formerRunNumbers,
     }, {
       maxAttempts: opts.maxAttempts ?? 4,
+      sendTurn,
       hooks: {
         beforeSend: () => journal.markSending(item.key),
         onUnknown: () => journal.markUnknown(item.key),
@@ -528,9 +553,11 @@ async function uploadOne(
     }
     // The run is recorded: its source file now (a crash before this line leaves it `pending`).
     const attachment = opts.attach
-      ? await attachItem(client, journal, item.key, item.file, result.id, {
-        wasThere: result.status === "present",
-      })
+      ? await sendTurn(() =>
+        attachItem(client, journal, item.key, item.file, result.id, {
+          wasThere: result.status === "present",
+        })
+      )
       : undefined;
     if (opts.attach) tried.set(item.key, result.id);
     const attached = attachment ? { attachment } : {};

@@ -88,6 +88,8 @@ export interface Sandbox {
   commitHeld(): number;
   /** Request counters. */
   stats(): SandboxStats;
+  /** Starts the peaks of requests in flight (`stats().peakInFlight`) again from now. */
+  resetPeaks(): void;
   /** Closes the server (with keep-alive connections) and the database. */
   close(): Promise<void>;
 }
@@ -178,6 +180,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         if (diskFull !== undefined) store.setFull(diskFull);
       },
       stats: () => s.stats(),
+      resetPeaks: () => s.resetPeaks(),
       settled: () => s.settled(),
       commitHeld: () => s.commitHeld(),
       close: () => closed ??= s.close().then(() => store.close()),

@@ -36,6 +36,12 @@ export interface SandboxStats {
   pendingCommits: number;
   /** API requests per command. */
   byCommand: Record<string, number>;
+  /**
+   * The most API requests being served at once (from arrival to the end of the answer or the
+   * connection), reads and writes apart and together, since the start or the last
+   * {@link SandboxServer.resetPeaks}.
+   */
+  peakInFlight: { reads: number; writes: number; total: number };
 }
 
 /** What the HTTP layer serves from. */
@@ -79,7 +85,9 @@ export class SandboxServer {
     slowCommits: 0,
     pendingCommits: 0,
     byCommand: {},
+    peakInFlight: { reads: 0, writes: 0, total: 0 },
   };
+  readonly #inFlight = { reads: 0, writes: 0 };
   readonly #held = new Set<HeldCommit>();
   #settledWaiters: (() => void)[] = [];
   #closing: Promise<void> | undefined;
@@ -124,7 +132,28 @@ export class SandboxServer {
 
   /** A copy of the counters. */
   stats(): SandboxStats {
-    return { ...this.#stats, byCommand: { ...this.#stats.byCommand } };
+    return {
+      ...this.#stats,
+      byCommand: { ...this.#stats.byCommand },
+      peakInFlight: { ...this.#stats.peakInFlight },
+    };
+  }
+
+  /** Starts the peaks of {@link SandboxStats.peakInFlight} again from the requests in flight. */
+  resetPeaks(): void {
+    const { reads, writes } = this.#inFlight;
+    this.#stats.peakInFlight = { reads, writes, total: reads + writes };
+  }
+
+  /** Counts an API request in flight until its answer (or its connection) ends. */
+  #track(write: boolean, res: ServerResponse): void {
+    const kind = write ? "writes" : "reads";
+    const now = this.#inFlight;
+    const peak = this.#stats.peakInFlight;
+    now[kind]++;
+    peak[kind] = Math.max(peak[kind], now[kind]);
+    peak.total = Math.max(peak.total, now.reads + now.writes);
+    res.once("close", () => now[kind]--);
   }
 
   /**
@@ -192,6 +221,7 @@ export class SandboxServer {
       return done(200, " (html)");
     }
     this.#stats.byCommand[command] = (this.#stats.byCommand[command] ?? 0) + 1;
+    this.#track(def.write === true, res);
     const plan = this.#deps.faults.next(def.write);
     if (this.#deps.faults.takeFailure(command)) plan.failStatus = 500;
     if (plan.latencyMs > 0) await this.#sleep(plan.latencyMs);

@@ -16,7 +16,9 @@
  *
  * **The rule** ({@link uploadRunOnce}):
  * 1. Right before each send, look for a present run of the identity. One there: nothing is
- *    sent (`present`). A look-up that fails is an error, never "not in the database".
+ *    sent (`present`). A look-up that fails is an error, never "not in the database". (A
+ *    caller that bounds its sends in flight, `sendTurn`, has the look-up made before the send
+ *    waits for its turn: the send follows within about one round trip.)
  * 2. Send (the `beforeSend` hook runs first: the batch commits "sending" to its journal).
  * 3. An answer: `created`, then the `afterCreate` hook (the place for what must follow the
  *    creation of a run, e.g. attaching its source file).
@@ -205,6 +207,13 @@ export interface UploadRunOptions {
    */
   allowDuplicate?: boolean;
   hooks?: UploadRunHooks;
+  /**
+   * Where each send waits for its turn (the batch's bound on the runs sent at once): the send,
+   * with its `beforeSend` hook, runs inside `sendTurn`. The look-up before it does not wait for
+   * a turn, so that it is made while other sends are in flight and the send follows it as soon
+   * as a turn is free. Default: none (sent at once).
+   */
+  sendTurn?: <T>(send: () => Promise<T>) => Promise<T>;
   /** Cancels between steps. */
   signal?: AbortSignal;
 }
@@ -299,10 +308,18 @@ export async function uploadRunOnce(
       };
     }
     opts.signal?.throwIfAborted();
-    // 2. Send.
-    await hooks.beforeSend?.(attempt);
+    // 2. Send (in its turn, when the caller bounds the sends in flight).
+    // What fails before the request leaves (cancelled while waiting, the hook) is thrown as
+    // it is, never taken for a send's failure.
+    let sending = false;
+    const send = async () => {
+      opts.signal?.throwIfAborted();
+      await hooks.beforeSend?.(attempt);
+      sending = true;
+      return await client.uploadTestRunResults(run.dtoIn);
+    };
     try {
-      const answer = await client.uploadTestRunResults(run.dtoIn);
+      const answer = await (opts.sendTurn ? opts.sendTurn(send) : send());
       const id = String(answer.id);
       await hooks.afterCreate?.({
         id,
@@ -312,6 +329,7 @@ export async function uploadRunOnce(
       });
       return { status: "created", id, confirmedBy: "answer", attempts: attempt, unknownSends };
     } catch (e) {
+      if (!sending) throw e;
       if (classifyWriteFailure(e) !== "unknown") {
         if (!lastUnknown) throw e;
         // This send surely did not store it, but an earlier one may have.

@@ -166,3 +166,33 @@ Deno.test("batch: the after-create step runs once per run created, its failure k
     await w.close();
   }
 });
+
+Deno.test("batch: at most --concurrency runs sent at once, the next items' look-ups beside them", async () => {
+  const modules = 40;
+  const w = await batchWorld(modules, { latencyMs: 20 });
+  // The peaks of the upload phase alone (the plan's reads before it and the reconciliation's
+  // after it are not the bound's).
+  let peak = { reads: 0, writes: 0, total: 0 };
+  const phase: ProgressReporter = {
+    start: () => w.sandbox.resetPeaks(),
+    update() {},
+    finish: () => void (peak = w.sandbox.stats().peakInFlight),
+  };
+  try {
+    const { report } = await batchUpload(w.client, {
+      dir: w.dir,
+      institution: "SANDBOX_A",
+      concurrency: 4,
+      progress: phase,
+    });
+    assert.equal(report!.counts.created, modules);
+    // Sends are bounded by the concurrency; look-ups run beside them, and nothing beyond the
+    // items admitted (twice the concurrency, each one request at a time) is in flight.
+    assert.ok(peak.writes <= 4, JSON.stringify(peak));
+    assert.ok(peak.total > 4, `look-ups did not run beside the sends: ${JSON.stringify(peak)}`);
+    assert.ok(peak.total <= 8, JSON.stringify(peak));
+    assert.deepEqual(exactlyOneEach(await runsPerComponent(w.client), serials(modules)), []);
+  } finally {
+    await w.close();
+  }
+});
