@@ -207,12 +207,47 @@ async function readBatchInput(file: BatchInputFile): Promise<string> {
   return decodeText(bytes, file.display).text;
 }
 
+/** Options of {@link prepareFile}. */
+export interface PrepareFileOptions {
+  /**
+   * Keep only the run's identity in `dtoIn` (its properties and results emptied, `light` set):
+   * the run is in `text`, as JSON. A large plan keeps items so (see `PlanOptions.light`).
+   */
+  light?: boolean;
+}
+
 /**
  * Prepares one file; never throws for bad input (it becomes an {@link InvalidItem}): a file
  * that cannot be read (too large, a FIFO or device, not UTF-8), a file too deep or too large to
  * be a test run, even a fault while preparing it, is one invalid item and the batch goes on.
+ *
+ * A prepared item holds nothing of the file's text (values taken from it, such as an operator
+ * or a serial number, would otherwise be slices of the whole text, and keep every file of a
+ * large batch in memory): its `text` is JSON made from the run, and its `dtoIn` is read back
+ * from JSON, wholly, or only its identity when `opts.light`.
  */
 export async function prepareFile(
+  file: BatchInputFile,
+  ctx: PrepareContext,
+  opts: PrepareFileOptions = {},
+): Promise<PreparedItem | InvalidItem> {
+  const item = await prepareAny(file, ctx);
+  if (!item.ok) return item;
+  const text = item.text!;
+  if (opts.light) {
+    const { properties: _p, results: _r, ...identity } = item.dtoIn;
+    const copy = JSON.parse(JSON.stringify(identity)) as UploadDtoIn;
+    const { date, ...rest } = copy;
+    item.dtoIn = { ...rest, properties: {}, results: {}, ...(date === undefined ? {} : { date }) };
+    item.light = true;
+  } else {
+    item.dtoIn = JSON.parse(text);
+  }
+  item.key = runKey(item.dtoIn.component, item.dtoIn.testType, item.dtoIn.runNumber);
+  return item;
+}
+
+async function prepareAny(
   file: BatchInputFile,
   ctx: PrepareContext,
 ): Promise<PreparedItem | InvalidItem> {
@@ -465,7 +500,7 @@ function finish(
         [testType.parameters ?? [], run.results, "$.results"],
       ] as const
     ) {
-      const check = checkValues([...fields], values, base);
+      const check = checkValues(fields, values, base);
       for (const m of check.missing) {
         problems.push({ path: `${where} ${m}`, message: "required by the test type but missing" });
       }
@@ -494,16 +529,13 @@ function finish(
     results: run.results as Record<string, unknown>,
   };
   if (typeof run.date === "string") dtoIn.date = run.date;
-  // A fresh copy: values taken from the file (operator, labels) are slices of its whole text,
-  // and would keep every file of a large batch in memory.
-  const text = JSON.stringify(dtoIn);
-  const copy = JSON.parse(text) as UploadDtoIn;
+  // The run as JSON: prepareFile gives the dtoIn read back from it (nothing of the file's text).
   return {
     ok: true,
     file,
-    key: runKey(copy.component, copy.testType, copy.runNumber),
-    dtoIn: copy,
-    text,
+    key: "",
+    dtoIn,
+    text: JSON.stringify(dtoIn),
     summary,
     warnings: JSON.parse(JSON.stringify(warnings)),
   };
