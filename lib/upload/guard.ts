@@ -14,6 +14,7 @@ import { jsonPathStep } from "../schemas/json_path.ts";
 import {
   ANY_NUMBER_RANGE,
   FIELD_RANGES,
+  inRange,
   type PhysicalRange,
   rangeProblem,
 } from "../schemas/ranges.ts";
@@ -95,11 +96,9 @@ function add(walk: Walk, message: string, last?: string | number): void {
   walk.problems.push({ path, message });
 }
 
-/** A number's problem in its range, or `undefined` (the common case made without a call). */
+/** A number's problem in its range, if any. */
 function checkNumber(walk: Walk, value: number, range: PhysicalRange): void {
-  if (
-    value >= range.min && value <= range.max && (range.integer !== true || Number.isInteger(value))
-  ) return;
+  if (inRange(value, range)) return;
   const bad = rangeProblem(value, range);
   if (bad) add(walk, bad);
 }
@@ -161,10 +160,7 @@ function visit(
           : column >= 0
           ? columnRange(walk, field, column)
           : field.range;
-        if (
-          child >= range.min && child <= range.max &&
-          (range.integer !== true || Number.isInteger(child))
-        ) continue;
+        if (inRange(child, range)) continue;
       }
       keys.push(i);
       visit(walk, child, depth + 1, field, row ? i : column, freeText);
