@@ -82,9 +82,11 @@ let collator: Intl.Collator | undefined;
  */
 export function describeMapping(mapping: BreakModeMapping): string {
   // Every file of a batch is described with the same mapping: its text is made once (and made
-  // again if the mapping's content is not what it was).
-  const signature = JSON.stringify(mapping.gradeCodes);
+  // again if the mapping's content is not what it was). A frozen mapping (the default one)
+  // cannot change: its content is not compared again.
   const known = DESCRIBED.get(mapping);
+  if (known !== undefined && known.frozen) return known.text;
+  const signature = JSON.stringify(mapping.gradeCodes);
   if (
     known !== undefined && known.signature === signature && known.source === mapping.source &&
     known.site === mapping.site
@@ -92,14 +94,15 @@ export function describeMapping(mapping: BreakModeMapping): string {
     return known.text;
   }
   const text = describeMappingNow(mapping);
-  DESCRIBED.set(mapping, { signature, source: mapping.source, site: mapping.site, text });
+  const frozen = Object.isFrozen(mapping) && Object.isFrozen(mapping.gradeCodes);
+  DESCRIBED.set(mapping, { signature, source: mapping.source, site: mapping.site, text, frozen });
   return text;
 }
 
 /** The text of each mapping described, and what it was made from. */
 const DESCRIBED = new WeakMap<
   BreakModeMapping,
-  { signature: string; source: string; site: string | undefined; text: string }
+  { signature: string; source: string; site: string | undefined; text: string; frozen: boolean }
 >();
 
 function describeMappingNow(mapping: BreakModeMapping): string {
