@@ -224,9 +224,9 @@ export interface PrepareFileOptions {
  *
  * Memory: with the default reader, a file is read and prepared in one synchronous step (the
  * reads are synchronous already: see `lib/io/read_input.ts`), so however many files a caller
- * prepares at once, one file's text is in memory at a time, and none of it after its step: a
- * 16 MiB file, the largest read, takes about 90 MB of heap to parse (measured), within the
- * 256 MB of the batch task.
+ * prepares at once, one file is in preparation at a time, and nothing of its text outlives its
+ * step (a byte budget used to let files of up to 8 MiB in all be prepared at once, and a larger
+ * one alone: the largest case, one file at its size limit, is the same).
  */
 export async function prepareFile(
   file: BatchInputFile,
