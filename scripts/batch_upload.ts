@@ -135,11 +135,18 @@ if (import.meta.main) {
       const { plotFormat } = await import("../lib/plots/plot.ts");
       plotFormat(raw.plot[0]);
     }
-    const client = await openClient({ timeoutSeconds: flags.timeout, verbose: flags.verbose });
-    const [{ batchUpload }, { autoProgress }] = await Promise.all([
+    const [client, { listInstitutionCodes }] = await Promise.all([
+      openClient({ timeoutSeconds: flags.timeout, verbose: flags.verbose }),
+      import("../lib/batch/institutions.ts"),
+    ]);
+    // The token and the site's institutions are asked for while the batch's code loads: the
+    // round trips of the start overlap the loading.
+    const institutions = listInstitutionCodes(client);
+    const work = Promise.all([
       import("../lib/batch/mod.ts"),
       import("../lib/progress/progress.ts"),
     ]);
+    work.catch(() => {});
     const controller = new AbortController();
     const onSignal = () => {
       console.error("\ninterrupted: finishing the uploads in flight; run again to resume");
@@ -147,6 +154,7 @@ if (import.meta.main) {
     };
     Deno.addSignalListener("SIGINT", onSignal);
     try {
+      const [{ batchUpload }, { autoProgress }] = await work;
       const { plan, report } = await batchUpload(client, {
         dir: flags.dir,
         files: flags.file,
@@ -167,6 +175,7 @@ if (import.meta.main) {
         signal: controller.signal,
         settleMs: flags.settle === undefined ? undefined : flags.settle * 1000,
         attach: !flags.noAttach,
+        institutions,
       });
       if (!report) return plan.invalid.length ? 1 : 0;
       const c = report.counts;

@@ -14,6 +14,7 @@ import type { Plot } from "../plots/plot.ts";
 import { WIREBOND_PULL_CUTS } from "../analysis/wirepull.ts";
 import { UsageError } from "../errors.ts";
 import { discoverInputs } from "./discover.ts";
+import { listInstitutionCodes } from "./institutions.ts";
 import { Journal, type JournalOptions } from "./journal.ts";
 import { loadManifest } from "./manifest.ts";
 import { type BatchPlan, checkInstitutionFlag, noInstitution, planBatch } from "./plan.ts";
@@ -94,6 +95,12 @@ export interface BatchOptions {
    * `batch-upload` turns it on unless `--no-attach`).
    */
   attach?: boolean;
+  /**
+   * The institution codes of the site, already asked for (see {@link listInstitutionCodes}):
+   * `batch-upload` asks while it loads the batch's code. By default they are listed while the
+   * files are found.
+   */
+  institutions?: Promise<readonly string[]>;
 }
 
 /** What {@link batchUpload} did. */
@@ -126,6 +133,8 @@ export async function batchUpload(client: ItkpdClient, opts: BatchOptions): Prom
   const startedAt = new Date().toISOString();
   const target: ReportTarget = { path: reportPath, dir, stamp: runStamp(startedAt), startedAt };
   let journal: Journal | undefined;
+  // Asked for now, while the files are found (one round trip less before the plan).
+  const institutionCodes = opts.institutions ?? listInstitutionCodes(client);
   try {
     const files = await discoverInputs(
       dir,
@@ -145,7 +154,7 @@ export async function batchUpload(client: ItkpdClient, opts: BatchOptions): Prom
       );
       if (without.length) throw noInstitution(without.map((f) => f.display), files.length);
     }
-    const institutions = (await client.listInstitutions()).map((i) => i.code);
+    const institutions = await institutionCodes;
     checkInstitutionFlag(opts.institution, new Set(institutions));
     log(`found ${files.length} input file(s)${dir ? ` under ${opts.dir}` : ""}`);
     // The journal is opened (locked, and checked to be writable) before the plan, so that a

@@ -75,8 +75,16 @@ export async function discoverInputs(
   const out: BatchInputFile[] = [];
   const skip = new Set(ignore.map((p) => resolve(p)));
   const seenFiles = new Map<string, string>();
-  const take = async (path: string, display: string) => {
-    const real = await Deno.realPath(path).catch(() => path);
+  // `real`: the file's real path when the walk knows it (an entry that is not a link, in a folder
+  // whose real path is known); else asked for, with one synchronous call (the asynchronous form
+  // costs more in hand-offs between threads than the call itself).
+  const take = (path: string, display: string, known?: string) => {
+    let real = known ?? path;
+    if (known === undefined) {
+      try {
+        real = Deno.realPathSync(path);
+      } catch { /* a path that cannot be resolved is taken as it is */ }
+    }
     const before = seenFiles.get(real);
     if (before !== undefined) {
       onSkip({ display, reason: `the same file as ${before} (reached through a link)` });
@@ -102,13 +110,14 @@ export async function discoverInputs(
       );
     }
     const shown = (path: string) => escapeControls(relative(root, path));
-    for await (const entry of walk(root, new Set([await Deno.realPath(root)]), shown)) {
+    const realRoot = await Deno.realPath(root);
+    for await (const entry of walk(root, realRoot, new Set([realRoot]), shown)) {
       if ("reason" in entry) {
         onSkip(entry);
         continue;
       }
       if (skip.has(entry.path) || !kindOfName(entry.path)) continue;
-      await take(entry.path, shown(entry.path));
+      take(entry.path, shown(entry.path), entry.real);
     }
   }
   for (const f of files) {
@@ -117,7 +126,7 @@ export async function discoverInputs(
     if (!kind) {
       throw new InputError(`${f}: not a file kind the batch takes (.csv, .txt/.dat, .json)`);
     }
-    await take(path, escapeControls(f));
+    take(path, escapeControls(f));
   }
   out.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   return out;
@@ -125,13 +134,16 @@ export async function discoverInputs(
 
 /**
  * Every file (any entry that is not a folder) under `dir`, following links; `walked` holds the
- * real paths of the folders entered, so that none is entered twice.
+ * real paths of the folders entered, so that none is entered twice. `realDir` is the real path
+ * of `dir`: an entry that is not a link is `realDir` and its name, without asking the system;
+ * a file's real path is given when known so.
  */
 async function* walk(
   dir: string,
+  realDir: string,
   walked: Set<string>,
   shown: (path: string) => string,
-): AsyncGenerator<{ path: string } | SkippedEntry> {
+): AsyncGenerator<{ path: string; real?: string } | SkippedEntry> {
   const entries: Deno.DirEntry[] = [];
   for await (const e of Deno.readDir(dir)) entries.push(e);
   entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -149,7 +161,7 @@ async function* walk(
       }
     }
     if (isDirectory) {
-      const real = await Deno.realPath(path);
+      const real = e.isSymlink ? await Deno.realPath(path) : join(realDir, e.name);
       if (walked.has(real)) {
         yield {
           display: shown(path),
@@ -159,9 +171,9 @@ async function* walk(
         continue;
       }
       walked.add(real);
-      yield* walk(path, walked, shown);
+      yield* walk(path, real, walked, shown);
     } else {
-      yield { path };
+      yield e.isSymlink ? { path } : { path, real: join(realDir, e.name) };
     }
   }
 }

@@ -25,3 +25,4 @@ export * from "./report.ts";
 export * from "./qc.ts";
 export * from "./unregistered.ts";
 export * from "./batch.ts";
+export * from "./institutions.ts";

@@ -128,20 +128,16 @@ export async function planBatch(
   const light = opts.light ?? files.length > 200;
   let budget = opts.keptBytes ?? KEPT_RUNS_BUDGET;
   const prepared = await mapLimit(files, opts.prepareConcurrency ?? 8, async (file) => {
-    const item = await prepareFile(file, ctx);
+    const item = await prepareFile(file, ctx, { light });
     opts.onPrepared?.(++done, files.length);
     if (!item.ok) return item;
     const text = item.text;
     delete item.text;
-    if (light) {
-      // The run as one string: a fraction of the memory of its objects, and nothing to read,
-      // parse or check again before the upload. Beyond the budget, only the identity.
-      if (text !== undefined && text.length <= MAX_KEPT_RUN && text.length <= budget) {
-        item.values = text;
-        budget -= text.length;
-      }
-      item.dtoIn = { ...item.dtoIn, properties: {}, results: {} };
-      item.light = true;
+    // A light item: the run as one string, a fraction of the memory of its objects, and nothing
+    // to read, parse or check again before the upload. Beyond the budget, only the identity.
+    if (light && text !== undefined && text.length <= MAX_KEPT_RUN && text.length <= budget) {
+      item.values = text;
+      budget -= text.length;
     }
     return item;
   });

@@ -25,8 +25,12 @@ import {
 } from "../analysis/legacy_wirebond.ts";
 import { ivRunNumber, ivTestRun } from "../analysis/iv.ts";
 import { summarize } from "../analysis/stats.ts";
-import { ByteBudget } from "../io/byte_budget.ts";
-import { decodeText, MAX_INPUT_BYTES, MAX_JSON_BYTES, readInputBytes } from "../io/read_input.ts";
+import {
+  decodeText,
+  MAX_INPUT_BYTES,
+  MAX_JSON_BYTES,
+  readInputBytesSync,
+} from "../io/read_input.ts";
 import { defaultValuesProblem } from "../upload/checks.ts";
 import { FREE_TEXT_KEYS } from "../upload/files.ts";
 import { runValueProblems } from "../upload/guard.ts";
@@ -127,21 +131,13 @@ export interface PrepareContext {
   manifest?: ReadonlyMap<string, ManifestEntry>;
   /**
    * Reads a file. By default: bounded ({@link MAX_INPUT_BYTES}, {@link MAX_JSON_BYTES} for
-   * JSON; FIFOs and devices refused), strictly decoded, and within a byte budget shared by the
-   * files prepared at the same time, so that memory stays flat whatever the files hold.
+   * JSON; FIFOs and devices refused), strictly decoded, and in the same synchronous step as its
+   * preparation, so that memory stays flat whatever the files hold (see {@link prepareFile}).
    */
   readText?: (path: string) => Promise<string>;
   /** Accept test-run JSON files whose every value is still a prototype default. */
   allowDefaultValues?: boolean;
 }
-
-/**
- * Bytes of input files prepared at the same time: half the size limit (a larger file is
- * prepared alone). Parsing takes up to about 20 times a file's size in memory (a DAGE export of
- * tiny header blocks; 6 times for DAGE's own layout), so whatever the files hold, the files in
- * preparation take at most about 170 MB: within the 256 MB heap of the batch task.
- */
-const PREPARE_BUDGET = new ByteBudget(MAX_INPUT_BYTES / 2);
 
 /** The identity of a test run: what the exactly-once check compares. */
 export function runKey(component: string, testType: string, runNumber: string): string {
@@ -200,38 +196,73 @@ function componentConflicts(
   return out;
 }
 
-/** Reads a batch input bounded and decoded, within the shared byte budget. */
-async function readBatchInput(file: BatchInputFile): Promise<string> {
+/** Reads a batch input, bounded and decoded. */
+function readBatchInput(file: BatchInputFile): string {
   const max = file.kind === "testrun" ? MAX_JSON_BYTES : MAX_INPUT_BYTES;
-  const bytes = await readInputBytes(file.path, { name: file.display, maxBytes: max });
+  const bytes = readInputBytesSync(file.path, { name: file.display, maxBytes: max });
   return decodeText(bytes, file.display).text;
+}
+
+/** Options of {@link prepareFile}. */
+export interface PrepareFileOptions {
+  /**
+   * Keep only the run's identity in `dtoIn` (its properties and results emptied, `light` set):
+   * the run is in `text`, as JSON. A large plan keeps items so (see `PlanOptions.light`).
+   */
+  light?: boolean;
 }
 
 /**
  * Prepares one file; never throws for bad input (it becomes an {@link InvalidItem}): a file
  * that cannot be read (too large, a FIFO or device, not UTF-8), a file too deep or too large to
  * be a test run, even a fault while preparing it, is one invalid item and the batch goes on.
+ *
+ * A prepared item holds nothing of the file's text (values taken from it, such as an operator
+ * or a serial number, would otherwise be slices of the whole text, and keep every file of a
+ * large batch in memory): its `text` is JSON made from the run, and its `dtoIn` is read back
+ * from JSON, wholly, or only its identity when `opts.light`.
+ *
+ * Memory: with the default reader, a file is read and prepared in one synchronous step (the
+ * reads are synchronous already: see `lib/io/read_input.ts`), so however many files a caller
+ * prepares at once, one file is in preparation at a time, and nothing of its text outlives its
+ * step (a byte budget used to let files of up to 8 MiB in all be prepared at once, and a larger
+ * one alone: the largest case, one file at its size limit, is the same).
  */
 export async function prepareFile(
   file: BatchInputFile,
   ctx: PrepareContext,
+  opts: PrepareFileOptions = {},
 ): Promise<PreparedItem | InvalidItem> {
-  let release = () => {};
+  let text: string;
   try {
-    if (!ctx.readText) {
-      let size = 0;
-      try {
-        size = Deno.statSync(file.path).size;
-      } catch { /* reading it says why */ }
-      release = await PREPARE_BUDGET.acquire(size);
-    }
-    let text: string;
-    try {
-      text = await (ctx.readText ?? (() => readBatchInput(file)))(file.path);
-    } catch (e) {
-      if (e instanceof ItkpdError) return invalidOf(file, e);
-      return invalid(file, file.display, `cannot read the file: ${firstLine(e)}`);
-    }
+    text = ctx.readText ? await ctx.readText(file.path) : readBatchInput(file);
+  } catch (e) {
+    if (e instanceof ItkpdError) return invalidOf(file, e);
+    return invalid(file, file.display, `cannot read the file: ${firstLine(e)}`);
+  }
+  const item = prepareText(file, text, ctx);
+  if (!item.ok) return item;
+  const json = item.text!;
+  if (opts.light) {
+    const { properties: _p, results: _r, ...identity } = item.dtoIn;
+    const copy = JSON.parse(JSON.stringify(identity)) as UploadDtoIn;
+    const { date, ...rest } = copy;
+    item.dtoIn = { ...rest, properties: {}, results: {}, ...(date === undefined ? {} : { date }) };
+    item.light = true;
+  } else {
+    item.dtoIn = JSON.parse(json);
+  }
+  item.key = runKey(item.dtoIn.component, item.dtoIn.testType, item.dtoIn.runNumber);
+  return item;
+}
+
+/** The item of a file's text (its dtoIn still made of the text's values). */
+function prepareText(
+  file: BatchInputFile,
+  text: string,
+  ctx: PrepareContext,
+): PreparedItem | InvalidItem {
+  try {
     switch (file.kind) {
       case "dage":
         return prepareDage(file, text, ctx);
@@ -245,8 +276,6 @@ export async function prepareFile(
     if (e instanceof ItkpdError) return invalidOf(file, e);
     // A fault while preparing one file must not stop the others: it is this item's problem.
     return invalid(file, file.display, `not prepared: internal error: ${firstLine(e)}`);
-  } finally {
-    release();
   }
 }
 
@@ -465,7 +494,7 @@ function finish(
         [testType.parameters ?? [], run.results, "$.results"],
       ] as const
     ) {
-      const check = checkValues([...fields], values, base);
+      const check = checkValues(fields, values, base);
       for (const m of check.missing) {
         problems.push({ path: `${where} ${m}`, message: "required by the test type but missing" });
       }
@@ -494,16 +523,13 @@ function finish(
     results: run.results as Record<string, unknown>,
   };
   if (typeof run.date === "string") dtoIn.date = run.date;
-  // A fresh copy: values taken from the file (operator, labels) are slices of its whole text,
-  // and would keep every file of a large batch in memory.
-  const text = JSON.stringify(dtoIn);
-  const copy = JSON.parse(text) as UploadDtoIn;
+  // The run as JSON: prepareFile gives the dtoIn read back from it (nothing of the file's text).
   return {
     ok: true,
     file,
-    key: runKey(copy.component, copy.testType, copy.runNumber),
-    dtoIn: copy,
-    text,
+    key: "",
+    dtoIn,
+    text: JSON.stringify(dtoIn),
     summary,
     warnings: JSON.parse(JSON.stringify(warnings)),
   };

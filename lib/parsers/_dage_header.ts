@@ -63,14 +63,6 @@ export interface HeaderBlockMemory {
   lines: BlockLine[];
 }
 
-/** The line number of the first (or `last`) line of `lines` with this key. */
-function lineOf(lines: BlockLine[], key: string, last = false): number | undefined {
-  const found = last
-    ? lines.findLast((l) => l.entry?.error === undefined && l.entry?.key === key)
-    : lines.find((l) => l.entry?.error === undefined && l.entry?.key === key);
-  return found?.number;
-}
-
 /** True when text[aStart, aEnd) and text[bStart, bEnd) hold the same characters. */
 function sameSpan(text: string, aStart: number, aEnd: number, bStart: number, bEnd: number) {
   if (aEnd - aStart !== bEnd - bStart) return false;
@@ -104,6 +96,10 @@ export function parseHeaderBlock(
   let fields: Record<string, string[]> = {};
   const previous = memory?.text === text ? memory.lines : [];
   const lines: BlockLine[] = [];
+  // The first and the last line of each key in the whole block (a key repeated after a reset
+  // is said at its first line; a field's place is its last line).
+  const firstOf = new Map<string, number>();
+  const lastOf = new Map<string, number>();
   const scanner = new LineScanner(text, start, stop, firstLine);
   while (scanner.next()) {
     const { start: pos, stop: lineEnd, number } = scanner;
@@ -126,17 +122,19 @@ export function parseHeaderBlock(
       continue;
     }
     const key = entry.key;
+    if (!firstOf.has(key)) firstOf.set(key, number);
+    lastOf.set(key, number);
     if (Object.hasOwn(fields, key)) {
       warnings.push({
         path: `${file}:${number}`,
-        message: `${key} appears again (first on line ${lineOf(lines, key)}) without a TEST ` +
+        message: `${key} appears again (first on line ${firstOf.get(key)}) without a TEST ` +
           "line between: a TEST line missing? The header lines before this one are ignored",
       });
       fields = {};
     }
     fields[key] = entry.values;
   }
-  const at = (key: string) => `${file}:${lineOf(lines, key, true)}`;
+  const at = (key: string) => `${file}:${lastOf.get(key)}`;
   const quantity = (key: string): Quantity | undefined => {
     const values = fields[key];
     if (values === undefined) return undefined;
@@ -188,7 +186,7 @@ export function parseHeaderBlock(
   }
   const loadUnit = fields.LOADUNIT?.[0]?.trim();
   const fieldLines: Record<string, number> = {};
-  for (const key of Object.keys(fields)) fieldLines[key] = lineOf(lines, key, true)!;
+  for (const key of Object.keys(fields)) fieldLines[key] = lastOf.get(key)!;
   const header: DageHeader = {
     line: firstLine,
     fields,

@@ -4,7 +4,7 @@
  * @module
  */
 import { findUnsafeChar } from "../escape.ts";
-import { LOAD_RANGE, rangeProblem, SECOND_VALUE_RANGE } from "../schemas/ranges.ts";
+import { inRange, LOAD_RANGE, rangeProblem, SECOND_VALUE_RANGE } from "../schemas/ranges.ts";
 import { parseCsvLine } from "./_csv.ts";
 import { parseDecimal } from "./_lines.ts";
 import type { DageHeader, DageTest } from "./dage_types.ts";
@@ -165,7 +165,7 @@ export function readPlainTestLine(
     return undefined;
   }
   const secondValue = number.value;
-  if (rangeProblem(secondValue, SECOND_VALUE_RANGE) !== undefined) return undefined;
+  if (!inRange(secondValue, SECOND_VALUE_RANGE)) return undefined;
   const secondEnd = number.end;
   // "<flag>","<label>" and the end of the line
   const flagEnd = plainQuoted(text, secondEnd + 1, stop);
@@ -174,7 +174,7 @@ export function readPlainTestLine(
   if (labelEnd < 0 || labelEnd + 1 !== stop) return undefined;
   const unit = header.loadUnit;
   const load = forceToGrams(value, unit);
-  if (load === undefined || rangeProblem(load, LOAD_RANGE) !== undefined) return undefined;
+  if (load === undefined || !inRange(load, LOAD_RANGE)) return undefined;
   // The label, trimmed (of spaces: the only white space a plain field holds).
   let labelStart = flagEnd + 3;
   let labelStop = labelEnd;

@@ -86,6 +86,77 @@ export function valuesObjectSchema(
   return z.looseObject(shape, { error: expected });
 }
 
+/** True for one value that the field's single-value schema certainly accepts. */
+type Accepts = (value: unknown) => boolean;
+
+/** The direct checks already made, by field definition (`null`: none, zod only). */
+const DIRECT = new WeakMap<FieldDefinition, Accepts | null>();
+
+/**
+ * True when `value` (not null) is certainly valid for the field, as {@link fieldValueSchema}
+ * would find it: a finite number for a float, a safe integer for an integer, a boolean, a text,
+ * a code of the code table, a list of those, or a list of rows of exactly the row's length of
+ * those. False means "not certain": the caller asks zod, which says what is wrong. A compound
+ * field or an unknown data type is always left to zod. `tests/schemas/field_values_test.ts`
+ * checks that this never accepts what zod refuses, on good and bad values.
+ *
+ * @example
+ * ```ts
+ * import { acceptsCertainly } from "./field_values.ts";
+ * const def = { code: "X", dataType: "float", valueType: "array", arrayDimensions: 3 };
+ * acceptsCertainly(def, [[8.5, 0, 1]]); // true
+ * acceptsCertainly(def, [[8.5, 0]]); // false (zod says why)
+ * ```
+ */
+export function acceptsCertainly(def: FieldDefinition, value: unknown): boolean {
+  let accepts = DIRECT.get(def);
+  if (accepts === undefined) DIRECT.set(def, accepts = directCheck(def));
+  return accepts !== null && accepts(value);
+}
+
+function directCheck(def: FieldDefinition): Accepts | null {
+  const single = singleCheck(def);
+  if (single === null || def.valueType !== "array") return single;
+  const k = rowColumns(def)?.length;
+  if (k === undefined) {
+    return (value) => {
+      if (!Array.isArray(value)) return false;
+      for (let i = 0; i < value.length; i++) if (!single(value[i])) return false;
+      return true;
+    };
+  }
+  return (value) => {
+    if (!Array.isArray(value)) return false;
+    for (let i = 0; i < value.length; i++) {
+      const row = value[i];
+      if (!Array.isArray(row) || row.length !== k) return false;
+      for (let j = 0; j < k; j++) if (!single(row[j])) return false;
+    }
+    return true;
+  };
+}
+
+function singleCheck(def: FieldDefinition): Accepts | null {
+  switch (def.dataType) {
+    case "float":
+      return (v) => typeof v === "number" && Number.isFinite(v);
+    case "integer":
+      return (v) => typeof v === "number" && Number.isSafeInteger(v);
+    case "boolean":
+      return (v) => typeof v === "boolean";
+    case "string":
+    case "image":
+      return (v) => typeof v === "string";
+    case "codeTable": {
+      const codes = new Set((def.codeTable ?? []).map((e) => e.code));
+      if (codes.size === 0) return (v) => typeof v === "string";
+      return (v) => typeof v === "string" && codes.has(v);
+    }
+    default:
+      return null;
+  }
+}
+
 /** What is wrong with a `{code: value}` map against its field definitions. */
 export interface ValuesCheck {
   /** Required fields that are absent or null (JSON paths). */
@@ -128,6 +199,9 @@ export function checkValues(
       if (f.required) out.missing.push(path);
       continue;
     }
+    // The shapes a batch sends most (numbers, lists of numbers, rows of numbers, texts) are
+    // checked directly; any value they do not certainly accept gets zod's full check and words.
+    if (acceptsCertainly(f, v)) continue;
     const result = fieldValueSchema(f).safeParse(v);
     if (!result.success) {
       for (const issue of result.error.issues) out.invalid.push(problemFromIssue(issue, v, path));

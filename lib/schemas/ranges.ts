@@ -95,6 +95,23 @@ export const FIELD_RANGES: Readonly<Record<string, Readonly<Record<string, Physi
 };
 
 /**
+ * True when `value` is a finite number inside `range` (whole, when the range says so): exactly
+ * when {@link rangeProblem} has nothing to say. The check of the hot paths (parsers, the guard),
+ * which make no message for the values that pass.
+ *
+ * @example
+ * ```ts
+ * import { inRange, LOAD_RANGE } from "./ranges.ts";
+ * inRange(8.7, LOAD_RANGE); // true
+ * inRange(NaN, LOAD_RANGE); // false
+ * ```
+ */
+export function inRange(value: number, range: PhysicalRange): boolean {
+  return value >= range.min && value <= range.max && Number.isFinite(value) &&
+    (range.integer !== true || Number.isInteger(value));
+}
+
+/**
  * Why `value` is outside `range` (or not a finite number), or `undefined` when it is inside.
  *
  * @example

@@ -11,7 +11,13 @@ import { InputError, type Problem } from "../errors.ts";
 import { findUnsafeChar } from "../escape.ts";
 import { MAX_JSON_DEPTH } from "../parsers/json.ts";
 import { jsonPathStep } from "../schemas/json_path.ts";
-import { ANY_NUMBER_RANGE, FIELD_RANGES, rangeProblem } from "../schemas/ranges.ts";
+import {
+  ANY_NUMBER_RANGE,
+  FIELD_RANGES,
+  inRange,
+  type PhysicalRange,
+  rangeProblem,
+} from "../schemas/ranges.ts";
 import { FREE_TEXT_KEYS } from "./files.ts";
 
 /** Options of {@link runValueProblems}. */
@@ -26,17 +32,24 @@ export interface GuardOptions {
 /** Problems listed at most; more are counted. */
 const MAX_GUARD_PROBLEMS = 100;
 
-interface Node {
-  value: unknown;
-  path: string;
-  depth: number;
-  /** `results.CODE` / `properties.CODE` when under one. */
-  field?: string;
-  /** Depth of the field's own value. */
-  fieldDepth?: number;
-  /** Index within a row (a list inside the field's list). */
-  column?: number;
-  freeText: boolean;
+/** Where a value is: the field it belongs to (`results.CODE`) and its ranges, looked up once. */
+interface FieldRanges {
+  /** `results.CODE` / `properties.CODE`. */
+  name: string;
+  /** The field's own range. */
+  range: PhysicalRange;
+  /** The range of each column of its rows (`results.CODE[k]`), looked up when first needed. */
+  columns: (PhysicalRange | undefined)[];
+}
+
+/** The state of one walk: the problems, and the keys from the root to the value visited. */
+interface Walk {
+  problems: Problem[];
+  more: number;
+  /** Keys (and indices) from the run to the current value: its JSON path, made when needed. */
+  keys: (string | number)[];
+  ranges: Readonly<Record<string, PhysicalRange>>;
+  completeResults: boolean;
 }
 
 /**
@@ -50,93 +63,152 @@ interface Node {
  * ```
  */
 export function runValueProblems(run: unknown, opts: GuardOptions = {}): Problem[] {
-  const problems: Problem[] = [];
-  let more = 0;
-  const add = (path: string, message: string) => {
-    if (problems.length < MAX_GUARD_PROBLEMS) problems.push({ path, message });
-    else more++;
-  };
   const testType = run && typeof run === "object" && !Array.isArray(run)
     ? (run as Record<string, unknown>).testType
     : undefined;
-  const ranges = typeof testType === "string" ? FIELD_RANGES[testType] ?? {} : {};
-  const stack: Node[] = [{ value: run, path: "$", depth: 0, freeText: false }];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    const { value, path } = node;
-    if (typeof value === "number") {
-      let range = ANY_NUMBER_RANGE;
-      if (node.field) {
-        range = (node.column !== undefined ? ranges[`${node.field}[${node.column}]`] : undefined) ??
-          ranges[node.field] ?? ANY_NUMBER_RANGE;
-      }
-      const bad = rangeProblem(value, range);
-      if (bad) add(path, bad);
-      continue;
-    }
-    if (typeof value === "string") {
-      const unsafe = findUnsafeChar(value, { allowLineBreaks: node.freeText });
-      if (unsafe) add(path, `text holding ${unsafe.name}: control characters are not stored`);
-      continue;
-    }
-    if (value === null || typeof value !== "object") {
-      if (typeof value === "bigint" || typeof value === "function" || typeof value === "symbol") {
-        add(path, `a ${typeof value} is not a JSON value`);
-      }
-      continue;
-    }
-    if (node.depth >= MAX_JSON_DEPTH) {
-      add(path, `nested deeper than ${MAX_JSON_DEPTH} levels`);
-      continue;
-    }
-    const isArray = Array.isArray(value);
-    const entries: [string | number, unknown][] = isArray
-      ? (value as unknown[]).map((v, i) => [i, v])
-      : Object.entries(value as Record<string, unknown>);
-    for (let k = entries.length - 1; k >= 0; k--) {
-      const [key, child] = entries[k];
-      const childPath = path + jsonPathStep(key);
-      if (child === undefined) continue;
-      if (child === null) {
-        const section = node.depth === 1 ? node.path : "";
-        if (isArray) add(childPath, "null where a value is required (in a list)");
-        else if (opts.completeResults && section === "$.results") {
-          add(childPath, "null where a result is required");
-        }
-        continue;
-      }
-      let field = node.field;
-      let fieldDepth = node.fieldDepth;
-      let column = node.column;
-      if (
-        node.depth === 1 && !isArray && (path === "$.results" || path === "$.properties")
-      ) {
-        field = `${path.slice(2)}.${key}`;
-        fieldDepth = node.depth + 1;
-      } else if (field && fieldDepth !== undefined && node.depth === fieldDepth + 1 && isArray) {
-        // An element of a row: a list inside the field's list.
-        column = key as number;
-      }
-      const freeText = node.freeText ||
-        (node.depth === 0 && typeof key === "string" && FREE_TEXT_KEYS.includes(key));
-      stack.push({
-        value: child,
-        path: childPath,
-        depth: node.depth + 1,
-        field,
-        fieldDepth,
-        column,
-        freeText,
-      });
-    }
-  }
-  if (more > 0) {
-    problems.push({
+  const walk: Walk = {
+    problems: [],
+    more: 0,
+    keys: [],
+    ranges: typeof testType === "string" ? FIELD_RANGES[testType] ?? {} : {},
+    completeResults: opts.completeResults === true,
+  };
+  // The walk goes depth first in key order, and stops at MAX_JSON_DEPTH: its recursion is
+  // bounded whatever the run holds. Paths are made only for the values refused.
+  visit(walk, run, 0, undefined, -1, false);
+  if (walk.more > 0) {
+    walk.problems.push({
       path: "$",
-      message: `… and ${more.toLocaleString("en")} more values like these`,
+      message: `… and ${walk.more.toLocaleString("en")} more values like these`,
     });
   }
-  return problems;
+  return walk.problems;
+}
+
+function add(walk: Walk, message: string, last?: string | number): void {
+  if (walk.problems.length >= MAX_GUARD_PROBLEMS) {
+    walk.more++;
+    return;
+  }
+  let path = "$";
+  for (const key of walk.keys) path += jsonPathStep(key);
+  if (last !== undefined) path += jsonPathStep(last);
+  walk.problems.push({ path, message });
+}
+
+/** A number's problem in its range, if any. */
+function checkNumber(walk: Walk, value: number, range: PhysicalRange): void {
+  if (inRange(value, range)) return;
+  const bad = rangeProblem(value, range);
+  if (bad) add(walk, bad);
+}
+
+/**
+ * Checks `value` (at the path `walk.keys`, `depth` levels down): `field` is the field it is
+ * under, `column` its index within a row of that field (-1 outside a row), `freeText` whether
+ * line breaks are allowed in its texts.
+ */
+function visit(
+  walk: Walk,
+  value: unknown,
+  depth: number,
+  field: FieldRanges | undefined,
+  column: number,
+  freeText: boolean,
+): void {
+  if (typeof value === "number") {
+    let range = ANY_NUMBER_RANGE;
+    if (field !== undefined) {
+      range = column >= 0 ? columnRange(walk, field, column) : field.range;
+    }
+    checkNumber(walk, value, range);
+    return;
+  }
+  if (typeof value === "string") {
+    const unsafe = findUnsafeChar(value, freeText ? LINE_BREAKS : NO_LINE_BREAKS);
+    if (unsafe) add(walk, `text holding ${unsafe.name}: control characters are not stored`);
+    return;
+  }
+  if (value === null || typeof value !== "object") {
+    if (typeof value === "bigint" || typeof value === "function" || typeof value === "symbol") {
+      add(walk, `a ${typeof value} is not a JSON value`);
+    }
+    return;
+  }
+  if (depth >= MAX_JSON_DEPTH) {
+    add(walk, `nested deeper than ${MAX_JSON_DEPTH} levels`);
+    return;
+  }
+  const keys = walk.keys;
+  // A container's null values are said first (last to first), then its other values are
+  // visited in order: the order in which the problems have always been listed.
+  if (Array.isArray(value)) {
+    for (let i = value.length - 1; i >= 0; i--) {
+      if (value[i] === null) add(walk, "null where a value is required (in a list)", i);
+    }
+    // An element of a row: a list inside the field's list (the field's value is at depth 2).
+    const row = field !== undefined && depth === 3;
+    for (let i = 0; i < value.length; i++) {
+      const child = value[i];
+      if (child === undefined || child === null) continue;
+      if (typeof child === "number") {
+        // Inline, as visit would: the bulk of a run is lists of numbers.
+        const range = field === undefined
+          ? ANY_NUMBER_RANGE
+          : row
+          ? columnRange(walk, field, i)
+          : column >= 0
+          ? columnRange(walk, field, column)
+          : field.range;
+        if (inRange(child, range)) continue;
+      }
+      keys.push(i);
+      visit(walk, child, depth + 1, field, row ? i : column, freeText);
+      keys.pop();
+    }
+    return;
+  }
+  const record = value as Record<string, unknown>;
+  const section = depth === 1 && keys.length === 1 &&
+    (keys[0] === "results" || keys[0] === "properties");
+  const names = Object.keys(record);
+  if (walk.completeResults && section && keys[0] === "results") {
+    for (let k = names.length - 1; k >= 0; k--) {
+      if (record[names[k]] === null) add(walk, "null where a result is required", names[k]);
+    }
+  }
+  for (const key of names) {
+    const child = record[key];
+    if (child === undefined || child === null) continue;
+    const childField = section ? fieldRanges(walk, `${keys[0]}.${key}`) : field;
+    keys.push(key);
+    visit(
+      walk,
+      child,
+      depth + 1,
+      childField,
+      column,
+      freeText || (depth === 0 && FREE_TEXT_KEYS.includes(key)),
+    );
+    keys.pop();
+  }
+}
+
+const LINE_BREAKS = { allowLineBreaks: true };
+const NO_LINE_BREAKS = { allowLineBreaks: false };
+
+function fieldRanges(walk: Walk, name: string): FieldRanges {
+  return { name, range: walk.ranges[name] ?? ANY_NUMBER_RANGE, columns: [] };
+}
+
+/** The range of column `k` of the field's rows: its own, else the field's. */
+function columnRange(walk: Walk, field: FieldRanges, k: number): PhysicalRange {
+  let range = field.columns[k];
+  if (range === undefined) {
+    range = walk.ranges[`${field.name}[${k}]`] ?? walk.ranges[field.name] ?? ANY_NUMBER_RANGE;
+    if (k < 64) field.columns[k] = range;
+  }
+  return range;
 }
 
 /**

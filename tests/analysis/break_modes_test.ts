@@ -41,6 +41,21 @@ Deno.test("break-mode mapping", async (t) => {
       "grade→mode (lab.json, site LAB): 1→2 heel break on chip; 10→5 pull failure / operator error (excluded)",
     );
   });
+  await t.step("codes in reading order, as a numeric collator orders them", () => {
+    const collator = new Intl.Collator("en", { numeric: true });
+    const sets = [
+      ["10", "2", "1", "0", "33", "100000000000000"],
+      ["10", "2", "A", "b10", "b2", "02", " 3"],
+      ["9", "x"],
+    ];
+    for (const codes of sets) {
+      const m = { gradeCodes: Object.fromEntries(codes.map((c) => [c, 0 as const])), source: "s" };
+      const shown = describeMapping(m).replace(/^[^:]*: /, "").split("; ").map((e) =>
+        e.slice(0, e.indexOf("→"))
+      );
+      assert.deepEqual(shown, [...Object.keys(m.gradeCodes)].sort(collator.compare));
+    }
+  });
   await t.step("bad files name the file and the JSON path", () => {
     assert.throws(
       () => parseBreakModeMapping('{"gradeCodes":{"1":7},"sight":"x"}', "bad.json"),

@@ -48,6 +48,21 @@ Deno.test("discoverInputs follows links without loops and without taking a file 
     assert.match(skipped[0].reason, /a link to nothing/);
     assert.match(skipped[1].reason, /the same file as a\.csv/);
     assert.match(skipped[2].reason, /a link to a folder already walked \(a loop/);
+
+    // A file given with --file that the walk also finds (directly, or through a linked folder)
+    // is taken once: the walk's real paths are the system's.
+    const again: SkippedEntry[] = [];
+    const both = await discoverInputs(
+      dir,
+      [join(dir, "sub", "b.csv"), join(outside, "more", "d.txt")],
+      [],
+      (s) => again.push(s),
+    );
+    assert.equal(both.length, files.length);
+    assert.deepEqual(again.slice(3).map((s) => s.reason.replace(/ \(.*/, "")), [
+      "the same file as sub/b.csv",
+      "the same file as more-link/d.txt",
+    ]);
   } finally {
     await Deno.remove(root, { recursive: true });
     await Deno.remove(outside, { recursive: true });

@@ -83,6 +83,19 @@ Deno.test("prepareFile", async (t) => {
         assert.match(item.warnings[0].message, /not used: the manifest gives the date/);
       },
     );
+    await t.step("light: the run's identity in dtoIn, the whole run as JSON text", async () => {
+      await write("20UPGM20000014.csv", generateDage({ index: 14, pulls: 5 }).text);
+      const full = await prepareFile(file("20UPGM20000014.csv"), ctx);
+      const light = await prepareFile(file("20UPGM20000014.csv"), ctx, { light: true });
+      assert.ok(full.ok && light.ok);
+      assert.equal(light.light, true);
+      assert.equal(full.light, undefined);
+      assert.equal(light.key, full.key);
+      assert.deepEqual(light.dtoIn, { ...full.dtoIn, properties: {}, results: {} });
+      assert.equal(light.text, full.text);
+      assert.deepEqual(JSON.parse(light.text!), full.dtoIn);
+      assert.equal((full.dtoIn.results.PULL_STRENGTH_DATA as unknown[]).length, 5);
+    });
     await t.step("a JSON nested 10,000 levels: one problem, no stack overflow", async () => {
       await write("deep.json", '{"results": ' + "[".repeat(10_000) + "]".repeat(10_000) + "}");
       const problems = await problemsOf("deep.json");

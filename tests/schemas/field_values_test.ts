@@ -1,5 +1,14 @@
 import assert from "node:assert/strict";
-import { checkValues, type FieldDefinition, fieldValueSchema } from "../../lib/schemas/mod.ts";
+import {
+  acceptsCertainly,
+  checkValues,
+  type FieldDefinition,
+  fieldValueSchema,
+  jsonPathStep,
+  problemFromIssue,
+  type ValuesCheck,
+} from "../../lib/schemas/mod.ts";
+import { randomNumber, randomRows, randomValue, seededRandom } from "../_helpers/random_values.ts";
 
 const fields: FieldDefinition[] = [
   { code: "MEAN", dataType: "float", valueType: "single", required: true },
@@ -121,4 +130,90 @@ Deno.test("fieldValueSchema: built once per definition, checked against many tim
   assert.notEqual(fieldValueSchema(copy), fieldValueSchema(fields[0]), "per definition object");
   assert.equal(fieldValueSchema(copy).safeParse(8.7).success, true);
   assert.equal(fieldValueSchema(copy).safeParse(Infinity).success, false);
+});
+
+/** checkValues with zod alone for every value: the reference of the direct checks. */
+function zodOnly(defs: FieldDefinition[], values: Record<string, unknown>, base: string) {
+  const out: ValuesCheck = { missing: [], invalid: [], unknown: [] };
+  for (const key of Object.keys(values)) {
+    if (!defs.some((f) => f.code === key)) out.unknown.push(`${base}${jsonPathStep(key)}`);
+  }
+  for (const f of defs) {
+    const v = values[f.code];
+    if (v === undefined || v === null) {
+      if (f.required) out.missing.push(`${base}.${f.code}`);
+      continue;
+    }
+    const result = fieldValueSchema(f).safeParse(v);
+    if (!result.success) {
+      for (const issue of result.error.issues) {
+        out.invalid.push(problemFromIssue(issue, v, `${base}.${f.code}`));
+      }
+    }
+  }
+  return out;
+}
+
+Deno.test("checkValues: the direct checks agree with zod on good and bad values", () => {
+  const rows = (dataType: string, k: number): FieldDefinition => ({
+    code: `ROWS_${dataType}_${k}`,
+    name: `Rows [${Array.from({ length: k }, (_, i) => `c${i}`).join(", ")}]`,
+    dataType,
+    valueType: "array",
+    arrayDimensions: k,
+    required: true,
+  });
+  const defs: FieldDefinition[] = [
+    ...fields,
+    { code: "COUNTS", dataType: "integer", valueType: "array", required: true },
+    { code: "FLAGS", dataType: "boolean", valueType: "array", required: false },
+    { code: "NOTES", dataType: "string", valueType: "array", required: false },
+    { code: "ANY_CODE", dataType: "codeTable", valueType: "single", required: false },
+    rows("float", 3),
+    rows("integer", 2),
+    rows("codeTable", 2),
+  ];
+  defs[defs.length - 1].codeTable = [{ code: "0", value: "a" }, {
+    code: "some_string",
+    value: "b",
+  }];
+  const r = seededRandom(7);
+  const some = (): unknown => {
+    const pick = r.int(0, 5);
+    if (pick === 0) return randomRows(r, r.int(0, 6));
+    if (pick === 1) return Array.from({ length: r.int(0, 6) }, () => randomNumber(r));
+    if (pick === 2) return randomNumber(r);
+    if (pick === 3) return ["0", "1", "x", true][r.int(0, 3)];
+    return randomValue(r, 2);
+  };
+  let accepted = 0, refused = 0;
+  for (let i = 0; i < 4000; i++) {
+    const values: Record<string, unknown> = {};
+    for (const f of defs) if (r.next() < 0.7) values[f.code] = some();
+    const want = zodOnly(defs, values, "$.results");
+    const got = checkValues(defs, values, "$.results");
+    if (JSON.stringify(got) !== JSON.stringify(want)) {
+      assert.deepEqual(got, want, Deno.inspect(values));
+    }
+    for (const f of defs) {
+      const v = values[f.code];
+      if (v === undefined || v === null) continue;
+      const zod = fieldValueSchema(f).safeParse(v).success;
+      // Never accepted directly what zod refuses: the direct checks only save time.
+      if (acceptsCertainly(f, v)) assert.ok(zod, `${f.code}: ${Deno.inspect(v)}`);
+      if (zod) accepted++;
+      else refused++;
+    }
+  }
+  assert.ok(accepted > 2000 && refused > 10_000, `${accepted} accepted, ${refused} refused`);
+  // And what a batch sends is accepted without zod: the direct checks are in use.
+  const pulls = { ...rows("float", 3), code: "PULL_STRENGTH_DATA" };
+  assert.equal(acceptsCertainly(pulls, [[8.8365, 0, 1], [10.2, 1, 2]]), true);
+  assert.equal(acceptsCertainly(pulls, [[8.8365, 0, 1], [10.2, 1]]), false);
+  assert.equal(acceptsCertainly(pulls, [[8.8365, NaN, 1]]), false);
+  assert.equal(acceptsCertainly(fields[0], 8.7), true);
+  assert.equal(acceptsCertainly(fields[1], 2.5), false);
+  assert.equal(acceptsCertainly(fields[4], "1"), true);
+  assert.equal(acceptsCertainly(fields[4], "2"), false);
+  assert.equal(acceptsCertainly(fields[6], { X: 1, Y: 2 }), false, "compound: zod only");
 });
