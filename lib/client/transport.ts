@@ -444,11 +444,15 @@ export class NodeTransport {
     if (httpProxy && status === 407) throw proxyAuthRequired(httpProxy, url);
     const noBody = status === 204 || status === 205 || status === 304 || method === "HEAD";
     try {
+      // The headers are added afterwards: a Response made with its headers and a body prepares
+      // them for Deno.serve too (a native copy, finalised later), which costs more than all
+      // the rest of this function.
       const response = new Response(noBody ? null : answer.body, {
         status,
         statusText: answer.statusText,
-        headers: answer.headers,
       });
+      const headers = response.headers;
+      for (const [name, value] of answer.headers) headers.append(name, value);
       this.#answers.set(response, noBody ? new Uint8Array(0) : answer.body);
       return response;
     } catch (error) {
