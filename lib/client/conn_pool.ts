@@ -25,6 +25,7 @@ export class Connection {
   /** Its pool no longer counts it. */
   placeFreed = false;
   #buffer = new Uint8Array(READ_SIZE);
+  #out: Uint8Array | undefined;
   /** A read started while idle, which the next answer takes over. */
   #waiting: Promise<number | null> | undefined;
   /** Bumped at each change between idle and in use. */
@@ -50,6 +51,16 @@ export class Connection {
     const n = await pending;
     return n === null ? null : this.#buffer.subarray(0, n);
   }
+
+  /**
+   * A buffer of at least `size` bytes for the next request's bytes, reused from one request to
+   * the next (up to {@link READ_SIZE}; a larger request gets a buffer of its own).
+   */
+  scratch = (size: number): Uint8Array => {
+    if (size > READ_SIZE) return new Uint8Array(size);
+    if (!this.#out || this.#out.length < size) this.#out = new Uint8Array(Math.max(size, 4096));
+    return this.#out;
+  };
 
   /** Writes all of `bytes`. */
   async write(bytes: Uint8Array): Promise<void> {

@@ -308,7 +308,7 @@ export class HttpEngine {
         response = error.response;
       }
       answer = await readAnswer(transport, response, o.expect);
-      if (!exchange.logged) {
+      if (!exchange.logged && this.#options.log) {
         this.#log(`${o.wireMethod} ${o.url} ${answer.status} ${elapsed(exchange.startedAt)} ms`);
       }
       const token = exchange.token;
@@ -473,13 +473,17 @@ async function readAnswer(
   response: Response,
   expect: SendOptions["expect"],
 ): Promise<Answer> {
+  // The transport's text keeps a byte order mark (its Response holds the bytes as sent); the
+  // decoder drops it, as before.
+  const raw = transport.answerText(response);
+  const text = raw?.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   const buffer = transport.answerBytes(response) ?? new Uint8Array(await response.arrayBuffer());
   const contentType = response.headers.get("content-type");
   const status = response.status;
   if (expect === "bytes" && isDownload(status, contentType, response.headers)) {
     return { status, body: { kind: "text", text: "" }, bytes: buffer };
   }
-  return { status, body: parseBody(TEXT_DECODER.decode(buffer), contentType) };
+  return { status, body: parseBody(text ?? TEXT_DECODER.decode(buffer), contentType) };
 }
 
 /**

@@ -131,6 +131,23 @@ export class AnswerParser {
         case State.Done:
           return pos;
         case State.StatusLine:
+          if (this.#partialLength === 0) {
+            // The usual case: the whole head in this chunk, read in one go.
+            const end = headEnd(chunk, pos);
+            if (end > 0 && end - pos <= MAX_HEAD_BYTES) {
+              const lines = latin1(chunk.subarray(pos), end - pos).split("\n");
+              this.#headBytes = end - pos;
+              pos = end;
+              for (let i = 0; i < lines.length - 1; i++) {
+                const line = lines[i];
+                this.#headLine(
+                  line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line,
+                );
+              }
+              break;
+            }
+          }
+        /* falls through */
         case State.Headers:
         case State.Trailers: {
           const next = this.#line(chunk, pos, MAX_HEAD_BYTES - this.#headBytes);
@@ -381,6 +398,8 @@ export class AnswerParser {
  * piece (one write). Header values are sent as Latin-1, as `Headers` holds them.
  *
  * @param target `/path?query`, or the full URL for a plain-HTTP proxy.
+ * @param scratch gives a buffer of at least `size` bytes to write into (reused by the caller),
+ *   instead of a new one.
  *
  * @example
  * ```ts
@@ -395,12 +414,13 @@ export function encodeRequest(
   host: string,
   headers: readonly (readonly [string, string])[],
   body?: Uint8Array,
+  scratch?: (size: number) => Uint8Array,
 ): Uint8Array {
   let head = `${method} ${target} HTTP/1.1\r\nhost: ${host}\r\n`;
   for (const [name, value] of headers) head += `${name}: ${value}\r\n`;
   head += "\r\n";
-  const bodyLength = body?.length ?? 0;
-  const out = new Uint8Array(head.length + bodyLength);
+  const size = head.length + (body?.length ?? 0);
+  const out = scratch ? scratch(size).subarray(0, size) : new Uint8Array(size);
   const { read, written } = ENCODER.encodeInto(head, out);
   if (read !== head.length || written !== head.length) {
     // Not ASCII: Latin-1, one byte a character (what Headers allows).
@@ -411,6 +431,17 @@ export function encodeRequest(
 }
 
 const ENCODER = new TextEncoder();
+
+/** The index after the blank line that ends a head starting at `from`, or -1. */
+function headEnd(bytes: Uint8Array, from: number): number {
+  for (let i = from;;) {
+    const lf = bytes.indexOf(10, i);
+    if (lf < 0) return -1;
+    if (bytes[lf + 1] === 10) return lf + 2;
+    if (bytes[lf + 1] === 13 && bytes[lf + 2] === 10) return lf + 3;
+    i = lf + 1;
+  }
+}
 
 /** `bytes[0..length)` as Latin-1 text. */
 function latin1(bytes: Uint8Array, length: number): string {

@@ -91,6 +91,9 @@ const DEFAULT_HEADERS: readonly [string, string][] = [
 ];
 
 const TEXT_ENCODER = new TextEncoder();
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+/** Content types whose body the transport decodes as text. */
+const TEXTUAL = /json|^text\//i;
 
 /** Error codes that mean: no connection was made, so no byte of the request left. */
 const NOT_CONNECTED_CODES = new Set([
@@ -137,6 +140,9 @@ interface Target {
   proxy?: ProxyServer;
   /** The plain-HTTP proxy the request is sent to. */
   httpProxy?: ProxyServer;
+  /** Its pools, once made (reads, writes). */
+  readPool?: ConnPool;
+  writePool?: ConnPool;
 }
 
 /** A request that broke after its connection was made. */
@@ -183,8 +189,8 @@ export class NodeTransport {
   readonly #bodies = new Map<string, Uint8Array>();
   #bodyCount = 0;
   #lastToken: { token: string; ref: string } | undefined;
-  /** The bytes of each answer, by its Response: read without a body stream (see answerBytes). */
-  readonly #answers = new WeakMap<Response, Uint8Array>();
+  /** The answers of this transport's Responses (see answerBytes), by a key only it knows. */
+  readonly #answerKey = Symbol("answer");
 
   constructor(options: TransportOptions = {}) {
     this.#options = { maxSockets: options.maxSockets ?? 16, idleMs: options.idleMs ?? 4000 };
@@ -282,7 +288,21 @@ export class NodeTransport {
    * the Response's own body.
    */
   answerBytes(response: Response): Uint8Array | undefined {
-    return this.#answers.get(response);
+    return this.#answerOf(response)?.bytes;
+  }
+
+  /**
+   * The body of an answer this transport made as text, when it was sent as JSON or text and is
+   * valid UTF-8 (decoded once, here); undefined otherwise (read {@link answerBytes} then).
+   */
+  answerText(response: Response): string | undefined {
+    return this.#answerOf(response)?.text;
+  }
+
+  #answerOf(response: Response): { bytes: Uint8Array; text?: string } | undefined {
+    return (response as unknown as Record<symbol, { bytes: Uint8Array; text?: string }>)[
+      this.#answerKey
+    ];
   }
 
   /** True once {@link NodeTransport.close} was called. */
@@ -335,15 +355,21 @@ export class NodeTransport {
 
   /** The pool of a target's reads, or of its writes (see the module doc). */
   #poolFor(target: Target, read: boolean): ConnPool {
+    const known = read ? target.readPool : target.writePool;
+    if (known) return known;
+    // Targets of one origin (and proxy) share their pools.
     const key = `${read ? "r" : "w"}|${target.key}`;
     let pool = this.#pools.get(key);
-    if (pool) return pool;
-    pool = new ConnPool({
-      limit: read ? this.#options.maxSockets : Infinity,
-      idleMs: this.#options.idleMs,
-      open: (url) => target.tls ? this.#openTls(target, url) : this.#openTcp(target),
-    });
-    this.#pools.set(key, pool);
+    if (!pool) {
+      pool = new ConnPool({
+        limit: read ? this.#options.maxSockets : Infinity,
+        idleMs: this.#options.idleMs,
+        open: (url) => target.tls ? this.#openTls(target, url) : this.#openTcp(target),
+      });
+      this.#pools.set(key, pool);
+    }
+    if (read) target.readPool = pool;
+    else target.writePool = pool;
     return pool;
   }
 
@@ -384,8 +410,7 @@ export class NodeTransport {
       headers.push(["proxy-authorization", target.httpProxy.authorization]);
     }
     headers.push(["connection", "keep-alive"]);
-    const bytes = encodeRequest(method, target.path, target.host, headers, body);
-    const where = `${method} ${target.where}`;
+    const where = () => `${method} ${target.where}`;
     const state: { connection?: Connection; aborted: boolean } = { aborted: false };
     const run = async (): Promise<Response> => {
       for (let attempt = 0;; attempt++) {
@@ -393,7 +418,7 @@ export class NodeTransport {
         try {
           connection = await pool.acquire(url, signal, attempt > 0);
         } catch (error) {
-          throw this.#notConnected(error, where, url, target.httpProxy);
+          throw this.#notConnected(error, where(), url, target.httpProxy);
         }
         if (state.aborted) {
           pool.discard(connection);
@@ -403,6 +428,14 @@ export class NodeTransport {
         const reused = connection.used;
         let answer: ParsedAnswer;
         try {
+          const bytes = encodeRequest(
+            method,
+            target.path,
+            target.host,
+            headers,
+            body,
+            connection.scratch,
+          );
           answer = await exchange(connection, bytes, method === "HEAD");
         } catch (error) {
           state.connection = undefined;
@@ -411,7 +444,7 @@ export class NodeTransport {
           if (!(error instanceof Broken)) throw error;
           // A read on a reused connection that the server had closed: once more, on a new one.
           if (error.beforeAnswer && reused && read && attempt === 0) continue;
-          throw brokenError(error, where, url);
+          throw brokenError(error, where(), url);
         }
         state.connection = undefined;
         // Bytes after the answer were not asked for: the connection is not used again then.
@@ -427,8 +460,14 @@ export class NodeTransport {
         if (state.connection) pool.discard(state.connection);
         reject(signal.reason ?? new DOMException("aborted", "AbortError"));
       };
-      signal.addEventListener("abort", onAbort, { once: true });
-      run().then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+      signal.addEventListener("abort", onAbort);
+      run().then((response) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(response);
+      }, (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      });
     });
   }
 
@@ -436,27 +475,46 @@ export class NodeTransport {
   #response(
     answer: ParsedAnswer,
     method: string,
-    where: string,
+    where: () => string,
     url: string,
     httpProxy: ProxyServer | undefined,
   ): Response {
     const status = answer.status;
     if (httpProxy && status === 407) throw proxyAuthRequired(httpProxy, url);
     const noBody = status === 204 || status === 205 || status === 304 || method === "HEAD";
+    const bytes = noBody ? new Uint8Array(0) : answer.body;
+    // A JSON or text answer is decoded here, once: its Response holds the text (not a second
+    // copy of the bytes) and the engine parses it as it is.
+    let contentType: string | undefined;
+    for (const [name, value] of answer.headers) {
+      if (name === "content-type") contentType ??= value;
+    }
+    let text: string | undefined;
+    if (!noBody && contentType !== undefined && TEXTUAL.test(contentType)) {
+      try {
+        text = STRICT_UTF8.decode(bytes);
+      } catch { /* not UTF-8: the bytes are the body */ }
+    }
     try {
-      // The headers are added afterwards: a Response made with its headers and a body prepares
-      // them for Deno.serve too (a native copy, finalised later), which costs more than all
-      // the rest of this function.
-      const response = new Response(noBody ? null : answer.body, {
+      // The other headers are added afterwards: a Response made with its headers and a body
+      // prepares them for Deno.serve too (a native copy, finalised later), which costs more
+      // than all the rest of this function.
+      const response = new Response(noBody ? null : text ?? bytes, {
         status,
         statusText: answer.statusText,
+        headers: text === undefined ? undefined : { "content-type": contentType! },
       });
       const headers = response.headers;
-      for (const [name, value] of answer.headers) headers.append(name, value);
-      this.#answers.set(response, noBody ? new Uint8Array(0) : answer.body);
+      let typeSet = text !== undefined;
+      for (const [name, value] of answer.headers) {
+        // The content type given at construction is the first one.
+        if (typeSet && name === "content-type") typeSet = false;
+        else headers.append(name, value);
+      }
+      (response as unknown as Record<symbol, unknown>)[this.#answerKey] = { bytes, text };
       return response;
     } catch (error) {
-      throw new NetworkError(`${where}: unusable answer (HTTP ${status})`, {
+      throw new NetworkError(`${where()}: unusable answer (HTTP ${status})`, {
         url,
         maybeSent: true,
         cause: error,

@@ -312,6 +312,16 @@ Deno.test("transport: answers in every framing reach ky whole", async (t) => {
         return await reply.write(jsonAnswer({ c: 3 }));
       case "/close":
         return await reply.write(jsonAnswer({ d: 4 }, 200, "Connection: close\r\n"));
+      case "/bom":
+        return await reply.write(
+          "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n" +
+            '\ufeff{"f":6}',
+        );
+      case "/latin1":
+        await reply.write(
+          "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\n",
+        );
+        return await reply.write(Uint8Array.of(0x63, 0x61, 0xe9));
       case "/no-content":
         return await reply.write("HTTP/1.1 204 No Content\r\n\r\n");
       default:
@@ -336,6 +346,30 @@ Deno.test("transport: answers in every framing reach ky whole", async (t) => {
     });
     await t.step("after an interim answer", async () => {
       assert.equal((await get("/interim")).text, '{"c":3}');
+    });
+    await t.step("text is decoded once; the Response keeps the bytes as sent", async () => {
+      const bom = await transport.fetch(`${server.url}bom`);
+      assert.deepEqual([...new Uint8Array(await bom.arrayBuffer())].slice(0, 3), [
+        0xef,
+        0xbb,
+        0xbf,
+      ]);
+      assert.equal(transport.answerText(bom), '\ufeff{"f":6}');
+      // Not UTF-8: no text, the bytes as they came.
+      const latin1 = await transport.fetch(`${server.url}latin1`);
+      assert.equal(transport.answerText(latin1), undefined);
+      assert.deepEqual([...new Uint8Array(await latin1.arrayBuffer())], [0x63, 0x61, 0xe9]);
+      assert.equal(latin1.headers.get("content-type"), "text/plain");
+      // The engine reads JSON after a byte order mark, as the decoder always did.
+      const engine = new HttpEngine({ transport, timeoutMs: 5000, retries: 0, retryBaseMs: 1 });
+      const result = await engine.send({
+        command: "getX",
+        url: `${server.url}bom`,
+        wireMethod: "GET",
+        auth: false,
+        policy: "read",
+      });
+      assert.deepEqual(result.value, { f: 6 });
     });
     await t.step("204: no body", async () => {
       const { response, text } = await get("/no-content");
