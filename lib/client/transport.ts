@@ -42,7 +42,7 @@
  *
  * @module
  */
-import { NetworkError } from "../errors.ts";
+import { AuthError, NetworkError } from "../errors.ts";
 import { type Connection, ConnPool } from "./conn_pool.ts";
 import { AnswerFormatError, AnswerParser, encodeRequest, type ParsedAnswer } from "./http1.ts";
 import { type ProxyConfig, proxyFor, type ProxyServer } from "./proxy.ts";
@@ -260,6 +260,12 @@ export class NodeTransport {
    */
   tokenRef(token: string): string {
     if (this.#lastToken?.token === token) return this.#lastToken.ref;
+    // It goes into a header line as it is: nothing that could end the line or the head.
+    if (!/^[\x21-\x7e]+$/.test(token)) {
+      throw new AuthError("the token holds characters a token cannot hold: it was not sent", {
+        hint: "run get-token again",
+      });
+    }
     const ref = `t${this.#tokens.size + 1}`;
     this.#tokens.set(ref, token);
     this.#lastToken = { token, ref };

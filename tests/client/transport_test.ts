@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { NetworkError } from "../../lib/errors.ts";
+import { AuthError, NetworkError } from "../../lib/errors.ts";
 import {
   BODY_REF_HEADER,
   HttpEngine,
@@ -202,6 +202,8 @@ Deno.test("transport: the token goes on the wire as Authorization, by reference 
     assert.equal(transport.tokenRef(tokens[1]), transport.tokenRef(tokens[1]));
     assert.notEqual(transport.tokenRef(tokens[0]), transport.tokenRef(tokens[1]));
     assert.ok(transport.tokenRef(tokens[0]).length < 8, "a short reference");
+    // A token that could end its header line is never put on the wire.
+    assert.throws(() => transport.tokenRef("a.b.c\r\nX-Injected: 1"), AuthError);
   } finally {
     transport.close();
     await server.close();
