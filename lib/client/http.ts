@@ -1,9 +1,9 @@
 /**
- * The request engine: one ky instance over the `node:http` transport. ky does the timeouts and
- * the retries (exponential backoff with full jitter, `Retry-After` honoured within `retryMaxMs`,
- * an abortable wait); this module says, through ky's `retry` options and hooks, which failures
- * may be sent again, and adds token injection, one renewal on an invalid-token 401, answer →
- * error mapping, warnings and the verbose log.
+ * The request engine: one ky instance over the client's own HTTP/1.1 transport (transport.ts).
+ * ky does the timeouts and the retries (exponential backoff with full jitter, `Retry-After`
+ * honoured within `retryMaxMs`, an abortable wait); this module says, through ky's `retry`
+ * options and hooks, which failures may be sent again, and adds token injection, one renewal on
+ * an invalid-token 401, answer → error mapping, warnings and the verbose log.
  *
  * ## When a request is sent again
  * Reads (`get…`, `list…`, the key set, grantToken) are idempotent: they are retried on any
@@ -29,8 +29,12 @@
  * Anything else after the request may have left (reset, socket hang up, a timeout) throws a
  * `NetworkError` with `maybeSent: true` and is **not** resent: the caller (the batch engine)
  * must look on the server (e.g. `listTestRunsByComponent`) before sending it again. Writes
- * travel on kept-alive connections too, with `node:http`'s own resend on a reused socket turned
- * off for them (see transport.ts): a reused socket that breaks is "maybe sent" as any other.
+ * travel on kept-alive connections too, and the transport never sends one twice by itself (see
+ * transport.ts): a reused connection that breaks is "maybe sent" as any other.
+ *
+ * What the transport puts on the wire beside ky's `Request` (the method of a read with a body,
+ * the token by reference, the JSON body serialised once) is one fetch option of ky's
+ * (`WIRE_OPTION`), so a call costs ky no `Headers` work of ours.
  *
  * Each answer is read as the transport received it (`NodeTransport.answerBytes`): no hook of
  * ky's sees it, so ky never clones a Response or tees its body.
@@ -42,6 +46,7 @@ import ky, {
   type BeforeRetryState,
   isHTTPError,
   type KyInstance,
+  type Options as KyOptions,
   type RetryOptions,
   type ShouldRetryState,
   TimeoutError as KyTimeoutError,
@@ -59,11 +64,10 @@ import {
 } from "./errors_map.ts";
 import { redact } from "./redact.ts";
 import {
-  BODY_REF_HEADER,
   closedClientError,
   type NodeTransport,
-  TOKEN_REF_HEADER,
-  WIRE_METHOD_HEADER,
+  WIRE_OPTION,
+  type WireRequest,
 } from "./transport.ts";
 
 /**
@@ -183,6 +187,8 @@ interface Answer {
 interface Exchange {
   /** The request. */
   readonly send: SendOptions;
+  /** What the transport puts on the wire: method, token (by reference), JSON body. */
+  readonly wire: WireRequest;
   /** The token of the attempt under way. */
   token?: string;
   /** The one renewal of (c) was asked for. */
@@ -240,7 +246,8 @@ export class HttpEngine {
       // Every error status goes through ky's retry decision; the answer itself is kept by
       // the `afterResponse` hook (see `send`), whatever ky then does with the status.
       throwHttpErrors: true,
-      headers: { accept: "application/json", "user-agent": "itkpd-deno/0.1" },
+      // `Accept: application/json` and the user agent are the transport's defaults: no header
+      // here, so that ky's Headers and Requests stay empty.
       hooks: {
         beforeRetry: [async (state) => await this.#beforeRetry(state)],
         beforeError: [(state) => this.#failed(state)],
@@ -258,71 +265,66 @@ export class HttpEngine {
     // A closed client fails at once: no token, no retry, one line.
     if (this.#options.transport.closed) throw closedClientError(o.url);
     o.signal?.throwIfAborted();
+    const transport = this.#options.transport;
+    // The wire details go to the transport beside ky's Request (see WIRE_OPTION): a read with a
+    // body is built by ky as a POST (`Request` refuses a GET body) and sent as GET; a JSON body
+    // is serialised once for every attempt.
+    const wire: WireRequest = { method: o.wireMethod };
+    if (o.form === undefined && o.json !== undefined) {
+      wire.json = TEXT_ENCODER.encode(JSON.stringify(o.json));
+    }
     const exchange: Exchange = {
       send: o,
+      wire,
       renewed: false,
       retries: 0,
       startedAt: 0,
       failedAt: 0,
       logged: false,
     };
-    const transport = this.#options.transport;
-    const headers: Record<string, string> = {};
     if (o.auth) {
       exchange.token = await this.#token();
-      headers[TOKEN_REF_HEADER] = transport.tokenRef(exchange.token);
+      wire.tokenRef = transport.tokenRef(exchange.token);
     }
     const hasBody = o.json !== undefined || o.form !== undefined;
-    // `Request` refuses a GET body: ky builds a POST and the transport sends it as GET.
-    if (o.wireMethod === "GET" && hasBody) headers[WIRE_METHOD_HEADER] = "GET";
-    // A JSON body is serialised once and lent to the transport for every attempt (see
-    // BODY_REF_HEADER); it is given back when ky is done with the request.
-    const bodyRef = o.form === undefined && o.json !== undefined
-      ? transport.lendBody(JSON.stringify(o.json))
-      : undefined;
-    if (bodyRef !== undefined) headers[BODY_REF_HEADER] = bodyRef;
-    const retry = this.#retryOptions(o, exchange);
+    const options = {
+      method: hasBody ? "POST" : o.wireMethod,
+      retry: this.#retryOptions(o, exchange),
+      context: { exchange },
+      [WIRE_OPTION]: wire,
+    } as KyOptions & { [WIRE_OPTION]: WireRequest };
+    if (o.form) options.body = o.form;
+    if (o.signal) options.signal = o.signal;
     let answer: Answer;
-    try {
-      for (;;) {
-        exchange.startedAt = performance.now();
-        exchange.logged = false;
-        let response: Response;
-        try {
-          response = await this.#ky(o.url, {
-            method: hasBody ? "POST" : o.wireMethod,
-            ...(o.form ? { body: o.form } : {}),
-            headers,
-            signal: o.signal,
-            retry,
-            context: { exchange },
-          });
-        } catch (error) {
-          // An error status after ky's retries: its answer is mapped below.
-          if (!isHTTPError(error)) throw error;
-          response = error.response;
-        }
-        answer = await readAnswer(transport, response, o.expect);
-        if (!exchange.logged) {
-          this.#log(`${o.wireMethod} ${o.url} ${answer.status} ${elapsed(exchange.startedAt)} ms`);
-        }
-        const token = exchange.token;
-        if (
-          o.auth && token && !exchange.renewed && this.tokens &&
-          isInvalidTokenAnswer(answer.status, errorMapOf(answer.body))
-        ) {
-          // (c) the service refused the token before running the command: renew once, resend.
-          exchange.renewed = true;
-          this.tokens.invalidate(token);
-          this.#log(`${o.command}: token refused (HTTP 401), renewing it once`);
-          exchange.token = await this.#token();
-          headers[TOKEN_REF_HEADER] = transport.tokenRef(exchange.token);
-          continue;
-        }
-        break;
+    for (;;) {
+      exchange.startedAt = performance.now();
+      exchange.logged = false;
+      let response: Response;
+      try {
+        response = await this.#ky(o.url, options);
+      } catch (error) {
+        // An error status after ky's retries: its answer is mapped below.
+        if (!isHTTPError(error)) throw error;
+        response = error.response;
       }
-    } finally {
-      if (bodyRef !== undefined) transport.returnBody(bodyRef);
+      answer = await readAnswer(transport, response, o.expect);
+      if (!exchange.logged && this.#options.log) {
+        this.#log(`${o.wireMethod} ${o.url} ${answer.status} ${elapsed(exchange.startedAt)} ms`);
+      }
+      const token = exchange.token;
+      if (
+        o.auth && token && !exchange.renewed && this.tokens &&
+        isInvalidTokenAnswer(answer.status, errorMapOf(answer.body))
+      ) {
+        // (c) the service refused the token before running the command: renew once, resend.
+        exchange.renewed = true;
+        this.tokens.invalidate(token);
+        this.#log(`${o.command}: token refused (HTTP 401), renewing it once`);
+        exchange.token = await this.#token();
+        wire.tokenRef = transport.tokenRef(exchange.token);
+        continue;
+      }
+      break;
     }
     const { status, body, bytes } = answer;
     if (o.raw) return { status, value: undefined, body, warnings: [] };
@@ -386,7 +388,7 @@ export class HttpEngine {
   }
 
   /** Before an attempt is sent again: the log line, the count, a token (renewed if refused). */
-  async #beforeRetry({ request, options, error }: BeforeRetryState): Promise<void> {
+  async #beforeRetry({ options, error }: BeforeRetryState): Promise<void> {
     const exchange = exchangeOf(options);
     const o = exchange.send;
     exchange.retries++;
@@ -400,7 +402,7 @@ export class HttpEngine {
     );
     if (o.auth) {
       exchange.token = await this.#token();
-      request.headers.set(TOKEN_REF_HEADER, this.#options.transport.tokenRef(exchange.token));
+      exchange.wire.tokenRef = this.#options.transport.tokenRef(exchange.token);
     }
     exchange.startedAt = performance.now();
     exchange.logged = false;
@@ -460,6 +462,7 @@ export class HttpEngine {
 }
 
 const TEXT_DECODER = new TextDecoder();
+const TEXT_ENCODER = new TextEncoder();
 
 /**
  * Reads an answer whole: the bytes of a download, the parsed body otherwise. The bytes are the
@@ -470,13 +473,17 @@ async function readAnswer(
   response: Response,
   expect: SendOptions["expect"],
 ): Promise<Answer> {
+  // The transport's text keeps a byte order mark (its Response holds the bytes as sent); the
+  // decoder drops it, as before.
+  const raw = transport.answerText(response);
+  const text = raw?.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   const buffer = transport.answerBytes(response) ?? new Uint8Array(await response.arrayBuffer());
   const contentType = response.headers.get("content-type");
   const status = response.status;
   if (expect === "bytes" && isDownload(status, contentType, response.headers)) {
     return { status, body: { kind: "text", text: "" }, bytes: buffer };
   }
-  return { status, body: parseBody(TEXT_DECODER.decode(buffer), contentType) };
+  return { status, body: parseBody(text ?? TEXT_DECODER.decode(buffer), contentType) };
 }
 
 /**

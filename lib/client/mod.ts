@@ -1,8 +1,8 @@
 /**
  * The ITkPD client: configuration from options or the environment, tokens (grantToken, JWT
- * checks, renewal, session file), GET-with-body reads over `node:http` (HTTPS over Deno's TLS,
- * through the environment's proxies), typed commands, paging, bulk chunking, safe retries and
- * the error mapping.
+ * checks, renewal, session file), GET-with-body reads over an HTTP/1.1 client of its own (HTTPS
+ * over Deno's TLS, through the environment's proxies), typed commands, paging, bulk chunking,
+ * safe retries and the error mapping.
  *
  * @example
  * ```ts

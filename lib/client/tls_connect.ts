@@ -21,7 +21,6 @@
  * @module
  */
 import { NetworkError } from "../errors.ts";
-import { ConnSocket } from "./conn_socket.ts";
 import type { ProxyServer } from "./proxy.ts";
 
 /** Longest answer head a proxy may send to `CONNECT`. */
@@ -45,8 +44,8 @@ export interface TlsConnectOptions {
 
 /**
  * Opens a TLS connection to `hostname:port` (through `proxy` if given), completes the handshake
- * (so the certificate is checked before anything is sent) and returns it as a socket for
- * `node:http`.
+ * (so the certificate is checked before anything is sent) and returns it, ready for the
+ * transport's HTTP/1.1.
  *
  * @throws {NetworkError} `maybeSent: false`, one clear line (see the module doc).
  * @throws {Deno.errors.NotCapable} when `--allow-net` does not grant the site or the proxy.
@@ -54,11 +53,11 @@ export interface TlsConnectOptions {
  * @example
  * ```ts ignore
  * import { connectTls } from "./tls_connect.ts";
- * const socket = await connectTls({ hostname: "itkpd.unicornuniversity.net", port: 443 });
- * socket.destroy();
+ * const conn = await connectTls({ hostname: "itkpd.unicornuniversity.net", port: 443 });
+ * conn.close();
  * ```
  */
-export async function connectTls(options: TlsConnectOptions): Promise<ConnSocket> {
+export async function connectTls(options: TlsConnectOptions): Promise<Deno.TlsConn> {
   const { hostname, port, proxy, caCerts, url } = options;
   const site = port === 443 ? hostname : hostPort(hostname, port);
   const tlsOptions = caCerts?.length ? { hostname, caCerts } : { hostname };
@@ -91,7 +90,7 @@ export async function connectTls(options: TlsConnectOptions): Promise<ConnSocket
     });
     options.track?.(tls, true);
     if (tcp) options.track?.(tcp, true);
-    return new ConnSocket(tls);
+    return tls;
   } catch (e) {
     for (const conn of [tls, tcp]) {
       if (!conn) continue;

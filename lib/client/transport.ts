@@ -1,7 +1,9 @@
 /**
- * A `fetch` for ky that puts requests on the wire with `node:http`, so that a read can be sent
- * as **GET with a JSON body** (what the proven ITkPD clients send; Web `fetch` refuses a GET
- * body, and so does `Request`, which ky builds before calling its `fetch`).
+ * A `fetch` for ky that puts requests on the wire with the client's own HTTP/1.1 (http1.ts)
+ * over `Deno.connect` / Deno's TLS, so that a read can be sent as **GET with a JSON body** (what
+ * the proven ITkPD clients send; Web `fetch` refuses a GET body, and so does `Request`, which ky
+ * builds before calling its `fetch`). Every call still goes through ky (its retries, timeouts
+ * and hooks); this is only the last step, the bytes on the wire.
  *
  * ky builds a read as a POST carrying the header {@link WIRE_METHOD_HEADER}`: GET`; this
  * transport strips the header and sends the request as GET with the body.
@@ -10,39 +12,39 @@
  * - connection refused, DNS failure, unreachable host, failed TLS handshake, a proxy that
  *   refused the tunnel, before the connection was established: nothing was sent →
  *   `NetworkError` with `maybeSent: false`;
- * - reset / socket hang up once connected: the server may have received the request →
- *   `NetworkError` with `maybeSent: true`.
+ * - reset, closed, or an answer that is not HTTP/1.1 once connected: the server may have
+ *   received the request → `NetworkError` with `maybeSent: true`.
  *
- * Connections are kept alive and reused, reads and writes alike (one agent each). `node:http`
- * (Node's, and Deno's port of it) silently sends a request a second time when a *reused*
- * socket closes before any byte of the answer (seen with Deno 2.9.6: a POST reached the server
- * twice): for a write that would be a blind duplicate. So a write's request is told that its
- * socket is not a reused one, which turns that resend off: a write on a reused socket that
- * breaks before its answer is a `NetworkError` with `maybeSent: true`, like any write that broke
- * after its connection was made, and goes through the caller's look-up (lib/upload/
- * upload_once.ts), never a blind resend. A read may be resent that way (it is idempotent). Idle
- * sockets are closed after `idleMs` (default 4 s), before the usual keep-alive timeout of a
- * server (5 s for Node's), so that a socket the server is closing is rarely the one picked.
+ * Connections are kept alive and reused (conn_pool.ts), in one pool for reads (at most
+ * `maxSockets` per site; more reads wait for one) and one for writes (not limited: a write never
+ * waits in a queue, where its time limit would run before it is sent). A write is **never sent
+ * twice by the transport**: a write on a reused connection that breaks before its answer is a
+ * `NetworkError` with `maybeSent: true`, like any write that broke after its connection was
+ * made, and goes through the caller's look-up (lib/upload/upload_once.ts), never a blind
+ * resend. A read (idempotent) is sent once more, on a fresh connection, when a reused one was
+ * closed before any byte of its answer. A connection carries another request only after an
+ * answer read to its end that allows it (see http1.ts); an idle one is closed after `idleMs`
+ * (default 4 s), before the usual keep-alive timeout of a server (5 s for Node's), and at once
+ * when the server closes it. Aborting the request's signal (ky's time limit) closes its
+ * connection.
  *
  * HTTPS: the connection is opened with Deno's own TLS (see tls_connect.ts: it trusts what
  * Deno's `fetch` trusts, `NODE_EXTRA_CA_CERTS` and `DENO_CERT` included, needs no permission
- * beyond `--allow-net`, and says why a certificate is refused); `node:http` then speaks HTTP/1.1
- * over it. The certificate is always checked: there is no option to switch that off. A refused
- * certificate is a `NetworkError` with `maybeSent: false` and `retryable: false`.
+ * beyond `--allow-net`, and says why a certificate is refused). The certificate is always
+ * checked: there is no option to switch that off. A refused certificate is a `NetworkError`
+ * with `maybeSent: false` and `retryable: false`.
  *
  * Proxies (see proxy.ts, given by the client from the environment): an `https:` request goes
  * through a `CONNECT` tunnel to the site, then TLS with the site's certificate checked; an
  * `http:` request is sent to the proxy in absolute form (`GET http://host/path`). Proxy
  * credentials travel as `Proxy-Authorization` and never appear in messages. A failed
- * `CONNECT` means nothing was sent (`maybeSent: false`).
+ * `CONNECT`, or a 407 from a plain-HTTP proxy, means nothing was sent (`maybeSent: false`).
  *
  * @module
  */
-import http from "node:http";
-import { Buffer } from "node:buffer";
-import type { Duplex } from "node:stream";
-import { NetworkError } from "../errors.ts";
-import type { ConnSocket } from "./conn_socket.ts";
+import { AuthError, NetworkError } from "../errors.ts";
+import { type Connection, ConnPool } from "./conn_pool.ts";
+import { AnswerFormatError, AnswerParser, encodeRequest, type ParsedAnswer } from "./http1.ts";
 import { type ProxyConfig, proxyFor, type ProxyServer } from "./proxy.ts";
 import { connectTls, proxyPermission } from "./tls_connect.ts";
 
@@ -64,7 +66,34 @@ export const TOKEN_REF_HEADER = "x-itkpd-token-ref";
  */
 export const BODY_REF_HEADER = "x-itkpd-body-ref";
 
+/**
+ * The fetch option by which ky hands the transport a request's wire details
+ * ({@link WireRequest}): ky passes the options it does not know to its `fetch` (as it does
+ * `dispatcher`), so they cost no `Headers` work in the `Request`s ky builds. The headers above
+ * remain for callers that give a plain `fetch` call.
+ */
+export const WIRE_OPTION = "itkpdWire";
+
+/** What ky cannot say in a `Request` (see {@link WIRE_OPTION}). */
+export interface WireRequest {
+  /** The method on the wire (e.g. `GET` for a read with a JSON body); default the request's. */
+  method?: string;
+  /** A {@link NodeTransport.tokenRef} reference: sent as `Authorization: Bearer <token>`. */
+  tokenRef?: string;
+  /** A JSON body, serialised once (sent with `Content-Type: application/json`). */
+  json?: Uint8Array;
+}
+
+/** Headers sent when the request has none of its own. */
+const DEFAULT_HEADERS: readonly [string, string][] = [
+  ["accept", "application/json"],
+  ["user-agent", "itkpd-deno/0.1"],
+];
+
 const TEXT_ENCODER = new TextEncoder();
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+/** Content types whose body the transport decodes as text. */
+const TEXTUAL = /json|^text\//i;
 
 /** Error codes that mean: no connection was made, so no byte of the request left. */
 const NOT_CONNECTED_CODES = new Set([
@@ -81,9 +110,9 @@ const NOT_CONNECTED_CODES = new Set([
 
 /** Options of {@link NodeTransport}. */
 export interface TransportOptions {
-  /** Most sockets per host for reads (default 16; writes are not limited, so never queued). */
+  /** Most connections per site for reads (default 16; writes are not limited, so never queued). */
   maxSockets?: number;
-  /** Idle keep-alive sockets are closed after this many ms (default 4000). */
+  /** Idle keep-alive connections are closed after this many ms (default 4000). */
   idleMs?: number;
   /** Proxies to use (see proxy.ts `proxyConfigFromEnv`); default: none. */
   proxy?: ProxyConfig;
@@ -94,9 +123,45 @@ export interface TransportOptions {
 /** A `fetch`-shaped function. */
 export type FetchLike = (input: Request | URL | string, init?: RequestInit) => Promise<Response>;
 
+/** Where a URL's requests go, worked out once per URL. */
+interface Target {
+  /** `METHOD`-less part of the messages: origin and path. */
+  where: string;
+  /** The pool key (without reads/writes). */
+  key: string;
+  tls: boolean;
+  hostname: string;
+  port: number;
+  /** `Host` header. */
+  host: string;
+  /** The request target: path and query, or the full URL through a plain-HTTP proxy. */
+  path: string;
+  /** The proxy in use (tunnel for https, absolute form for http). */
+  proxy?: ProxyServer;
+  /** The plain-HTTP proxy the request is sent to. */
+  httpProxy?: ProxyServer;
+  /** Its pools, once made (reads, writes). */
+  readPool?: ConnPool;
+  writePool?: ConnPool;
+}
+
+/** A request that broke after its connection was made. */
+class Broken extends Error {
+  constructor(
+    /** No byte of the answer had arrived. */
+    readonly beforeAnswer: boolean,
+    readonly error: unknown,
+    /** The answer was not HTTP/1.1. */
+    readonly malformed = false,
+  ) {
+    super("broken");
+  }
+}
+
 /**
- * The `node:http` transport (HTTPS over Deno's TLS). Give {@link NodeTransport.fetch} to ky; call
- * {@link NodeTransport.close} when done so that no socket outlives the client.
+ * The transport (Deno's TCP and TLS, HTTP/1.1 of our own). Give {@link NodeTransport.fetch} to
+ * ky; call {@link NodeTransport.close} when done so that no connection outlives the client. (The
+ * name is the one it had when `node:http` carried the requests.)
  *
  * @example
  * ```ts
@@ -110,7 +175,8 @@ export type FetchLike = (input: Request | URL | string, init?: RequestInit) => P
  * ```
  */
 export class NodeTransport {
-  readonly #agents = new Map<string, http.Agent>();
+  readonly #pools = new Map<string, ConnPool>();
+  readonly #targets = new Map<string, Target>();
   /** Connections being opened (closed by `close()`, so that none outlives the transport). */
   readonly #opening = new Set<Deno.Conn>();
   #closed = false;
@@ -123,8 +189,8 @@ export class NodeTransport {
   readonly #bodies = new Map<string, Uint8Array>();
   #bodyCount = 0;
   #lastToken: { token: string; ref: string } | undefined;
-  /** The bytes of each answer, by its Response: read without a body stream (see answerBytes). */
-  readonly #answers = new WeakMap<Response, Uint8Array>();
+  /** The answers of this transport's Responses (see answerBytes), by a key only it knows. */
+  readonly #answerKey = Symbol("answer");
 
   constructor(options: TransportOptions = {}) {
     this.#options = { maxSockets: options.maxSockets ?? 16, idleMs: options.idleMs ?? 4000 };
@@ -138,22 +204,54 @@ export class NodeTransport {
     if (this.#closed) throw closedClientError(request.url);
     const signal = init?.signal ?? request.signal;
     signal?.throwIfAborted();
-    const wireMethod = (request.headers.get(WIRE_METHOD_HEADER) ?? request.method).toUpperCase();
-    const bodyRef = request.headers.get(BODY_REF_HEADER);
-    const lent = bodyRef === null ? undefined : this.#bodies.get(bodyRef);
-    if (bodyRef !== null && lent === undefined) {
-      throw new NetworkError(
-        `${request.url}: the request's body was given back before it was sent`,
-        {
-          url: request.url,
-          maybeSent: false,
-          retryable: false,
-        },
-      );
+    const wire = (init as { [WIRE_OPTION]?: WireRequest } | undefined)?.[WIRE_OPTION];
+    let wireMethod = wire?.method;
+    let tokenRef = wire?.tokenRef;
+    let bodyRef: string | undefined;
+    let accept = false;
+    let userAgent = false;
+    let contentType = false;
+    // One pass over the headers: the transport's own ones are taken out.
+    const headers: [string, string][] = [];
+    request.headers.forEach((value, key) => {
+      if (key === WIRE_METHOD_HEADER) wireMethod ??= value;
+      else if (key === BODY_REF_HEADER) bodyRef = value;
+      else if (key === TOKEN_REF_HEADER) tokenRef ??= value;
+      else {
+        if (key === "accept") accept = true;
+        else if (key === "user-agent") userAgent = true;
+        else if (key === "content-type") contentType = true;
+        headers.push([key, value]);
+      }
+    });
+    if (!accept) headers.push(DEFAULT_HEADERS[0] as [string, string]);
+    if (!userAgent) headers.push(DEFAULT_HEADERS[1] as [string, string]);
+    if (tokenRef !== undefined) {
+      const token = this.#tokens.get(tokenRef);
+      if (token !== undefined) headers.push(["authorization", `Bearer ${token}`]);
     }
-    const body = lent ?? (request.body ? new Uint8Array(await request.arrayBuffer()) : undefined);
-    signal?.throwIfAborted();
-    return this.#send(request, wireMethod, body, signal ?? undefined);
+    const method = (wireMethod ?? request.method).toUpperCase();
+    let body = wire?.json;
+    if (bodyRef !== undefined) {
+      body = this.#bodies.get(bodyRef);
+      if (body === undefined) {
+        throw new NetworkError(
+          `${request.url}: the request's body was given back before it was sent`,
+          { url: request.url, maybeSent: false, retryable: false },
+        );
+      }
+    }
+    if (body !== undefined) {
+      if (!contentType) headers.push(["content-type", "application/json"]);
+    } else if (request.body) {
+      body = new Uint8Array(await request.arrayBuffer());
+      signal?.throwIfAborted();
+    }
+    if (body) headers.push(["content-length", String(body.byteLength)]);
+    else if (method === "POST" || method === "PUT" || method === "PATCH") {
+      headers.push(["content-length", "0"]);
+    }
+    return await this.#send(request.url, method, headers, body, signal ?? undefined);
   };
 
   /**
@@ -162,6 +260,12 @@ export class NodeTransport {
    */
   tokenRef(token: string): string {
     if (this.#lastToken?.token === token) return this.#lastToken.ref;
+    // It goes into a header line as it is: nothing that could end the line or the head.
+    if (!/^[\x21-\x7e]+$/.test(token)) {
+      throw new AuthError("the token holds characters a token cannot hold: it was not sent", {
+        hint: "run get-token again",
+      });
+    }
     const ref = `t${this.#tokens.size + 1}`;
     this.#tokens.set(ref, token);
     this.#lastToken = { token, ref };
@@ -190,7 +294,21 @@ export class NodeTransport {
    * the Response's own body.
    */
   answerBytes(response: Response): Uint8Array | undefined {
-    return this.#answers.get(response);
+    return this.#answerOf(response)?.bytes;
+  }
+
+  /**
+   * The body of an answer this transport made as text, when it was sent as JSON or text and is
+   * valid UTF-8 (decoded once, here); undefined otherwise (read {@link answerBytes} then).
+   */
+  answerText(response: Response): string | undefined {
+    return this.#answerOf(response)?.text;
+  }
+
+  #answerOf(response: Response): { bytes: Uint8Array; text?: string } | undefined {
+    return (response as unknown as Record<symbol, { bytes: Uint8Array; text?: string }>)[
+      this.#answerKey
+    ];
   }
 
   /** True once {@link NodeTransport.close} was called. */
@@ -199,13 +317,13 @@ export class NodeTransport {
   }
 
   /**
-   * Destroys every socket; later requests fail at once with the one-line error of
+   * Closes every connection; later requests fail at once with the one-line error of
    * {@link closedClientError} (`maybeSent: false`, not retried).
    */
   close(): void {
     this.#closed = true;
-    for (const agent of this.#agents.values()) agent.destroy();
-    this.#agents.clear();
+    for (const pool of this.#pools.values()) pool.close(closedClientError());
+    this.#pools.clear();
     for (const conn of this.#opening) {
       try {
         conn.close();
@@ -214,202 +332,322 @@ export class NodeTransport {
     this.#opening.clear();
   }
 
-  /**
-   * The agent for a request: keep-alive sockets, one pool for reads (at most `maxSockets`) and
-   * one for writes (not limited: a write never waits in a queue, where its time limit would run
-   * before it is sent); HTTPS connections are opened by {@link connectTls} (directly or through
-   * `proxy`).
-   */
-  #agentFor(url: URL, read: boolean, proxy: ProxyServer | undefined): http.Agent {
-    const tls = url.protocol === "https:";
-    const key = `${url.protocol}|${proxy?.display ?? ""}|${read}`;
-    let agent = this.#agents.get(key);
-    if (agent) return agent;
-    const options: http.AgentOptions = {
-      keepAlive: true,
-      timeout: this.#options.idleMs,
-      ...(read ? { maxSockets: this.#options.maxSockets } : {}),
+  /** Where the requests to `url` go (cached: a client asks a few dozen URLs). */
+  #target(url: string): Target {
+    const known = this.#targets.get(url);
+    if (known) return known;
+    const u = new URL(url);
+    const tls = u.protocol === "https:";
+    const proxy = proxyFor(u, this.#proxy);
+    // Plain HTTP through a proxy: the request goes to the proxy, naming the full URL.
+    const httpProxy = tls ? undefined : proxy;
+    const hostname = u.hostname.replace(/^\[|\]$/g, "");
+    const port = Number(u.port || (tls ? 443 : 80));
+    const target: Target = {
+      where: `${u.origin}${u.pathname}`,
+      key: `${u.protocol}//${u.host}|${proxy?.display ?? ""}`,
+      tls,
+      hostname,
+      port,
+      host: u.host,
+      path: httpProxy ? u.href.replace(/#.*$/, "") : u.pathname + u.search,
+      proxy,
+      httpProxy,
     };
-    agent = tls
-      ? new TlsAgent(options, (hostname, port) =>
-        connectTls({
-          hostname,
-          port,
-          proxy,
-          caCerts: this.#caCerts,
-          url: url.href,
-          track: (conn, done) => done ? this.#opening.delete(conn) : this.#opening.add(conn),
-        }))
-      : new http.Agent(options);
-    this.#agents.set(key, agent);
-    return agent;
+    if (this.#targets.size >= 256) this.#targets.clear();
+    this.#targets.set(url, target);
+    return target;
   }
 
+  /** The pool of a target's reads, or of its writes (see the module doc). */
+  #poolFor(target: Target, read: boolean): ConnPool {
+    const known = read ? target.readPool : target.writePool;
+    if (known) return known;
+    // Targets of one origin (and proxy) share their pools.
+    const key = `${read ? "r" : "w"}|${target.key}`;
+    let pool = this.#pools.get(key);
+    if (!pool) {
+      pool = new ConnPool({
+        limit: read ? this.#options.maxSockets : Infinity,
+        idleMs: this.#options.idleMs,
+        open: (url) => target.tls ? this.#openTls(target, url) : this.#openTcp(target),
+      });
+      this.#pools.set(key, pool);
+    }
+    if (read) target.readPool = pool;
+    else target.writePool = pool;
+    return pool;
+  }
+
+  #openTls(target: Target, url: string): Promise<Deno.Conn> {
+    return connectTls({
+      hostname: target.hostname,
+      port: target.port,
+      proxy: target.proxy,
+      caCerts: this.#caCerts,
+      url,
+      track: (conn, done) => done ? this.#opening.delete(conn) : this.#opening.add(conn),
+    });
+  }
+
+  async #openTcp(target: Target): Promise<Deno.Conn> {
+    const to = target.httpProxy ?? target;
+    const conn = await Deno.connect({ hostname: to.hostname, port: to.port });
+    if (this.#closed) {
+      conn.close();
+      throw closedClientError();
+    }
+    conn.setNoDelay(true);
+    return conn;
+  }
+
+  /** Sends a request (and a read once more, see the module doc), aborted by `signal`. */
   #send(
-    request: Request,
+    url: string,
     method: string,
+    headers: [string, string][],
     body: Uint8Array | undefined,
     signal: AbortSignal | undefined,
   ): Promise<Response> {
-    const url = new URL(request.url);
-    const proxy = proxyFor(url, this.#proxy);
-    const tls = url.protocol === "https:";
-    // Plain HTTP through a proxy: the request goes to the proxy, naming the full URL.
-    const httpProxy = !tls ? proxy : undefined;
-    const headers: Record<string, string> = { host: url.host };
-    request.headers.forEach((value, key) => {
-      if (key === TOKEN_REF_HEADER) {
-        const token = this.#tokens.get(value);
-        if (token !== undefined) headers.authorization = `Bearer ${token}`;
-      } else if (key === BODY_REF_HEADER) {
-        headers["content-type"] = "application/json";
-      } else if (key !== WIRE_METHOD_HEADER) headers[key] = value;
-    });
-    if (body) headers["content-length"] = String(body.byteLength);
-    if (httpProxy?.authorization) headers["proxy-authorization"] = httpProxy.authorization;
+    const target = this.#target(url);
     const read = method === "GET" || method === "HEAD";
-    const agent = this.#agentFor(url, read, tls ? proxy : httpProxy);
-    const where = `${method} ${url.origin}${url.pathname}`;
-
-    return new Promise<Response>((resolve, reject) => {
-      let connected = false;
-      let settled = false;
-      const finish = (fn: () => void) => {
-        if (settled) return;
-        settled = true;
-        signal?.removeEventListener("abort", onAbort);
-        fn();
-      };
-      const req = http.request({
-        protocol: url.protocol,
-        hostname: httpProxy ? httpProxy.hostname : url.hostname.replace(/^\[|\]$/g, ""),
-        port: httpProxy ? httpProxy.port : Number(url.port || (tls ? 443 : 80)),
-        path: httpProxy ? url.href.replace(/#.*$/, "") : url.pathname + url.search,
-        method,
-        headers,
-        agent,
-      });
-      const onAbort = () => {
-        req.destroy();
-        finish(() => reject(signal?.reason ?? new DOMException("aborted", "AbortError")));
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-
-      req.on("socket", (socket) => {
-        // node:http sends a request again by itself when a reused socket closes before the
-        // answer (module doc): never a write. It decides by this flag, read after this event.
-        if (!read) (req as { reusedSocket: boolean }).reusedSocket = false;
-        // A pooled socket, or one opened by connectTls, is already connected; a new TCP socket
-        // emits "connect" first.
-        if (!(socket as { connecting?: boolean }).connecting) connected = true;
-        else socket.once("connect", () => (connected = true));
-      });
-      req.on("error", (error: Error & { code?: string }) => {
-        finish(() => reject(classify(error, where, request.url, connected, httpProxy)));
-      });
-      req.on("response", (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("error", (error: Error & { code?: string }) => {
-          finish(() => reject(classify(error, where, request.url, true)));
-        });
-        res.on("aborted", () => {
-          finish(() =>
-            reject(
-              new NetworkError(`${where}: connection closed in the middle of the answer`, {
-                url: request.url,
-                maybeSent: true,
-              }),
-            )
+    const pool = this.#poolFor(target, read);
+    if (target.httpProxy?.authorization) {
+      headers.push(["proxy-authorization", target.httpProxy.authorization]);
+    }
+    headers.push(["connection", "keep-alive"]);
+    const where = () => `${method} ${target.where}`;
+    const state: { connection?: Connection; aborted: boolean } = { aborted: false };
+    const run = async (): Promise<Response> => {
+      for (let attempt = 0;; attempt++) {
+        let connection: Connection;
+        try {
+          connection = await pool.acquire(url, signal, attempt > 0);
+        } catch (error) {
+          throw this.#notConnected(error, where(), url, target.httpProxy);
+        }
+        if (state.aborted) {
+          pool.discard(connection);
+          throw signal!.reason;
+        }
+        state.connection = connection;
+        const reused = connection.used;
+        let answer: ParsedAnswer;
+        try {
+          const bytes = encodeRequest(
+            method,
+            target.path,
+            target.host,
+            headers,
+            body,
+            connection.scratch,
           );
-        });
-        res.on("end", () => {
-          finish(() => {
-            const status = res.statusCode ?? 0;
-            if (httpProxy && status === 407) {
-              reject(proxyAuthRequired(httpProxy, request.url));
-              return;
-            }
-            const responseHeaders = new Headers();
-            for (const [key, value] of Object.entries(res.headers)) {
-              if (value === undefined) continue;
-              for (const v of Array.isArray(value) ? value : [value]) {
-                responseHeaders.append(key, v);
-              }
-            }
-            const noBody = status === 204 || status === 205 || status === 304;
-            // A plain Uint8Array of its own (a copy: the chunks' memory is node:http's).
-            const bytes = joinChunks(chunks);
-            try {
-              const response = new Response(noBody ? null : bytes, {
-                status,
-                statusText: res.statusMessage ?? "",
-                headers: responseHeaders,
-              });
-              this.#answers.set(response, noBody ? new Uint8Array(0) : bytes);
-              resolve(response);
-            } catch (error) {
-              reject(
-                new NetworkError(`${where}: unusable answer (HTTP ${status})`, {
-                  url: request.url,
-                  maybeSent: true,
-                  cause: error,
-                }),
-              );
-            }
-          });
-        });
+          answer = await exchange(connection, bytes, method === "HEAD");
+        } catch (error) {
+          state.connection = undefined;
+          pool.discard(connection);
+          if (state.aborted) throw signal!.reason;
+          if (!(error instanceof Broken)) throw error;
+          // A read on a reused connection that the server had closed: once more, on a new one.
+          if (error.beforeAnswer && reused && read && attempt === 0) continue;
+          throw brokenError(error, where(), url);
+        }
+        state.connection = undefined;
+        // Bytes after the answer were not asked for: the connection is not used again then.
+        if (answer.reusable) pool.release(connection);
+        else pool.discard(connection);
+        return this.#response(answer, method, where, url, target.httpProxy);
+      }
+    };
+    if (!signal) return run();
+    return new Promise<Response>((resolve, reject) => {
+      const onAbort = () => {
+        state.aborted = true;
+        if (state.connection) pool.discard(state.connection);
+        reject(signal.reason ?? new DOMException("aborted", "AbortError"));
+      };
+      signal.addEventListener("abort", onAbort);
+      run().then((response) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(response);
+      }, (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
       });
-      req.end(body ? Buffer.from(body.buffer, body.byteOffset, body.byteLength) : undefined);
     });
   }
-}
 
-/** The chunks of an answer in one new Uint8Array. */
-function joinChunks(chunks: Uint8Array[]): Uint8Array<ArrayBuffer> {
-  if (chunks.length === 1) return new Uint8Array(chunks[0]);
-  let length = 0;
-  for (const c of chunks) length += c.byteLength;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
+  /** The answer as the Response ky gets (its bytes kept aside, see answerBytes). */
+  #response(
+    answer: ParsedAnswer,
+    method: string,
+    where: () => string,
+    url: string,
+    httpProxy: ProxyServer | undefined,
+  ): Response {
+    const status = answer.status;
+    if (httpProxy && status === 407) throw proxyAuthRequired(httpProxy, url);
+    const noBody = status === 204 || status === 205 || status === 304 || method === "HEAD";
+    const bytes = noBody ? new Uint8Array(0) : answer.body;
+    // A JSON or text answer is decoded here, once: its Response holds the text (not a second
+    // copy of the bytes) and the engine parses it as it is.
+    let contentType: string | undefined;
+    for (const [name, value] of answer.headers) {
+      if (name === "content-type") contentType ??= value;
+    }
+    let text: string | undefined;
+    if (!noBody && contentType !== undefined && TEXTUAL.test(contentType)) {
+      try {
+        text = STRICT_UTF8.decode(bytes);
+      } catch { /* not UTF-8: the bytes are the body */ }
+    }
+    try {
+      // The other headers are added afterwards: a Response made with its headers and a body
+      // prepares them for Deno.serve too (a native copy, finalised later), which costs more
+      // than all the rest of this function.
+      const response = new Response(noBody ? null : text ?? bytes, {
+        status,
+        statusText: answer.statusText,
+        headers: text === undefined ? undefined : { "content-type": contentType! },
+      });
+      const headers = response.headers;
+      let typeSet = text !== undefined;
+      for (const [name, value] of answer.headers) {
+        // The content type given at construction is the first one.
+        if (typeSet && name === "content-type") typeSet = false;
+        else headers.append(name, value);
+      }
+      (response as unknown as Record<symbol, unknown>)[this.#answerKey] = { bytes, text };
+      return response;
+    } catch (error) {
+      throw new NetworkError(`${where()}: unusable answer (HTTP ${status})`, {
+        url,
+        maybeSent: true,
+        cause: error,
+      });
+    }
   }
-  return out;
+
+  /** A failure to get a connection: nothing was sent. */
+  #notConnected(
+    error: unknown,
+    where: string,
+    url: string,
+    proxy: ProxyServer | undefined,
+  ): unknown {
+    // A missing --allow-net is not a network fault: nothing was sent, and the user must see the
+    // permission problem itself. A NetworkError comes from connectTls (nothing sent, one line).
+    if (error instanceof Deno.errors.NotCapable && proxy) return proxyPermission(proxy);
+    if (
+      error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied ||
+      error instanceof NetworkError || (error instanceof DOMException) ||
+      !(error instanceof Error)
+    ) {
+      return error;
+    }
+    if (this.#closed) return closedClientError(url);
+    const code = errorCode(error);
+    const reason = code ? `${code} (${error.message})` : error.message;
+    const known = NOT_CONNECTED_CODES.has(code);
+    return new NetworkError(
+      `${where}: could not connect${
+        proxy ? ` to the proxy ${proxy.display} (${proxy.variable})` : ""
+      }; the request was not sent: ${reason}`,
+      {
+        url,
+        maybeSent: false,
+        cause: error,
+        hint: proxy
+          ? `check ${proxy.variable}, or list the host in NO_PROXY to connect directly`
+          : known || code === "ETIMEDOUT"
+          ? "check ITKDB_API_URL / ITKDB_AUTH_URL and the network"
+          : undefined,
+      },
+    );
+  }
 }
 
 /**
- * An agent whose connections are opened by `open` (Deno's TLS, maybe through a proxy's
- * tunnel) instead of `node:tls`; it keeps `node:http`'s pooling and keep-alive.
+ * One request on one connection: writes it and reads the answer whole (the caller then keeps
+ * the connection for another request, or closes it).
+ *
+ * @throws {Broken} when the connection breaks or the answer is not HTTP/1.1.
  */
-class TlsAgent extends http.Agent {
-  readonly #open: (hostname: string, port: number) => Promise<ConnSocket>;
-
-  constructor(
-    options: http.AgentOptions,
-    open: (hostname: string, port: number) => Promise<ConnSocket>,
-  ) {
-    super(options);
-    // node:http checks that the agent speaks the request's protocol.
-    Object.assign(this, { protocol: "https:", defaultPort: 443 });
-    this.#open = open;
+async function exchange(
+  connection: Connection,
+  bytes: Uint8Array,
+  noBody: boolean,
+): Promise<ParsedAnswer> {
+  const parser = new AnswerParser({ noBody });
+  try {
+    await connection.write(bytes);
+    for (;;) {
+      const chunk = await connection.read();
+      if (chunk === null) {
+        if (!parser.end()) throw new Broken(!parser.started, undefined);
+        return parser.answer();
+      }
+      const took = parser.push(chunk);
+      if (took < 0) continue;
+      const answer = parser.answer();
+      if (took < chunk.length) answer.reusable = false;
+      return answer;
+    }
+  } catch (error) {
+    if (error instanceof Broken) throw error;
+    if (error instanceof AnswerFormatError) throw new Broken(false, error, true);
+    throw new Broken(!parser.started, error);
   }
+}
 
-  override createConnection(
-    options: http.ClientRequestArgs,
-    callback?: (err: Error | null, stream: Duplex) => void,
-  ): Duplex {
-    const hostname = String(options.host ?? options.hostname ?? "").replace(/^\[|\]$/g, "");
-    const port = Number(options.port ?? 443);
-    // node:http's asynchronous form: the socket (or the error, with no socket) comes through
-    // `callback`, and the return value is ignored; Node's types do not declare that form.
-    this.#open(hostname, port).then(
-      (socket) => callback?.(null, socket),
-      (error: Error) => callback?.(error, undefined as unknown as Duplex),
+/** The error of a request that broke once connected: it may have been received. */
+function brokenError(broken: Broken, where: string, url: string): NetworkError {
+  const error = broken.error;
+  if (broken.malformed) {
+    return new NetworkError(
+      `${where}: the answer is not valid HTTP/1.1 (${(error as Error).message}); ` +
+        "the request may have been received",
+      { url, maybeSent: true, cause: error },
     );
-    return undefined as unknown as Duplex;
   }
+  if (!broken.beforeAnswer && error === undefined) {
+    return new NetworkError(`${where}: connection closed in the middle of the answer`, {
+      url,
+      maybeSent: true,
+    });
+  }
+  const reason = error === undefined
+    ? "ECONNRESET (the server closed the connection without answering)"
+    : error instanceof Error
+    ? `${errorCode(error) || error.name} (${error.message})`
+    : String(error);
+  return new NetworkError(
+    `${where}: connection broke after the request was sent; its outcome is unknown: ${reason}`,
+    { url, maybeSent: true, cause: error },
+  );
+}
+
+/** The error code of a Deno I/O error, as Node names them (empty when unknown). */
+function errorCode(error: Error): string {
+  const own = (error as { code?: unknown }).code;
+  if (typeof own === "string" && /^E[A-Z_]+$/.test(own)) return own;
+  const e = Deno.errors;
+  if (error instanceof e.ConnectionRefused) return "ECONNREFUSED";
+  if (error instanceof e.ConnectionReset) return "ECONNRESET";
+  if (error instanceof e.ConnectionAborted) return "ECONNABORTED";
+  if (error instanceof e.BrokenPipe) return "EPIPE";
+  if (error instanceof e.TimedOut) return "ETIMEDOUT";
+  if (error instanceof e.AddrInUse) return "EADDRINUSE";
+  if (error instanceof e.AddrNotAvailable) return "EADDRNOTAVAIL";
+  if (error instanceof e.NetworkUnreachable) return "ENETUNREACH";
+  const m = error.message;
+  if (/temporary failure in name resolution/i.test(m)) return "EAI_AGAIN";
+  if (/lookup address|name or service not known|nodename nor servname|no such host/i.test(m)) {
+    return "ENOTFOUND";
+  }
+  if (/network is unreachable/i.test(m)) return "ENETUNREACH";
+  if (/no route to host|host is unreachable/i.test(m)) return "EHOSTUNREACH";
+  return "";
 }
 
 /** A plain-HTTP proxy answered 407: it did not forward the request. */
@@ -424,42 +662,6 @@ function proxyAuthRequired(proxy: ProxyServer, url: string): NetworkError {
     retryable: false,
     hint: `set ${proxy.variable}=http://USER:PASSWORD@${proxy.display} ` +
       "(percent-encode special characters)",
-  });
-}
-
-/** Turns a socket error into a `NetworkError`, saying whether the request may have been sent. */
-function classify(
-  error: Error & { code?: string },
-  where: string,
-  url: string,
-  connected: boolean,
-  proxy?: ProxyServer,
-): Error {
-  // A missing --allow-net is not a network fault: nothing was sent, and the user must see the
-  // permission problem itself. A NetworkError comes from connectTls (nothing sent, one line).
-  if (error instanceof Deno.errors.NotCapable && proxy) return proxyPermission(proxy);
-  if (
-    error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied ||
-    error instanceof NetworkError
-  ) {
-    return error;
-  }
-  const code = error.code ?? "";
-  const notSent = !connected && NOT_CONNECTED_CODES.has(code);
-  const reason = code ? `${code} (${error.message})` : error.message;
-  const what = notSent
-    ? `could not connect${proxy ? ` to the proxy ${proxy.display} (${proxy.variable})` : ""}; ` +
-      "the request was not sent"
-    : "connection broke after the request was sent; its outcome is unknown";
-  return new NetworkError(`${where}: ${what}: ${reason}`, {
-    url,
-    maybeSent: !notSent,
-    cause: error,
-    hint: notSent
-      ? proxy
-        ? `check ${proxy.variable}, or list the host in NO_PROXY to connect directly`
-        : "check ITKDB_API_URL / ITKDB_AUTH_URL and the network"
-      : undefined,
   });
 }
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { NetworkError } from "../../lib/errors.ts";
+import { AuthError, NetworkError } from "../../lib/errors.ts";
 import {
   BODY_REF_HEADER,
   HttpEngine,
@@ -9,6 +9,7 @@ import {
   TOKEN_REF_HEADER,
   WIRE_METHOD_HEADER,
 } from "../../lib/client/mod.ts";
+import { jsonAnswer, type RawRequest, type RawServer, rawServer } from "../_helpers/raw_http.ts";
 
 interface Seen {
   method: string;
@@ -201,6 +202,8 @@ Deno.test("transport: the token goes on the wire as Authorization, by reference 
     assert.equal(transport.tokenRef(tokens[1]), transport.tokenRef(tokens[1]));
     assert.notEqual(transport.tokenRef(tokens[0]), transport.tokenRef(tokens[1]));
     assert.ok(transport.tokenRef(tokens[0]).length < 8, "a short reference");
+    // A token that could end its header line is never put on the wire.
+    assert.throws(() => transport.tokenRef("a.b.c\r\nX-Injected: 1"), AuthError);
   } finally {
     transport.close();
     await server.close();
@@ -231,6 +234,259 @@ Deno.test("transport: a JSON body is lent for its request only", async () => {
       return true;
     });
     assert.equal(server.seen.length, seen, "nothing sent");
+  } finally {
+    transport.close();
+    await server.close();
+  }
+});
+
+// The transport's own HTTP/1.1 and its connection pools, against raw servers that write the
+// exact bytes of each answer (tests/_helpers/raw_http.ts).
+
+/** Requests made so far on the connection of `request`, itself included. */
+function onItsConnection(server: RawServer, request: RawRequest): number {
+  return server.requests.filter((r) => r.connection === request.connection).length;
+}
+
+Deno.test("transport: a read on a reused connection closed before its answer goes once more, on a new one; a write never", async () => {
+  // The second request on a connection is read, then the connection closed without an answer;
+  // `/never` is closed unanswered on every connection.
+  const server = rawServer(async (request, reply) => {
+    const vanish = request.target === "/never" ||
+      (request.target === "/vanish" && onItsConnection(server, request) > 1);
+    if (vanish) return reply.close();
+    await reply.write(jsonAnswer({ uuAppErrorMap: {}, on: request.connection }));
+  });
+  const transport = new NodeTransport();
+  const engine = new HttpEngine({ transport, timeoutMs: 5000, retries: 0, retryBaseMs: 1 });
+  const send = (path: string, policy: "read" | "write") =>
+    engine.send({
+      command: policy === "read" ? "getX" : "createX",
+      url: `${server.url}${path.slice(1)}`,
+      wireMethod: policy === "read" ? "GET" : "POST",
+      json: { path },
+      auth: false,
+      policy,
+    });
+  const seen = (target: string, method: string) =>
+    server.requests.filter((r) => r.target === target && r.method === method);
+  try {
+    await send("/warm", "read");
+    const read = await send("/vanish", "read");
+    assert.deepEqual(seen("/vanish", "GET").map((r) => r.connection), [0, 1], "once more");
+    assert.equal((read.value as { on: number }).on, 1, "answered on the new connection");
+    assert.equal(engine.stats.retries, 0, "the transport's own resend, not a retry of ky's");
+
+    await send("/warm", "write");
+    await assert.rejects(send("/vanish", "write"), (e: Error) => {
+      assert.ok(e instanceof NetworkError && e.maybeSent === true, String(e));
+      assert.match(e.message, /its outcome is unknown/);
+      return true;
+    });
+    assert.equal(seen("/vanish", "POST").length, 1, "the write reached the server once");
+
+    // A read is sent once more only once, and only after a reused connection failed.
+    await assert.rejects(send("/never", "read"), (e) => e instanceof NetworkError && e.maybeSent);
+    assert.equal(seen("/never", "GET").length, 2);
+  } finally {
+    transport.close();
+    await server.close();
+  }
+});
+
+Deno.test("transport: answers in every framing reach ky whole", async (t) => {
+  const server = rawServer(async (request, reply) => {
+    switch (request.target) {
+      case "/chunked":
+        await reply.write(
+          "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n" +
+            "Set-Cookie: a=1\r\nSet-Cookie: b=2\r\n\r\n",
+        );
+        await reply.write('4\r\n{"a"\r\n');
+        await reply.write('6\r\n:"é"}\r\n0\r\nX-Trailer: t\r\n\r\n');
+        return;
+      case "/until-close":
+        await reply.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{"b"');
+        await reply.write(":2}");
+        return reply.close();
+      case "/interim":
+        await reply.write("HTTP/1.1 100 Continue\r\n\r\n");
+        return await reply.write(jsonAnswer({ c: 3 }));
+      case "/close":
+        return await reply.write(jsonAnswer({ d: 4 }, 200, "Connection: close\r\n"));
+      case "/bom":
+        return await reply.write(
+          "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n" +
+            '\ufeff{"f":6}',
+        );
+      case "/latin1":
+        await reply.write(
+          "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 3\r\n\r\n",
+        );
+        return await reply.write(Uint8Array.of(0x63, 0x61, 0xe9));
+      case "/no-content":
+        return await reply.write("HTTP/1.1 204 No Content\r\n\r\n");
+      default:
+        return await reply.write(jsonAnswer({ e: 5 }));
+    }
+  });
+  const transport = new NodeTransport();
+  const get = async (path: string) => {
+    const response = await transport.fetch(`${server.url}${path.slice(1)}`);
+    const bytes = transport.answerBytes(response)!;
+    return { response, text: new TextDecoder().decode(bytes) };
+  };
+  try {
+    await t.step("chunked, with repeated headers and trailers", async () => {
+      const { response, text } = await get("/chunked");
+      assert.equal(text, '{"a":"é"}');
+      assert.deepEqual(response.headers.getSetCookie(), ["a=1", "b=2"]);
+      assert.equal(await response.text(), '{"a":"é"}', "the Response's own body too");
+    });
+    await t.step("ended by the close", async () => {
+      assert.equal((await get("/until-close")).text, '{"b":2}');
+    });
+    await t.step("after an interim answer", async () => {
+      assert.equal((await get("/interim")).text, '{"c":3}');
+    });
+    await t.step("text is decoded once; the Response keeps the bytes as sent", async () => {
+      const bom = await transport.fetch(`${server.url}bom`);
+      assert.deepEqual([...new Uint8Array(await bom.arrayBuffer())].slice(0, 3), [
+        0xef,
+        0xbb,
+        0xbf,
+      ]);
+      assert.equal(transport.answerText(bom), '\ufeff{"f":6}');
+      // Not UTF-8: no text, the bytes as they came.
+      const latin1 = await transport.fetch(`${server.url}latin1`);
+      assert.equal(transport.answerText(latin1), undefined);
+      assert.deepEqual([...new Uint8Array(await latin1.arrayBuffer())], [0x63, 0x61, 0xe9]);
+      assert.equal(latin1.headers.get("content-type"), "text/plain");
+      // The engine reads JSON after a byte order mark, as the decoder always did.
+      const engine = new HttpEngine({ transport, timeoutMs: 5000, retries: 0, retryBaseMs: 1 });
+      const result = await engine.send({
+        command: "getX",
+        url: `${server.url}bom`,
+        wireMethod: "GET",
+        auth: false,
+        policy: "read",
+      });
+      assert.deepEqual(result.value, { f: 6 });
+    });
+    await t.step("204: no body", async () => {
+      const { response, text } = await get("/no-content");
+      assert.equal(response.status, 204);
+      assert.equal(text, "");
+    });
+    await t.step("Connection: close: the next request opens a new connection", async () => {
+      await get("/other");
+      const before = server.connections();
+      await get("/other");
+      assert.equal(server.connections(), before, "kept alive");
+      await get("/close");
+      await get("/other");
+      assert.equal(server.connections(), before + 1);
+    });
+  } finally {
+    transport.close();
+    await server.close();
+  }
+});
+
+Deno.test("transport: an answer whose headers are too large is one clear error, its connection closed", async () => {
+  const server = rawServer(async (_request, reply) => {
+    await reply.write(`HTTP/1.1 200 OK\r\n${"X-Filler: 0123456789abcdef\r\n".repeat(3000)}\r\n`);
+  });
+  const transport = new NodeTransport();
+  const engine = new HttpEngine({ transport, timeoutMs: 5000, retries: 0, retryBaseMs: 1 });
+  try {
+    await assert.rejects(
+      engine.send({
+        command: "getX",
+        url: `${server.url}getX`,
+        wireMethod: "GET",
+        json: {},
+        auth: false,
+        policy: "read",
+      }),
+      (e: Error) => {
+        assert.ok(e instanceof NetworkError && e.maybeSent === true, String(e));
+        assert.match(e.message, /^GET http:\/\/127\.0\.0\.1:\d+\/getX: the answer is not valid/);
+        assert.match(e.message, /status line and headers are larger than 64 KiB/);
+        assert.doesNotMatch(e.message, /0123456789abcdef/);
+        return true;
+      },
+    );
+    await server.until(() => server.closed() === 1);
+  } finally {
+    transport.close();
+    await server.close();
+  }
+});
+
+Deno.test("transport: aborting a request closes its connection at once", async () => {
+  const server = rawServer(() => {}); // never answers
+  const transport = new NodeTransport();
+  try {
+    const controller = new AbortController();
+    const pending = transport.fetch(`${server.url}hang`, { signal: controller.signal });
+    await server.until(() => server.requests.length === 1);
+    const reason = new Error("given up");
+    controller.abort(reason);
+    await assert.rejects(pending, (e) => e === reason);
+    await server.until(() => server.closed() === 1);
+  } finally {
+    transport.close();
+    await server.close();
+  }
+});
+
+Deno.test("transport: reads share at most maxSockets connections; writes never wait for one", async () => {
+  // Writes are held until five are in flight at once: a write queued behind another would
+  // never arrive, and the test would not end.
+  let held: (() => void)[] = [];
+  const server = rawServer(async (request, reply) => {
+    if (request.method === "POST") {
+      await new Promise<void>((resolve) => {
+        held.push(resolve);
+        if (held.length === 5) {
+          for (const release of held) release();
+          held = [];
+        }
+      });
+    }
+    await reply.write(jsonAnswer({ uuAppErrorMap: {} }));
+  });
+  const transport = new NodeTransport({ maxSockets: 2 });
+  const send = (method: "GET" | "POST") =>
+    transport.fetch(`${server.url}x`, { method, body: method === "POST" ? "{}" : undefined });
+  try {
+    await Promise.all(Array.from({ length: 8 }, () => send("GET")));
+    assert.ok(server.connections() <= 2, `reads opened ${server.connections()} connections`);
+    const before = server.connections();
+    await Promise.all(Array.from({ length: 5 }, () => send("POST")));
+    assert.equal(server.connections() - before, 5);
+  } finally {
+    transport.close();
+    await server.close();
+  }
+});
+
+Deno.test("transport: an idle connection is closed after idleMs, not before", async () => {
+  const server = rawServer(async (_request, reply) => {
+    await reply.write(jsonAnswer({ uuAppErrorMap: {} }));
+  });
+  const idleMs = 200;
+  const transport = new NodeTransport({ idleMs });
+  try {
+    const response = await transport.fetch(`${server.url}x`);
+    const answeredAt = performance.now();
+    assert.equal(response.status, 200);
+    await server.until(() => server.closed() === 1);
+    // Timers never fire early (one millisecond of rounding allowed).
+    assert.ok(performance.now() - answeredAt >= idleMs - 1);
+    await transport.fetch(`${server.url}x`);
+    assert.equal(server.connections(), 2, "a new connection for the next request");
   } finally {
     transport.close();
     await server.close();

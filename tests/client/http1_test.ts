@@ -1,0 +1,222 @@
+/**
+ * The client's HTTP/1.1 (lib/client/http1.ts): request bytes, and answers read in whatever
+ * pieces the connection gives them.
+ */
+import assert from "node:assert/strict";
+import {
+  AnswerFormatError,
+  AnswerParser,
+  encodeRequest,
+  MAX_HEAD_BYTES,
+  type ParsedAnswer,
+} from "../../lib/client/http1.ts";
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+/** Feeds `pieces` to a parser; returns the answer and the bytes left after it. */
+function parse(
+  pieces: Uint8Array[],
+  options: { noBody?: boolean; closeAtEnd?: boolean } = {},
+): { answer: ParsedAnswer; rest: number } {
+  const parser = new AnswerParser({ noBody: options.noBody });
+  for (const piece of pieces) {
+    const took = parser.push(piece);
+    if (took >= 0) return { answer: parser.answer(), rest: piece.length - took };
+  }
+  assert.ok(options.closeAtEnd, "the answer did not end");
+  assert.ok(parser.end(), "the answer was cut");
+  return { answer: parser.answer(), rest: 0 };
+}
+
+/** Every way of cutting `bytes` in two, and byte by byte. */
+function splits(bytes: Uint8Array): Uint8Array[][] {
+  const out: Uint8Array[][] = [];
+  for (let at = 0; at <= bytes.length; at++) out.push([bytes.slice(0, at), bytes.slice(at)]);
+  out.push([...bytes].map((b) => Uint8Array.of(b)));
+  return out;
+}
+
+const CHUNKED = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" +
+  "Transfer-Encoding: chunked\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n\r\n" +
+  '5;ext=1\r\n{"a":\r\nA\r\n"é"-3456}\r\n0\r\nX-Checksum: abc\r\nX-More: d\r\n\r\n';
+
+Deno.test("http1: a chunked answer, with trailers, split at every byte", () => {
+  const bytes = enc.encode(CHUNKED);
+  for (const pieces of splits(bytes)) {
+    const { answer, rest } = parse(pieces);
+    assert.equal(rest, 0);
+    assert.equal(answer.status, 200);
+    assert.equal(dec.decode(answer.body), '{"a":"é"-3456}');
+    assert.deepEqual(answer.headers.filter(([n]) => n === "set-cookie"), [
+      ["set-cookie", "a=1"],
+      ["set-cookie", "b=2"],
+    ]);
+    assert.ok(!answer.headers.some(([n]) => n === "x-checksum"), "trailers are not headers");
+    assert.equal(answer.reusable, true);
+  }
+});
+
+Deno.test("http1: a Content-Length answer split at every byte, and what follows it", () => {
+  const body = '{"uuAppErrorMap":{},"x":"ü"}';
+  const length = enc.encode(body).length;
+  const text =
+    `HTTP/1.1 201 Created\r\ncontent-length: ${length}\r\nX-A:  spaced \t\r\n\r\n${body}`;
+  for (const pieces of splits(enc.encode(text))) {
+    const { answer } = parse(pieces);
+    assert.equal(answer.status, 201);
+    assert.equal(answer.statusText, "Created");
+    assert.equal(dec.decode(answer.body), body);
+    assert.deepEqual(answer.headers[1], ["x-a", "spaced"]);
+  }
+  // Bytes after the answer are not part of it: the caller is told how many.
+  const { rest } = parse([enc.encode(`${text}HTTP/1.1 200 OK\r\n`)]);
+  assert.equal(rest, "HTTP/1.1 200 OK\r\n".length);
+});
+
+Deno.test("http1: an answer without a length ends with the connection, which is not reused", () => {
+  const text = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nall of it until the close";
+  for (const pieces of splits(enc.encode(text))) {
+    const { answer } = parse(pieces, { closeAtEnd: true });
+    assert.equal(dec.decode(answer.body), "all of it until the close");
+    assert.equal(answer.reusable, false);
+  }
+  // A cut answer of known length is not complete.
+  const cut = new AnswerParser();
+  assert.equal(cut.push(enc.encode("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n12345")), -1);
+  assert.equal(cut.started, true);
+  assert.equal(cut.end(), false);
+  const chunkCut = new AnswerParser();
+  chunkCut.push(enc.encode("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab"));
+  assert.equal(chunkCut.end(), false);
+});
+
+Deno.test("http1: answers without a body, interim answers, keep-alive", async (t) => {
+  await t.step("204 and 304 have no body whatever their headers say", () => {
+    for (const status of [204, 304]) {
+      const { answer, rest } = parse([
+        enc.encode(`HTTP/1.1 ${status} X\r\nContent-Length: 5\r\n\r\nHTTP/`),
+      ]);
+      assert.equal(answer.body.length, 0);
+      assert.equal(rest, 5);
+    }
+  });
+  await t.step("the answer to HEAD has no body", () => {
+    const { answer, rest } = parse(
+      [enc.encode("HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n")],
+      { noBody: true },
+    );
+    assert.equal(answer.body.length, 0);
+    assert.equal(rest, 0);
+    assert.equal(answer.reusable, true);
+  });
+  await t.step("1xx answers are skipped, at every split", () => {
+    const text = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n" +
+      "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}";
+    for (const pieces of splits(enc.encode(text))) {
+      const { answer } = parse(pieces);
+      assert.equal(answer.status, 200);
+      assert.deepEqual(answer.headers, [["content-length", "2"]]);
+      assert.equal(dec.decode(answer.body), "{}");
+    }
+  });
+  await t.step("Connection: close and HTTP/1.0 end the connection", () => {
+    const close = parse([
+      enc.encode("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"),
+    ]);
+    assert.equal(close.answer.reusable, false);
+    const old = parse([enc.encode("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n")]);
+    assert.equal(old.answer.reusable, false);
+    const kept = parse([
+      enc.encode("HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n"),
+    ]);
+    assert.equal(kept.answer.reusable, true);
+  });
+  await t.step("bare LF line ends are read too", () => {
+    const { answer } = parse([enc.encode("HTTP/1.1 200 OK\nContent-Length: 2\n\nok")]);
+    assert.equal(dec.decode(answer.body), "ok");
+  });
+});
+
+Deno.test("http1: what is not an HTTP/1.1 answer, or too large, is one clear error", async (t) => {
+  const fails = (text: string | Uint8Array, pattern: RegExp) => {
+    const parser = new AnswerParser();
+    assert.throws(
+      () => parser.push(typeof text === "string" ? enc.encode(text) : text),
+      (e: Error) => e instanceof AnswerFormatError && pattern.test(e.message),
+    );
+  };
+  await t.step("a header block over the limit says so, even when it comes in pieces", () => {
+    const head = `HTTP/1.1 200 OK\r\nX-Big: ${"a".repeat(MAX_HEAD_BYTES)}\r\n\r\n`;
+    fails(head, /status line and headers are larger than 64 KiB/);
+    const parser = new AnswerParser();
+    const bytes = enc.encode(`HTTP/1.1 200 OK\r\n${"X-Many: 0123456789\r\n".repeat(4000)}\r\n`);
+    assert.throws(() => {
+      for (let at = 0; at < bytes.length; at += 1000) parser.push(bytes.subarray(at, at + 1000));
+    }, /larger than 64 KiB/);
+  });
+  await t.step("a header block just under the limit is read", () => {
+    const line = "HTTP/1.1 200 OK\r\n";
+    const filler = "a".repeat(MAX_HEAD_BYTES - line.length - "X-Big: \r\n".length - 100);
+    const { answer } = parse([enc.encode(`${line}X-Big: ${filler}\r\nContent-Length: 0\r\n\r\n`)]);
+    assert.equal(answer.headers[0][1].length, filler.length);
+  });
+  await t.step("trailers over the limit", () => {
+    const trailers = "X-T: 0123456789\r\n".repeat(5000);
+    fails(
+      `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n${trailers}\r\n`,
+      /trailers are larger than 64 KiB/,
+    );
+  });
+  await t.step("not a status line", () => {
+    fails("HTTP/2 200\r\n\r\n", /does not start with an HTTP\/1\.1 status line/);
+    fails("SSH-2.0-OpenSSH\r\n", /status line/);
+  });
+  await t.step("broken headers and lengths", () => {
+    fails("HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", /header line of the answer is not valid/);
+    fails("HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n", /header line/);
+    fails("HTTP/1.1 200 OK\r\nContent-Length: 12x\r\n\r\n", /Content-Length is not a number/);
+    fails(
+      "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+      /Content-Lengths that differ/,
+    );
+    fails("HTTP/1.1 101 Switching Protocols\r\n\r\n", /switched protocols/);
+  });
+  await t.step("broken chunks", () => {
+    const head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+    fails(`${head}zz\r\n`, /no valid size/);
+    fails(`${head}2\r\nabc\r\n`, /longer than its size/);
+  });
+  await t.step("the bytes themselves are never in the message", () => {
+    const parser = new AnswerParser();
+    try {
+      parser.push(enc.encode("HTTP/1.1 200 OK\r\nsecret-token-here\r\n\r\n"));
+      assert.fail("accepted");
+    } catch (e) {
+      assert.doesNotMatch((e as Error).message, /secret/);
+    }
+  });
+  await t.step("Transfer-Encoding with Content-Length: chunked wins, the connection ends", () => {
+    const { answer } = parse([
+      enc.encode(
+        "HTTP/1.1 200 OK\r\nContent-Length: 99\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n",
+      ),
+    ]);
+    assert.equal(dec.decode(answer.body), "ok");
+    assert.equal(answer.reusable, false);
+  });
+});
+
+Deno.test("http1: a request is one piece: request line, Host, headers, body", () => {
+  const body = enc.encode('{"a":"é"}');
+  const bytes = encodeRequest("GET", "/api/x?y=1", "127.0.0.1:8080", [
+    ["content-type", "application/json"],
+    ["x-latin", "caf\u00e9"],
+  ], body);
+  const head = "GET /api/x?y=1 HTTP/1.1\r\nhost: 127.0.0.1:8080\r\n" +
+    "content-type: application/json\r\nx-latin: caf\xe9\r\n\r\n";
+  assert.equal(bytes.length, head.length + body.length);
+  // Header values go as Latin-1, one byte a character; the body as given.
+  assert.deepEqual([...bytes.subarray(0, head.length)], [...head].map((c) => c.charCodeAt(0)));
+  assert.deepEqual(bytes.subarray(head.length), body);
+});
