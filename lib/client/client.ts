@@ -41,7 +41,7 @@ import { HttpEngine, type RetryPolicy } from "./http.ts";
 import { DEFAULT_PAGE_SIZE, paginateWith } from "./paging.ts";
 import { proxyConfigFromEnv } from "./proxy.ts";
 import { redact } from "./redact.ts";
-import { NodeTransport, type TransportOptions } from "./transport.ts";
+import { HttpTransport, type TransportOptions } from "./transport.ts";
 
 /** Options of {@link ItkpdClient}. Connection settings override the environment's. */
 export interface ClientOptions extends ConnectionSettings {
@@ -133,7 +133,7 @@ export class ItkpdClient implements Disposable {
   /** The token manager (renewal, details of the current token). */
   readonly auth: TokenManager;
   readonly #http: HttpEngine;
-  readonly #transport: NodeTransport;
+  readonly #transport: HttpTransport;
   readonly #options: ClientOptions;
 
   constructor(options: ClientOptions = {}) {
@@ -162,7 +162,7 @@ export class ItkpdClient implements Disposable {
         ? undefined
         : (w: ApiWarning) =>
           console.warn(`itkpd warning from ${formatWarning(w, inputKeys(w.command))}`));
-    this.#transport = new NodeTransport({ ...options.transport, proxy });
+    this.#transport = new HttpTransport({ ...options.transport, proxy });
     this.#http = new HttpEngine({
       transport: this.#transport,
       timeoutMs,

@@ -36,7 +36,7 @@
  * the token by reference, the JSON body serialised once) is one fetch option of ky's
  * (`WIRE_OPTION`), so a call costs ky no `Headers` work of ours.
  *
- * Each answer is read as the transport received it (`NodeTransport.answerBytes`): no hook of
+ * Each answer is read as the transport received it (`HttpTransport.answerBytes`): no hook of
  * ky's sees it, so ky never clones a Response or tees its body.
  *
  * @module
@@ -65,7 +65,7 @@ import {
 import { redact } from "./redact.ts";
 import {
   closedClientError,
-  type NodeTransport,
+  type HttpTransport,
   WIRE_OPTION,
   type WireRequest,
 } from "./transport.ts";
@@ -121,7 +121,7 @@ export interface TokenSource {
 
 /** Options of {@link HttpEngine}. */
 export interface HttpEngineOptions {
-  transport: NodeTransport;
+  transport: HttpTransport;
   /** Per-attempt time limit in ms. */
   timeoutMs: number;
   /** Retries after the first attempt. */
@@ -218,8 +218,8 @@ const WRITE_RETRY_STATUSES = [429, 503];
  * @example
  * ```ts
  * import { HttpEngine } from "./http.ts";
- * import { NodeTransport } from "./transport.ts";
- * const transport = new NodeTransport();
+ * import { HttpTransport } from "./transport.ts";
+ * const transport = new HttpTransport();
  * const engine = new HttpEngine({ transport, timeoutMs: 5000, retries: 2, retryBaseMs: 100 });
  * // await engine.send({ command: "listInstitutions", url: "https://…/listInstitutions",
  * //   wireMethod: "GET", json: {}, auth: true, policy: "read" });
@@ -469,7 +469,7 @@ const TEXT_ENCODER = new TextEncoder();
  * transport's (the Response's own body is neither read nor streamed).
  */
 async function readAnswer(
-  transport: NodeTransport,
+  transport: HttpTransport,
   response: Response,
   expect: SendOptions["expect"],
 ): Promise<Answer> {

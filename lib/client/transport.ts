@@ -53,7 +53,7 @@ export const WIRE_METHOD_HEADER = "x-itkpd-wire-method";
 
 /**
  * Header by which ky tells the transport which token to send, by a short reference from
- * {@link NodeTransport.tokenRef}: the token itself (about a kilobyte) is put on the wire as
+ * {@link HttpTransport.tokenRef}: the token itself (about a kilobyte) is put on the wire as
  * `Authorization: Bearer …` by the transport, not copied and checked again by each of the
  * `Headers` that ky builds for a request.
  */
@@ -61,7 +61,7 @@ export const TOKEN_REF_HEADER = "x-itkpd-token-ref";
 
 /**
  * Header by which ky tells the transport which JSON body to send, by a reference from
- * {@link NodeTransport.lendBody}: the body goes to the wire as it was serialised once, rather
+ * {@link HttpTransport.lendBody}: the body goes to the wire as it was serialised once, rather
  * than through a `Request` body stream that ky builds, the transport reads back and ky cancels.
  */
 export const BODY_REF_HEADER = "x-itkpd-body-ref";
@@ -78,7 +78,7 @@ export const WIRE_OPTION = "itkpdWire";
 export interface WireRequest {
   /** The method on the wire (e.g. `GET` for a read with a JSON body); default the request's. */
   method?: string;
-  /** A {@link NodeTransport.tokenRef} reference: sent as `Authorization: Bearer <token>`. */
+  /** A {@link HttpTransport.tokenRef} reference: sent as `Authorization: Bearer <token>`. */
   tokenRef?: string;
   /** A JSON body, serialised once (sent with `Content-Type: application/json`). */
   json?: Uint8Array;
@@ -108,7 +108,7 @@ const NOT_CONNECTED_CODES = new Set([
   "EADDRINUSE",
 ]);
 
-/** Options of {@link NodeTransport}. */
+/** Options of {@link HttpTransport}. */
 export interface TransportOptions {
   /** Most connections per site for reads (default 16; writes are not limited, so never queued). */
   maxSockets?: number;
@@ -159,22 +159,22 @@ class Broken extends Error {
 }
 
 /**
- * The transport (Deno's TCP and TLS, HTTP/1.1 of our own). Give {@link NodeTransport.fetch} to
- * ky; call {@link NodeTransport.close} when done so that no connection outlives the client. (The
+ * The transport (Deno's TCP and TLS, HTTP/1.1 of our own). Give {@link HttpTransport.fetch} to
+ * ky; call {@link HttpTransport.close} when done so that no connection outlives the client. (The
  * name is the one it had when `node:http` carried the requests.)
  *
  * @example
  * ```ts
  * import ky from "ky";
- * import { NodeTransport, WIRE_METHOD_HEADER } from "./transport.ts";
- * const transport = new NodeTransport();
+ * import { HttpTransport, WIRE_METHOD_HEADER } from "./transport.ts";
+ * const transport = new HttpTransport();
  * const api = ky.create({ fetch: transport.fetch, retry: 0 });
  * // a GET with a JSON body:
  * // await api.post("https://…/listTestTypes", { json: {...}, headers: { [WIRE_METHOD_HEADER]: "GET" } });
  * transport.close();
  * ```
  */
-export class NodeTransport {
+export class HttpTransport {
   readonly #pools = new Map<string, ConnPool>();
   readonly #targets = new Map<string, Target>();
   /** Connections being opened (closed by `close()`, so that none outlives the transport). */
@@ -274,7 +274,7 @@ export class NodeTransport {
 
   /**
    * Lends a JSON body (as text) for a request: put the reference in the {@link BODY_REF_HEADER}
-   * header, and give it back with {@link NodeTransport.returnBody} once the request (with any
+   * header, and give it back with {@link HttpTransport.returnBody} once the request (with any
    * retries) is over. The transport sends it with `Content-Type: application/json`.
    */
   lendBody(json: string): string {
@@ -283,7 +283,7 @@ export class NodeTransport {
     return ref;
   }
 
-  /** Ends the loan of {@link NodeTransport.lendBody}. */
+  /** Ends the loan of {@link HttpTransport.lendBody}. */
   returnBody(ref: string): void {
     this.#bodies.delete(ref);
   }
@@ -311,7 +311,7 @@ export class NodeTransport {
     ];
   }
 
-  /** True once {@link NodeTransport.close} was called. */
+  /** True once {@link HttpTransport.close} was called. */
   get closed(): boolean {
     return this.#closed;
   }

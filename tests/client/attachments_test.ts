@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { createServer, type IncomingHttpHeaders } from "node:http";
-import { HttpEngine, ItkpdClient, NodeTransport } from "../../lib/client/mod.ts";
+import { HttpEngine, HttpTransport, ItkpdClient } from "../../lib/client/mod.ts";
 import { InputError, NetworkError } from "../../lib/errors.ts";
 import { demoSerial } from "../../lib/fixtures/serials.ts";
 import { startSandbox } from "../../lib/sandbox/mod.ts";
@@ -141,7 +141,7 @@ Deno.test("client attachments: a refused token is renewed and the form sent agai
     const good = await granter.auth.getToken();
     const run = await granter.uploadTestRunResults(wirebondRun(1, "1"));
     granter.close();
-    const transport = new NodeTransport();
+    const transport = new HttpTransport();
     const engine = new HttpEngine({ transport, timeoutMs: 5000, retries: 0, retryBaseMs: 1 });
     let current = "not-a-valid-token";
     engine.tokens = {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { generateKeyPair, SignJWT } from "jose";
 import { AuthError } from "../../lib/errors.ts";
-import { HttpEngine, ItkpdClient, NodeTransport } from "../../lib/client/mod.ts";
+import { HttpEngine, HttpTransport, ItkpdClient } from "../../lib/client/mod.ts";
 import { clientFor, withSandbox } from "./_helpers.ts";
 
 /** A clock that stands still until the test moves it (no test waits for a token to lapse). */
@@ -189,7 +189,7 @@ Deno.test("auth: tokens from the environment", async (t) => {
 
 Deno.test("auth: a 401 invalidToken renews the token once and resends", async (t) => {
   await withSandbox({}, async (sb) => {
-    const transport = new NodeTransport();
+    const transport = new HttpTransport();
     const engine = new HttpEngine({ transport, timeoutMs: 5000, retries: 0, retryBaseMs: 1 });
     const granter = new ItkpdClient({ env: sb.env(), onWarning: () => {} });
     const good = await granter.auth.getToken();

@@ -10,7 +10,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { generateKeyPair, SignJWT } from "jose";
 import { ApiValidationError, NetworkError, ServerError, TimeoutError } from "../../lib/errors.ts";
-import { HttpEngine, ItkpdClient, NodeTransport, type RetryPolicy } from "../../lib/client/mod.ts";
+import { HttpEngine, HttpTransport, ItkpdClient, type RetryPolicy } from "../../lib/client/mod.ts";
 import { demoSerial } from "../../lib/fixtures/serials.ts";
 import { clientFor, wirebondRun, withSandbox } from "./_helpers.ts";
 
@@ -94,7 +94,7 @@ class WireServer {
 
 /** An engine with a fixed token, its log captured; `firstRetry`: the first retry's log line. */
 function engineFor(options: { retries?: number; retryBaseMs?: number; retryMaxMs?: number } = {}) {
-  const transport = new NodeTransport();
+  const transport = new HttpTransport();
   const lines: string[] = [];
   let announce: (line: string) => void = () => {};
   const firstRetry = new Promise<string>((resolve) => (announce = resolve));
@@ -434,7 +434,7 @@ Deno.test("faults: connection refused is provably not sent, so a write is retrie
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
   const lines: string[] = [];
-  const transport = new NodeTransport();
+  const transport = new HttpTransport();
   const engine = new HttpEngine({
     transport,
     timeoutMs: 2000,

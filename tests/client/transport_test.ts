@@ -5,7 +5,7 @@ import { AuthError, NetworkError } from "../../lib/errors.ts";
 import {
   BODY_REF_HEADER,
   HttpEngine,
-  NodeTransport,
+  HttpTransport,
   TOKEN_REF_HEADER,
   WIRE_METHOD_HEADER,
 } from "../../lib/client/mod.ts";
@@ -55,7 +55,7 @@ async function recorder(): Promise<
 
 Deno.test("transport: reads go on the wire as GET with a JSON body", async (t) => {
   const server = await recorder();
-  const transport = new NodeTransport();
+  const transport = new HttpTransport();
   const engine = new HttpEngine({ transport, timeoutMs: 2000, retries: 0, retryBaseMs: 1 });
   try {
     await t.step("the marker header is stripped and the body arrives with GET", async () => {
@@ -144,7 +144,7 @@ Deno.test("transport: a server closing kept-alive sockets never gets a write twi
   // header: the next write may pick the socket before the client saw it close. Such a write is
   // either answered (on a new socket) or fails as maybe sent; never sent again by itself.
   const server = await recorder();
-  const transport = new NodeTransport();
+  const transport = new HttpTransport();
   const engine = new HttpEngine({ transport, timeoutMs: 5000, retries: 3, retryBaseMs: 1 });
   try {
     let answered = 0;
@@ -177,7 +177,7 @@ Deno.test("transport: a server closing kept-alive sockets never gets a write twi
 
 Deno.test("transport: the token goes on the wire as Authorization, by reference through ky", async () => {
   const server = await recorder();
-  const transport = new NodeTransport();
+  const transport = new HttpTransport();
   const engine = new HttpEngine({ transport, timeoutMs: 2000, retries: 0, retryBaseMs: 1 });
   const tokens = ["header.first-token.signature", "header.second-token.signature"];
   let current = tokens[0];
@@ -212,7 +212,7 @@ Deno.test("transport: the token goes on the wire as Authorization, by reference 
 
 Deno.test("transport: a JSON body is lent for its request only", async () => {
   const server = await recorder();
-  const transport = new NodeTransport();
+  const transport = new HttpTransport();
   try {
     const ref = transport.lendBody('{"a":"é"}');
     const send = () =>
@@ -257,7 +257,7 @@ Deno.test("transport: a read on a reused connection closed before its answer goe
     if (vanish) return reply.close();
     await reply.write(jsonAnswer({ uuAppErrorMap: {}, on: request.connection }));
   });
-  const transport = new NodeTransport();
+  const transport = new HttpTransport();
   const engine = new HttpEngine({ transport, timeoutMs: 5000, retries: 0, retryBaseMs: 1 });
   const send = (path: string, policy: "read" | "write") =>
     engine.send({
@@ -330,7 +330,7 @@ Deno.test("transport: answers in every framing reach ky whole", async (t) => {
         return await reply.write(jsonAnswer({ e: 5 }));
     }
   });
-  const transport = new NodeTransport();
+  const transport = new HttpTransport();
   const get = async (path: string) => {
     const response = await transport.fetch(`${server.url}${path.slice(1)}`);
     const bytes = transport.answerBytes(response)!;
@@ -397,7 +397,7 @@ Deno.test("transport: an answer whose headers are too large is one clear error, 
   const server = rawServer(async (_request, reply) => {
     await reply.write(`HTTP/1.1 200 OK\r\n${"X-Filler: 0123456789abcdef\r\n".repeat(3000)}\r\n`);
   });
-  const transport = new NodeTransport();
+  const transport = new HttpTransport();
   const engine = new HttpEngine({ transport, timeoutMs: 5000, retries: 0, retryBaseMs: 1 });
   try {
     await assert.rejects(
@@ -426,7 +426,7 @@ Deno.test("transport: an answer whose headers are too large is one clear error, 
 
 Deno.test("transport: aborting a request closes its connection at once", async () => {
   const server = rawServer(() => {}); // never answers
-  const transport = new NodeTransport();
+  const transport = new HttpTransport();
   try {
     const controller = new AbortController();
     const pending = transport.fetch(`${server.url}hang`, { signal: controller.signal });
@@ -457,7 +457,7 @@ Deno.test("transport: reads share at most maxSockets connections; writes never w
     }
     await reply.write(jsonAnswer({ uuAppErrorMap: {} }));
   });
-  const transport = new NodeTransport({ maxSockets: 2 });
+  const transport = new HttpTransport({ maxSockets: 2 });
   const send = (method: "GET" | "POST") =>
     transport.fetch(`${server.url}x`, { method, body: method === "POST" ? "{}" : undefined });
   try {
@@ -477,7 +477,7 @@ Deno.test("transport: an idle connection is closed after idleMs, not before", as
     await reply.write(jsonAnswer({ uuAppErrorMap: {} }));
   });
   const idleMs = 200;
-  const transport = new NodeTransport({ idleMs });
+  const transport = new HttpTransport({ idleMs });
   try {
     const response = await transport.fetch(`${server.url}x`);
     const answeredAt = performance.now();
