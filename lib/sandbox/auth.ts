@@ -133,6 +133,9 @@ export class Auth {
       .setIssuedAt(now)
       .setNotBefore(now)
       .setExpirationTime(now + ttl)
+      // Each grant its own token, as an identity service gives (two grants within one second
+      // would otherwise sign the very same claims).
+      .setJti(crypto.randomUUID())
       .sign(this.privateKey);
     return {
       status: 200,

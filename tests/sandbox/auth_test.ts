@@ -35,6 +35,13 @@ Deno.test("sandbox auth", async (t) => {
       assert.equal(typeof claims.name, "string");
     });
 
+    await t.step("each grant is a token of its own, even within one second", async () => {
+      const tokens = await Promise.all([tokenOf(sb), tokenOf(sb), tokenOf(sb)]);
+      assert.equal(new Set(tokens).size, 3);
+      const ids = tokens.map((tk) => decodeJwt(tk).jti);
+      assert.equal(new Set(ids).size, 3);
+    });
+
     await t.step("without scope the audience is the current ITkPD host", async () => {
       const claims = decodeJwt(await tokenOf(sb));
       assert.equal(claims.aud, "https://itkpd.unicornuniversity.net");
