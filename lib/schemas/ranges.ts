@@ -123,10 +123,9 @@ export function inRange(value: number, range: PhysicalRange): boolean {
  * ```
  */
 export function rangeProblem(value: number, range: PhysicalRange): string | undefined {
+  // One rule, inRange's: this only says why a value fails it.
+  if (inRange(value, range)) return undefined;
   if (!Number.isFinite(value)) return `${value} is not a finite number`;
   if (range.integer && !Number.isInteger(value)) return `${value} is not a whole number`;
-  if (value < range.min || value > range.max) {
-    return `${value} is outside ${range.min} … ${range.max}${range.unit ? ` ${range.unit}` : ""}`;
-  }
-  return undefined;
+  return `${value} is outside ${range.min} … ${range.max}${range.unit ? ` ${range.unit}` : ""}`;
 }
