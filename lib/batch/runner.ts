@@ -181,6 +181,17 @@ export interface RunOptions {
 /** Where an item's sends (its run's, its file's) wait for its turn (see `turns` in lib/_pool.ts). */
 type SendTurn = <T>(send: () => Promise<T>) => Promise<T>;
 
+/**
+ * An item that waited for its turn to send while the batch stopped: it is not sent (thrown from
+ * the turn, before anything of the item goes out; reported `not sent`).
+ */
+class TurnRefused extends Error {
+  constructor() {
+    super("not sent: the batch stopped");
+    this.name = "TurnRefused";
+  }
+}
+
 /** Why an item stops the batch, if it counts toward a stop. */
 type Strike =
   | { kind: "site"; message: string }
@@ -310,7 +321,7 @@ export async function runBatch(
         stop("journal", journalStop(outcome.strike.message, notRecorded));
       }
     } catch (e) {
-      if (!(e instanceof ItemFailure)) throw e;
+      if (!(e instanceof ItemFailure)) throw e; // TurnRefused included: the pool's to report
       record(e.outcome);
       const strike = e.strike;
       if (!strike) {
@@ -345,13 +356,28 @@ export async function runBatch(
   // An item holds its turn from its first send to its end (resends, attachment).
   const concurrency = opts.concurrency ?? 8;
   const takeTurn = turns(concurrency);
+  const notSent = (item: PreparedItem) => {
+    items.push({
+      ...describeItem(item),
+      status: "not sent",
+      error: `not sent: ${halt.why ?? "stopped"}`,
+    });
+    counts.notSent = (counts.notSent ?? 0) + 1;
+  };
   const started = await runPool(total, 2 * concurrency, async (i) => {
     let giveBack: (() => void) | undefined;
     try {
       await uploadItem(i, async (send) => {
-        giveBack ??= await takeTurn();
+        if (!giveBack) {
+          giveBack = await takeTurn();
+          // The batch stopped while this item waited for its turn: nothing of it is sent.
+          if (stopped()) throw new TurnRefused();
+        }
         return await send();
       });
+    } catch (e) {
+      if (!(e instanceof TurnRefused)) throw e;
+      notSent(plan.toCreate[i]);
     } finally {
       giveBack?.();
     }
@@ -359,14 +385,7 @@ export async function runBatch(
   await progress?.finish({ ...state });
   // Items never reached because the batch stopped are not sent (not failed): the next run
   // sends them.
-  for (let i = started; i < total; i++) {
-    items.push({
-      ...describeItem(plan.toCreate[i]),
-      status: "not sent",
-      error: `not sent: ${halt.why ?? "stopped"}`,
-    });
-    counts.notSent = (counts.notSent ?? 0) + 1;
-  }
+  for (let i = started; i < total; i++) notSent(plan.toCreate[i]);
 
   // Reconciliation: only against a site that answers, with a journal that can be written.
   let reconciliation: BatchReport["reconciliation"];
@@ -542,6 +561,7 @@ async function uploadOne(
       },
     });
   } catch (e) {
+    if (e instanceof TurnRefused) throw e;
     throw failure(item, e, journal);
   }
   const extra = afterCreateError ? { afterCreateError } : {};
@@ -552,12 +572,17 @@ async function uploadOne(
       journal.markCreated(item.key, result.id, result.confirmedBy === "answer");
     }
     // The run is recorded: its source file now (a crash before this line leaves it `pending`).
+    // A batch that stopped meanwhile leaves the attachment for the next run (the journal has it
+    // pending), as it does for every run it has not attached yet.
     const attachment = opts.attach
       ? await sendTurn(() =>
         attachItem(client, journal, item.key, item.file, result.id, {
           wasThere: result.status === "present",
         })
-      )
+      ).catch((e) => {
+        if (e instanceof TurnRefused) return undefined;
+        throw e;
+      })
       : undefined;
     if (opts.attach) tried.set(item.key, result.id);
     const attached = attachment ? { attachment } : {};

@@ -196,3 +196,37 @@ Deno.test("batch: at most --concurrency runs sent at once, the next items' look-
     await w.close();
   }
 });
+
+Deno.test("batch: an item waiting for its turn when the batch stops is not sent", async () => {
+  const modules = 12;
+  const w = await batchWorld(modules);
+  const uploads = () => w.sandbox.stats().byCommand.uploadTestRunResults ?? 0;
+  // Every write fails with the same fault once the uploads start: the fifth in a row stops the
+  // batch, while the next item, its look-up made, waits for the one turn.
+  const fill: ProgressReporter = {
+    start: () => w.sandbox.setFaults({ diskFull: true }),
+    update() {},
+    finish() {},
+  };
+  try {
+    const { report } = await batchUpload(w.client, {
+      dir: w.dir,
+      institution: "SANDBOX_A",
+      concurrency: 1,
+      progress: fill,
+    });
+    assert.match(report!.stopped!, /the server gave the same error for 5 items in a row/);
+    assert.equal(uploads(), 5, "the item waiting for its turn was sent after the stop");
+    const c = report!.counts;
+    assert.equal(c.failed, 5, JSON.stringify(c));
+    assert.equal(c.notSent, modules - 5, JSON.stringify(c));
+    const journal = Journal.open(join(w.dir, ".itkpd-journal.sqlite"));
+    try {
+      assert.equal(journal.counts().pending, modules - 5, "never sent: still to send");
+    } finally {
+      journal.close();
+    }
+  } finally {
+    await w.close();
+  }
+});
