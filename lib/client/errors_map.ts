@@ -22,6 +22,7 @@ import {
   type UuAppErrorMap,
 } from "../errors.ts";
 import { problemFromIssue } from "../schemas/value_words.ts";
+import { certainlyValid } from "../schemas/certain.ts";
 import { redact } from "./redact.ts";
 import { escapeControls } from "../escape.ts";
 import { suggest } from "../suggest.ts";
@@ -250,7 +251,8 @@ export function errorForAnswer(
 
 /**
  * Checks an answer against its schema; on failure an {@link UnexpectedAnswerError} lists every
- * difference by JSON path.
+ * difference by JSON path. An answer the schema certainly takes as it is (see
+ * lib/schemas/certain.ts) is given back without zod's copy.
  */
 export function checkAnswer<S extends z.ZodType>(
   command: string,
@@ -258,6 +260,7 @@ export function checkAnswer<S extends z.ZodType>(
   schema: S,
   value: unknown,
 ): z.infer<S> {
+  if (certainlyValid(schema, value)) return value as z.infer<S>;
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => problemFromIssue(issue, value));
