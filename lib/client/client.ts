@@ -39,7 +39,7 @@ import {
 import type { EnvRecord } from "./env.ts";
 import { type ApiWarning, checkAnswer, formatWarning } from "./errors_map.ts";
 import { HttpEngine, type RetryPolicy } from "./http.ts";
-import { DEFAULT_PAGE_SIZE, paginateWith } from "./paging.ts";
+import { DEFAULT_PAGE_SIZE, type PageFetcher, pagesWith, paginateWith } from "./paging.ts";
 import { proxyConfigFromEnv } from "./proxy.ts";
 import { redact } from "./redact.ts";
 import { HttpTransport, type TransportOptions } from "./transport.ts";
@@ -249,16 +249,18 @@ export class ItkpdClient implements Disposable {
     dtoIn: Record<string, unknown> = {},
     options: PageOptions = {},
   ): AsyncGenerator<unknown, void, undefined> {
+    return paginateWith(command, this.#pageFetcher(command, options), dtoIn, {
+      pageSize: options.pageSize ?? this.config.pageSize,
+    });
+  }
+
+  /** Sends one page request of `command` and checks its answer (a command the client knows). */
+  #pageFetcher(command: string, options: PageOptions): PageFetcher {
     const known = command in CommandAnswers ? command as JsonCommandName : undefined;
-    return paginateWith(
-      command,
-      async (dto) => {
-        const answer = await this.call(command, dto, { signal: options.signal });
-        return known ? checkAnswer(command, 200, CommandAnswers[known], answer) : answer;
-      },
-      dtoIn,
-      { pageSize: options.pageSize ?? this.config.pageSize },
-    );
+    return async (dto) => {
+      const answer = await this.call(command, dto, { signal: options.signal });
+      return known ? checkAnswer(command, 200, CommandAnswers[known], answer) : answer;
+    };
   }
 
   /**
@@ -277,9 +279,16 @@ export class ItkpdClient implements Disposable {
     dtoIn: Record<string, unknown> = {},
     options: PageOptions = {},
   ): Promise<T[]> {
-    const out: T[] = [];
-    for await (const item of this.paginate(command, dtoIn, options)) out.push(item as T);
-    return out;
+    // Page by page (the same rules as paginate): a list of one page is that page's items.
+    const pages = pagesWith(command, this.#pageFetcher(command, options), dtoIn, {
+      pageSize: options.pageSize ?? this.config.pageSize,
+    });
+    let out: T[] | undefined;
+    for await (const items of pages) {
+      if (out === undefined) out = items as T[];
+      else for (const item of items) out.push(item as T);
+    }
+    return out ?? [];
   }
 
   // ---------------------------------------------------------------- catalogue
