@@ -36,8 +36,9 @@
  * the token by reference, the JSON body serialised once) is one fetch option of ky's
  * (`WIRE_OPTION`), so a call costs ky no `Headers` work of ours.
  *
- * Each answer is read as the transport received it (`HttpTransport.answerBytes`): no hook of
- * ky's sees it, so ky never clones a Response or tees its body.
+ * Each answer is read as the transport received it (`HttpTransport.answerText` /
+ * `answerBytes`): no hook of ky's sees it, so ky never clones a Response or tees its body, and
+ * the Response ky gets carries the status and headers only (`WireRequest.bodiless`).
  *
  * @module
  */
@@ -269,7 +270,8 @@ export class HttpEngine {
     // The wire details go to the transport beside ky's Request (see WIRE_OPTION): a read with a
     // body is built by ky as a POST (`Request` refuses a GET body) and sent as GET; a JSON body
     // is serialised once for every attempt.
-    const wire: WireRequest = { method: o.wireMethod };
+    // The answer is read from the transport (readAnswer): its Response needs no body.
+    const wire: WireRequest = { method: o.wireMethod, bodiless: true };
     if (o.form === undefined && o.json !== undefined) {
       wire.json = TEXT_ENCODER.encode(JSON.stringify(o.json));
     }

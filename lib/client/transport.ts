@@ -82,6 +82,11 @@ export interface WireRequest {
   tokenRef?: string;
   /** A JSON body, serialised once (sent with `Content-Type: application/json`). */
   json?: Uint8Array;
+  /**
+   * The caller reads the answer by {@link HttpTransport.answerText} / `answerBytes` only: the
+   * Response carries its status and headers but no body (none is built for it).
+   */
+  bodiless?: boolean;
 }
 
 /** Headers sent when the request has none of its own. */
@@ -251,7 +256,14 @@ export class HttpTransport {
     else if (method === "POST" || method === "PUT" || method === "PATCH") {
       headers.push(["content-length", "0"]);
     }
-    return await this.#send(request.url, method, headers, body, signal ?? undefined);
+    return await this.#send(
+      request.url,
+      method,
+      headers,
+      body,
+      signal ?? undefined,
+      wire?.bodiless === true,
+    );
   };
 
   /**
@@ -408,6 +420,7 @@ export class HttpTransport {
     headers: [string, string][],
     body: Uint8Array | undefined,
     signal: AbortSignal | undefined,
+    bodiless = false,
   ): Promise<Response> {
     const target = this.#target(url);
     const read = method === "GET" || method === "HEAD";
@@ -456,7 +469,7 @@ export class HttpTransport {
         // Bytes after the answer were not asked for: the connection is not used again then.
         if (answer.reusable) pool.release(connection);
         else pool.discard(connection);
-        return this.#response(answer, method, where, url, target.httpProxy);
+        return this.#response(answer, method, where, url, target.httpProxy, bodiless);
       }
     };
     if (!signal) return run();
@@ -484,6 +497,7 @@ export class HttpTransport {
     where: () => string,
     url: string,
     httpProxy: ProxyServer | undefined,
+    bodiless: boolean,
   ): Response {
     const status = answer.status;
     if (httpProxy && status === 407) throw proxyAuthRequired(httpProxy, url);
@@ -505,7 +519,7 @@ export class HttpTransport {
       // The other headers are added afterwards: a Response made with its headers and a body
       // prepares them for Deno.serve too (a native copy, finalised later), which costs more
       // than all the rest of this function.
-      const response = new Response(noBody ? null : text ?? bytes, {
+      const response = new Response(noBody || bodiless ? null : text ?? bytes, {
         status,
         statusText: answer.statusText,
         headers: text === undefined ? undefined : { "content-type": contentType! },
