@@ -177,6 +177,7 @@ export function errorForAnswer(
   status: number,
   body: ParsedBody,
 ): Error | undefined {
+  if (body.kind === "json" && status >= 200 && status < 300) return undefined;
   const map = errorMapOf(body);
   const codes = Object.keys(map);
   const errorCodes = codes.filter((c) => map[c]?.type !== "warning");
@@ -215,7 +216,6 @@ export function errorForAnswer(
       `${command} failed with HTTP ${status}: ${escapeControls(redact(body.text.slice(0, 200)))}`,
     );
   }
-  if (status >= 200 && status < 300) return undefined;
   const safeMap = redactMap(map);
   if (status === 400 && codes.some((c) => /invalidDtoIn$/i.test(c))) {
     return new ApiValidationError(command, status, safeMap);
