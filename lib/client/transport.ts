@@ -150,6 +150,9 @@ interface Target {
   writePool?: ConnPool;
 }
 
+/** An answer's body as a transport's Response keeps it: its text, or else its bytes. */
+type Kept = { bytes?: Uint8Array; text?: string };
+
 /** A request that broke after its connection was made. */
 class Broken extends Error {
   constructor(
@@ -306,7 +309,9 @@ export class HttpTransport {
    * the Response's own body.
    */
   answerBytes(response: Response): Uint8Array | undefined {
-    return this.#answerOf(response)?.bytes;
+    const kept = this.#answerOf(response);
+    if (kept === undefined) return undefined;
+    return kept.bytes ??= TEXT_ENCODER.encode(kept.text);
   }
 
   /**
@@ -317,10 +322,8 @@ export class HttpTransport {
     return this.#answerOf(response)?.text;
   }
 
-  #answerOf(response: Response): { bytes: Uint8Array; text?: string } | undefined {
-    return (response as unknown as Record<symbol, { bytes: Uint8Array; text?: string }>)[
-      this.#answerKey
-    ];
+  #answerOf(response: Response): Kept | undefined {
+    return (response as unknown as Record<symbol, Kept>)[this.#answerKey];
   }
 
   /** True once {@link HttpTransport.close} was called. */
@@ -466,10 +469,14 @@ export class HttpTransport {
           throw brokenError(error, where(), url);
         }
         state.connection = undefined;
-        // Bytes after the answer were not asked for: the connection is not used again then.
-        if (answer.reusable) pool.release(connection);
-        else pool.discard(connection);
-        return this.#response(answer, method, where, url, target.httpProxy, bodiless);
+        try {
+          // Before the connection reads again: the answer's body may be a view of its buffer.
+          return this.#response(answer, method, where, url, target.httpProxy, bodiless);
+        } finally {
+          // Bytes after the answer were not asked for: the connection is not used again then.
+          if (answer.reusable) pool.release(connection);
+          else pool.discard(connection);
+        }
       }
     };
     if (!signal) return run();
@@ -502,7 +509,7 @@ export class HttpTransport {
     const status = answer.status;
     if (httpProxy && status === 407) throw proxyAuthRequired(httpProxy, url);
     const noBody = status === 204 || status === 205 || status === 304 || method === "HEAD";
-    const bytes = noBody ? new Uint8Array(0) : answer.body;
+    let bytes: Uint8Array<ArrayBuffer> | undefined = noBody ? new Uint8Array(0) : answer.body;
     // A JSON or text answer is decoded here, once: its Response holds the text (not a second
     // copy of the bytes) and the engine parses it as it is.
     let contentType: string | undefined;
@@ -515,6 +522,9 @@ export class HttpTransport {
         text = STRICT_UTF8.decode(bytes);
       } catch { /* not UTF-8: the bytes are the body */ }
     }
+    // The body (a view of the connection's buffer, see exchange) is kept as its text, which
+    // gives the same bytes back (strict UTF-8, byte order mark kept), or else as a copy.
+    bytes = text === undefined ? bytes.slice() : undefined;
     try {
       // The other headers are added afterwards: a Response made with its headers and a body
       // prepares them for Deno.serve too (a native copy, finalised later), which costs more
@@ -531,7 +541,10 @@ export class HttpTransport {
         if (typeSet && name === "content-type") typeSet = false;
         else headers.append(name, value);
       }
-      (response as unknown as Record<symbol, unknown>)[this.#answerKey] = { bytes, text };
+      (response as unknown as Record<symbol, unknown>)[this.#answerKey] = {
+        bytes,
+        text,
+      } satisfies Kept;
       return response;
     } catch (error) {
       throw new NetworkError(`${where()}: unusable answer (HTTP ${status})`, {
@@ -592,7 +605,9 @@ async function exchange(
   bytes: Uint8Array,
   noBody: boolean,
 ): Promise<ParsedAnswer> {
-  const parser = new AnswerParser({ noBody });
+  // The body may be a view of the connection's buffer: #response decodes or copies it before
+  // the connection is used again.
+  const parser = new AnswerParser({ noBody, borrow: true });
   try {
     await connection.write(bytes);
     for (;;) {
