@@ -83,8 +83,9 @@ export interface WireRequest {
   /** A JSON body, serialised once (sent with `Content-Type: application/json`). */
   json?: Uint8Array;
   /**
-   * The caller reads the answer by {@link HttpTransport.answerText} / `answerBytes` only: the
-   * Response carries its status and headers but no body (none is built for it).
+   * The caller reads the answer by {@link HttpTransport.answerText} / `answerBytes` /
+   * `answerHeaders` only: the Response carries no body (none is built for it), and the headers
+   * of an error status only (a success's are read by `answerHeaders`).
    */
   bodiless?: boolean;
 }
@@ -150,8 +151,8 @@ interface Target {
   writePool?: ConnPool;
 }
 
-/** An answer's body as a transport's Response keeps it: its text, or else its bytes. */
-type Kept = { bytes?: Uint8Array; text?: string };
+/** An answer as a transport's Response keeps it: its headers, its text or else its bytes. */
+type Kept = { headers: [string, string][]; bytes?: Uint8Array; text?: string };
 
 /** A request that broke after its connection was made. */
 class Broken extends Error {
@@ -320,6 +321,15 @@ export class HttpTransport {
    */
   answerText(response: Response): string | undefined {
     return this.#answerOf(response)?.text;
+  }
+
+  /**
+   * The headers of an answer this transport made, as received (names in lower case, in order,
+   * repeated ones kept); undefined for any other Response. For a `bodiless` success, the only
+   * place they are.
+   */
+  answerHeaders(response: Response): readonly (readonly [string, string])[] | undefined {
+    return this.#answerOf(response)?.headers;
   }
 
   #answerOf(response: Response): Kept | undefined {
@@ -529,6 +539,13 @@ export class HttpTransport {
       // The other headers are added afterwards: a Response made with its headers and a body
       // prepares them for Deno.serve too (a native copy, finalised later), which costs more
       // than all the rest of this function.
+      const kept: Kept = { headers: answer.headers, bytes, text };
+      if (bodiless && status >= 200 && status < 300) {
+        // What ky reads of a success is its status: the rest is read from `kept`.
+        const response = new Response(null, { status, statusText: answer.statusText });
+        (response as unknown as Record<symbol, unknown>)[this.#answerKey] = kept;
+        return response;
+      }
       const response = new Response(noBody || bodiless ? null : text ?? bytes, {
         status,
         statusText: answer.statusText,
@@ -541,10 +558,7 @@ export class HttpTransport {
         if (typeSet && name === "content-type") typeSet = false;
         else headers.append(name, value);
       }
-      (response as unknown as Record<symbol, unknown>)[this.#answerKey] = {
-        bytes,
-        text,
-      } satisfies Kept;
+      (response as unknown as Record<symbol, unknown>)[this.#answerKey] = kept;
       return response;
     } catch (error) {
       throw new NetworkError(`${where()}: unusable answer (HTTP ${status})`, {
