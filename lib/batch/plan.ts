@@ -11,8 +11,11 @@ import type { ItkpdClient } from "../client/client.ts";
 import { mapLimit } from "../_pool.ts";
 import { chunk } from "../client/bulk.ts";
 import { BULK_LIMIT } from "../client/commands.ts";
+import { checkAnswer } from "../client/errors_map.ts";
 import { InputError, type Problem, UsageError } from "../errors.ts";
 import { suggest } from "../suggest.ts";
+import { z } from "zod";
+import { answer } from "../schemas/common.ts";
 import type { TestType } from "../schemas/mod.ts";
 import {
   compareRuns,
@@ -93,6 +96,20 @@ export interface PlanOptions extends Omit<PrepareContext, "testTypes"> {
 export const KEPT_RUNS_BUDGET = 32 * 1024 * 1024;
 /** The largest run a light plan keeps as text (64 Ki characters, about 2,000 pulls). */
 export const MAX_KEPT_RUN = 64 * 1024;
+
+/**
+ * The answer of `getComponentBulk` as the plan reads it: of each component, only what it uses
+ * (code, serial number, id), checked as the client's full schema checks them. The rest of a
+ * component (properties, stages, attachments: a few KB each) is neither checked nor copied,
+ * which made most of the plan's cost once the files were prepared.
+ */
+export const COMPONENT_REFS = answer({
+  itemList: z.array(z.object({
+    id: z.string().optional(),
+    code: z.string(),
+    serialNumber: z.string().nullish(),
+  })),
+});
 
 /** Fetches the test types of a component type once, by code. */
 export async function fetchTestTypes(
@@ -180,7 +197,8 @@ export async function planBatch(
   // the whole answers of thousands of components (a few KB each) never sit in memory at once.
   const codeOf = new Map<string, { code: string; serialNumber?: string | null }>();
   await mapLimit(chunk(ids, BULK_LIMIT), 3, async (part) => {
-    for (const c of await client.getComponentBulk(part)) {
+    const got = await client.call("getComponentBulk", { component: part });
+    for (const c of checkAnswer("getComponentBulk", 200, COMPONENT_REFS, got).itemList) {
       const ref = { code: c.code, serialNumber: c.serialNumber ?? null };
       for (const k of [c.code, c.serialNumber, c.id]) if (k) codeOf.set(k, ref);
     }

@@ -7,7 +7,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DEFAULT_BREAK_MODE_MAPPING } from "../../lib/analysis/mod.ts";
 import { discoverInputs } from "../../lib/batch/discover.ts";
-import { dtoInFor, planBatch } from "../../lib/batch/plan.ts";
+import { COMPONENT_REFS, dtoInFor, planBatch } from "../../lib/batch/plan.ts";
+import { CommandAnswers } from "../../lib/client/commands.ts";
+import { seededRandom } from "../../lib/fixtures/_prng.ts";
 import { batchWorld } from "./_helpers.ts";
 
 Deno.test("planBatch: a light plan sends what it planned, without reading the files again", async (t) => {
@@ -70,6 +72,56 @@ Deno.test("planBatch: beyond the budget a light item is prepared again, same run
       text.replace(/"TEST",1,"(\d)",([\d.]+)/, '"TEST",1,"$1",99.5'),
     );
     await assert.rejects(dtoInFor(tight, tight.toCreate[0]), /changed since the plan \(now run/);
+  } finally {
+    await w.close();
+  }
+});
+
+Deno.test("planBatch: of the components it looks up, the fields it reads are checked as the client checks them", async () => {
+  const w = await batchWorld(3);
+  try {
+    const serials = ["20UPGM20000001", "20UPGM20000002", "20UPGM20000003"];
+    const real = await w.client.call<{ itemList: Record<string, unknown>[] }>(
+      "getComponentBulk",
+      { component: serials },
+    );
+    assert.equal(real.itemList.length, 3);
+    const full = CommandAnswers.getComponentBulk;
+    const random = seededRandom(7).next;
+    const odd = [undefined, null, "", "X", 12, true, {}, ["a"]];
+    let refused = 0;
+    for (let k = 0; k < 300; k++) {
+      const answer = structuredClone(real);
+      for (const c of answer.itemList) {
+        for (const key of ["code", "serialNumber", "id"]) {
+          if (random() < 0.2) {
+            const v = odd[Math.floor(random() * odd.length)];
+            if (v === undefined) delete c[key];
+            else c[key] = v;
+          }
+        }
+      }
+      const slim = COMPONENT_REFS.safeParse(answer);
+      const reference = full.safeParse(answer);
+      assert.equal(slim.success, reference.success, JSON.stringify(answer.itemList));
+      if (!slim.success || !reference.success) {
+        refused++;
+        assert.deepEqual(
+          slim.error!.issues.map((i) => i.path),
+          reference.error!.issues.map((i) => i.path),
+        );
+        continue;
+      }
+      assert.deepEqual(
+        slim.data.itemList,
+        reference.data.itemList.map((c) => ({
+          ...(c.id === undefined ? {} : { id: c.id }),
+          code: c.code,
+          ...(c.serialNumber === undefined ? {} : { serialNumber: c.serialNumber }),
+        })),
+      );
+    }
+    assert.ok(refused > 50 && refused < 250, `${refused} refused`);
   } finally {
     await w.close();
   }
