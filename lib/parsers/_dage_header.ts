@@ -125,15 +125,6 @@ function detached(text: string): string {
   return JSON.parse(JSON.stringify(text));
 }
 
-/** True when text[start, end) holds the same characters as `line`. */
-function spanIs(text: string, start: number, end: number, line: string): boolean {
-  if (end - start !== line.length) return false;
-  for (let i = 0; i < line.length; i++) {
-    if (text.charCodeAt(start + i) !== line.charCodeAt(i)) return false;
-  }
-  return true;
-}
-
 /**
  * The lines of the last block read, so that the next block, which usually differs in a line or
  * two (e.g. TIME), re-reads only the lines that changed.
@@ -205,8 +196,9 @@ export function parseHeaderBlock(
       nextShared.push(undefined);
     } else {
       let known = shared[lines.length];
-      if (known === undefined || !spanIs(text, pos, lineEnd, known.text)) {
-        const own = detached(text.slice(pos, lineEnd));
+      const line = text.slice(pos, lineEnd);
+      if (known === undefined || line !== known.text) {
+        const own = detached(line);
         known = { text: own, entry: readEntry(own) };
       }
       entry = known.entry;
