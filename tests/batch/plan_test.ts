@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DEFAULT_BREAK_MODE_MAPPING } from "../../lib/analysis/mod.ts";
 import { discoverInputs } from "../../lib/batch/discover.ts";
-import { COMPONENT_REFS, dtoInFor, planBatch } from "../../lib/batch/plan.ts";
+import { COMPONENT_REFS, componentRefs, dtoInFor, planBatch } from "../../lib/batch/plan.ts";
+import { UnexpectedAnswerError } from "../../lib/client/errors_map.ts";
 import { CommandAnswers } from "../../lib/client/commands.ts";
 import { seededRandom } from "../../lib/fixtures/_prng.ts";
 import { batchWorld } from "./_helpers.ts";
@@ -77,7 +78,7 @@ Deno.test("planBatch: beyond the budget a light item is prepared again, same run
   }
 });
 
-Deno.test("planBatch: of the components it looks up, the fields it reads are checked as the client checks them", async () => {
+Deno.test("planBatch: of the components it looks up, the fields it reads are checked as the client checks them (directly when plainly valid)", async () => {
   const w = await batchWorld(3);
   try {
     const serials = ["20UPGM20000001", "20UPGM20000002", "20UPGM20000003"];
@@ -101,6 +102,19 @@ Deno.test("planBatch: of the components it looks up, the fields it reads are che
           }
         }
       }
+      // Now and then the answer's own shape is odd too (the plan's direct reading gives up on it).
+      const shaped = structuredClone(answer) as Record<string, unknown>;
+      const items = shaped.itemList as unknown[];
+      const pick = random();
+      if (pick < 0.05) shaped.itemList = [null, {}, "x", 3][Math.floor(random() * 4)];
+      else if (pick < 0.1) items[Math.floor(random() * items.length)] = [["a"], null, 7][k % 3];
+      else if (pick < 0.15) shaped.uuAppErrorMap = {};
+      else if (pick < 0.2) shaped.uuAppErrorMap = { "a/b": { type: "warning", message: "m" } };
+      else if (pick < 0.25) shaped.uuAppErrorMap = { "a/b": { type: 3 } };
+      const direct = COMPONENT_REFS.safeParse(shaped);
+      if (direct.success) assert.deepStrictEqual(componentRefs(shaped), direct.data.itemList);
+      else assert.throws(() => componentRefs(shaped), UnexpectedAnswerError);
+
       const slim = COMPONENT_REFS.safeParse(answer);
       const reference = full.safeParse(answer);
       assert.equal(slim.success, reference.success, JSON.stringify(answer.itemList));
