@@ -218,12 +218,13 @@ export function wirebondPullTest(
   const data: PullEntry[] = [];
   const valid: number[] = [];
   let weak = 0, heelChip = 0, heelPcb = 0, peel = 0, liftOff7 = 0;
-  tests.forEach((t, i) => {
+  for (let i = 0; i < tests.length; i++) {
+    const t = tests[i];
     let location = groups.get(t.label);
     if (location === undefined) groups.set(t.label, location = groups.size + 1);
     const mode = modes[i];
     data.push([t.load, mode, location]);
-    if (mode === BREAK_MODE.PULL_FAILURE) return;
+    if (mode === BREAK_MODE.PULL_FAILURE) continue;
     valid.push(t.load);
     if (t.load < 5.0) weak++;
     if (mode === BREAK_MODE.HEEL_BREAK_ON_CHIP) heelChip++;
@@ -232,7 +233,7 @@ export function wirebondPullTest(
       peel++;
       if (t.load < 7.0) liftOff7++;
     }
-  });
+  }
   const n = tests.length;
   const s = summarize(valid);
   const unavailable = valid.length === 0;

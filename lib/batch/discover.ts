@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { join, relative, resolve } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import { InputError, UsageError } from "../errors.ts";
 import { escapeControls } from "../escape.ts";
 
@@ -109,7 +109,10 @@ export async function discoverInputs(
         `--dir ${dir}: a file, not a folder: --dir takes a folder (give one file with --file)`,
       );
     }
-    const shown = (path: string) => escapeControls(relative(root, path));
+    // A path under the root is shown from the root: relative(root, path), without its cost.
+    const under = root.endsWith(sep) ? root : root + sep;
+    const shown = (path: string) =>
+      escapeControls(path.startsWith(under) ? path.slice(under.length) : relative(root, path));
     const realRoot = await Deno.realPath(root);
     for await (const entry of walk(root, realRoot, new Set([realRoot]), shown)) {
       if ("reason" in entry) {
@@ -128,8 +131,21 @@ export async function discoverInputs(
     }
     take(path, escapeControls(f));
   }
-  out.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-  return out;
+  return sortedBy(out, (f) => f.path);
+}
+
+/**
+ * `items` in the order of their keys, compared as strings are by `<` (UTF-16 code units); the
+ * keys are distinct (names in one folder, absolute paths). The sort of the keys is the engine's
+ * own, without a comparison function called from it for every pair.
+ */
+function sortedBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const byKey = new Map<string, T>();
+  for (const item of items) byKey.set(key(item), item);
+  if (byKey.size !== items.length) {
+    return [...items].sort((a, b) => key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+  }
+  return [...byKey.keys()].sort().map((k) => byKey.get(k)!);
 }
 
 /**
@@ -144,10 +160,9 @@ async function* walk(
   walked: Set<string>,
   shown: (path: string) => string,
 ): AsyncGenerator<{ path: string; real?: string } | SkippedEntry> {
-  const entries: Deno.DirEntry[] = [];
-  for await (const e of Deno.readDir(dir)) entries.push(e);
-  entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  for (const e of entries) {
+  const found: Deno.DirEntry[] = [];
+  for await (const e of Deno.readDir(dir)) found.push(e);
+  for (const e of sortedBy(found, (e) => e.name)) {
     if (e.name.startsWith(".") || isBatchOutputName(e.name)) continue;
     const path = join(dir, e.name);
     let isDirectory = e.isDirectory;

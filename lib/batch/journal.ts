@@ -47,9 +47,11 @@
  * never says less than what happened on the server, only "maybe" (`sending`). The journal is in
  * WAL mode with `synchronous = NORMAL`: a commit is a write to the operating system, not a wait
  * for the disk, so a process killed at any point (SIGKILL included) loses nothing it committed.
- * The disk itself is synced at most one second after a commit (a WAL checkpoint, on the next
- * write or by a timer, and on close): a power loss or system crash loses at most about the last
- * second of records, and the journal stays consistent (the records lost are the latest ones).
+ * SQLite holds its locks on the file for as long as the journal is open (`locking_mode =
+ * EXCLUSIVE`): a commit takes no lock of its own. The disk itself is synced at most one second
+ * after a commit (a WAL checkpoint, on the next write or by a timer, and on close): a power loss
+ * or system crash loses at most about the last second of records, and the journal stays
+ * consistent (the records lost are the latest ones).
  * What such a loss leaves unsaid is settled by the server: every run is looked up before it is
  * sent (the plan, then right before the send), so a run whose `sending` or `created` record was
  * lost is found and skipped, never sent twice (README: "Batch upload: exactly once").
@@ -719,6 +721,11 @@ function openDatabase(path: string): DatabaseSync {
     db = new DatabaseSync(path);
     db.exec("PRAGMA busy_timeout = 5000");
     if (path !== ":memory:") {
+      // One batch has the journal at a time (its lock file): SQLite holds its locks for the
+      // whole connection rather than taking and dropping them at every commit, and keeps the
+      // WAL's index in memory (set before WAL mode is entered). Nothing else can read the file
+      // meanwhile.
+      db.exec("PRAGMA locking_mode = EXCLUSIVE");
       db.exec("PRAGMA journal_mode = WAL");
       // Commits reach the operating system at once and the disk within JOURNAL_SYNC_MS.
       db.exec("PRAGMA synchronous = NORMAL");

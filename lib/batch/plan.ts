@@ -11,8 +11,11 @@ import type { ItkpdClient } from "../client/client.ts";
 import { mapLimit } from "../_pool.ts";
 import { chunk } from "../client/bulk.ts";
 import { BULK_LIMIT } from "../client/commands.ts";
+import { checkAnswer } from "../client/errors_map.ts";
 import { InputError, type Problem, UsageError } from "../errors.ts";
 import { suggest } from "../suggest.ts";
+import { z } from "zod";
+import { answer } from "../schemas/common.ts";
 import type { TestType } from "../schemas/mod.ts";
 import {
   compareRuns,
@@ -93,6 +96,66 @@ export interface PlanOptions extends Omit<PrepareContext, "testTypes"> {
 export const KEPT_RUNS_BUDGET = 32 * 1024 * 1024;
 /** The largest run a light plan keeps as text (64 Ki characters, about 2,000 pulls). */
 export const MAX_KEPT_RUN = 64 * 1024;
+
+/**
+ * The answer of `getComponentBulk` as the plan reads it: of each component, only what it uses
+ * (code, serial number, id), checked as the client's full schema checks them. The rest of a
+ * component (properties, stages, attachments: a few KB each) is neither checked nor copied,
+ * which made most of the plan's cost once the files were prepared.
+ */
+export const COMPONENT_REFS = answer({
+  itemList: z.array(z.object({
+    id: z.string().optional(),
+    code: z.string(),
+    serialNumber: z.string().nullish(),
+  })),
+});
+
+/** A component as the plan reads it (see {@link COMPONENT_REFS}). */
+export type ComponentRef = { id?: string; code: string; serialNumber?: string | null };
+
+/**
+ * The components of a `getComponentBulk` answer as {@link COMPONENT_REFS} gives them: read
+ * directly when the answer is plainly valid (no `uuAppErrorMap`, a list of objects each with a
+ * text `code`, an `id` that is text or absent, a `serialNumber` that is text, null or absent),
+ * else checked by the schema, which accepts or refuses it and says what is wrong. The result is
+ * the schema's either way (a test compares both on random answers).
+ *
+ * @example
+ * ```ts
+ * import { componentRefs } from "./plan.ts";
+ * componentRefs({ itemList: [{ code: "abc", serialNumber: "20UPGM20000001", state: "ready" }] });
+ * // [{ code: "abc", serialNumber: "20UPGM20000001" }]
+ * ```
+ */
+export function componentRefs(answer: unknown): ComponentRef[] {
+  return plainComponentRefs(answer) ??
+    checkAnswer("getComponentBulk", 200, COMPONENT_REFS, answer).itemList;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** {@link componentRefs} of a plainly valid answer; `undefined` for any other. */
+function plainComponentRefs(answer: unknown): ComponentRef[] | undefined {
+  if (!isRecord(answer) || answer.uuAppErrorMap !== undefined) return undefined;
+  const list = answer.itemList;
+  if (!Array.isArray(list)) return undefined;
+  const out: ComponentRef[] = [];
+  for (const c of list) {
+    if (!isRecord(c)) return undefined;
+    const { id, code, serialNumber } = c;
+    if (typeof code !== "string" || (id !== undefined && typeof id !== "string")) return undefined;
+    if (serialNumber !== undefined && serialNumber !== null && typeof serialNumber !== "string") {
+      return undefined;
+    }
+    const ref: ComponentRef = id === undefined ? { code } : { id, code };
+    if (serialNumber !== undefined) ref.serialNumber = serialNumber;
+    out.push(ref);
+  }
+  return out;
+}
 
 /** Fetches the test types of a component type once, by code. */
 export async function fetchTestTypes(
@@ -180,7 +243,7 @@ export async function planBatch(
   // the whole answers of thousands of components (a few KB each) never sit in memory at once.
   const codeOf = new Map<string, { code: string; serialNumber?: string | null }>();
   await mapLimit(chunk(ids, BULK_LIMIT), 3, async (part) => {
-    for (const c of await client.getComponentBulk(part)) {
+    for (const c of componentRefs(await client.call("getComponentBulk", { component: part }))) {
       const ref = { code: c.code, serialNumber: c.serialNumber ?? null };
       for (const k of [c.code, c.serialNumber, c.id]) if (k) codeOf.set(k, ref);
     }

@@ -8,6 +8,7 @@ import type { z } from "zod";
 import { InputError } from "../errors.ts";
 import { ATTACHMENT_MAX_BYTES, contentTypeOf } from "../schemas/attachment.ts";
 import { problemFromIssue } from "../schemas/value_words.ts";
+import { certainlyValid } from "../schemas/certain.ts";
 import type { Component } from "../schemas/component.ts";
 import type { ComponentType, Institution } from "../schemas/catalogue.ts";
 import type { TestType } from "../schemas/test_type.ts";
@@ -38,7 +39,7 @@ import {
 import type { EnvRecord } from "./env.ts";
 import { type ApiWarning, checkAnswer, formatWarning } from "./errors_map.ts";
 import { HttpEngine, type RetryPolicy } from "./http.ts";
-import { DEFAULT_PAGE_SIZE, paginateWith } from "./paging.ts";
+import { DEFAULT_PAGE_SIZE, type PageFetcher, pagesWith, paginateWith } from "./paging.ts";
 import { proxyConfigFromEnv } from "./proxy.ts";
 import { redact } from "./redact.ts";
 import { HttpTransport, type TransportOptions } from "./transport.ts";
@@ -248,16 +249,18 @@ export class ItkpdClient implements Disposable {
     dtoIn: Record<string, unknown> = {},
     options: PageOptions = {},
   ): AsyncGenerator<unknown, void, undefined> {
+    return paginateWith(command, this.#pageFetcher(command, options), dtoIn, {
+      pageSize: options.pageSize ?? this.config.pageSize,
+    });
+  }
+
+  /** Sends one page request of `command` and checks its answer (a command the client knows). */
+  #pageFetcher(command: string, options: PageOptions): PageFetcher {
     const known = command in CommandAnswers ? command as JsonCommandName : undefined;
-    return paginateWith(
-      command,
-      async (dto) => {
-        const answer = await this.call(command, dto, { signal: options.signal });
-        return known ? checkAnswer(command, 200, CommandAnswers[known], answer) : answer;
-      },
-      dtoIn,
-      { pageSize: options.pageSize ?? this.config.pageSize },
-    );
+    return async (dto) => {
+      const answer = await this.call(command, dto, { signal: options.signal });
+      return known ? checkAnswer(command, 200, CommandAnswers[known], answer) : answer;
+    };
   }
 
   /**
@@ -276,9 +279,16 @@ export class ItkpdClient implements Disposable {
     dtoIn: Record<string, unknown> = {},
     options: PageOptions = {},
   ): Promise<T[]> {
-    const out: T[] = [];
-    for await (const item of this.paginate(command, dtoIn, options)) out.push(item as T);
-    return out;
+    // Page by page (the same rules as paginate): a list of one page is that page's items.
+    const pages = pagesWith(command, this.#pageFetcher(command, options), dtoIn, {
+      pageSize: options.pageSize ?? this.config.pageSize,
+    });
+    let out: T[] | undefined;
+    for await (const items of pages) {
+      if (out === undefined) out = items as T[];
+      else for (const item of items) out.push(item as T);
+    }
+    return out ?? [];
   }
 
   // ---------------------------------------------------------------- catalogue
@@ -616,8 +626,12 @@ function inputKeys(command: string): string[] {
   return Object.keys(schema?.shape ?? {});
 }
 
-/** Checks a dtoIn before sending; every problem by JSON path in one `InputError`. */
+/**
+ * Checks a dtoIn before sending; every problem by JSON path in one `InputError`. A dtoIn the
+ * schema certainly takes as it is (see lib/schemas/certain.ts) is sent as it is.
+ */
 function checkInput<S extends z.ZodType>(command: CommandName, schema: S, input: unknown) {
+  if (certainlyValid(schema, input ?? {})) return (input ?? {}) as z.infer<S>;
   const result = schema.safeParse(input ?? {});
   if (result.success) return result.data as z.infer<S>;
   throw new InputError(

@@ -22,6 +22,7 @@ import {
   type UuAppErrorMap,
 } from "../errors.ts";
 import { problemFromIssue } from "../schemas/value_words.ts";
+import { certainlyValid } from "../schemas/certain.ts";
 import { redact } from "./redact.ts";
 import { escapeControls } from "../escape.ts";
 import { suggest } from "../suggest.ts";
@@ -176,6 +177,7 @@ export function errorForAnswer(
   status: number,
   body: ParsedBody,
 ): Error | undefined {
+  if (body.kind === "json" && status >= 200 && status < 300) return undefined;
   const map = errorMapOf(body);
   const codes = Object.keys(map);
   const errorCodes = codes.filter((c) => map[c]?.type !== "warning");
@@ -214,7 +216,6 @@ export function errorForAnswer(
       `${command} failed with HTTP ${status}: ${escapeControls(redact(body.text.slice(0, 200)))}`,
     );
   }
-  if (status >= 200 && status < 300) return undefined;
   const safeMap = redactMap(map);
   if (status === 400 && codes.some((c) => /invalidDtoIn$/i.test(c))) {
     return new ApiValidationError(command, status, safeMap);
@@ -250,7 +251,8 @@ export function errorForAnswer(
 
 /**
  * Checks an answer against its schema; on failure an {@link UnexpectedAnswerError} lists every
- * difference by JSON path.
+ * difference by JSON path. An answer the schema certainly takes as it is (see
+ * lib/schemas/certain.ts) is given back without zod's copy.
  */
 export function checkAnswer<S extends z.ZodType>(
   command: string,
@@ -258,6 +260,7 @@ export function checkAnswer<S extends z.ZodType>(
   schema: S,
   value: unknown,
 ): z.infer<S> {
+  if (certainlyValid(schema, value)) return value as z.infer<S>;
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => problemFromIssue(issue, value));

@@ -36,8 +36,9 @@
  * the token by reference, the JSON body serialised once) is one fetch option of ky's
  * (`WIRE_OPTION`), so a call costs ky no `Headers` work of ours.
  *
- * Each answer is read as the transport received it (`HttpTransport.answerBytes`): no hook of
- * ky's sees it, so ky never clones a Response or tees its body.
+ * Each answer is read as the transport received it (`HttpTransport.answerText` /
+ * `answerBytes`): no hook of ky's sees it, so ky never clones a Response or tees its body, and
+ * the Response ky gets carries the status and headers only (`WireRequest.bodiless`).
  *
  * @module
  */
@@ -269,7 +270,8 @@ export class HttpEngine {
     // The wire details go to the transport beside ky's Request (see WIRE_OPTION): a read with a
     // body is built by ky as a POST (`Request` refuses a GET body) and sent as GET; a JSON body
     // is serialised once for every attempt.
-    const wire: WireRequest = { method: o.wireMethod };
+    // The answer is read from the transport (readAnswer): its Response needs no body.
+    const wire: WireRequest = { method: o.wireMethod, bodiless: true };
     if (o.form === undefined && o.json !== undefined) {
       wire.json = TEXT_ENCODER.encode(JSON.stringify(o.json));
     }
@@ -477,13 +479,31 @@ async function readAnswer(
   // decoder drops it, as before.
   const raw = transport.answerText(response);
   const text = raw?.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-  const buffer = transport.answerBytes(response) ?? new Uint8Array(await response.arrayBuffer());
-  const contentType = response.headers.get("content-type");
+  const received = transport.answerHeaders(response);
+  const headers = received ? headerOf(received) : (name: string) => response.headers.get(name);
+  const contentType = headers("content-type");
   const status = response.status;
-  if (expect === "bytes" && isDownload(status, contentType, response.headers)) {
+  if (expect === "bytes" && isDownload(status, contentType, headers("content-disposition"))) {
+    const buffer = transport.answerBytes(response) ??
+      new Uint8Array(await response.arrayBuffer());
     return { status, body: { kind: "text", text: "" }, bytes: buffer };
   }
-  return { status, body: parseBody(text ?? TEXT_DECODER.decode(buffer), contentType) };
+  if (text !== undefined) return { status, body: parseBody(text, contentType) };
+  const buffer = transport.answerBytes(response) ?? new Uint8Array(await response.arrayBuffer());
+  return { status, body: parseBody(TEXT_DECODER.decode(buffer), contentType) };
+}
+
+/** A header of an answer as `Headers.get` gives it (repeated ones joined with `, `), or null. */
+function headerOf(
+  received: readonly (readonly [string, string])[],
+): (name: string) => string | null {
+  return (name) => {
+    let value: string | null = null;
+    for (const [n, v] of received) {
+      if (n === name) value = value === null ? v : `${value}, ${v}`;
+    }
+    return value;
+  };
 }
 
 /**
@@ -491,9 +511,13 @@ async function readAnswer(
  * HTML page (an unknown route answers one with status 200), or any success sent as an
  * attachment. A JSON file is a file too: errors come with an error status.
  */
-function isDownload(status: number, contentType: string | null, headers: Headers): boolean {
+function isDownload(
+  status: number,
+  contentType: string | null,
+  disposition: string | null,
+): boolean {
   if (status < 200 || status > 299) return false;
-  if (/attachment/i.test(headers.get("content-disposition") ?? "")) return true;
+  if (/attachment/i.test(disposition ?? "")) return true;
   return !/html/i.test(contentType ?? "");
 }
 

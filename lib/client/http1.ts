@@ -83,6 +83,7 @@ const STATUS_LINE = /^HTTP\/1\.([01]) ([1-9]\d\d)(?:[ \t](.*))?$/;
 export class AnswerParser {
   #state = State.StatusLine;
   readonly #noBody: boolean;
+  readonly #borrow: boolean;
   /** Bytes of a line that has not ended yet. */
   #partial: Uint8Array = EMPTY;
   #partialLength = 0;
@@ -101,9 +102,15 @@ export class AnswerParser {
   #pieces: Uint8Array[] = [];
   #remaining = 0;
 
-  /** @param options.noBody the answer has no body whatever its headers say (`HEAD`). */
-  constructor(options: { noBody?: boolean } = {}) {
+  /**
+   * @param options.noBody the answer has no body whatever its headers say (`HEAD`).
+   * @param options.borrow a body of known length that arrives whole in one chunk is lent as a
+   *   view of that chunk (no copy): the answer's `body` is then valid only until the caller
+   *   reuses the chunk.
+   */
+  constructor(options: { noBody?: boolean; borrow?: boolean } = {}) {
     this.#noBody = options.noBody === true;
+    this.#borrow = options.borrow === true;
   }
 
   /** True once any byte of the answer arrived. */
@@ -159,7 +166,13 @@ export class AnswerParser {
         }
         case State.Length: {
           const n = Math.min(this.#remaining, chunk.length - pos);
-          this.#body.set(chunk.subarray(pos, pos + n), this.#filled);
+          if (this.#filled === 0 && this.#borrow && n === this.#remaining) {
+            // The whole body is in this chunk: lent as it is (see `borrow`).
+            this.#body = chunk.subarray(pos, pos + n) as Uint8Array<ArrayBuffer>;
+          } else {
+            if (this.#filled === 0) this.#body = new Uint8Array(this.#remaining);
+            this.#body.set(chunk.subarray(pos, pos + n), this.#filled);
+          }
           this.#filled += n;
           this.#remaining -= n;
           pos += n;
@@ -383,7 +396,6 @@ export class AnswerParser {
           `the answer's Content-Length is beyond what this client reads (${MAX_BODY_BYTES} bytes)`,
         );
       }
-      this.#body = new Uint8Array(length);
       this.#remaining = length;
       this.#state = length === 0 ? State.Done : State.Length;
     } else {

@@ -66,6 +66,26 @@ export async function* paginateWith(
   dtoIn: Record<string, unknown> = {},
   options: PaginateOptions = {},
 ): AsyncGenerator<unknown, void, undefined> {
+  for await (const items of pagesWith(command, fetchPage, dtoIn, options)) yield* items;
+}
+
+/**
+ * The items of each page of a list command, by the rules of {@link paginateWith} (which yields
+ * them one by one): a list read whole takes one step per page, not one per item.
+ *
+ * @example
+ * ```ts
+ * import { pagesWith } from "./paging.ts";
+ * const pages = pagesWith("listX", async () => ({ itemList: [1, 2] }));
+ * for await (const items of pages) console.log(items); // [1, 2]
+ * ```
+ */
+export async function* pagesWith(
+  command: string,
+  fetchPage: PageFetcher,
+  dtoIn: Record<string, unknown> = {},
+  options: PaginateOptions = {},
+): AsyncGenerator<unknown[], void, undefined> {
   const given = (dtoIn.pageInfo ?? {}) as { pageIndex?: number; pageSize?: number };
   const pageSize = options.pageSize ?? given.pageSize ?? DEFAULT_PAGE_SIZE;
   let pageIndex = given.pageIndex ?? 0;
@@ -81,8 +101,10 @@ export async function* paginateWith(
         `${command} answered without a list (pageItemList, itemList or testRunList)`,
       );
     }
-    const first = items.length ? JSON.stringify(items[0]) : undefined;
-    if (pages > 0 && first !== undefined && first === previousFirst) {
+    // A page's first item, to tell a service that ignores pageInfo (the same page again): only
+    // when a page was asked before (the first page of a short list needs no copy of it).
+    const first = pages > 0 && items.length ? JSON.stringify(items[0]) : undefined;
+    if (first !== undefined && first === previousFirst) {
       throw new ServerError(
         command,
         200,
@@ -91,13 +113,13 @@ export async function* paginateWith(
           "the service seems to ignore pageInfo",
       );
     }
-    previousFirst = first;
-    for (const item of items) yield item;
+    yield items;
     const info = (answer as { pageInfo?: { pageSize?: number; total?: number } }).pageInfo;
     if (!info) return; // not paged: the whole list
     const size = info.pageSize ?? pageSize;
     if (items.length === 0 || items.length < size) return;
     if (typeof info.total === "number" && (pageIndex + 1) * size >= info.total) return;
+    previousFirst = first ?? JSON.stringify(items[0]);
     pageIndex++;
   }
 }

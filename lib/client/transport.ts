@@ -82,6 +82,12 @@ export interface WireRequest {
   tokenRef?: string;
   /** A JSON body, serialised once (sent with `Content-Type: application/json`). */
   json?: Uint8Array;
+  /**
+   * The caller reads the answer by {@link HttpTransport.answerText} / `answerBytes` /
+   * `answerHeaders` only: the Response carries no body (none is built for it), and the headers
+   * of an error status only (a success's are read by `answerHeaders`).
+   */
+  bodiless?: boolean;
 }
 
 /** Headers sent when the request has none of its own. */
@@ -144,6 +150,9 @@ interface Target {
   readPool?: ConnPool;
   writePool?: ConnPool;
 }
+
+/** An answer as a transport's Response keeps it: its headers, its text or else its bytes. */
+type Kept = { headers: [string, string][]; bytes?: Uint8Array; text?: string };
 
 /** A request that broke after its connection was made. */
 class Broken extends Error {
@@ -251,7 +260,14 @@ export class HttpTransport {
     else if (method === "POST" || method === "PUT" || method === "PATCH") {
       headers.push(["content-length", "0"]);
     }
-    return await this.#send(request.url, method, headers, body, signal ?? undefined);
+    return await this.#send(
+      request.url,
+      method,
+      headers,
+      body,
+      signal ?? undefined,
+      wire?.bodiless === true,
+    );
   };
 
   /**
@@ -294,7 +310,9 @@ export class HttpTransport {
    * the Response's own body.
    */
   answerBytes(response: Response): Uint8Array | undefined {
-    return this.#answerOf(response)?.bytes;
+    const kept = this.#answerOf(response);
+    if (kept === undefined) return undefined;
+    return kept.bytes ??= TEXT_ENCODER.encode(kept.text);
   }
 
   /**
@@ -305,10 +323,17 @@ export class HttpTransport {
     return this.#answerOf(response)?.text;
   }
 
-  #answerOf(response: Response): { bytes: Uint8Array; text?: string } | undefined {
-    return (response as unknown as Record<symbol, { bytes: Uint8Array; text?: string }>)[
-      this.#answerKey
-    ];
+  /**
+   * The headers of an answer this transport made, as received (names in lower case, in order,
+   * repeated ones kept); undefined for any other Response. For a `bodiless` success, the only
+   * place they are.
+   */
+  answerHeaders(response: Response): readonly (readonly [string, string])[] | undefined {
+    return this.#answerOf(response)?.headers;
+  }
+
+  #answerOf(response: Response): Kept | undefined {
+    return (response as unknown as Record<symbol, Kept>)[this.#answerKey];
   }
 
   /** True once {@link HttpTransport.close} was called. */
@@ -408,6 +433,7 @@ export class HttpTransport {
     headers: [string, string][],
     body: Uint8Array | undefined,
     signal: AbortSignal | undefined,
+    bodiless = false,
   ): Promise<Response> {
     const target = this.#target(url);
     const read = method === "GET" || method === "HEAD";
@@ -453,10 +479,14 @@ export class HttpTransport {
           throw brokenError(error, where(), url);
         }
         state.connection = undefined;
-        // Bytes after the answer were not asked for: the connection is not used again then.
-        if (answer.reusable) pool.release(connection);
-        else pool.discard(connection);
-        return this.#response(answer, method, where, url, target.httpProxy);
+        try {
+          // Before the connection reads again: the answer's body may be a view of its buffer.
+          return this.#response(answer, method, where, url, target.httpProxy, bodiless);
+        } finally {
+          // Bytes after the answer were not asked for: the connection is not used again then.
+          if (answer.reusable) pool.release(connection);
+          else pool.discard(connection);
+        }
       }
     };
     if (!signal) return run();
@@ -484,11 +514,12 @@ export class HttpTransport {
     where: () => string,
     url: string,
     httpProxy: ProxyServer | undefined,
+    bodiless: boolean,
   ): Response {
     const status = answer.status;
     if (httpProxy && status === 407) throw proxyAuthRequired(httpProxy, url);
     const noBody = status === 204 || status === 205 || status === 304 || method === "HEAD";
-    const bytes = noBody ? new Uint8Array(0) : answer.body;
+    let bytes: Uint8Array<ArrayBuffer> | undefined = noBody ? new Uint8Array(0) : answer.body;
     // A JSON or text answer is decoded here, once: its Response holds the text (not a second
     // copy of the bytes) and the engine parses it as it is.
     let contentType: string | undefined;
@@ -501,11 +532,21 @@ export class HttpTransport {
         text = STRICT_UTF8.decode(bytes);
       } catch { /* not UTF-8: the bytes are the body */ }
     }
+    // The body (a view of the connection's buffer, see exchange) is kept as its text, which
+    // gives the same bytes back (strict UTF-8, byte order mark kept), or else as a copy.
+    bytes = text === undefined ? bytes.slice() : undefined;
     try {
       // The other headers are added afterwards: a Response made with its headers and a body
       // prepares them for Deno.serve too (a native copy, finalised later), which costs more
       // than all the rest of this function.
-      const response = new Response(noBody ? null : text ?? bytes, {
+      const kept: Kept = { headers: answer.headers, bytes, text };
+      if (bodiless && status >= 200 && status < 300) {
+        // What ky reads of a success is its status: the rest is read from `kept`.
+        const response = new Response(null, { status, statusText: answer.statusText });
+        (response as unknown as Record<symbol, unknown>)[this.#answerKey] = kept;
+        return response;
+      }
+      const response = new Response(noBody || bodiless ? null : text ?? bytes, {
         status,
         statusText: answer.statusText,
         headers: text === undefined ? undefined : { "content-type": contentType! },
@@ -517,7 +558,7 @@ export class HttpTransport {
         if (typeSet && name === "content-type") typeSet = false;
         else headers.append(name, value);
       }
-      (response as unknown as Record<symbol, unknown>)[this.#answerKey] = { bytes, text };
+      (response as unknown as Record<symbol, unknown>)[this.#answerKey] = kept;
       return response;
     } catch (error) {
       throw new NetworkError(`${where()}: unusable answer (HTTP ${status})`, {
@@ -578,7 +619,9 @@ async function exchange(
   bytes: Uint8Array,
   noBody: boolean,
 ): Promise<ParsedAnswer> {
-  const parser = new AnswerParser({ noBody });
+  // The body may be a view of the connection's buffer: #response decodes or copies it before
+  // the connection is used again.
+  const parser = new AnswerParser({ noBody, borrow: true });
   try {
     await connection.write(bytes);
     for (;;) {

@@ -4,7 +4,7 @@
  * @module
  */
 import { ParseError, type Problem } from "../errors.ts";
-import { findUnsafeChar } from "../escape.ts";
+import { findUnsafeChar, type UnsafeChar } from "../escape.ts";
 import {
   LOAD_RANGE,
   PERCENT_RANGE,
@@ -40,8 +40,23 @@ interface BlockLine {
   entry: Entry | undefined; // undefined: blank line
 }
 
-/** A header line read: its key and values, or why it cannot be read. */
-type Entry = { key: string; values: string[]; error?: undefined } | { error: string };
+/**
+ * A header line read: its key and values, or why it cannot be read. What follows from the line
+ * alone is worked out once per entry, however many blocks (and files) hold the line: the first
+ * unsafe character of its values, and its value as a quantity.
+ */
+type Entry = {
+  key: string;
+  values: string[];
+  error?: undefined;
+  /** The first character of its values that a value must not hold (null: none). */
+  unsafe: UnsafeChar | null;
+  /** The entry as a quantity (for the keys of {@link QUANTITIES}), once asked for. */
+  quantity?: QuantityRead;
+} | { error: string };
+
+/** A quantity's value read from its line: the value and unit, or why it is refused (no place). */
+type QuantityRead = { value: number; unit: string; message?: undefined } | { message: string };
 
 function readEntry(line: string): Entry | undefined {
   if (isBlank(line)) return undefined;
@@ -51,7 +66,63 @@ function readEntry(line: string): Entry | undefined {
   }
   const key = parsed.fields[0].trim();
   if (key === "") return { error: "header line without a key; ignored" };
-  return { key, values: parsed.fields.slice(1) };
+  const values = parsed.fields.slice(1);
+  let unsafe: UnsafeChar | null = null;
+  for (const v of values) {
+    const bad = findUnsafeChar(v);
+    if (bad) {
+      unsafe = bad;
+      break;
+    }
+  }
+  return { key, values, unsafe };
+}
+
+/** The quantity of the entry of `key` (one of {@link QUANTITIES}), read once per entry. */
+function quantityOf(key: string, entry: Entry & { error?: undefined }): QuantityRead {
+  if (entry.quantity !== undefined) return entry.quantity;
+  const values = entry.values;
+  const raw = (values[0] ?? "").trim();
+  const shown = raw.length > 24 ? `${JSON.stringify(raw.slice(0, 20))}…` : JSON.stringify(raw);
+  const value = parseDecimal(raw);
+  let read: QuantityRead;
+  if (value === undefined) {
+    read = { message: `${key} value ${shown} is not a number` };
+  } else {
+    const unit = (values[1] ?? "").trim();
+    const spec = QUANTITIES[key];
+    const inUnits = spec.force ? forceToGrams(value, unit) ?? value : value;
+    const bad = Number.isFinite(value)
+      ? rangeProblem(inUnits, spec.range)
+      : "too large to be a finite number";
+    read = bad
+      ? { message: `${key} value ${shown}${unit ? ` ${unit}` : ""} refused: ${bad}` }
+      : { value, unit };
+  }
+  entry.quantity = read;
+  return read;
+}
+
+/**
+ * The lines of the last header block read from any file, as copies of their text (nothing of
+ * a file's text is kept once it is parsed) with their entries: the files of a batch differ in
+ * a few header lines (serial number, date, time), and only those are read again. Lines longer
+ * than {@link MAX_SHARED_LINE} are neither kept nor compared.
+ */
+let sharedLines: (SharedLine | undefined)[] = [];
+
+/** A header line kept across files: its text (a copy) and its entry. */
+interface SharedLine {
+  text: string;
+  entry: Entry | undefined;
+}
+
+/** The longest header line kept across files (a DAGE header line is under 60 characters). */
+const MAX_SHARED_LINE = 256;
+
+/** A copy of `text` that shares no memory with the string it was cut from. */
+function detached(text: string): string {
+  return JSON.parse(JSON.stringify(text));
 }
 
 /**
@@ -94,7 +165,11 @@ export function parseHeaderBlock(
   errors: Problem[] = warnings,
 ): DageHeader {
   let fields: Record<string, string[]> = {};
+  // The entry of each field in `fields` (what was worked out from its line).
+  let entryOf = new Map<string, Entry & { error?: undefined }>();
   const previous = memory?.text === text ? memory.lines : [];
+  const shared = sharedLines;
+  const nextShared: (SharedLine | undefined)[] = [];
   const lines: BlockLine[] = [];
   // The first and the last line of each key in the whole block (a key repeated after a reset
   // is said at its first line; a field's place is its last line).
@@ -112,9 +187,23 @@ export function parseHeaderBlock(
       );
     }
     const old = previous[lines.length];
-    const entry = old !== undefined && sameSpan(text, pos, lineEnd, old.start, old.end)
-      ? old.entry
-      : readEntry(text.slice(pos, lineEnd));
+    let entry: Entry | undefined;
+    if (old !== undefined && sameSpan(text, pos, lineEnd, old.start, old.end)) {
+      entry = old.entry;
+      nextShared.push(shared[lines.length]);
+    } else if (lineEnd - pos > MAX_SHARED_LINE) {
+      entry = readEntry(text.slice(pos, lineEnd));
+      nextShared.push(undefined);
+    } else {
+      let known = shared[lines.length];
+      const line = text.slice(pos, lineEnd);
+      if (known === undefined || line !== known.text) {
+        const own = detached(line);
+        known = { text: own, entry: readEntry(own) };
+      }
+      entry = known.entry;
+      nextShared.push(known);
+    }
     lines.push({ start: pos, end: lineEnd, number, entry });
     if (entry === undefined) continue;
     if (entry.error !== undefined) {
@@ -131,47 +220,32 @@ export function parseHeaderBlock(
           "line between: a TEST line missing? The header lines before this one are ignored",
       });
       fields = {};
+      entryOf = new Map();
     }
     fields[key] = entry.values;
+    entryOf.set(key, entry);
   }
+  sharedLines = nextShared;
   const at = (key: string) => `${file}:${lastOf.get(key)}`;
   const quantity = (key: string): Quantity | undefined => {
-    const values = fields[key];
-    if (values === undefined) return undefined;
-    const raw = (values[0] ?? "").trim();
-    const shown = raw.length > 24 ? `${JSON.stringify(raw.slice(0, 20))}…` : JSON.stringify(raw);
-    const value = parseDecimal(raw);
-    if (value === undefined) {
-      errors.push({ path: at(key), message: `${key} value ${shown} is not a number` });
+    const entry = entryOf.get(key);
+    if (entry === undefined) return undefined;
+    const read = quantityOf(key, entry);
+    if (read.message !== undefined) {
+      errors.push({ path: at(key), message: read.message });
       return undefined;
     }
-    const unit = (values[1] ?? "").trim();
-    const spec = QUANTITIES[key];
-    const inUnits = spec.force ? forceToGrams(value, unit) ?? value : value;
-    const bad = Number.isFinite(value)
-      ? rangeProblem(inUnits, spec.range)
-      : "too large to be a finite number";
-    if (bad) {
-      errors.push({
-        path: at(key),
-        message: `${key} value ${shown}${unit ? ` ${unit}` : ""} refused: ${bad}`,
-      });
-      return undefined;
-    }
-    return { value, unit };
+    return { value: read.value, unit: read.unit };
   };
-  for (const [key, values] of Object.entries(fields)) {
-    for (const v of values) {
-      const bad = findUnsafeChar(v);
-      if (!bad) continue;
-      const problem = {
-        path: at(key),
-        message: `${key} contains ${bad.name}: control characters are not accepted`,
-      };
-      if (RUN_FIELDS.has(key)) errors.push(problem);
-      else warnings.push(problem);
-      break;
-    }
+  for (const key of Object.keys(fields)) {
+    const bad = entryOf.get(key)!.unsafe;
+    if (!bad) continue;
+    const problem = {
+      path: at(key),
+      message: `${key} contains ${bad.name}: control characters are not accepted`,
+    };
+    if (RUN_FIELDS.has(key)) errors.push(problem);
+    else warnings.push(problem);
   }
   if (fields.DATE !== undefined) {
     const time = fields.TIME?.[0];

@@ -14,3 +14,4 @@ export * from "./field_values.ts";
 export * from "./prototype.ts";
 export * from "./field_shape.ts";
 export * from "./value_words.ts";
+export * from "./certain.ts";

@@ -34,8 +34,11 @@ const MAX_GUARD_PROBLEMS = 100;
 
 /** Where a value is: the field it belongs to (`results.CODE`) and its ranges, looked up once. */
 interface FieldRanges {
-  /** `results.CODE` / `properties.CODE`. */
-  name: string;
+  /** `results` / `properties`, and the field's code. */
+  section: string;
+  key: string;
+  /** `results.CODE` / `properties.CODE`, once made. */
+  name: string | undefined;
   /** The field's own range. */
   range: PhysicalRange;
   /** The range of each column of its rows (`results.CODE[k]`), looked up when first needed. */
@@ -180,7 +183,7 @@ function visit(
   for (const key of names) {
     const child = record[key];
     if (child === undefined || child === null) continue;
-    const childField = section ? fieldRanges(walk, `${keys[0]}.${key}`) : field;
+    const childField = section ? fieldRanges(walk, keys[0] as string, key) : field;
     keys.push(key);
     visit(
       walk,
@@ -197,15 +200,52 @@ function visit(
 const LINE_BREAKS = { allowLineBreaks: true };
 const NO_LINE_BREAKS = { allowLineBreaks: false };
 
-function fieldRanges(walk: Walk, name: string): FieldRanges {
-  return { name, range: walk.ranges[name] ?? ANY_NUMBER_RANGE, columns: [] };
+/**
+ * The ranges of the field `key` of `section` (`results`, `properties`): its own range is
+ * `ranges["section.key"]`, looked up by the key alone in the section's map of the ranges (made
+ * once for each set of ranges), without making the name.
+ */
+function fieldRanges(walk: Walk, section: string, key: string): FieldRanges {
+  const range = sectionRanges(walk.ranges, section).get(key);
+  return { section, key, name: undefined, range: range ?? ANY_NUMBER_RANGE, columns: [] };
+}
+
+/** For each set of ranges, the ranges of each section by key (`results.X` → X). */
+const SECTION_RANGES = new WeakMap<object, Map<string, Map<string, PhysicalRange>>>();
+
+function sectionRanges(
+  ranges: Readonly<Record<string, PhysicalRange>>,
+  section: string,
+): ReadonlyMap<string, PhysicalRange> {
+  let sections = SECTION_RANGES.get(ranges);
+  if (sections === undefined) {
+    sections = new Map();
+    for (const name of Object.keys(ranges)) {
+      const dot = name.indexOf(".");
+      if (dot < 0) continue;
+      const head = name.slice(0, dot);
+      let map = sections.get(head);
+      if (map === undefined) sections.set(head, map = new Map());
+      map.set(name.slice(dot + 1), ranges[name]);
+    }
+    SECTION_RANGES.set(ranges, sections);
+  }
+  return sections.get(section) ?? NO_RANGES;
+}
+
+const NO_RANGES: ReadonlyMap<string, PhysicalRange> = new Map();
+
+/** `results.CODE`: the name of a field's ranges (made when a column's range is looked up). */
+function nameOf(field: FieldRanges): string {
+  return field.name ??= `${field.section}.${field.key}`;
 }
 
 /** The range of column `k` of the field's rows: its own, else the field's. */
 function columnRange(walk: Walk, field: FieldRanges, k: number): PhysicalRange {
   let range = field.columns[k];
   if (range === undefined) {
-    range = walk.ranges[`${field.name}[${k}]`] ?? walk.ranges[field.name] ?? ANY_NUMBER_RANGE;
+    const name = nameOf(field);
+    range = walk.ranges[`${name}[${k}]`] ?? walk.ranges[name] ?? ANY_NUMBER_RANGE;
     if (k < 64) field.columns[k] = range;
   }
   return range;

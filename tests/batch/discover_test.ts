@@ -1,6 +1,6 @@
 /** Finding a batch's files (lib/batch/discover.ts): links followed, loops and twins skipped. */
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { discoverInputs, type SkippedEntry } from "../../lib/batch/discover.ts";
 import { UsageError } from "../../lib/errors.ts";
 
@@ -92,5 +92,39 @@ Deno.test("discoverInputs: --dir naming a file is a usage error", async () => {
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("discoverInputs: files in the order of their paths, shown relative to the folder", async () => {
+  const root = await Deno.makeTempDir({ prefix: "itkpd_discover_order_" });
+  try {
+    const names = [
+      "B.csv",
+      "a.csv",
+      "a b.csv",
+      "a-b.csv",
+      "a_b.csv",
+      "10.csv",
+      "9.csv",
+      "\u00c4.csv",
+      "z\u{1f600}.csv",
+      "zz.csv",
+      "sub/x.csv",
+      "sub/A.csv",
+      "sub-2/y.csv",
+      "sub/deeper/w.csv",
+    ];
+    for (const n of names) {
+      await Deno.mkdir(join(root, n, ".."), { recursive: true });
+      await Deno.writeTextFile(join(root, n), "x");
+    }
+    const files = await discoverInputs(root);
+    const paths = names.map((n) => join(root, n));
+    // The order of `<` on the absolute paths, as the files have always been sorted.
+    const expected = [...paths].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    assert.deepEqual(files.map((f) => f.path), expected);
+    assert.deepEqual(files.map((f) => f.display), expected.map((p) => relative(root, p)));
+  } finally {
+    await Deno.remove(root, { recursive: true });
   }
 });

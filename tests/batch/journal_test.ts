@@ -386,3 +386,34 @@ Deno.test("journal: each commit reaches the disk within a second, with no later 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("journal: held by SQLite for as long as it is open; readable again once closed", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "itkpd-journal-held-" });
+  const path = join(dir, "j.sqlite");
+  const journal = Journal.open(path);
+  try {
+    journal.recordPlan([{ key: "S|T|1", file: "a.csv" }]);
+    journal.markSending("S|T|1");
+    // Another connection (no busy wait) can neither read nor write it: the batch's commits take
+    // no lock of their own.
+    const other = new DatabaseSync(path);
+    try {
+      assert.throws(() => other.prepare("SELECT state FROM items").all(), /locked/);
+    } finally {
+      other.close();
+    }
+    journal.markCreated("S|T|1", "run-1");
+  } finally {
+    journal.close();
+  }
+  try {
+    const db = new DatabaseSync(path, { readOnly: true });
+    const row = db.prepare("SELECT state, test_run_id FROM items").get() as
+      | { state: string; test_run_id: string }
+      | undefined;
+    db.close();
+    assert.deepEqual({ ...row }, { state: "created", test_run_id: "run-1" });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

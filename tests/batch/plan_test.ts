@@ -7,7 +7,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DEFAULT_BREAK_MODE_MAPPING } from "../../lib/analysis/mod.ts";
 import { discoverInputs } from "../../lib/batch/discover.ts";
-import { dtoInFor, planBatch } from "../../lib/batch/plan.ts";
+import { COMPONENT_REFS, componentRefs, dtoInFor, planBatch } from "../../lib/batch/plan.ts";
+import { UnexpectedAnswerError } from "../../lib/client/errors_map.ts";
+import { CommandAnswers } from "../../lib/client/commands.ts";
+import { seededRandom } from "../../lib/fixtures/_prng.ts";
 import { batchWorld } from "./_helpers.ts";
 
 Deno.test("planBatch: a light plan sends what it planned, without reading the files again", async (t) => {
@@ -70,6 +73,69 @@ Deno.test("planBatch: beyond the budget a light item is prepared again, same run
       text.replace(/"TEST",1,"(\d)",([\d.]+)/, '"TEST",1,"$1",99.5'),
     );
     await assert.rejects(dtoInFor(tight, tight.toCreate[0]), /changed since the plan \(now run/);
+  } finally {
+    await w.close();
+  }
+});
+
+Deno.test("planBatch: of the components it looks up, the fields it reads are checked as the client checks them (directly when plainly valid)", async () => {
+  const w = await batchWorld(3);
+  try {
+    const serials = ["20UPGM20000001", "20UPGM20000002", "20UPGM20000003"];
+    const real = await w.client.call<{ itemList: Record<string, unknown>[] }>(
+      "getComponentBulk",
+      { component: serials },
+    );
+    assert.equal(real.itemList.length, 3);
+    const full = CommandAnswers.getComponentBulk;
+    const random = seededRandom(7).next;
+    const odd = [undefined, null, "", "X", 12, true, {}, ["a"]];
+    let refused = 0;
+    for (let k = 0; k < 300; k++) {
+      const answer = structuredClone(real);
+      for (const c of answer.itemList) {
+        for (const key of ["code", "serialNumber", "id"]) {
+          if (random() < 0.2) {
+            const v = odd[Math.floor(random() * odd.length)];
+            if (v === undefined) delete c[key];
+            else c[key] = v;
+          }
+        }
+      }
+      // Now and then the answer's own shape is odd too (the plan's direct reading gives up on it).
+      const shaped = structuredClone(answer) as Record<string, unknown>;
+      const items = shaped.itemList as unknown[];
+      const pick = random();
+      if (pick < 0.05) shaped.itemList = [null, {}, "x", 3][Math.floor(random() * 4)];
+      else if (pick < 0.1) items[Math.floor(random() * items.length)] = [["a"], null, 7][k % 3];
+      else if (pick < 0.15) shaped.uuAppErrorMap = {};
+      else if (pick < 0.2) shaped.uuAppErrorMap = { "a/b": { type: "warning", message: "m" } };
+      else if (pick < 0.25) shaped.uuAppErrorMap = { "a/b": { type: 3 } };
+      const direct = COMPONENT_REFS.safeParse(shaped);
+      if (direct.success) assert.deepStrictEqual(componentRefs(shaped), direct.data.itemList);
+      else assert.throws(() => componentRefs(shaped), UnexpectedAnswerError);
+
+      const slim = COMPONENT_REFS.safeParse(answer);
+      const reference = full.safeParse(answer);
+      assert.equal(slim.success, reference.success, JSON.stringify(answer.itemList));
+      if (!slim.success || !reference.success) {
+        refused++;
+        assert.deepEqual(
+          slim.error!.issues.map((i) => i.path),
+          reference.error!.issues.map((i) => i.path),
+        );
+        continue;
+      }
+      assert.deepEqual(
+        slim.data.itemList,
+        reference.data.itemList.map((c) => ({
+          ...(c.id === undefined ? {} : { id: c.id }),
+          code: c.code,
+          ...(c.serialNumber === undefined ? {} : { serialNumber: c.serialNumber }),
+        })),
+      );
+    }
+    assert.ok(refused > 50 && refused < 250, `${refused} refused`);
   } finally {
     await w.close();
   }

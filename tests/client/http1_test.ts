@@ -74,6 +74,33 @@ Deno.test("http1: a Content-Length answer split at every byte, and what follows 
   assert.equal(rest, "HTTP/1.1 200 OK\r\n".length);
 });
 
+Deno.test("http1: a body is copied, or lent by a borrowing parser when it came in one piece", () => {
+  const body = '{"uuAppErrorMap":{},"x":"ü"}';
+  const length = enc.encode(body).length;
+  const bytes = enc.encode(`HTTP/1.1 200 OK\r\ncontent-length: ${length}\r\n\r\n${body}`);
+  for (const borrow of [false, true]) {
+    for (const pieces of splits(bytes)) {
+      const parser = new AnswerParser({ borrow });
+      let answer: ParsedAnswer | undefined;
+      for (const piece of pieces) {
+        if (parser.push(piece) >= 0) {
+          answer = parser.answer();
+          break;
+        }
+      }
+      assert.ok(answer);
+      assert.equal(dec.decode(answer.body), body);
+      const last = pieces.find((p) => p.buffer === answer.body.buffer);
+      const whole = pieces.some((p) => p.length >= length && dec.decode(p).endsWith(body));
+      // Lent only when asked, and only when the whole body was in one piece.
+      assert.equal(last !== undefined, borrow && whole);
+      // A copy does not change when the caller reuses its pieces.
+      for (const p of pieces) p.fill(0);
+      assert.equal(dec.decode(answer.body) === body, !(borrow && whole));
+    }
+  }
+});
+
 Deno.test("http1: an answer without a length ends with the connection, which is not reused", () => {
   const text = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nall of it until the close";
   for (const pieces of splits(enc.encode(text))) {

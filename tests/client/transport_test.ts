@@ -9,6 +9,7 @@ import {
   TOKEN_REF_HEADER,
   WIRE_METHOD_HEADER,
 } from "../../lib/client/mod.ts";
+import { WIRE_OPTION } from "../../lib/client/transport.ts";
 import { jsonAnswer, type RawRequest, type RawServer, rawServer } from "../_helpers/raw_http.ts";
 
 interface Seen {
@@ -326,6 +327,13 @@ Deno.test("transport: answers in every framing reach ky whole", async (t) => {
         return await reply.write(Uint8Array.of(0x63, 0x61, 0xe9));
       case "/no-content":
         return await reply.write("HTTP/1.1 204 No Content\r\n\r\n");
+      case "/busy":
+        return await reply.write(jsonAnswer({}, 503, "Retry-After: 1\r\n"));
+      case "/page":
+        return await reply.write(
+          "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 12\r\n\r\n" +
+            "<p>a page</p>".slice(0, 12),
+        );
       default:
         return await reply.write(jsonAnswer({ e: 5 }));
     }
@@ -372,6 +380,39 @@ Deno.test("transport: answers in every framing reach ky whole", async (t) => {
         policy: "read",
       });
       assert.deepEqual(result.value, { f: 6 });
+    });
+    await t.step("the engine's answers: read from the transport, the Response lean", async () => {
+      // What HttpEngine asks (WIRE_OPTION bodiless): no body in the Response, and for a success
+      // no headers either; the transport keeps them, as received.
+      const lean = { [WIRE_OPTION]: { bodiless: true } } as RequestInit;
+      const ok = await transport.fetch(`${server.url}chunked`, lean);
+      assert.equal(ok.status, 200);
+      assert.equal(ok.body, null);
+      assert.deepEqual([...ok.headers], []);
+      assert.equal(transport.answerText(ok), '{"a":"é"}');
+      assert.deepEqual(transport.answerHeaders(ok)?.filter(([n]) => n === "set-cookie"), [
+        ["set-cookie", "a=1"],
+        ["set-cookie", "b=2"],
+      ]);
+      assert.equal(new TextDecoder().decode(transport.answerBytes(ok)), '{"a":"é"}');
+      // An error status keeps its headers in the Response (ky reads Retry-After there).
+      const busy = await transport.fetch(`${server.url}busy`, lean);
+      assert.equal(busy.status, 503);
+      assert.equal(busy.body, null);
+      assert.equal(busy.headers.get("retry-after"), "1");
+      // The engine reads the content type from the transport: a success that is a web page is
+      // not a download.
+      const engine = new HttpEngine({ transport, timeoutMs: 5000, retries: 0, retryBaseMs: 1 });
+      const page = engine.send({
+        command: "getBinaryData",
+        url: `${server.url}page`,
+        wireMethod: "GET",
+        json: {},
+        auth: false,
+        policy: "read",
+        expect: "bytes",
+      });
+      await assert.rejects(page, /not an ITkPD API answer \(HTML/);
     });
     await t.step("204: no body", async () => {
       const { response, text } = await get("/no-content");
