@@ -415,7 +415,9 @@ export class Journal {
         "created",
         `UPDATE items SET state = 'created', test_run_id = ?1, error = NULL, updated_at = ?2,
            created_ids = CASE
-             WHEN ?3 = 1 AND NOT EXISTS (SELECT 1 FROM json_each(created_ids) WHERE value = ?1)
+             WHEN ?3 = 0 THEN created_ids
+             WHEN created_ids = '[]' THEN json_array(?1)
+             WHEN NOT EXISTS (SELECT 1 FROM json_each(created_ids) WHERE value = ?1)
              THEN json_insert(created_ids, '$[#]', ?1) ELSE created_ids END
          WHERE key = ?4 AND state = 'sending'`,
         testRunId,
