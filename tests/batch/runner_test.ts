@@ -16,6 +16,16 @@ import { batchWorld, exactlyOneEach, runsPerComponent, startBatch } from "./_hel
 const serials = (n: number) => Array.from({ length: n }, (_, i) => demoSerial(i + 1));
 const ROOT = new URL("../../", import.meta.url).pathname;
 
+/** A progress reporter that fills the sandbox's disk as the uploads start (the plan is made). */
+function diskFullAtUploads(w: { sandbox: { setFaults(f: { diskFull: boolean }): void } }) {
+  const reporter: ProgressReporter = {
+    start: () => w.sandbox.setFaults({ diskFull: true }),
+    update() {},
+    finish() {},
+  };
+  return reporter;
+}
+
 Deno.test("batch-upload: a hung site stops the batch within about two request timeouts", async () => {
   const modules = 60;
   const work = await Deno.makeTempDir({ prefix: "itkpd-hung-" });
@@ -96,11 +106,7 @@ Deno.test("batch: the same server fault on item after item (a full disk) stops i
   const w = await batchWorld(modules, { db: join(dbDir, "sandbox.sqlite") });
   const uploads = () => w.sandbox.stats().byCommand.uploadTestRunResults ?? 0;
   // The disk fills up once the plan is made, as the uploads start.
-  const fill: ProgressReporter = {
-    start: () => w.sandbox.setFaults({ diskFull: true }),
-    update() {},
-    finish() {},
-  };
+  const fill = diskFullAtUploads(w);
   try {
     const lines: string[] = [];
     const { report } = await batchUpload(w.client, {
@@ -203,11 +209,7 @@ Deno.test("batch: an item waiting for its turn when the batch stops is not sent"
   const uploads = () => w.sandbox.stats().byCommand.uploadTestRunResults ?? 0;
   // Every write fails with the same fault once the uploads start: the fifth in a row stops the
   // batch, while the next item, its look-up made, waits for the one turn.
-  const fill: ProgressReporter = {
-    start: () => w.sandbox.setFaults({ diskFull: true }),
-    update() {},
-    finish() {},
-  };
+  const fill = diskFullAtUploads(w);
   try {
     const { report } = await batchUpload(w.client, {
       dir: w.dir,
