@@ -179,6 +179,8 @@ export function mappingDeviations(
   tests: readonly DageTest[],
   mapping: BreakModeMapping,
 ): string[] {
+  // The default mapping differs from itself nowhere (the usual case: no set to make).
+  if (mapping === DEFAULT_BREAK_MODE_MAPPING) return [];
   const codes = new Set<string>();
   for (const t of tests) codes.add(t.gradeCode);
   const out: string[] = [];
@@ -202,11 +204,13 @@ export function contentHash(
 ): string {
   // Each test as the line `index,gradeCode,load,unit,label\n`: the lines are made into one text
   // and hashed in one pass (one small loop to optimise, not one per piece of a line).
-  let lines = "";
-  for (const t of parsed.tests) {
-    lines += `${t.index},${t.gradeCode},${t.loadRaw.value},${t.loadRaw.unit},${t.label}\n`;
+  const tests = parsed.tests;
+  const lines: string[] = new Array(tests.length);
+  for (let i = 0; i < tests.length; i++) {
+    const t = tests[i];
+    lines[i] = [t.index, t.gradeCode, t.loadRaw.value, t.loadRaw.unit, t.label].join(",");
   }
-  let h = fnv1a(FNV_OFFSET, lines);
+  let h = tests.length === 0 ? FNV_OFFSET : fnv1a(FNV_OFFSET, lines.join("\n") + "\n");
   const deviations = opts.mapping ? mappingDeviations(parsed.tests, opts.mapping) : [];
   if (deviations.length > 0) h = fnv1a(h, `mapping:${deviations.join(";")}\n`);
   if (opts.minLoad !== undefined && opts.minLoad !== LEGACY_MIN_LOAD) {
