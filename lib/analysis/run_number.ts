@@ -25,7 +25,7 @@ import {
   readableDate,
 } from "../parsers/date.ts";
 import { type BreakModeMapping, DEFAULT_BREAK_MODE_MAPPING } from "./break_modes.ts";
-import { fnv1a, FNV_OFFSET, hashHex } from "./_fnv.ts";
+import { fnv1a, FNV_OFFSET, FNV_PRIME, hashHex } from "./_fnv.ts";
 
 /** The original WIREBOND pass cut: a run passed when MIN_LOAD > 15.0 g. */
 export const LEGACY_MIN_LOAD = 15.0;
@@ -194,6 +194,9 @@ export function mappingDeviations(
   return out;
 }
 
+const COMMA = 44;
+const NEWLINE = 10;
+
 /**
  * FNV-1a (32 bit) of what makes the results (see the module documentation), as 8 hex digits.
  * Stable across runs and platforms; line ends and header repetitions do not change it.
@@ -202,15 +205,21 @@ export function contentHash(
   parsed: Pick<DageParseResult, "tests">,
   opts: Omit<RunIdentityOptions, "date"> = {},
 ): string {
-  // Each test as the line `index,gradeCode,load,unit,label\n`: the lines are made into one text
-  // and hashed in one pass (one small loop to optimise, not one per piece of a line).
-  const tests = parsed.tests;
-  const lines: string[] = new Array(tests.length);
-  for (let i = 0; i < tests.length; i++) {
-    const t = tests[i];
-    lines[i] = [t.index, t.gradeCode, t.loadRaw.value, t.loadRaw.unit, t.label].join(",");
+  let h = FNV_OFFSET;
+  // Each test as the line `index,gradeCode,load,unit,label\n`, hashed piece by piece (the same
+  // hash, without making the line).
+  for (const t of parsed.tests) {
+    h = fnv1a(h, String(t.index));
+    h = Math.imul(h ^ COMMA, FNV_PRIME);
+    h = fnv1a(h, t.gradeCode);
+    h = Math.imul(h ^ COMMA, FNV_PRIME);
+    h = fnv1a(h, String(t.loadRaw.value));
+    h = Math.imul(h ^ COMMA, FNV_PRIME);
+    h = fnv1a(h, t.loadRaw.unit);
+    h = Math.imul(h ^ COMMA, FNV_PRIME);
+    h = fnv1a(h, t.label);
+    h = Math.imul(h ^ NEWLINE, FNV_PRIME);
   }
-  let h = tests.length === 0 ? FNV_OFFSET : fnv1a(FNV_OFFSET, lines.join("\n") + "\n");
   const deviations = opts.mapping ? mappingDeviations(parsed.tests, opts.mapping) : [];
   if (deviations.length > 0) h = fnv1a(h, `mapping:${deviations.join(";")}\n`);
   if (opts.minLoad !== undefined && opts.minLoad !== LEGACY_MIN_LOAD) {
