@@ -179,6 +179,8 @@ export function mappingDeviations(
   tests: readonly DageTest[],
   mapping: BreakModeMapping,
 ): string[] {
+  // The default mapping differs from itself nowhere (the usual case: no set to make).
+  if (mapping === DEFAULT_BREAK_MODE_MAPPING) return [];
   const codes = new Set<string>();
   for (const t of tests) codes.add(t.gradeCode);
   const out: string[] = [];

@@ -137,6 +137,9 @@ export function readInputBytesSync(path: string, opts: ReadInputOptions = {}): U
       if (n === null) break;
       total += n;
       if (total > max) throw tooLarge(`more than ${formatBytes(max)} (it grew while read)`);
+      // The whole file as its size said, in one read that did not fill the buffer: that read
+      // stopped at its end (a file grown since fills the extra byte, and is read on).
+      if (total === opened.size && total < buffer.length) break;
     }
     return buffer.subarray(0, total);
   } catch (e) {

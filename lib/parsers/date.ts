@@ -28,7 +28,7 @@ export type DateResult = { ok: true; value: DateTimeParts } | { ok: false; reaso
 
 function daysIn(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 function checkDay(year: number, month: number, day: number): string | undefined {
@@ -48,7 +48,9 @@ export function parseClockTime(
 ): { ok: true; hour: number; minute: number; second: number } | { ok: false; reason: string } {
   const m = TIME.exec(text.trim());
   if (!m) return { ok: false, reason: `${JSON.stringify(text)} is not a time HH:MM[:SS]` };
-  const [hour, minute, second] = [Number(m[1]), Number(m[2]), Number(m[3] ?? "0")];
+  const hour = Number(m[1]);
+  const minute = Number(m[2]);
+  const second = Number(m[3] ?? "0");
   if (hour > 23 || minute > 59 || second > 59) {
     return { ok: false, reason: `${JSON.stringify(text)} is not a time of day` };
   }
@@ -72,16 +74,20 @@ export function parseDageDate(date: string, time?: string): DateResult {
   if (!m) {
     return { ok: false, reason: `DATE ${JSON.stringify(date)} is not a date MM/DD/YYYY` };
   }
-  const [month, day, year] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const month = Number(m[1]);
+  const day = Number(m[2]);
+  const year = Number(m[3]);
   const bad = checkDay(year, month, day);
   if (bad) return { ok: false, reason: `DATE ${JSON.stringify(date)} is not a real date: ${bad}` };
-  let clock = { hour: 0, minute: 0, second: 0 };
-  if (time !== undefined) {
-    const t = parseClockTime(time);
-    if (!t.ok) return { ok: false, reason: `TIME ${t.reason}` };
-    clock = t;
+  if (time === undefined) {
+    return { ok: true, value: { year, month, day, hour: 0, minute: 0, second: 0 } };
   }
-  return { ok: true, value: { year, month, day, ...clock } };
+  const t = parseClockTime(time);
+  if (!t.ok) return { ok: false, reason: `TIME ${t.reason}` };
+  return {
+    ok: true,
+    value: { year, month, day, hour: t.hour, minute: t.minute, second: t.second },
+  };
 }
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/;

@@ -71,10 +71,23 @@ Deno.test("readInputBytes: what is not a regular file is refused before it is re
         maxBytes: 64,
       });
     });
+    await t.step("a file whose reads stop short before its end is read to its end", async () => {
+      // procfs files say size 0 and give their text a page or so a read: only a file read
+      // whole in one read as its size says is taken as read after that one read.
+      // The memory map of this process: about 1 KB for each of its hundred or more mappings.
+      const smaps = new TextDecoder().decode(await readInputBytes("/proc/self/smaps"));
+      assert.ok(smaps.length > 32_768, `read to its end (${smaps.length} bytes)`);
+      assert.match(smaps, /VmFlags:[^\n]*\n$/);
+    });
     await t.step("a regular file within the limit is read whole", async () => {
       const path = join(dir, "ok.csv");
       await Deno.writeTextFile(path, "a".repeat(100_000));
       assert.equal((await readInputBytes(path)).length, 100_000);
+      for (const n of [1, 4095, 4096, 4097, 65_537]) {
+        const bytes = Uint8Array.from({ length: n }, (_, i) => i % 251);
+        await Deno.writeFile(path, bytes);
+        assert.deepStrictEqual(await readInputBytes(path), bytes, `${n} bytes`);
+      }
       await Deno.writeTextFile(path, "");
       assert.equal((await readInputBytes(path)).length, 0);
     });

@@ -55,6 +55,17 @@ Deno.test("readPlainTestLine: the same test as parseTestLine, or none", async (t
         `"TEST",1,"1",1e,0,"0","a"`,
         `"TEST",1,"1",.,0,"0","a"`,
         `"TEST",1234567890123456,"1",1,0,"0","a"`, // not a safe index
+        `"TEST",+1,"1",1,0,"0","a"`, // an index with a sign
+        `"TEST",1.5,"1",1,0,"0","a"`, // an index that is not whole
+        `"TEST",1e2,"1",1,0,"0","a"`,
+        `"TEST",,"1",1,0,"0","a"`,
+        `"TEST",1,"",1,0,"0","a"`, // an empty grade code
+        `"TEST",1,1,1,0,"0","a"`, // an unquoted grade code
+        `"TEST",1,"1",1,0,0,"a"`, // an unquoted flag
+        `"TEST",1,"1",1,0,"0",a`, // an unquoted label
+        `"TEST",1,"1",1,0,"0""a"`, // a missing comma
+        `"TEST",1,"1",1,,"0","a"`, // an empty number
+        `"TEST",1,"1",1,0,"0","a"x`,
         `"TEST",1,"1",1,0,"0"`,
         `"TEST",1,"1",1,0,"0","a",`,
         `TEST,1,"1",1,0,"0","a"`,
