@@ -407,7 +407,11 @@ export class AnswerParser {
 
 /**
  * The bytes of a request: request line, `Host`, the headers, a blank line, the body, in one
- * piece (one write). Header values are sent as Latin-1, as `Headers` holds them.
+ * piece (one write). Header values are sent as Latin-1, as `Headers` holds them; a value given
+ * as bytes (e.g. a long token, encoded once by the caller) is sent as it is.
+ *
+ * The head is written into the buffer character by character: no string of the whole head is
+ * made (with a token of a kilobyte, that string was most of what a request allocated).
  *
  * @param target `/path?query`, or the full URL for a plain-HTTP proxy.
  * @param scratch gives a buffer of at least `size` bytes to write into (reused by the caller),
@@ -424,25 +428,50 @@ export function encodeRequest(
   method: string,
   target: string,
   host: string,
-  headers: readonly (readonly [string, string])[],
+  headers: readonly (readonly [string, string | Uint8Array])[],
   body?: Uint8Array,
   scratch?: (size: number) => Uint8Array,
 ): Uint8Array {
-  let head = `${method} ${target} HTTP/1.1\r\nhost: ${host}\r\n`;
-  for (const [name, value] of headers) head += `${name}: ${value}\r\n`;
-  head += "\r\n";
-  const size = head.length + (body?.length ?? 0);
+  // "METHOD target HTTP/1.1\r\nhost: HOST\r\n", each header "name: value\r\n", "\r\n", body.
+  let size = method.length + 1 + target.length + VERSION_HOST.length + host.length + 2 + 2 +
+    (body?.length ?? 0);
+  for (let i = 0; i < headers.length; i++) size += headers[i][0].length + headers[i][1].length + 4;
   const out = scratch ? scratch(size).subarray(0, size) : new Uint8Array(size);
-  const { read, written } = ENCODER.encodeInto(head, out);
-  if (read !== head.length || written !== head.length) {
-    // Not ASCII: Latin-1, one byte a character (what Headers allows).
-    for (let i = 0; i < head.length; i++) out[i] = head.charCodeAt(i);
+  let at = latin1Into(out, 0, method);
+  out[at++] = 32;
+  at = latin1Into(out, at, target);
+  at = latin1Into(out, at, VERSION_HOST);
+  at = latin1Into(out, at, host);
+  out[at++] = 13;
+  out[at++] = 10;
+  for (let i = 0; i < headers.length; i++) {
+    const name = headers[i][0];
+    const value = headers[i][1];
+    at = latin1Into(out, at, name);
+    out[at++] = 58;
+    out[at++] = 32;
+    if (typeof value === "string") at = latin1Into(out, at, value);
+    else {
+      out.set(value, at);
+      at += value.length;
+    }
+    out[at++] = 13;
+    out[at++] = 10;
   }
-  if (body) out.set(body, head.length);
+  out[at++] = 13;
+  out[at++] = 10;
+  if (body) out.set(body, at);
   return out;
 }
 
-const ENCODER = new TextEncoder();
+/** What follows the request target, up to the `Host` header's value. */
+const VERSION_HOST = " HTTP/1.1\r\nhost: ";
+
+/** Writes `text` as Latin-1 (one byte a character) at `at`; the index after it. */
+function latin1Into(out: Uint8Array, at: number, text: string): number {
+  for (let i = 0; i < text.length; i++) out[at + i] = text.charCodeAt(i);
+  return at + text.length;
+}
 
 /** The index after the blank line that ends a head starting at `from`, or -1. */
 function headEnd(bytes: Uint8Array, from: number): number {

@@ -247,3 +247,32 @@ Deno.test("http1: a request is one piece: request line, Host, headers, body", ()
   assert.deepEqual([...bytes.subarray(0, head.length)], [...head].map((c) => c.charCodeAt(0)));
   assert.deepEqual(bytes.subarray(head.length), body);
 });
+
+Deno.test("http1: a header value given as bytes is sent as those bytes, as its text would be", () => {
+  const token = "Bearer " + "a.b-c_d~".repeat(150);
+  const asText = encodeRequest("GET", "/api/x", "h:1", [["accept", "a/b"], [
+    "authorization",
+    token,
+  ]]);
+  const asBytes = encodeRequest("GET", "/api/x", "h:1", [
+    ["accept", "a/b"],
+    ["authorization", enc.encode(token)],
+  ]);
+  assert.deepEqual(asBytes, asText);
+  const head = `GET /api/x HTTP/1.1\r\nhost: h:1\r\naccept: a/b\r\nauthorization: ${token}\r\n\r\n`;
+  assert.equal(dec.decode(asBytes), head);
+  // Into a reused buffer larger than the request: the request is its first bytes only.
+  const big = new Uint8Array(8192).fill(0x7e);
+  const reused = encodeRequest(
+    "GET",
+    "/api/x",
+    "h:1",
+    [["authorization", enc.encode(token)]],
+    undefined,
+    () => big,
+  );
+  assert.equal(
+    dec.decode(reused),
+    `GET /api/x HTTP/1.1\r\nhost: h:1\r\nauthorization: ${token}\r\n\r\n`,
+  );
+});
