@@ -504,8 +504,10 @@ function headerOf(
 ): (name: string) => string | null {
   return (name) => {
     let value: string | null = null;
-    for (const [n, v] of received) {
-      if (n === name) value = value === null ? v : `${value}, ${v}`;
+    for (let i = 0; i < received.length; i++) {
+      if (received[i][0] !== name) continue;
+      const v = received[i][1];
+      value = value === null ? v : `${value}, ${v}`;
     }
     return value;
   };

@@ -529,8 +529,12 @@ export class HttpTransport {
     // A JSON or text answer is decoded here, once: its Response holds the text (not a second
     // copy of the bytes) and the engine parses it as it is.
     let contentType: string | undefined;
-    for (const [name, value] of answer.headers) {
-      if (name === "content-type") contentType ??= value;
+    const received = answer.headers;
+    for (let i = 0; i < received.length; i++) {
+      if (received[i][0] === "content-type") {
+        contentType = received[i][1];
+        break;
+      }
     }
     let text: string | undefined;
     if (!noBody && contentType !== undefined && TEXTUAL.test(contentType)) {
