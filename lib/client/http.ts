@@ -150,6 +150,8 @@ export interface SendOptions {
   wireMethod: "GET" | "POST";
   /** The JSON body (dtoIn). */
   json?: unknown;
+  /** The JSON body as text, sent as it is (in place of `json`; a checked dtoIn's). */
+  jsonText?: string;
   /**
    * A `multipart/form-data` body (a file upload) instead of `json`: ky and `Request` encode it
    * and set its `Content-Type` with the boundary; the transport forwards both unchanged.
@@ -285,7 +287,9 @@ export class HttpEngine {
       failedAt: 0,
       logged: false,
     };
-    if (o.form === undefined && o.json !== undefined) {
+    if (o.form === undefined && o.jsonText !== undefined) {
+      exchange.json = TEXT_ENCODER.encode(o.jsonText);
+    } else if (o.form === undefined && o.json !== undefined) {
       exchange.json = TEXT_ENCODER.encode(JSON.stringify(o.json));
     }
     if (o.auth) {
