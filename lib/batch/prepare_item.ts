@@ -249,21 +249,20 @@ export async function prepareFile(
   }
   const item = prepareText(file, text, ctx);
   if (!item.ok) return item;
-  const json = item.text!;
   if (opts.light) {
-    // Checked once here, by the client's input check, as the text the upload sends.
+    // Checked once here, by the client's input check, as the text the upload sends (the run's
+    // JSON: the check gives a valid run back as it is).
     const checked = checkedUpload(item.dtoIn);
-    if (checked) {
-      item.checked = checked;
-      item.text = checked.text;
-    }
+    if (checked) item.checked = checked;
+    item.text = checked?.text ?? JSON.stringify(item.dtoIn);
     const { properties: _p, results: _r, ...identity } = item.dtoIn;
     const copy = JSON.parse(JSON.stringify(identity)) as UploadDtoIn;
     const { date, ...rest } = copy;
     item.dtoIn = { ...rest, properties: {}, results: {}, ...(date === undefined ? {} : { date }) };
     item.light = true;
   } else {
-    item.dtoIn = JSON.parse(json);
+    item.text = JSON.stringify(item.dtoIn);
+    item.dtoIn = JSON.parse(item.text);
   }
   item.key = runKey(item.dtoIn.component, item.dtoIn.testType, item.dtoIn.runNumber);
   return item;
@@ -546,13 +545,13 @@ function finish(
     results: run.results as Record<string, unknown>,
   };
   if (typeof run.date === "string") dtoIn.date = run.date;
-  // The run as JSON: prepareFile gives the dtoIn read back from it (nothing of the file's text).
+  // prepareFile makes the run's JSON and gives the dtoIn read back from it (nothing of the file's
+  // text), or keeps the JSON of a light item.
   return {
     ok: true,
     file,
     key: "",
     dtoIn,
-    text: JSON.stringify(dtoIn),
     summary,
     warnings: JSON.parse(JSON.stringify(warnings)),
   };
