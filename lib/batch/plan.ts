@@ -201,7 +201,8 @@ export async function planBatch(
     if (light && text !== undefined && text.length <= MAX_KEPT_RUN && text.length <= budget) {
       item.values = text;
       budget -= text.length;
-    }
+    } else delete item.checked; // prepared again before its upload, and checked then
+
     return item;
   });
   const invalid: InvalidItem[] = [];
@@ -288,6 +289,10 @@ export async function planBatch(
       componentCode: c.code,
       dtoIn: { ...item.dtoIn, component: serial },
     };
+    // The checked text with the component it is uploaded with (checked too); else parsed back.
+    const checked = item.checked?.with("component", item.dtoIn.component, serial);
+    if (checked) ready.checked = checked;
+    else delete ready.checked;
     seen.set(key, ready);
     resolved.push(ready);
   }

@@ -6,8 +6,9 @@
  *
  * @module
  */
-import type { TestRunUploadInput } from "../client/commands.ts";
-import { ItkpdError, type Problem, summarizeProblems } from "../errors.ts";
+import type { InputOf, TestRunUploadInput } from "../client/commands.ts";
+import { checkDtoIn, type CheckedDtoIn } from "../client/checked_dtoin.ts";
+import { InputError, ItkpdError, type Problem, summarizeProblems } from "../errors.ts";
 import { dageSerial, parseDage } from "../parsers/dage.ts";
 import { parseIv } from "../parsers/iv.ts";
 import { parseJsonDocument } from "../parsers/json.ts";
@@ -85,6 +86,12 @@ export interface PreparedItem {
   text?: string;
   /** A light item's dtoIn as JSON text, kept by the plan (its component as prepared). */
   values?: string;
+  /**
+   * A light item's dtoIn checked by the client's input check when it was prepared (its text is
+   * {@link PreparedItem.values}; after the plan, with the component resolved): sent as it is.
+   * Absent when the check refused it (the upload then checks the parsed dtoIn, and says why).
+   */
+  checked?: CheckedDtoIn<"uploadTestRunResults">;
   summary: ItemSummary;
   /** Problems that did not stop the item (e.g. a bad line left out). */
   warnings: Problem[];
@@ -242,18 +249,33 @@ export async function prepareFile(
   }
   const item = prepareText(file, text, ctx);
   if (!item.ok) return item;
-  const json = item.text!;
   if (opts.light) {
+    // Checked once here, by the client's input check, as the text the upload sends (the run's
+    // JSON: the check gives a valid run back as it is).
+    const checked = checkedUpload(item.dtoIn);
+    if (checked) item.checked = checked;
+    item.text = checked?.text ?? JSON.stringify(item.dtoIn);
     const { properties: _p, results: _r, ...identity } = item.dtoIn;
     const copy = JSON.parse(JSON.stringify(identity)) as UploadDtoIn;
     const { date, ...rest } = copy;
     item.dtoIn = { ...rest, properties: {}, results: {}, ...(date === undefined ? {} : { date }) };
     item.light = true;
   } else {
-    item.dtoIn = JSON.parse(json);
+    item.text = JSON.stringify(item.dtoIn);
+    item.dtoIn = JSON.parse(item.text);
   }
   item.key = runKey(item.dtoIn.component, item.dtoIn.testType, item.dtoIn.runNumber);
   return item;
+}
+
+/** The client's input check of a run to upload, as its text; undefined when refused. */
+function checkedUpload(dtoIn: UploadDtoIn): CheckedDtoIn<"uploadTestRunResults"> | undefined {
+  try {
+    return checkDtoIn("uploadTestRunResults", dtoIn as InputOf<"uploadTestRunResults">);
+  } catch (e) {
+    if (e instanceof InputError) return undefined;
+    throw e;
+  }
 }
 
 /** The item of a file's text (its dtoIn still made of the text's values). */
@@ -523,13 +545,13 @@ function finish(
     results: run.results as Record<string, unknown>,
   };
   if (typeof run.date === "string") dtoIn.date = run.date;
-  // The run as JSON: prepareFile gives the dtoIn read back from it (nothing of the file's text).
+  // prepareFile makes the run's JSON and gives the dtoIn read back from it (nothing of the file's
+  // text), or keeps the JSON of a light item.
   return {
     ok: true,
     file,
     key: "",
     dtoIn,
-    text: JSON.stringify(dtoIn),
     summary,
     warnings: JSON.parse(JSON.stringify(warnings)),
   };

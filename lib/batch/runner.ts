@@ -532,7 +532,9 @@ async function uploadOne(
     throw new ItemFailure({ ...describeItem(item), status: "failed", ...failureOf(e) });
   }
   try {
-    dtoIn = await dtoInFor(plan, item);
+    // A run kept as checked text is sent as that text: its dtoIn here is its identity (for the
+    // look-ups), not parsed back.
+    dtoIn = item.checked ? item.dtoIn : await dtoInFor(plan, item);
   } catch (e) {
     throw new ItemFailure({ ...describeItem(item), status: "failed", ...failureOf(e) });
   }
@@ -542,6 +544,7 @@ async function uploadOne(
   try {
     result = await uploadRunOnce(client, {
       dtoIn,
+      checked: item.checked,
       componentCode: item.componentCode,
       formerRunNumbers: item.formerRunNumbers,
     }, {

@@ -32,9 +32,10 @@
  * travel on kept-alive connections too, and the transport never sends one twice by itself (see
  * transport.ts): a reused connection that breaks is "maybe sent" as any other.
  *
- * What the transport puts on the wire beside ky's `Request` (the method of a read with a body,
- * the token by reference, the JSON body serialised once) is one fetch option of ky's
- * (`WIRE_OPTION`), so a call costs ky no `Headers` work of ours.
+ * What the transport puts on the wire beside ky's `Request` (the method, the token by reference,
+ * the JSON body serialised once) is one fetch option of ky's (`WIRE_OPTION`), so a call costs ky
+ * no `Headers` or body work of ours: ky's `Request` is a GET without a body (a form upload's is
+ * the POST that carries the form).
  *
  * Each answer is read as the transport received it (`HttpTransport.answerText` /
  * `answerBytes`): no hook of ky's sees it, so ky never clones a Response or tees its body, and
@@ -149,6 +150,8 @@ export interface SendOptions {
   wireMethod: "GET" | "POST";
   /** The JSON body (dtoIn). */
   json?: unknown;
+  /** The JSON body as text, sent as it is (in place of `json`; a checked dtoIn's). */
+  jsonText?: string;
   /**
    * A `multipart/form-data` body (a file upload) instead of `json`: ky and `Request` encode it
    * and set its `Content-Type` with the boundary; the transport forwards both unchanged.
@@ -184,12 +187,15 @@ interface Answer {
   bytes?: Uint8Array;
 }
 
-/** What the hooks of one {@link HttpEngine.send} share about its attempts. */
-interface Exchange {
+/**
+ * What the hooks of one {@link HttpEngine.send} share about its attempts. It is also what the
+ * transport puts on the wire (its {@link WireRequest} fields: method, token by reference, JSON
+ * body), so that one object, ky's `WIRE_OPTION`, carries both: the hooks find it in the options
+ * ky hands them, the transport in its fetch options.
+ */
+interface Exchange extends WireRequest {
   /** The request. */
   readonly send: SendOptions;
-  /** What the transport puts on the wire: method, token (by reference), JSON body. */
-  readonly wire: WireRequest;
   /** The token of the attempt under way. */
   token?: string;
   /** The one renewal of (c) was asked for. */
@@ -203,9 +209,9 @@ interface Exchange {
   logged: boolean;
 }
 
-/** The `Exchange` a ky hook belongs to (handed over in ky's per-request `context`). */
-function exchangeOf(options: { context: Record<string, unknown> }): Exchange {
-  return options.context.exchange as Exchange;
+/** The `Exchange` a ky hook belongs to (ky hands its `WIRE_OPTION` on in the hook's options). */
+function exchangeOf(options: object): Exchange {
+  return (options as Record<string, unknown>)[WIRE_OPTION] as Exchange;
 }
 
 /** HTTP statuses a read is sent again after: 429 and every 5xx. */
@@ -244,9 +250,8 @@ export class HttpEngine {
         return options.transport.fetch(input, init);
       },
       timeout: options.timeoutMs,
-      // Every error status goes through ky's retry decision; the answer itself is kept by
-      // the `afterResponse` hook (see `send`), whatever ky then does with the status.
-      throwHttpErrors: true,
+      // ky's default `throwHttpErrors: true` (not set: one key less to merge per call): every
+      // error status goes through ky's retry decision; `send` maps the answer ky gives up with.
       // `Accept: application/json` and the user agent are the transport's defaults: no header
       // here, so that ky's Headers and Requests stay empty.
       hooks: {
@@ -267,35 +272,39 @@ export class HttpEngine {
     if (this.#options.transport.closed) throw closedClientError(o.url);
     o.signal?.throwIfAborted();
     const transport = this.#options.transport;
-    // The wire details go to the transport beside ky's Request (see WIRE_OPTION): a read with a
-    // body is built by ky as a POST (`Request` refuses a GET body) and sent as GET; a JSON body
-    // is serialised once for every attempt.
+    // The wire details go to the transport beside ky's Request (see WIRE_OPTION): ky builds a
+    // GET without a body (its default method, so no option for it), the transport puts the wire
+    // method and the JSON body (serialised once for every attempt) on the wire. Only a form is
+    // in ky's Request (a POST), which encodes it.
     // The answer is read from the transport (readAnswer): its Response needs no body.
-    const wire: WireRequest = { method: o.wireMethod, bodiless: true };
-    if (o.form === undefined && o.json !== undefined) {
-      wire.json = TEXT_ENCODER.encode(JSON.stringify(o.json));
-    }
     const exchange: Exchange = {
       send: o,
-      wire,
+      method: o.wireMethod,
+      bodiless: true,
       renewed: false,
       retries: 0,
       startedAt: 0,
       failedAt: 0,
       logged: false,
     };
+    if (o.form === undefined && o.jsonText !== undefined) {
+      exchange.json = TEXT_ENCODER.encode(o.jsonText);
+    } else if (o.form === undefined && o.json !== undefined) {
+      exchange.json = TEXT_ENCODER.encode(JSON.stringify(o.json));
+    }
     if (o.auth) {
       exchange.token = await this.#token();
-      wire.tokenRef = transport.tokenRef(exchange.token);
+      exchange.tokenRef = transport.tokenRef(exchange.token);
     }
-    const hasBody = o.json !== undefined || o.form !== undefined;
+    // As few keys as can be: ky merges them with its defaults key by key on every call.
     const options = {
-      method: hasBody ? "POST" : o.wireMethod,
       retry: this.#retryOptions(o, exchange),
-      context: { exchange },
-      [WIRE_OPTION]: wire,
+      [WIRE_OPTION]: exchange,
     } as KyOptions & { [WIRE_OPTION]: WireRequest };
-    if (o.form) options.body = o.form;
+    if (o.form) {
+      options.method = "POST";
+      options.body = o.form;
+    }
     if (o.signal) options.signal = o.signal;
     let answer: Answer;
     for (;;) {
@@ -323,7 +332,7 @@ export class HttpEngine {
         this.tokens.invalidate(token);
         this.#log(`${o.command}: token refused (HTTP 401), renewing it once`);
         exchange.token = await this.#token();
-        wire.tokenRef = transport.tokenRef(exchange.token);
+        exchange.tokenRef = transport.tokenRef(exchange.token);
         continue;
       }
       break;
@@ -351,7 +360,7 @@ export class HttpEngine {
     return {
       // The retries made so far are counted by shouldRetry, across the renewal of (c).
       limit: retries,
-      // ky builds reads with a body as POST (the transport sends them as GET).
+      // ky's Request is a GET (a form upload's a POST); the transport sends the wire method.
       methods: ["get", "post"],
       statusCodes,
       // A `Retry-After` is honoured on every status that is retried, within retryMaxMs.
@@ -404,7 +413,7 @@ export class HttpEngine {
     );
     if (o.auth) {
       exchange.token = await this.#token();
-      exchange.wire.tokenRef = this.#options.transport.tokenRef(exchange.token);
+      exchange.tokenRef = this.#options.transport.tokenRef(exchange.token);
     }
     exchange.startedAt = performance.now();
     exchange.logged = false;
@@ -499,8 +508,10 @@ function headerOf(
 ): (name: string) => string | null {
   return (name) => {
     let value: string | null = null;
-    for (const [n, v] of received) {
-      if (n === name) value = value === null ? v : `${value}, ${v}`;
+    for (let i = 0; i < received.length; i++) {
+      if (received[i][0] !== name) continue;
+      const v = received[i][1];
+      value = value === null ? v : `${value}, ${v}`;
     }
     return value;
   };

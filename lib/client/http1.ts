@@ -67,6 +67,7 @@ const enum State {
 const EMPTY = new Uint8Array(0);
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const STATUS_LINE = /^HTTP\/1\.([01]) ([1-9]\d\d)(?:[ \t](.*))?$/;
+const DIGITS = /^\d{1,15}$/;
 
 /**
  * Reads one answer from the bytes of a connection.
@@ -142,14 +143,15 @@ export class AnswerParser {
             // The usual case: the whole head in this chunk, read in one go.
             const end = headEnd(chunk, pos);
             if (end > 0 && end - pos <= MAX_HEAD_BYTES) {
-              const lines = latin1(chunk.subarray(pos), end - pos).split("\n");
+              const head = latin1(chunk, pos, end);
               this.#headBytes = end - pos;
               pos = end;
-              for (let i = 0; i < lines.length - 1; i++) {
-                const line = lines[i];
-                this.#headLine(
-                  line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line,
-                );
+              // Line by line (the head ends with its blank line), without an array of them.
+              for (let at = 0; at < head.length;) {
+                const lf = head.indexOf("\n", at);
+                const stop = lf > at && head.charCodeAt(lf - 1) === 13 ? lf - 1 : lf;
+                this.#headLine(head.slice(at, stop));
+                at = lf + 1;
               }
               break;
             }
@@ -275,7 +277,7 @@ export class AnswerParser {
     const length = bytes.length > 0 && bytes[bytes.length - 1] === 13
       ? bytes.length - 1
       : bytes.length;
-    this.#lineText = latin1(bytes, length);
+    this.#lineText = latin1(bytes, 0, length);
     return lf + 1;
   }
 
@@ -309,6 +311,7 @@ export class AnswerParser {
 
   #headLine(line: string): void {
     if (this.#state === State.StatusLine) {
+      if (this.#plainStatusLine(line)) return;
       const m = STATUS_LINE.exec(line);
       if (!m) throw new AnswerFormatError("the answer does not start with an HTTP/1.1 status line");
       this.#version = `1.${m[1]}`;
@@ -336,7 +339,42 @@ export class AnswerParser {
     const name = colon > 0 ? line.slice(0, colon) : "";
     if (!TOKEN.test(name)) throw new AnswerFormatError("a header line of the answer is not valid");
     if (this.#state === State.Trailers) return; // trailers are read, not kept
-    this.#headers.push([name.toLowerCase(), trimOws(line.slice(colon + 1))]);
+    // The value without the spaces and tabs around it (RFC 9110's OWS), sliced once.
+    let start = colon + 1;
+    let end = line.length;
+    while (start < end && isOws(line.charCodeAt(start))) start++;
+    while (end > start && isOws(line.charCodeAt(end - 1))) end--;
+    this.#headers.push([name.toLowerCase(), line.slice(start, end)]);
+  }
+
+  /**
+   * The usual status line (`HTTP/1.1 200 OK`: a version, a status of three digits, a reason
+   * without a CR) read without the regular expression; false for any other line, which
+   * {@link STATUS_LINE} then reads (or refuses) as before.
+   */
+  #plainStatusLine(line: string): boolean {
+    if (!line.startsWith("HTTP/1.") || line.length < 12) return false;
+    const minor = line.charCodeAt(7);
+    const d0 = line.charCodeAt(9) - 48;
+    const d1 = line.charCodeAt(10) - 48;
+    const d2 = line.charCodeAt(11) - 48;
+    if (
+      (minor !== 48 && minor !== 49) || line.charCodeAt(8) !== 32 || d0 < 1 || d0 > 9 ||
+      d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9
+    ) {
+      return false;
+    }
+    let statusText = "";
+    if (line.length > 12) {
+      const sep = line.charCodeAt(12);
+      if ((sep !== 32 && sep !== 9) || line.includes("\r", 13)) return false;
+      statusText = line.slice(13);
+    }
+    this.#version = minor === 49 ? "1.1" : "1.0";
+    this.#status = d0 * 100 + d1 * 10 + d2;
+    this.#statusText = statusText;
+    this.#state = State.Headers;
+    return true;
   }
 
   /** The head is complete: skip a 1xx answer, or decide how the body ends. */
@@ -357,8 +395,20 @@ export class AnswerParser {
     let transferEncoding = false;
     let close = false;
     let keepAlive = false;
-    for (const [name, value] of this.#headers) {
+    const headers = this.#headers;
+    for (let i = 0; i < headers.length; i++) {
+      const name = headers[i][0];
+      const value = headers[i][1];
       if (name === "content-length") {
+        if (DIGITS.test(value)) {
+          // One length (the usual case): what the loop below makes of it.
+          const n = Number(value);
+          if (length !== undefined && length !== n) {
+            throw new AnswerFormatError("the answer has Content-Lengths that differ");
+          }
+          length = n;
+          continue;
+        }
         for (const part of value.split(",")) {
           const text = part.trim();
           if (!/^\d{1,15}$/.test(text)) {
@@ -375,10 +425,16 @@ export class AnswerParser {
         const codings = value.toLowerCase().split(",");
         chunked = codings[codings.length - 1].trim() === "chunked";
       } else if (name === "connection") {
-        for (const option of value.toLowerCase().split(",")) {
-          const o = option.trim();
-          if (o === "close") close = true;
-          else if (o === "keep-alive") keepAlive = true;
+        const lower = value.toLowerCase();
+        // One option (the usual case): what the loop below makes of it.
+        if (lower === "keep-alive") keepAlive = true;
+        else if (lower === "close") close = true;
+        else {
+          for (const option of lower.split(",")) {
+            const o = option.trim();
+            if (o === "close") close = true;
+            else if (o === "keep-alive") keepAlive = true;
+          }
         }
       }
     }
@@ -407,7 +463,11 @@ export class AnswerParser {
 
 /**
  * The bytes of a request: request line, `Host`, the headers, a blank line, the body, in one
- * piece (one write). Header values are sent as Latin-1, as `Headers` holds them.
+ * piece (one write). Header values are sent as Latin-1, as `Headers` holds them; a value given
+ * as bytes (e.g. a long token, encoded once by the caller) is sent as it is.
+ *
+ * The head is written into the buffer character by character: no string of the whole head is
+ * made (with a token of a kilobyte, that string was most of what a request allocated).
  *
  * @param target `/path?query`, or the full URL for a plain-HTTP proxy.
  * @param scratch gives a buffer of at least `size` bytes to write into (reused by the caller),
@@ -424,25 +484,50 @@ export function encodeRequest(
   method: string,
   target: string,
   host: string,
-  headers: readonly (readonly [string, string])[],
+  headers: readonly (readonly [string, string | Uint8Array])[],
   body?: Uint8Array,
   scratch?: (size: number) => Uint8Array,
 ): Uint8Array {
-  let head = `${method} ${target} HTTP/1.1\r\nhost: ${host}\r\n`;
-  for (const [name, value] of headers) head += `${name}: ${value}\r\n`;
-  head += "\r\n";
-  const size = head.length + (body?.length ?? 0);
+  // "METHOD target HTTP/1.1\r\nhost: HOST\r\n", each header "name: value\r\n", "\r\n", body.
+  let size = method.length + 1 + target.length + VERSION_HOST.length + host.length + 2 + 2 +
+    (body?.length ?? 0);
+  for (let i = 0; i < headers.length; i++) size += headers[i][0].length + headers[i][1].length + 4;
   const out = scratch ? scratch(size).subarray(0, size) : new Uint8Array(size);
-  const { read, written } = ENCODER.encodeInto(head, out);
-  if (read !== head.length || written !== head.length) {
-    // Not ASCII: Latin-1, one byte a character (what Headers allows).
-    for (let i = 0; i < head.length; i++) out[i] = head.charCodeAt(i);
+  let at = latin1Into(out, 0, method);
+  out[at++] = 32;
+  at = latin1Into(out, at, target);
+  at = latin1Into(out, at, VERSION_HOST);
+  at = latin1Into(out, at, host);
+  out[at++] = 13;
+  out[at++] = 10;
+  for (let i = 0; i < headers.length; i++) {
+    const name = headers[i][0];
+    const value = headers[i][1];
+    at = latin1Into(out, at, name);
+    out[at++] = 58;
+    out[at++] = 32;
+    if (typeof value === "string") at = latin1Into(out, at, value);
+    else {
+      out.set(value, at);
+      at += value.length;
+    }
+    out[at++] = 13;
+    out[at++] = 10;
   }
-  if (body) out.set(body, head.length);
+  out[at++] = 13;
+  out[at++] = 10;
+  if (body) out.set(body, at);
   return out;
 }
 
-const ENCODER = new TextEncoder();
+/** What follows the request target, up to the `Host` header's value. */
+const VERSION_HOST = " HTTP/1.1\r\nhost: ";
+
+/** Writes `text` as Latin-1 (one byte a character) at `at`; the index after it. */
+function latin1Into(out: Uint8Array, at: number, text: string): number {
+  for (let i = 0; i < text.length; i++) out[at + i] = text.charCodeAt(i);
+  return at + text.length;
+}
 
 /** The index after the blank line that ends a head starting at `from`, or -1. */
 function headEnd(bytes: Uint8Array, from: number): number {
@@ -455,17 +540,22 @@ function headEnd(bytes: Uint8Array, from: number): number {
   }
 }
 
-/** `bytes[0..length)` as Latin-1 text. */
-function latin1(bytes: Uint8Array, length: number): string {
-  if (length <= 4096) {
-    return String.fromCharCode.apply(null, bytes.subarray(0, length) as unknown as number[]);
+/** `bytes[start..end)` as Latin-1 text. */
+function latin1(bytes: Uint8Array, start: number, end: number): string {
+  if (end - start <= 4096) {
+    return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
   }
   let text = "";
-  for (let i = 0; i < length; i += 4096) {
-    const part = bytes.subarray(i, Math.min(length, i + 4096));
+  for (let i = start; i < end; i += 4096) {
+    const part = bytes.subarray(i, Math.min(end, i + 4096));
     text += String.fromCharCode.apply(null, part as unknown as number[]);
   }
   return text;
+}
+
+/** A space or a tab (RFC 9110's OWS). */
+function isOws(c: number): boolean {
+  return c === 32 || c === 9;
 }
 
 /** Without the spaces and tabs around it (RFC 9110's OWS). */

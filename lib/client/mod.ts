@@ -30,6 +30,7 @@ export * from "./token_check.ts";
 export * from "./grant_token.ts";
 export * from "./auth.ts";
 export * from "./commands.ts";
+export * from "./checked_dtoin.ts";
 export * from "./paging.ts";
 export * from "./bulk.ts";
 export * from "./client.ts";

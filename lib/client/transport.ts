@@ -95,6 +95,9 @@ const DEFAULT_HEADERS: readonly [string, string][] = [
   ["accept", "application/json"],
   ["user-agent", "itkpd-deno/0.1"],
 ];
+/** The content type of a JSON body, and the connection header of every request. */
+const CONTENT_TYPE_JSON: [string, string] = ["content-type", "application/json"];
+const KEEP_ALIVE: [string, string] = ["connection", "keep-alive"];
 
 const TEXT_ENCODER = new TextEncoder();
 const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -192,8 +195,11 @@ export class HttpTransport {
   readonly #options: Required<Omit<TransportOptions, "proxy" | "caCerts">>;
   readonly #proxy: ProxyConfig;
   readonly #caCerts: string[] | undefined;
-  /** Tokens by reference (one per token the process used: a handful). */
-  readonly #tokens = new Map<string, string>();
+  /**
+   * Tokens by reference (one per token the process used: a handful), as the bytes of their
+   * `Authorization` value (`Bearer <token>`), encoded once.
+   */
+  readonly #tokens = new Map<string, Uint8Array>();
   /** JSON bodies lent for the requests in flight, by reference. */
   readonly #bodies = new Map<string, Uint8Array>();
   #bodyCount = 0;
@@ -221,7 +227,7 @@ export class HttpTransport {
     let userAgent = false;
     let contentType = false;
     // One pass over the headers: the transport's own ones are taken out.
-    const headers: [string, string][] = [];
+    const headers: [string, string | Uint8Array][] = [];
     request.headers.forEach((value, key) => {
       if (key === WIRE_METHOD_HEADER) wireMethod ??= value;
       else if (key === BODY_REF_HEADER) bodyRef = value;
@@ -233,11 +239,11 @@ export class HttpTransport {
         headers.push([key, value]);
       }
     });
-    if (!accept) headers.push(DEFAULT_HEADERS[0] as [string, string]);
-    if (!userAgent) headers.push(DEFAULT_HEADERS[1] as [string, string]);
+    if (!accept) headers.push(DEFAULT_HEADERS[0]);
+    if (!userAgent) headers.push(DEFAULT_HEADERS[1]);
     if (tokenRef !== undefined) {
-      const token = this.#tokens.get(tokenRef);
-      if (token !== undefined) headers.push(["authorization", `Bearer ${token}`]);
+      const authorization = this.#tokens.get(tokenRef);
+      if (authorization !== undefined) headers.push(["authorization", authorization]);
     }
     const method = (wireMethod ?? request.method).toUpperCase();
     let body = wire?.json;
@@ -251,7 +257,7 @@ export class HttpTransport {
       }
     }
     if (body !== undefined) {
-      if (!contentType) headers.push(["content-type", "application/json"]);
+      if (!contentType) headers.push(CONTENT_TYPE_JSON);
     } else if (request.body) {
       body = new Uint8Array(await request.arrayBuffer());
       signal?.throwIfAborted();
@@ -283,7 +289,7 @@ export class HttpTransport {
       });
     }
     const ref = `t${this.#tokens.size + 1}`;
-    this.#tokens.set(ref, token);
+    this.#tokens.set(ref, TEXT_ENCODER.encode(`Bearer ${token}`));
     this.#lastToken = { token, ref };
     return ref;
   }
@@ -430,7 +436,7 @@ export class HttpTransport {
   #send(
     url: string,
     method: string,
-    headers: [string, string][],
+    headers: [string, string | Uint8Array][],
     body: Uint8Array | undefined,
     signal: AbortSignal | undefined,
     bodiless = false,
@@ -441,7 +447,7 @@ export class HttpTransport {
     if (target.httpProxy?.authorization) {
       headers.push(["proxy-authorization", target.httpProxy.authorization]);
     }
-    headers.push(["connection", "keep-alive"]);
+    headers.push(KEEP_ALIVE);
     const where = () => `${method} ${target.where}`;
     const state: { connection?: Connection; aborted: boolean } = { aborted: false };
     const run = async (): Promise<Response> => {
@@ -523,8 +529,12 @@ export class HttpTransport {
     // A JSON or text answer is decoded here, once: its Response holds the text (not a second
     // copy of the bytes) and the engine parses it as it is.
     let contentType: string | undefined;
-    for (const [name, value] of answer.headers) {
-      if (name === "content-type") contentType ??= value;
+    const received = answer.headers;
+    for (let i = 0; i < received.length; i++) {
+      if (received[i][0] === "content-type") {
+        contentType = received[i][1];
+        break;
+      }
     }
     let text: string | undefined;
     if (!noBody && contentType !== undefined && TEXTUAL.test(contentType)) {

@@ -42,6 +42,7 @@ import type { ItkpdClient } from "../client/client.ts";
 import { classifyWriteFailure } from "../client/http.ts";
 import { NetworkError } from "../errors.ts";
 import type { TestRunUploadInput } from "../client/commands.ts";
+import type { CheckedDtoIn } from "../client/checked_dtoin.ts";
 import type { TestRunSummary } from "../schemas/test_run.ts";
 import type { JsonObject } from "./files.ts";
 import { prepareUpload } from "./prepare_upload.ts";
@@ -233,7 +234,13 @@ export type UploadRunOutcome =
 
 /** A run to upload: what `uploadTestRunResults` gets, and the component's code for look-ups. */
 export interface RunToUpload {
+  /** The run (its component, test type and run number are looked up). */
   dtoIn: TestRunUploadInput;
+  /**
+   * The run as checked by the client (`checkDtoIn`), sent in place of `dtoIn`: same component,
+   * test type and run number (`dtoIn` may then hold only those).
+   */
+  checked?: CheckedDtoIn<"uploadTestRunResults">;
   /** The component's code (default: `dtoIn.component`). */
   componentCode?: string;
   /** See {@link RunIdentity.formerRunNumbers}. */
@@ -316,7 +323,7 @@ export async function uploadRunOnce(
       opts.signal?.throwIfAborted();
       await hooks.beforeSend?.(attempt);
       sending = true;
-      return await client.uploadTestRunResults(run.dtoIn);
+      return await client.uploadTestRunResults(run.checked ?? run.dtoIn);
     };
     try {
       const answer = await (opts.sendTurn ? opts.sendTurn(send) : send());

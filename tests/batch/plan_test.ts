@@ -36,6 +36,17 @@ Deno.test("planBatch: a light plan sends what it planned, without reading the fi
       for (const item of tight.toCreate) assert.equal(item.values, undefined, "over the budget");
     });
 
+    await t.step("a kept run is sent as its checked text: the JSON of the run planned", () => {
+      for (let i = 0; i < full.toCreate.length; i++) {
+        const item = light.toCreate[i];
+        assert.equal(item.checked?.command, "uploadTestRunResults");
+        // What the client sends for the full plan's dtoIn (checked there, then serialised).
+        assert.equal(item.checked!.text, JSON.stringify(full.toCreate[i].dtoIn));
+        assert.equal(JSON.parse(item.checked!.text).component, item.dtoIn.component);
+      }
+      for (const item of tight.toCreate) assert.equal(item.checked, undefined, "over the budget");
+    });
+
     // The files are gone: a plan that kept the values still has them; one that did not
     // must read the file again, and says that it changed.
     for (const f of files) await Deno.remove(f.path);
@@ -136,6 +147,46 @@ Deno.test("planBatch: of the components it looks up, the fields it reads are che
       );
     }
     assert.ok(refused > 50 && refused < 250, `${refused} refused`);
+  } finally {
+    await w.close();
+  }
+});
+
+Deno.test("planBatch: a run kept as checked text is sent with the component the plan resolved", async () => {
+  const w = await batchWorld(2);
+  try {
+    // A test-run file that names its component by code: the plan sends it by serial number.
+    const { code } = await w.client.getComponent({ component: "20UPGM20000001" });
+    assert.notEqual(code, "20UPGM20000001");
+    await Deno.writeTextFile(
+      join(w.dir, "by-code.json"),
+      JSON.stringify({
+        component: code,
+        testType: "WIREBOND",
+        institution: "SANDBOX_A",
+        runNumber: "9",
+        passed: true,
+        problems: false,
+        properties: { MACHINE: "DAGE", LOAD: 20, OPERATOR: "tester", SPEED: 250, SHEAR: 0 },
+        results: {
+          PERCENT_HEEL_BREAKS: 0,
+          MEAN_LOAD: 8.7,
+          STD_DEV_LOAD: 1.27,
+          MAX_LOAD: 11.0,
+          MIN_LOAD: 5.58,
+        },
+      }),
+    );
+    const files = await discoverInputs(w.dir);
+    const opts = { mapping: DEFAULT_BREAK_MODE_MAPPING, institution: "SANDBOX_A" };
+    const full = await planBatch(w.client, files, { ...opts, light: false });
+    const light = await planBatch(w.client, files, { ...opts, light: true });
+    const at = light.toCreate.findIndex((i) => i.dtoIn.testType === "WIREBOND");
+    assert.ok(at >= 0, "the file is planned");
+    const item = light.toCreate[at];
+    assert.equal(item.dtoIn.component, "20UPGM20000001");
+    assert.equal(JSON.parse(item.checked!.text).component, "20UPGM20000001");
+    assert.equal(item.checked!.text, JSON.stringify(full.toCreate[at].dtoIn));
   } finally {
     await w.close();
   }

@@ -247,3 +247,167 @@ Deno.test("http1: a request is one piece: request line, Host, headers, body", ()
   assert.deepEqual([...bytes.subarray(0, head.length)], [...head].map((c) => c.charCodeAt(0)));
   assert.deepEqual(bytes.subarray(head.length), body);
 });
+
+Deno.test("http1: a header value given as bytes is sent as those bytes, as its text would be", () => {
+  const token = "Bearer " + "a.b-c_d~".repeat(150);
+  const asText = encodeRequest("GET", "/api/x", "h:1", [["accept", "a/b"], [
+    "authorization",
+    token,
+  ]]);
+  const asBytes = encodeRequest("GET", "/api/x", "h:1", [
+    ["accept", "a/b"],
+    ["authorization", enc.encode(token)],
+  ]);
+  assert.deepEqual(asBytes, asText);
+  const head = `GET /api/x HTTP/1.1\r\nhost: h:1\r\naccept: a/b\r\nauthorization: ${token}\r\n\r\n`;
+  assert.equal(dec.decode(asBytes), head);
+  // Into a reused buffer larger than the request: the request is its first bytes only.
+  const big = new Uint8Array(8192).fill(0x7e);
+  const reused = encodeRequest(
+    "GET",
+    "/api/x",
+    "h:1",
+    [["authorization", enc.encode(token)]],
+    undefined,
+    () => big,
+  );
+  assert.equal(
+    dec.decode(reused),
+    `GET /api/x HTTP/1.1\r\nhost: h:1\r\nauthorization: ${token}\r\n\r\n`,
+  );
+});
+
+/**
+ * The rules the parser's fast paths must agree with, as RFC 9112 and the parser's first version
+ * read them: the status line by its regular expression, a header value without the spaces and
+ * tabs around it, Content-Length as a list of equal numbers, Connection as a list of options.
+ */
+const reference = {
+  statusLine(line: string) {
+    const m = /^HTTP\/1\.([01]) ([1-9]\d\d)(?:[ \t](.*))?$/.exec(line);
+    return m ? { version: `1.${m[1]}`, status: Number(m[2]), statusText: m[3] ?? "" } : undefined;
+  },
+  value(raw: string): string {
+    return raw.replace(/^[ \t]+|[ \t]+$/g, "");
+  },
+  length(values: string[]): number | undefined | "error" {
+    let length: number | undefined;
+    for (const value of values) {
+      for (const part of value.split(",")) {
+        if (!/^\d{1,15}$/.test(part.trim())) return "error";
+        if (length !== undefined && length !== Number(part.trim())) return "error";
+        length = Number(part.trim());
+      }
+    }
+    return length;
+  },
+  reusable(version: string, connection: string[]): boolean {
+    const options = connection.flatMap((v) => v.toLowerCase().split(",").map((o) => o.trim()));
+    return !options.includes("close") && (version === "1.1" || options.includes("keep-alive"));
+  },
+};
+
+/** A random pick (seeded, so that a failure is met again). */
+function picker(seed: number): <T>(list: readonly T[]) => T {
+  let state = seed;
+  return (list) => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return list[state % list.length];
+  };
+}
+
+/** What the parser makes of a head given whole (its fast path) and byte by byte. */
+function both(head: string): (ParsedAnswer | "error")[] {
+  const bytes = Uint8Array.from(head, (c) => c.charCodeAt(0));
+  return [[bytes], [...bytes].map((b) => Uint8Array.of(b))].map((pieces) => {
+    const parser = new AnswerParser({ noBody: true });
+    try {
+      for (const piece of pieces) if (parser.push(piece) >= 0) return parser.answer();
+      return "error";
+    } catch (e) {
+      if (e instanceof AnswerFormatError) return "error";
+      throw e;
+    }
+  });
+}
+
+Deno.test("http1: the status line and header values are read as the reference rules read them", () => {
+  const pick = picker(7);
+  const versions = [
+    "HTTP/1.1",
+    "HTTP/1.0",
+    "HTTP/1.2",
+    "HTTP/2.0",
+    "HTTP/1.1x",
+    "http/1.1",
+    "HTTP/1.",
+  ];
+  const gaps = [" ", "\t", "  ", ""];
+  const statuses = ["200", "404", "599", "100", "099", "999", "20", "2000", "2a0", "abc", ""];
+  const reasons = ["", " OK", "\tOK", " ", " Not Found", " a\rb", "x", " \xe9t\xe9", "  two  "];
+  const values = ["v", " v", "v ", "\t v \t", "", " ", "a b", " a\tb ", "\xe9"];
+  for (let i = 0; i < 3000; i++) {
+    const line = pick(versions) + pick(gaps) + pick(statuses) + pick(reasons);
+    const raw = pick(values);
+    const head = `${line}\r\nX-One:${raw}\r\nx-two: ${pick(values)}\r\n\r\n`;
+    const want = reference.statusLine(line);
+    for (const got of both(head)) {
+      if (want === undefined || want.status < 200) {
+        // Refused, or an interim answer (the final one never comes here).
+        if (want === undefined) assert.equal(got, "error", JSON.stringify(line));
+        continue;
+      }
+      assert.notEqual(got, "error", JSON.stringify(head));
+      const answer = got as ParsedAnswer;
+      assert.deepEqual(
+        { version: answer.version, status: answer.status, statusText: answer.statusText },
+        want,
+        JSON.stringify(line),
+      );
+      assert.equal(answer.headers[0][0], "x-one");
+      assert.equal(answer.headers[0][1], reference.value(raw), JSON.stringify(raw));
+    }
+  }
+});
+
+Deno.test("http1: Content-Length and Connection are read as the reference rules read them", () => {
+  const pick = picker(11);
+  const lengths = ["0", "5", " 5 ", "5, 5", "5,6", "", "0x5", "-1", "05", "5,", "1234567890123456"];
+  const connections = [
+    "keep-alive",
+    "Keep-Alive",
+    "close",
+    "CLOSE",
+    "close, keep-alive",
+    "upgrade",
+    "",
+  ];
+  for (let i = 0; i < 2000; i++) {
+    const version = pick(["1.1", "1.0"]);
+    const length = [pick(lengths), ...(i % 3 === 0 ? [pick(lengths)] : [])];
+    const connection = i % 4 === 0 ? [] : [pick(connections)];
+    const head = `HTTP/${version} 200 OK\r\n` +
+      length.map((v) => `Content-Length: ${v}\r\n`).join("") +
+      connection.map((v) => `Connection: ${v}\r\n`).join("") + "\r\n";
+    const bytes = Uint8Array.from(head + "x".repeat(5), (c) => c.charCodeAt(0));
+    const want = reference.length(length);
+    const parser = new AnswerParser();
+    let got: number | "error";
+    try {
+      const took = parser.push(bytes);
+      got = took < 0 ? -1 : took - head.length;
+    } catch (e) {
+      if (!(e instanceof AnswerFormatError)) throw e;
+      got = "error";
+    }
+    if (want === "error") {
+      assert.equal(got, "error", JSON.stringify(length));
+      continue;
+    }
+    // A body of 5 bytes or less ends within the bytes given; a longer one goes on.
+    assert.equal(got, want! <= 5 ? want : -1, JSON.stringify(length));
+    if (want! <= 5) {
+      assert.equal(parser.answer().reusable, reference.reusable(version, connection), head);
+    }
+  }
+});
