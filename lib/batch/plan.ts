@@ -290,9 +290,12 @@ export async function planBatch(
       dtoIn: { ...item.dtoIn, component: serial },
     };
     // The checked text with the component it is uploaded with (checked too); else parsed back.
+    // It replaces the kept text (one copy of each run in memory, not two).
     const checked = item.checked?.with("component", item.dtoIn.component, serial);
-    if (checked) ready.checked = checked;
-    else delete ready.checked;
+    if (checked) {
+      ready.checked = checked;
+      delete ready.values;
+    } else delete ready.checked;
     seen.set(key, ready);
     resolved.push(ready);
   }
@@ -456,12 +459,13 @@ export async function existingRuns(
 }
 
 /**
- * The dtoIn to send for an item: its own; for a light item, its values kept as text by the plan,
- * or else the file prepared again (and checked to be still the same run: a file changed since
- * the plan is refused).
+ * The dtoIn to send for an item: its own; for a light item, its checked text or its values kept
+ * as text by the plan, or else the file prepared again (and checked to be still the same run: a
+ * file changed since the plan is refused).
  */
 export async function dtoInFor(plan: BatchPlan, item: PreparedItem): Promise<UploadDtoIn> {
   if (!item.light) return item.dtoIn;
+  if (item.checked !== undefined) return JSON.parse(item.checked.text) as UploadDtoIn;
   if (item.values !== undefined) {
     return { ...JSON.parse(item.values) as UploadDtoIn, component: item.dtoIn.component };
   }

@@ -78,8 +78,8 @@ export interface PreparedItem {
   componentCode?: string;
   /**
    * True when the plan emptied the run's properties and results to save memory in a large
-   * batch: they are in {@link PreparedItem.values}, or else the file is prepared again right
-   * before it is uploaded.
+   * batch: they are in {@link PreparedItem.checked} or {@link PreparedItem.values}, or else the
+   * file is prepared again right before it is uploaded.
    */
   light?: boolean;
   /** The dtoIn as JSON text, as prepared (the plan keeps it for a light item, or lets it go). */
@@ -87,8 +87,8 @@ export interface PreparedItem {
   /** A light item's dtoIn as JSON text, kept by the plan (its component as prepared). */
   values?: string;
   /**
-   * A light item's dtoIn checked by the client's input check when it was prepared (its text is
-   * {@link PreparedItem.values}; after the plan, with the component resolved): sent as it is.
+   * A light item's dtoIn checked by the client's input check when it was prepared (after the
+   * plan, with the component resolved, in place of {@link PreparedItem.values}): sent as it is.
    * Absent when the check refused it (the upload then checks the parsed dtoIn, and says why).
    */
   checked?: CheckedDtoIn<"uploadTestRunResults">;

@@ -82,6 +82,7 @@ export class CheckedDtoIn<C extends CommandName = CommandName> {
     const next = this.text.charCodeAt(head.length);
     // `,` or `}` after the value: the whole first member was matched.
     if (!this.text.startsWith(head) || (next !== 44 && next !== 125)) return undefined;
+    if (to === from) return this;
     const field = fieldSchema(CommandInputs[this.command], key);
     if (field === undefined || !certainlyValid(field, to)) return undefined;
     const text = `{${JSON.stringify(key)}:${JSON.stringify(to)}${this.text.slice(head.length)}`;

@@ -23,14 +23,15 @@ Deno.test("planBatch: a light plan sends what it planned, without reading the fi
     const tight = await planBatch(w.client, files, { ...opts, light: true, keptBytes: 0 });
     assert.equal(light.toCreate.length, 6);
 
-    await t.step("the values are kept as text, the objects emptied", () => {
+    await t.step("the values are kept as text, once, the objects emptied", () => {
       for (const item of light.toCreate) {
         assert.equal(item.light, true);
         assert.deepEqual(item.dtoIn.results, {});
         assert.match(
-          item.values!,
+          item.checked!.text,
           /^\{"component":.*"properties":\{.*"results":\{.*"PULL_STRENGTH_DATA":/,
         );
+        assert.equal(item.values, undefined, "the checked text replaces the kept values");
         assert.equal(item.text, undefined, "the prepared text is let go");
       }
       for (const item of tight.toCreate) assert.equal(item.values, undefined, "over the budget");

@@ -62,6 +62,9 @@ Deno.test("CheckedDtoIn.with: the first key changed in the text, checked by its 
   assert.equal(checked.with("component", "20UPGM", "X"), undefined);
   assert.equal(checked.with("component", run.component.slice(0, -1), "X"), undefined);
   assert.equal(checked.with("testType", "WIREBOND", "X"), undefined, "not the first key");
+  // The same value: the same checked text, not a copy (a batch keeps one per run).
+  assert.strictEqual(checked.with("component", run.component, run.component), checked);
+  assert.equal(checked.with("component", "20UPGM", "20UPGM"), undefined);
 });
 
 Deno.test("uploadTestRunResults: a checked dtoIn is sent as its text, for its command only", async () => {
