@@ -116,24 +116,6 @@ export interface PlainLineMemory {
 }
 
 /**
- * A TEST line of the plain DAGE shape, from its start to its end: index, grade code, load,
- * second value, flag and label. A field's text is printable ASCII other than a quote or a comma
- * (`[\x20\x21\x23-\x2b\x2d-\x7e]`); a number is written as `DECIMAL` (_lines.ts) reads it,
- * without spaces. Sticky: it is tried at `lastIndex`, the start of the line.
- *
- * The line is matched by the regular-expression engine (compiled to machine code once per
- * process), not by loops written here: a loop-heavy reader cost far more to optimise (once per
- * process, on V8's compiler threads) than it saved in reading.
- */
-const PLAIN_TEST_LINE = new RegExp(
-  '"TEST",(\\d{1,15}),"([\\x20\\x21\\x23-\\x2b\\x2d-\\x7e]+)",' +
-    "([+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?)," +
-    "([+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?)," +
-    '"([\\x20\\x21\\x23-\\x2b\\x2d-\\x7e]*)","([\\x20\\x21\\x23-\\x2b\\x2d-\\x7e]*)"',
-  "y",
-);
-
-/**
  * Reads a TEST line of the plain DAGE shape, `"TEST",<digits>,"<code>",<decimal>,<decimal>,
  * "<flag>","<label>"` (printable ASCII, no quote or comma inside a field), straight from the
  * file's text, whose every value passes the checks of {@link parseTestLine}; `undefined` for any
@@ -149,33 +131,153 @@ export function readPlainTestLine(
   memory: PlainLineMemory = { gradeCode: "", flag: "", label: "" },
 ): DageTest | undefined {
   if (header === undefined || header.loadUnit === undefined) return undefined;
-  const re = PLAIN_TEST_LINE;
-  re.lastIndex = start;
-  const m = re.exec(text);
-  if (m === null || re.lastIndex !== stop) return undefined;
-  // The grade code as trimmed: no space at either end.
-  const code = m[2];
-  if (code.charCodeAt(0) === 32 || code.charCodeAt(code.length - 1) === 32) return undefined;
-  const value = Number(m[3]);
+  // "TEST",
+  if (
+    stop - start < 7 || text.charCodeAt(start) !== 34 || text.charCodeAt(start + 1) !== 84 ||
+    text.charCodeAt(start + 2) !== 69 || text.charCodeAt(start + 3) !== 83 ||
+    text.charCodeAt(start + 4) !== 84 || text.charCodeAt(start + 5) !== 34 ||
+    text.charCodeAt(start + 6) !== 44
+  ) return undefined;
+  let p = start + 7;
+  // <digits>, (at most 15: a safe integer)
+  let index = 0;
+  const indexStart = p;
+  for (let c = text.charCodeAt(p); c >= 48 && c <= 57; c = text.charCodeAt(++p)) {
+    index = index * 10 + (c - 48);
+  }
+  if (p === indexStart || p - indexStart > 15 || p >= stop || text.charCodeAt(p) !== 44) {
+    return undefined;
+  }
+  // "<grade code>", (not empty, no space at either end: as trimmed)
+  const codeStart = p + 2;
+  const codeEnd = plainQuoted(text, p + 1, stop);
+  if (codeEnd < 0 || codeEnd === codeStart || text.charCodeAt(codeEnd + 1) !== 44) return undefined;
+  if (text.charCodeAt(codeStart) === 32 || text.charCodeAt(codeEnd - 1) === 32) return undefined;
+  // <load>,<second value>,
+  const number = DECIMAL_READ;
+  if (!readDecimal(text, codeEnd + 2, stop, number) || text.charCodeAt(number.end) !== 44) {
+    return undefined;
+  }
+  const value = number.value;
   if (!Number.isFinite(value) || value < 0) return undefined;
-  const secondValue = Number(m[4]);
+  const secondStart = number.end + 1;
+  if (!readDecimal(text, secondStart, stop, number) || text.charCodeAt(number.end) !== 44) {
+    return undefined;
+  }
+  const secondValue = number.value;
   if (!inRange(secondValue, SECOND_VALUE_RANGE)) return undefined;
+  const secondEnd = number.end;
+  // "<flag>","<label>" and the end of the line
+  const flagEnd = plainQuoted(text, secondEnd + 1, stop);
+  if (flagEnd < 0 || text.charCodeAt(flagEnd + 1) !== 44) return undefined;
+  const labelEnd = plainQuoted(text, flagEnd + 2, stop);
+  if (labelEnd < 0 || labelEnd + 1 !== stop) return undefined;
   const unit = header.loadUnit;
   const load = forceToGrams(value, unit);
   if (load === undefined || !inRange(load, LOAD_RANGE)) return undefined;
   // The label, trimmed (of spaces: the only white space a plain field holds).
-  const label = m[6].trim();
-  const gradeCode = memory.gradeCode = code === memory.gradeCode ? memory.gradeCode : code;
-  const flag = memory.flag = m[5] === memory.flag ? memory.flag : m[5];
+  let labelStart = flagEnd + 3;
+  let labelStop = labelEnd;
+  while (labelStart < labelStop && text.charCodeAt(labelStart) === 32) labelStart++;
+  while (labelStop > labelStart && text.charCodeAt(labelStop - 1) === 32) labelStop--;
+  const gradeCode = memory.gradeCode = same(text, codeStart, codeEnd, memory.gradeCode);
+  const flag = memory.flag = same(text, secondEnd + 2, flagEnd, memory.flag);
+  const label = memory.label = same(text, labelStart, labelStop, memory.label);
   return {
     line: lineNo,
-    index: Number(m[1]),
+    index,
     gradeCode,
     load,
     loadRaw: { value, unit },
     secondValue,
     flag,
-    label: memory.label = label === memory.label ? memory.label : label,
+    label,
     header,
   };
+}
+
+/** `text[start, stop)`: `previous` when it holds the same characters, else a new string. */
+function same(text: string, start: number, stop: number, previous: string): string {
+  if (previous.length !== stop - start) return text.slice(start, stop);
+  for (let i = 0; i < previous.length; i++) {
+    if (previous.charCodeAt(i) !== text.charCodeAt(start + i)) return text.slice(start, stop);
+  }
+  return previous;
+}
+
+/**
+ * For a field `"…"` whose opening quote is at `open`, holding printable ASCII other than a
+ * quote or a comma: the position of its closing quote; -1 otherwise.
+ */
+function plainQuoted(text: string, open: number, stop: number): number {
+  if (open >= stop || text.charCodeAt(open) !== 34) return -1;
+  for (let p = open + 1; p < stop; p++) {
+    const c = text.charCodeAt(p);
+    if (c === 34) return p;
+    if (c < 32 || c > 126 || c === 44) return -1;
+  }
+  return -1;
+}
+
+/** A number read by {@link readDecimal}: its value and where its text ends. */
+interface DecimalRead {
+  value: number;
+  end: number;
+}
+
+/** The one result object of {@link readDecimal} (the parser is synchronous). */
+const DECIMAL_READ: DecimalRead = { value: 0, end: 0 };
+
+/** Powers of ten that doubles hold exactly (10^0 … 10^22). */
+const EXACT_POWERS = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
+/**
+ * Reads a decimal number written from `p` as {@link DECIMAL} reads it (no spaces) into `out`;
+ * false when none is there. The value is the one `Number()` gives: computed directly when the
+ * digits and the exponent allow an exact result (at most 15 significant digits, a power of ten
+ * up to 10^22: one correctly rounded operation on exact operands), else by `Number()`.
+ */
+function readDecimal(text: string, p: number, stop: number, out: DecimalRead): boolean {
+  const begin = p;
+  let c = text.charCodeAt(p);
+  const negative = c === 45;
+  if (c === 43 || c === 45) c = text.charCodeAt(++p);
+  let digits = 0;
+  let mantissa = 0;
+  let scale = 0; // digits after the decimal point
+  for (; c >= 48 && c <= 57 && p < stop; c = text.charCodeAt(++p)) {
+    digits++;
+    mantissa = mantissa * 10 + (c - 48);
+  }
+  if (c === 46 && p < stop) {
+    c = text.charCodeAt(++p);
+    for (; c >= 48 && c <= 57 && p < stop; c = text.charCodeAt(++p)) {
+      digits++;
+      scale++;
+      mantissa = mantissa * 10 + (c - 48);
+    }
+  }
+  if (digits === 0) return false;
+  let exponent = 0;
+  if ((c === 101 || c === 69) && p < stop) {
+    c = text.charCodeAt(++p);
+    const negativeExponent = c === 45;
+    if (c === 43 || c === 45) c = text.charCodeAt(++p);
+    let exponentDigits = 0;
+    for (; c >= 48 && c <= 57 && p < stop; c = text.charCodeAt(++p)) {
+      exponentDigits++;
+      if (exponent < 1e6) exponent = exponent * 10 + (c - 48);
+    }
+    if (exponentDigits === 0) return false;
+    if (negativeExponent) exponent = -exponent;
+  }
+  out.end = p;
+  const power = exponent - scale;
+  if (digits <= 15 && power >= -22 && power <= 22) {
+    const magnitude = power < 0 ? mantissa / EXACT_POWERS[-power] : mantissa * EXACT_POWERS[power];
+    out.value = negative ? -magnitude : magnitude;
+  } else {
+    out.value = Number(text.slice(begin, p));
+  }
+  return true;
 }
