@@ -11,6 +11,7 @@ import { COMPONENT_REFS, componentRefs, dtoInFor, planBatch } from "../../lib/ba
 import { UnexpectedAnswerError } from "../../lib/client/errors_map.ts";
 import { CommandAnswers } from "../../lib/client/commands.ts";
 import { seededRandom } from "../../lib/fixtures/_prng.ts";
+import { wirebondRun } from "../client/_helpers.ts";
 import { batchWorld } from "./_helpers.ts";
 
 Deno.test("planBatch: a light plan sends what it planned, without reading the files again", async (t) => {
@@ -161,22 +162,7 @@ Deno.test("planBatch: a run kept as checked text is sent with the component the 
     assert.notEqual(code, "20UPGM20000001");
     await Deno.writeTextFile(
       join(w.dir, "by-code.json"),
-      JSON.stringify({
-        component: code,
-        testType: "WIREBOND",
-        institution: "SANDBOX_A",
-        runNumber: "9",
-        passed: true,
-        problems: false,
-        properties: { MACHINE: "DAGE", LOAD: 20, OPERATOR: "tester", SPEED: 250, SHEAR: 0 },
-        results: {
-          PERCENT_HEEL_BREAKS: 0,
-          MEAN_LOAD: 8.7,
-          STD_DEV_LOAD: 1.27,
-          MAX_LOAD: 11.0,
-          MIN_LOAD: 5.58,
-        },
-      }),
+      JSON.stringify({ ...wirebondRun(1, "9"), component: code }),
     );
     const files = await discoverInputs(w.dir);
     const opts = { mapping: DEFAULT_BREAK_MODE_MAPPING, institution: "SANDBOX_A" };
