@@ -217,16 +217,26 @@ export class ItkpdClient implements Disposable {
     options: CallOptions = {},
   ): Promise<T> {
     const method = options.method ?? wireMethodOf(command);
+    return await this.#send(command, method, { json: dtoIn }, options) as T;
+  }
+
+  /** Sends one request of `command` with its body (a dtoIn, or its JSON text as it is). */
+  async #send(
+    command: string,
+    method: "GET" | "POST",
+    body: { json: unknown } | { jsonText: string },
+    options: CallOptions,
+  ): Promise<unknown> {
     const result = await this.#http.send({
       command,
       url: this.#url(command),
       wireMethod: method,
-      json: dtoIn,
+      ...body,
       auth: true,
       policy: policyOf(method),
       signal: options.signal,
     });
-    return result.value as T;
+    return result.value;
   }
 
   /**
@@ -600,16 +610,12 @@ export class ItkpdClient implements Disposable {
       if (input.command !== command) {
         throw new TypeError(`a dtoIn checked for ${input.command} was given to ${command}`);
       }
-      const method = wireMethodOf(command);
-      answer = (await this.#http.send({
+      answer = await this.#send(
         command,
-        url: this.#url(command),
-        wireMethod: method,
-        jsonText: input.text,
-        auth: true,
-        policy: policyOf(method),
-        signal: options?.signal,
-      })).value;
+        wireMethodOf(command),
+        { jsonText: input.text },
+        options ?? {},
+      );
     } else {
       answer = await this.call(
         command,
