@@ -35,14 +35,15 @@ export function summarize(values: readonly number[]): Summary {
   let sum = 0;
   let min = Infinity;
   let max = -Infinity;
-  for (const v of values) {
+  for (let i = 0; i < count; i++) {
+    const v = values[i];
     sum += v;
     if (v < min) min = v;
     if (v > max) max = v;
   }
   const mean = sum / count;
   let squares = 0;
-  for (const v of values) squares += (v - mean) * (v - mean);
+  for (let i = 0; i < count; i++) squares += (values[i] - mean) * (values[i] - mean);
   const std = count < 2 ? NaN : Math.sqrt(squares / (count - 1));
   return { count, mean, std, min, max };
 }
